@@ -1,0 +1,54 @@
+# Jejak: `make run` serves the demo, `make test` runs the whole suite. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+HOST ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Jejak needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install Jejak with its pinned dependencies
+
+check-system: install ## Check the Debian packages WeasyPrint needs
+	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
+	  echo "WeasyPrint cannot load its system libraries. Install them with:"; \
+	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	  exit 1; }
+
+run: check-system ## Migrate, load the demo data and serve on http://127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+
+test: check-system ## Run the whole test suite (PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations: install ## Fail when models and migrations differ
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+messages: install ## Extract and compile translations
+	$(DEV_ENV) $(PY) manage.py makemessages -l en -l id --ignore '.venv/*'
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean: ## Remove the virtual environment and the SQLite database
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, ImpactIndicator, Seminar, User
+
+
+class OrganiserScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers see only the objects of cohorts they organise."""
+
+    cohort_lookup = "cohort__organisers"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.cohort_lookup: request.user}).distinct()
+
+
+class AgencyHeadInline(admin.TabularInline):
+    model = AgencyHead
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code", "region"]
+    autocomplete_fields = ["parent"]
+    inlines = [AgencyHeadInline]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "nip", "position", "agency", "is_staff"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "agency"]
+    search_fields = ["username", "full_name", "nip", "email"]
+    ordering = ["full_name"]
+    autocomplete_fields = ["agency"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Data pegawai"),
+            {"fields": ("full_name", "nip", "position", "agency", "email", "language")},
+        ),
+        (
+            _("Hak akses"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Tanggal penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "nip", "agency", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Cohort)
+class CohortAdmin(OrganiserScopedAdmin):
+    cohort_lookup = "organisers"
+    list_display = ["__str__", "programme", "year", "institution", "learning_starts_on", "closes_on"]
+    list_filter = ["programme", "year"]
+    search_fields = ["number", "institution"]
+    filter_horizontal = ["organisers"]
+    date_hierarchy = "learning_starts_on"
+
+
+class ImpactIndicatorInline(admin.TabularInline):
+    model = ImpactIndicator
+    extra = 0
+
+
+@admin.register(ChangeProject)
+class ChangeProjectAdmin(OrganiserScopedAdmin):
+    list_display = ["title", "participant", "cohort", "agency", "coach", "mentor", "state"]
+    list_filter = ["state", "cohort__programme", "cohort"]
+    search_fields = ["title", "participant__full_name", "participant__nip"]
+    list_select_related = ["participant", "cohort", "agency", "coach", "mentor"]
+    autocomplete_fields = ["participant", "agency", "coach", "mentor"]
+    # The state moves only through the workflow's transitions, never by editing.
+    readonly_fields = ["state", "created_at", "updated_at"]
+    inlines = [ImpactIndicatorInline]
+
+
+@admin.register(Seminar)
+class SeminarAdmin(OrganiserScopedAdmin):
+    list_display = ["__str__", "kind", "starts_at", "place"]
+    list_filter = ["kind", "cohort"]
+    search_fields = ["place", "cohort__number"]
+    filter_horizontal = ["examiners", "projects"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(AgencyHead)
+class AgencyHeadAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "is_delegate"]
+    list_filter = ["is_delegate"]
+    search_fields = ["user__full_name", "agency__name"]
+    autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(ImpactIndicator)
+class ImpactIndicatorAdmin(OrganiserScopedAdmin):
+    cohort_lookup = "project__cohort__organisers"
+    list_display = ["name", "project", "unit", "baseline", "target"]
+    search_fields = ["name", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]

@@ -1,0 +1,253 @@
+"""Realistic demo content for `manage.py seed_demo`: agencies, people, cohorts and projects."""
+
+from __future__ import annotations
+
+import datetime
+
+from tracker.models import ChangeProject, Programme
+
+S = ChangeProject.State
+
+# (code, name, parent code, region)
+AGENCIES = [
+    ("PEMPROV-JABAR", "Pemerintah Provinsi Jawa Barat", None, "Jawa Barat"),
+    ("BPSDM-JABAR", "Badan Pengembangan Sumber Daya Manusia Provinsi Jawa Barat", "PEMPROV-JABAR", "Jawa Barat"),
+    ("DINKES-JABAR", "Dinas Kesehatan Provinsi Jawa Barat", "PEMPROV-JABAR", "Jawa Barat"),
+    ("LABKESDA-JABAR", "UPTD Laboratorium Kesehatan Daerah", "DINKES-JABAR", "Jawa Barat"),
+    ("BAPENDA-JABAR", "Badan Pendapatan Daerah Provinsi Jawa Barat", "PEMPROV-JABAR", "Jawa Barat"),
+    ("SAMSAT-BDG", "UPTD Pengelolaan Pendapatan Daerah Wilayah Kota Bandung", "BAPENDA-JABAR", "Jawa Barat"),
+    ("PEMKOT-BDG", "Pemerintah Kota Bandung", "PEMPROV-JABAR", "Jawa Barat"),
+    ("DISDUKCAPIL-BDG", "Dinas Kependudukan dan Pencatatan Sipil Kota Bandung", "PEMKOT-BDG", "Jawa Barat"),
+]
+
+# username: (full name, NIP, position, agency code)
+PEOPLE = {
+    "admin": ("Administrator Jejak", None, "Operator sistem", "BPSDM-JABAR"),
+    "penyelenggara": ("Rina Marlina, S.Sos., M.Si.", "198204172006042011", "Analis Pengembangan Kompetensi", "BPSDM-JABAR"),
+    "coach": ("Dr. Hendra Gunawan, M.Pd.", "197306111998031004", "Widyaiswara Ahli Madya", "BPSDM-JABAR"),
+    "coach2": ("Dra. Nurhayati, M.M.", "197011231995032002", "Widyaiswara Ahli Utama", "BPSDM-JABAR"),
+    "penguji": ("Prof. Dr. Bambang Suryadi, M.A.", "196805141993031001", "Widyaiswara Ahli Utama", "BPSDM-JABAR"),
+    "penguji2": ("Dr. Ratna Kusumawati, M.Si.", "197502092000032003", "Widyaiswara Ahli Madya", "BPSDM-JABAR"),
+    "kepala": ("dr. Ahmad Fauzi, M.Kes.", "197108081999031005", "Kepala Dinas Kesehatan", "DINKES-JABAR"),
+    "kepala2": ("Drs. Yusuf Hidayat, M.Si.", "196912121994031006", "Kepala Badan Pendapatan Daerah", "BAPENDA-JABAR"),
+    "mentor": ("dr. Siti Rahmawati, M.K.M.", "197804252005012007", "Kepala Bidang Pelayanan Kesehatan", "DINKES-JABAR"),
+    "mentor2": ("Agus Setiawan, S.E., M.Ak.", "197909302006041008", "Kepala Bidang Pajak Daerah", "BAPENDA-JABAR"),
+    "mentor3": ("Dewi Anggraini, S.H., M.H.", "198001152005022009", "Kepala Bidang Pelayanan Pendaftaran Penduduk", "DISDUKCAPIL-BDG"),
+    "peserta": ("Budi Santoso, S.K.M.", "198803152012121001", "Kepala Seksi Pelayanan Kesehatan Primer", "DINKES-JABAR"),
+    "peserta2": ("Sri Wahyuni, S.E.", "198607222010122002", "Kepala Subbidang Penagihan", "BAPENDA-JABAR"),
+    "peserta3": ("Eko Prasetyo, S.Si.", "199001052014021001", "Kepala Seksi Mutu Laboratorium", "LABKESDA-JABAR"),
+    "peserta4": ("Fitri Handayani, A.Md.Keb.", "199104182015032002", "Kepala Seksi Kesehatan Keluarga", "DINKES-JABAR"),
+    "peserta5": ("Rudi Hartono, S.Kom.", "198912302014031001", "Kepala Seksi Pelayanan Daring", "SAMSAT-BDG"),
+    "peserta6": ("Lina Marlina, S.Sos.", "198705112011012003", "Kepala Seksi Pendaftaran Penduduk", "DISDUKCAPIL-BDG"),
+    "peserta7": ("Andi Saputra, S.T.", "198502282009031002", "Kepala Subbidang Data Pendapatan", "BAPENDA-JABAR"),
+    "peserta8": ("Yuliani Puspitasari, S.Farm., Apt.", "198811092013032004", "Kepala Seksi Kefarmasian", "DINKES-JABAR"),
+    "peserta9": ("Dedi Kurniawan, S.IP.", "198406192008011003", "Kepala Seksi Pencatatan Sipil", "DISDUKCAPIL-BDG"),
+    "peserta10": ("Maya Sari, S.E., M.M.", "199002142015022001", "Kepala Subbagian Keuangan", "SAMSAT-BDG"),
+    "peserta11": ("Irfan Maulana, S.Kep., Ners", "199207072017031001", "Kepala Seksi Surveilans", "DINKES-JABAR"),
+    "peserta12": ("Nurul Hidayah, S.Si., M.Biomed.", "198909262014032002", "Kepala Seksi Pengujian", "LABKESDA-JABAR"),
+    "peserta13": ("Taufik Rahman, S.E.", "198601032010011004", "Kepala Seksi Pajak Kendaraan", "SAMSAT-BDG"),
+    "peserta14": ("Wulan Sari, S.Kom.", "199111202016022001", "Kepala Seksi Pemanfaatan Data", "DISDUKCAPIL-BDG"),
+}
+
+HEADS = [("kepala", "DINKES-JABAR"), ("kepala2", "BAPENDA-JABAR")]
+
+COHORTS = {
+    "pka": {
+        "programme": Programme.PKA,
+        "number": "XVIII",
+        "year": 2026,
+        "institution": "BPSDM Provinsi Jawa Barat",
+        "learning_starts_on": datetime.date(2026, 3, 2),
+        "learning_ends_on": datetime.date(2026, 4, 10),
+        "proposal_seminar_on": datetime.date(2026, 4, 14),
+        "implementation_starts_on": datetime.date(2026, 4, 20),
+        "implementation_ends_on": datetime.date(2026, 6, 19),
+        "results_seminar_on": datetime.date(2026, 6, 25),
+        "closes_on": datetime.date(2026, 7, 3),
+    },
+    "pkp": {
+        "programme": Programme.PKP,
+        "number": "7",
+        "year": 2026,
+        "institution": "BPSDM Provinsi Jawa Barat",
+        "learning_starts_on": datetime.date(2026, 9, 7),
+        "learning_ends_on": datetime.date(2026, 10, 16),
+        "proposal_seminar_on": datetime.date(2026, 10, 20),
+        "implementation_starts_on": datetime.date(2026, 10, 26),
+        "implementation_ends_on": datetime.date(2026, 12, 24),
+        "results_seminar_on": datetime.date(2027, 1, 7),
+        "closes_on": datetime.date(2027, 1, 15),
+    },
+}
+
+# (participant, cohort key, state, coach, mentor, title, problem, short, medium, long,
+#  stakeholders, innovation, [(indicator, unit, baseline, target)])
+PROJECTS = [
+    (
+        "peserta", "pkp", S.DRAFT, "coach", "mentor",
+        "Sistem Rujukan Terintegrasi Puskesmas–Rumah Sakit melalui Aplikasi SIRUJAK",
+        "Rujukan pasien dari puskesmas ke rumah sakit masih memakai surat kertas dan telepon. "
+        "Sepanjang 2025 tercatat 18% rujukan ditolak karena tempat tidur penuh, dan pasien rata-rata "
+        "menunggu 3 jam sebelum mendapat kepastian.",
+        "Aplikasi rujukan daring diujicobakan di 10 puskesmas dan 2 rumah sakit rujukan.",
+        "Seluruh puskesmas di wilayah Bandung Raya memakai SIRUJAK.",
+        "Rujukan daring menjadi standar pelayanan di seluruh kabupaten/kota Jawa Barat.",
+        "Kepala Dinas Kesehatan, direktur RSUD, kepala puskesmas, Dinas Komunikasi dan Informatika, BPJS Kesehatan.",
+        "Ketersediaan tempat tidur rumah sakit dapat dilihat langsung oleh petugas puskesmas.",
+        [("Rujukan yang ditolak rumah sakit", "persen", "18", "5"), ("Waktu tunggu kepastian rujukan", "menit", "180", "30")],
+    ),
+    (
+        "peserta2", "pkp", S.IMPLEMENTATION, "coach", "mentor2",
+        "Optimalisasi Penagihan Pajak Kendaraan Bermotor melalui Notifikasi WhatsApp Terjadwal",
+        "Tunggakan pajak kendaraan bermotor di Jawa Barat mencapai Rp 1,2 triliun. Wajib pajak sering "
+        "lupa tanggal jatuh tempo karena pemberitahuan hanya dikirim melalui surat.",
+        "Notifikasi jatuh tempo otomatis untuk 50.000 wajib pajak di dua wilayah SAMSAT.",
+        "Notifikasi diperluas ke seluruh SAMSAT di Jawa Barat.",
+        "Kepatuhan wajib pajak kendaraan bermotor naik menjadi 85%.",
+        "Kepala Bapenda, Ditlantas Polda Jawa Barat, Jasa Raharja, Bank BJB, Diskominfo.",
+        "Pengingat jatuh tempo yang terjadwal dan personal dengan tautan pembayaran daring.",
+        [("Kepatuhan wajib pajak", "persen", "71", "80"), ("Tunggakan pajak yang tertagih", "miliar rupiah", "0", "25")],
+    ),
+    (
+        "peserta3", "pka", S.PASSED, "coach", "mentor",
+        "Percepatan Layanan Hasil Uji Laboratorium melalui Laporan Hasil Elektronik",
+        "Hasil uji laboratorium diambil langsung oleh pelanggan sehingga rata-rata baru diterima 5 hari kerja.",
+        "Laporan hasil uji dikirim secara elektronik dengan tanda tangan elektronik.",
+        "Seluruh jenis pengujian memakai laporan elektronik.",
+        "Laboratorium terakreditasi dengan layanan sepenuhnya daring.",
+        "Kepala UPTD, Balai Sertifikasi Elektronik, pelanggan rumah sakit dan puskesmas.",
+        "Laporan hasil uji bertanda tangan elektronik yang dapat diverifikasi.",
+        [("Waktu penyampaian hasil uji", "hari kerja", "5", "1")],
+    ),
+    (
+        "peserta4", "pkp", S.PROPOSAL_REVIEW, "coach", "mentor",
+        "Kelas Ibu Hamil Daring untuk Menurunkan Angka Kematian Ibu di Kabupaten Garut",
+        "Kehadiran ibu hamil pada kelas ibu hamil tatap muka hanya 42% karena jarak dan biaya transportasi.",
+        "Kelas ibu hamil daring berjalan di 5 puskesmas percontohan.",
+        "Kelas daring dilaksanakan di seluruh puskesmas Kabupaten Garut.",
+        "Model kelas daring diadopsi kabupaten lain di Jawa Barat.",
+        "Bidan koordinator, kepala puskesmas, PKK, kader posyandu.",
+        "Modul kelas ibu hamil berbasis video pendek dan grup pendampingan bidan.",
+        [("Kehadiran kelas ibu hamil", "persen", "42", "70")],
+    ),
+    (
+        "peserta5", "pkp", S.PROPOSAL_SEMINAR, "coach2", "mentor2",
+        "Layanan Antar Jemput STNK bagi Wajib Pajak Lanjut Usia dan Penyandang Disabilitas",
+        "Wajib pajak lanjut usia dan penyandang disabilitas kesulitan datang ke kantor SAMSAT untuk pengesahan STNK.",
+        "Layanan jemput bola STNK berjalan di Kota Bandung.",
+        "Layanan diperluas ke kabupaten sekitar Bandung.",
+        "Layanan inklusif menjadi standar pelayanan SAMSAT.",
+        "Kepala UPTD, Ditlantas, PT Pos Indonesia, organisasi penyandang disabilitas.",
+        "Pemesanan layanan melalui telepon dan WhatsApp dengan petugas keliling.",
+        [("Wajib pajak rentan yang terlayani", "orang per bulan", "0", "150")],
+    ),
+    (
+        "peserta6", "pkp", S.PROPOSAL_REVISION, "coach2", "mentor3",
+        "Gerakan Akta Kelahiran Langsung Terbit di Rumah Sakit Bersalin",
+        "Baru 61% bayi di Kota Bandung memiliki akta kelahiran sebelum usia 60 hari.",
+        "Akta kelahiran diterbitkan di 3 rumah sakit bersalin sebelum ibu pulang.",
+        "Seluruh rumah sakit dan klinik bersalin terhubung dengan Disdukcapil.",
+        "Cakupan akta kelahiran bayi baru lahir mencapai 98%.",
+        "Direktur rumah sakit, Dinas Kesehatan Kota, Kementerian Dalam Negeri.",
+        "Petugas registrasi rumah sakit mengajukan akta secara daring saat persalinan.",
+        [("Bayi dengan akta sebelum usia 60 hari", "persen", "61", "85")],
+    ),
+    (
+        "peserta7", "pkp", S.REPORT_REVIEW, "coach2", "mentor2",
+        "Integrasi Data Objek Pajak Daerah dengan Data Perizinan Kabupaten/Kota",
+        "Data objek pajak tidak mutakhir karena perizinan usaha baru tidak dilaporkan ke Bapenda.",
+        "Pertukaran data perizinan dengan 3 kabupaten/kota berjalan otomatis.",
+        "Seluruh kabupaten/kota terhubung.",
+        "Basis data objek pajak daerah tunggal dan mutakhir.",
+        "DPMPTSP kabupaten/kota, Diskominfo, Kementerian Investasi.",
+        "Antarmuka pertukaran data perizinan dan pajak secara terjadwal.",
+        [("Objek pajak baru terdata per bulan", "objek", "120", "400")],
+    ),
+    (
+        "peserta8", "pkp", S.RESULTS_SEMINAR, "coach", "mentor",
+        "Pengendalian Ketersediaan Obat Puskesmas melalui Dasbor Stok Terpadu",
+        "Kekosongan obat esensial terjadi rata-rata 14 hari per tahun di puskesmas.",
+        "Dasbor stok obat real-time dipakai di 20 puskesmas.",
+        "Seluruh gudang farmasi kabupaten/kota terhubung.",
+        "Tidak ada kekosongan obat esensial di puskesmas.",
+        "Instalasi farmasi kabupaten/kota, kepala puskesmas, distributor.",
+        "Dasbor stok dengan peringatan dini pemesanan ulang.",
+        [("Hari kekosongan obat esensial", "hari per tahun", "14", "3")],
+    ),
+    (
+        "peserta9", "pka", S.DEFERRED, "coach2", "mentor3",
+        "Layanan Dokumen Kependudukan Keliling di Kelurahan Padat Penduduk",
+        "Antrean di kantor Disdukcapil mencapai 300 orang per hari.",
+        "Layanan keliling beroperasi di 10 kelurahan.",
+        "Layanan keliling terjadwal di seluruh kecamatan.",
+        "Antrean kantor turun separuh.",
+        "Camat, lurah, Diskominfo, Bank BJB.",
+        "Mobil layanan dengan perangkat cetak KTP-el.",
+        [("Antrean harian di kantor", "orang", "300", "150")],
+    ),
+    (
+        "peserta10", "pka", S.MONITORING, "coach", "mentor2",
+        "Rekonsiliasi Penerimaan Harian Otomatis antara SAMSAT dan Kas Daerah",
+        "Rekonsiliasi penerimaan dilakukan manual dan selesai rata-rata 7 hari setelah tutup buku.",
+        "Rekonsiliasi harian otomatis di SAMSAT Kota Bandung.",
+        "Seluruh SAMSAT memakai rekonsiliasi otomatis.",
+        "Laporan keuangan daerah tanpa selisih penerimaan.",
+        "BPKAD, Bank BJB, Inspektorat.",
+        "Pencocokan data transaksi bank dan sistem SAMSAT setiap malam.",
+        [("Waktu rekonsiliasi", "hari", "7", "1")],
+    ),
+    (
+        "peserta11", "pka", S.FAILED, "coach2", "mentor",
+        "Sistem Peringatan Dini Kejadian Luar Biasa Demam Berdarah Berbasis Laporan Kader",
+        "Laporan kasus demam berdarah dari kader terlambat rata-rata 9 hari.",
+        "Laporan kader melalui aplikasi di 5 kecamatan.",
+        "Seluruh kecamatan endemis memakai aplikasi.",
+        "Kejadian luar biasa terdeteksi dalam 48 jam.",
+        "Kader jumantik, puskesmas, BPBD.",
+        "Formulir laporan kader berbasis ponsel dengan peta sebaran.",
+        [("Keterlambatan laporan kasus", "hari", "9", "2")],
+    ),
+    (
+        "peserta12", "pkp", S.IMPLEMENTATION, "coach", "mentor",
+        "Pengujian Kualitas Air Minum Sekolah melalui Pengambilan Sampel Terjadwal",
+        "Hanya 20% sekolah dasar yang air minumnya pernah diuji dalam dua tahun terakhir.",
+        "Pengujian air minum di 100 sekolah dasar.",
+        "Pengujian berkala di seluruh sekolah dasar Kota Bandung.",
+        "Seluruh sekolah memiliki sertifikat laik air minum.",
+        "Dinas Pendidikan, puskesmas, komite sekolah.",
+        "Jadwal pengambilan sampel yang dipesan sekolah secara daring.",
+        [("Sekolah dasar yang airnya teruji", "sekolah", "40", "100")],
+    ),
+    (
+        "peserta13", "pkp", S.WITHDRAWN, "coach2", "mentor2",
+        "Pembayaran Pajak Kendaraan melalui Gerai Minimarket",
+        "Wajib pajak di daerah pinggiran jauh dari kantor SAMSAT.",
+        "Kerja sama pembayaran dengan dua jaringan minimarket.",
+        "Layanan tersedia di seluruh kecamatan.",
+        "Separuh pembayaran dilakukan di luar kantor SAMSAT.",
+        "Jaringan minimarket, Bank BJB, Ditlantas.",
+        "Kode bayar pajak yang dapat dipakai di kasir minimarket.",
+        [],
+    ),
+    (
+        "peserta14", "pka", S.COMPLETED, "coach", "mentor3",
+        "Pemanfaatan Data Kependudukan untuk Verifikasi Penerima Bantuan Sosial",
+        "Masih ditemukan penerima bantuan sosial ganda atau sudah meninggal dunia.",
+        "Verifikasi NIK penerima bantuan di 3 kecamatan.",
+        "Verifikasi otomatis untuk seluruh program bantuan sosial kota.",
+        "Data penerima bantuan sosial tanpa duplikasi.",
+        "Dinas Sosial, kecamatan, Kementerian Sosial.",
+        "Layanan verifikasi NIK bagi perangkat daerah pengguna data.",
+        [("Penerima bantuan dengan data tidak valid", "persen", "6", "0")],
+    ),
+]
+
+# (cohort key, kind, start, place, examiners, participants whose projects are on the list)
+SEMINARS = [
+    ("pkp", "proposal", datetime.datetime(2026, 10, 20, 8, 30), "Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung",
+     ["penguji", "penguji2"], ["peserta2", "peserta5", "peserta6", "peserta7", "peserta8", "peserta12", "peserta13"]),
+    ("pka", "proposal", datetime.datetime(2026, 4, 14, 8, 30), "Ruang Seminar 2 BPSDM Jawa Barat",
+     ["penguji", "penguji2"], ["peserta3", "peserta9", "peserta10", "peserta11", "peserta14"]),
+    ("pka", "results", datetime.datetime(2026, 6, 25, 8, 0), "Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung",
+     ["penguji", "penguji2"], ["peserta3", "peserta9", "peserta10", "peserta11", "peserta14"]),
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from tracker import demo_data
+from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, ImpactIndicator, Seminar, User
+
+DEMO_LOGINS = [
+    ("peserta", "Peserta / Participant"),
+    ("peserta2", "Peserta / Participant"),
+    ("coach", "Coach"),
+    ("mentor", "Mentor"),
+    ("penguji", "Penguji / Examiner"),
+    ("penyelenggara", "Penyelenggara / Organiser"),
+    ("kepala", "Kepala Instansi / Agency head"),
+    ("admin", "Admin"),
+]
+
+ORGANISER_GROUP = "Penyelenggara"
+ORGANISER_PERMISSIONS = [
+    ("tracker", "cohort", ("view", "add", "change")),
+    ("tracker", "changeproject", ("view", "add", "change")),
+    ("tracker", "seminar", ("view", "add", "change", "delete")),
+    ("tracker", "impactindicator", ("view", "add", "change", "delete")),
+    ("tracker", "agency", ("view",)),
+    ("tracker", "agencyhead", ("view",)),
+    ("tracker", "user", ("view", "add", "change")),
+]
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data; running it again changes nothing."
+
+    def handle(self, *args, **options) -> None:
+        password = os.environ.get("DEMO_PASSWORD") or "demo12345"
+        with transaction.atomic():
+            agencies = self._agencies()
+            people = self._people(agencies, password)
+            cohorts = self._cohorts(people)
+            projects = self._projects(people, cohorts, agencies)
+            self._seminars(people, cohorts, projects)
+            for username, code in demo_data.HEADS:
+                AgencyHead.objects.get_or_create(user=people[username], agency=agencies[code])
+        self.stdout.write(self.style.SUCCESS("Data demo siap. Demo data ready."))
+        self.stdout.write(f"Kata sandi semua akun / password of every login: {password}")
+        for username, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14} {role}")
+
+    def _agencies(self) -> dict[str, Agency]:
+        agencies: dict[str, Agency] = {}
+        for code, name, parent_code, region in demo_data.AGENCIES:
+            agencies[code], _ = Agency.objects.get_or_create(
+                code=code,
+                defaults={"name": name, "parent": agencies.get(parent_code), "region": region},
+            )
+        return agencies
+
+    def _people(self, agencies: dict[str, Agency], password: str) -> dict[str, User]:
+        people: dict[str, User] = {}
+        for username, (full_name, nip, position, agency_code) in demo_data.PEOPLE.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "nip": nip,
+                    "position": position,
+                    "agency": agencies[agency_code],
+                    "email": f"{username}@jejak.example",
+                    "is_staff": username in ("admin", "penyelenggara"),
+                    "is_superuser": username == "admin",
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            people[username] = user
+        group, created = Group.objects.get_or_create(name=ORGANISER_GROUP)
+        if created:
+            for app_label, model, actions in ORGANISER_PERMISSIONS:
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app_label,
+                        codename__in=[f"{action}_{model}" for action in actions],
+                    )
+                )
+        people["penyelenggara"].groups.add(group)
+        return people
+
+    def _cohorts(self, people: dict[str, User]) -> dict[str, Cohort]:
+        cohorts: dict[str, Cohort] = {}
+        for key, fields in demo_data.COHORTS.items():
+            identity = {name: fields[name] for name in ("programme", "number", "year", "institution")}
+            cohort, _ = Cohort.objects.get_or_create(**identity, defaults=fields)
+            cohort.organisers.add(people["penyelenggara"])
+            cohorts[key] = cohort
+        return cohorts
+
+    def _projects(self, people, cohorts, agencies) -> dict[str, ChangeProject]:
+        projects: dict[str, ChangeProject] = {}
+        for row in demo_data.PROJECTS:
+            (username, cohort_key, state, coach, mentor, title, problem, short, medium, long,
+             stakeholders, innovation, indicators) = row
+            participant = people[username]
+            project, created = ChangeProject.objects.get_or_create(
+                participant=participant,
+                cohort=cohorts[cohort_key],
+                defaults={
+                    "agency": participant.agency,
+                    "coach": people[coach],
+                    "mentor": people[mentor],
+                    "title": title,
+                    "problem_statement": problem,
+                    "goal_short_term": short,
+                    "goal_medium_term": medium,
+                    "goal_long_term": long,
+                    "stakeholders": stakeholders,
+                    "innovation_summary": innovation,
+                    # Demo projects start where the story needs them; real ones move by transitions.
+                    "state": state,
+                },
+            )
+            if created:
+                ImpactIndicator.objects.bulk_create(
+                    ImpactIndicator(
+                        project=project, name=name, unit=unit,
+                        baseline=Decimal(baseline), target=Decimal(target),
+                    )
+                    for name, unit, baseline, target in indicators
+                )
+            projects[username] = project
+        return projects
+
+    def _seminars(self, people, cohorts, projects) -> None:
+        for cohort_key, kind, starts, place, examiners, participants in demo_data.SEMINARS:
+            seminar, _ = Seminar.objects.get_or_create(
+                cohort=cohorts[cohort_key],
+                kind=kind,
+                starts_at=timezone.make_aware(starts),
+                defaults={"place": place},
+            )
+            seminar.examiners.add(*(people[name] for name in examiners))
+            seminar.projects.add(*(projects[name] for name in participants))

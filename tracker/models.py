@@ -1,0 +1,389 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+
+from tracker.validators import validate_nip
+
+
+class Agency(models.Model):
+    """An agency (instansi) or one of its units; agencies nest (ministry > directorate)."""
+
+    code = models.CharField(_("kode"), max_length=32, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("instansi induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.CharField(_("wilayah"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("Instansi induk tidak boleh instansi ini sendiri atau unitnya.")}
+                )
+            ancestor = ancestor.parent
+
+    def ancestors(self) -> list[Agency]:
+        """From the top-level agency down to this one's parent."""
+        chain = []
+        ancestor = self.parent
+        while ancestor is not None:
+            chain.append(ancestor)
+            ancestor = ancestor.parent
+        return chain[::-1]
+
+
+class User(AbstractUser):
+    """A person; what they may do comes from relations (coach of, mentor of, ...), not flags."""
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Bahasa Indonesia")
+        ENGLISH = "en", _("English")
+
+    full_name = models.CharField(_("nama lengkap"), max_length=200)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("Nomor Induk Pegawai, 18 angka."),
+    )
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("instansi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    language = models.CharField(
+        _("bahasa"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
+    )
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        ordering = ["full_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.username).split()[0]
+
+
+class Programme(models.TextChoices):
+    PKN_I = "pkn1", _("PKN Tingkat I")
+    PKN_II = "pkn2", _("PKN Tingkat II")
+    PKA = "pka", _("PKA (Pelatihan Kepemimpinan Administrator)")
+    PKP = "pkp", _("PKP (Pelatihan Kepemimpinan Pengawas)")
+    LATSAR = "latsar", _("Latsar CPNS")
+
+
+PROJECT_LABELS = {
+    Programme.PKN_I: _("Proyek Perubahan"),
+    Programme.PKN_II: _("Proyek Perubahan"),
+    Programme.PKA: _("Aksi Perubahan Kinerja Organisasi"),
+    Programme.PKP: _("Aksi Perubahan Kinerja Pelayanan Publik"),
+    Programme.LATSAR: _("Aktualisasi"),
+}
+
+
+class Cohort(models.Model):
+    """An Angkatan of one programme, run by a training institution."""
+
+    programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    number = models.CharField(_("angkatan"), max_length=20, help_text=_("Misalnya XVIII atau 3."))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    institution = models.CharField(_("lembaga pelatihan"), max_length=200)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penyelenggara"),
+        related_name="organised_cohorts",
+        blank=True,
+    )
+    learning_starts_on = models.DateField(_("mulai pembelajaran"))
+    learning_ends_on = models.DateField(_("selesai pembelajaran klasikal"))
+    proposal_seminar_on = models.DateField(_("seminar rancangan"), null=True, blank=True)
+    implementation_starts_on = models.DateField(_("mulai implementasi"))
+    implementation_ends_on = models.DateField(_("selesai implementasi"))
+    results_seminar_on = models.DateField(_("seminar laporan"), null=True, blank=True)
+    closes_on = models.DateField(_("penutupan"))
+
+    class Meta:
+        verbose_name = _("angkatan")
+        verbose_name_plural = _("angkatan")
+        ordering = ["-year", "programme", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number", "year", "institution"], name="unique_cohort"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(programme)s Angkatan %(number)s Tahun %(year)s") % {
+            "programme": self.get_programme_display_short(),
+            "number": self.number,
+            "year": self.year,
+        }
+
+    def get_programme_display_short(self) -> str:
+        return str(self.get_programme_display()).split(" (")[0]
+
+    @property
+    def project_label(self) -> str:
+        return str(PROJECT_LABELS[Programme(self.programme)])
+
+    def clean(self) -> None:
+        order = [
+            "learning_starts_on",
+            "learning_ends_on",
+            "proposal_seminar_on",
+            "implementation_starts_on",
+            "implementation_ends_on",
+            "results_seminar_on",
+            "closes_on",
+        ]
+        dated = [(name, getattr(self, name)) for name in order if getattr(self, name)]
+        for (_earlier, first), (later, second) in zip(dated, dated[1:], strict=False):
+            if second < first:
+                raise ValidationError(
+                    {later: _("Tanggal fase harus berurutan: tanggal ini lebih awal dari fase sebelumnya.")}
+                )
+
+
+class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One participant's change project in one cohort; its state moves only by transitions."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PROPOSAL_REVIEW = "proposal_review", _("Rancangan ditelaah")
+        PROPOSAL_SEMINAR = "proposal_seminar", _("Seminar rancangan")
+        PROPOSAL_REVISION = "proposal_revision", _("Revisi rancangan")
+        IMPLEMENTATION = "implementation", _("Implementasi")
+        REPORT_REVIEW = "report_review", _("Laporan ditelaah")
+        RESULTS_SEMINAR = "results_seminar", _("Seminar laporan")
+        PASSED = "passed", _("Lulus")
+        DEFERRED = "deferred", _("Ditunda")
+        FAILED = "failed", _("Tidak lulus")
+        MONITORING = "monitoring", _("Pemantauan pascapelatihan")
+        COMPLETED = "completed", _("Selesai")
+        WITHDRAWN = "withdrawn", _("Mengundurkan diri")
+
+    FINAL_STATES = frozenset({State.FAILED, State.COMPLETED, State.WITHDRAWN})
+
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("peserta"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("angkatan"), on_delete=models.PROTECT, related_name="projects"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="projects"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coached_projects",
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentored_projects",
+    )
+    title = models.CharField(_("judul"), max_length=300)
+    problem_statement = models.TextField(_("latar belakang dan masalah"), blank=True)
+    goal_short_term = models.TextField(_("tujuan jangka pendek"), blank=True)
+    goal_medium_term = models.TextField(_("tujuan jangka menengah"), blank=True)
+    goal_long_term = models.TextField(_("tujuan jangka panjang"), blank=True)
+    stakeholders = models.TextField(_("pemangku kepentingan"), blank=True)
+    innovation_summary = models.TextField(_("ringkasan inovasi"), blank=True)
+    state = FSMField(
+        _("status"), max_length=32, choices=State.choices, default=State.DRAFT, protected=True
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proyek perubahan")
+        verbose_name_plural = _("proyek perubahan")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "cohort"], name="one_project_per_participant_per_cohort"
+            )
+        ]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:project-detail", args=[self.pk])
+
+    @property
+    def project_label(self) -> str:
+        return self.cohort.project_label
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in self.FINAL_STATES
+
+
+class Seminar(models.Model):
+    """A scheduled seminar: the examiners appointed to it and the projects on its list."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("Seminar rancangan")
+        RESULTS = "results", _("Seminar laporan")
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("angkatan"), on_delete=models.PROTECT, related_name="seminars"
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("waktu mulai"))
+    place = models.CharField(_("tempat"), max_length=200, blank=True)
+    online_link = models.URLField(_("tautan daring"), blank=True)
+    examiners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        related_name="examined_seminars",
+        blank=True,
+    )
+    projects = models.ManyToManyField(
+        ChangeProject, verbose_name=_("proyek"), related_name="seminars", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminar")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.cohort}"
+
+    def clean(self) -> None:
+        if not self.place and not self.online_link:
+            raise ValidationError(_("Isi tempat seminar atau tautan daringnya."))
+
+
+class AgencyHead(models.Model):
+    """Head of an agency (or their delegate): reads the agency's and its units' projects."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="headships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="heads"
+    )
+    is_delegate = models.BooleanField(_("pejabat yang ditunjuk"), default=False)
+
+    class Meta:
+        verbose_name = _("kepala instansi")
+        verbose_name_plural = _("kepala instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="unique_agency_head")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency}"
+
+
+class ImpactIndicator(models.Model):
+    """A measurable effect the project promises: baseline now, target after the change."""
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("indikator"), max_length=200)
+    unit = models.CharField(_("satuan"), max_length=50)
+    baseline = models.DecimalField(_("nilai awal"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("indikator dampak")
+        verbose_name_plural = _("indikator dampak")
+        ordering = ["project", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The relation in which a person acts on a project."""
+
+    PARTICIPANT = "participant", _("Peserta")
+    COACH = "coach", _("Coach")
+    MENTOR = "mentor", _("Mentor")
+    EXAMINER = "examiner", _("Penguji")
+    ORGANISER = "organiser", _("Penyelenggara")
+    AGENCY_HEAD = "agency_head", _("Kepala instansi")
+    ADMIN = "admin", _("Admin")
+
+
+PARTICIPANT_NEXT_STEP = {
+    ChangeProject.State.DRAFT: _(
+        "Lengkapi rancangan dan rencana tonggak, lalu ajukan kepada coach dan mentor."
+    ),
+    ChangeProject.State.PROPOSAL_REVIEW: _("Tunggu persetujuan coach dan mentor atas rancangan."),
+    ChangeProject.State.PROPOSAL_SEMINAR: _("Siapkan paparan untuk seminar rancangan."),
+    ChangeProject.State.PROPOSAL_REVISION: _(
+        "Perbaiki rancangan sesuai masukan penguji, lalu ajukan kembali."
+    ),
+    ChangeProject.State.IMPLEMENTATION: _(
+        "Laksanakan tonggak jangka pendek dan unggah buktinya."
+    ),
+    ChangeProject.State.REPORT_REVIEW: _("Tunggu persetujuan coach dan mentor atas laporan."),
+    ChangeProject.State.RESULTS_SEMINAR: _("Siapkan paparan untuk seminar laporan."),
+    ChangeProject.State.PASSED: _("Selamat! Lanjutkan tonggak jangka menengah dan panjang."),
+    ChangeProject.State.DEFERRED: _(
+        "Perbaiki laporan dan ajukan kembali sebelum batas waktu penundaan."
+    ),
+    ChangeProject.State.FAILED: _("Proyek dinyatakan tidak lulus."),
+    ChangeProject.State.MONITORING: _(
+        "Catat capaian tonggak jangka menengah dan panjang serta nilai indikator."
+    ),
+    ChangeProject.State.COMPLETED: _("Proyek telah selesai dipantau."),
+    ChangeProject.State.WITHDRAWN: _("Proyek telah ditarik."),
+}

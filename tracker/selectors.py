@@ -1,0 +1,111 @@
+"""Reads for the core domain; visibility of projects lives here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Role, Seminar, User
+
+
+def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
+    """The given agencies and all their sub-units, one query per level of depth."""
+    found: set[int] = set(agency_ids)
+    frontier = set(found)
+    while frontier:
+        children = set(
+            Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = children - found
+        found |= frontier
+    return found
+
+
+def headed_agency_ids(user: User) -> set[int]:
+    """Agencies the user heads, with their sub-units."""
+    return agency_subtree_ids(
+        AgencyHead.objects.filter(user=user).values_list("agency_id", flat=True)
+    )
+
+
+def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
+    """Every project the user has some relation to; the admin sees all."""
+    projects = ChangeProject.objects.all()
+    if not user.is_authenticated:
+        return projects.none()
+    if user.is_superuser:
+        return projects
+    examined = Seminar.objects.filter(examiners=user).values("projects")
+    organised = Cohort.objects.filter(organisers=user).values("pk")
+    scope = (
+        Q(participant=user)
+        | Q(coach=user)
+        | Q(mentor=user)
+        | Q(pk__in=examined)
+        | Q(cohort__in=organised)
+    )
+    headed = headed_agency_ids(user)
+    if headed:
+        scope |= Q(agency_id__in=headed)
+    return projects.filter(scope)
+
+
+def roles_on_project(user: User, project: ChangeProject) -> set[Role]:
+    """The relations in which the user stands to this project."""
+    roles: set[Role] = set()
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    if project.participant_id == user.pk:
+        roles.add(Role.PARTICIPANT)
+    if project.coach_id == user.pk:
+        roles.add(Role.COACH)
+    if project.mentor_id == user.pk:
+        roles.add(Role.MENTOR)
+    if Seminar.objects.filter(projects=project, examiners=user).exists():
+        roles.add(Role.EXAMINER)
+    if project.cohort.organisers.filter(pk=user.pk).exists():
+        roles.add(Role.ORGANISER)
+    if project.agency_id in headed_agency_ids(user):
+        roles.add(Role.AGENCY_HEAD)
+    return roles
+
+
+def with_list_columns(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
+    return projects.select_related("participant", "cohort", "agency", "coach", "mentor")
+
+
+def home_sections(user: User) -> dict:
+    """What the home page shows, one entry per role the user holds somewhere."""
+    base = with_list_columns(ChangeProject.objects.all()).order_by("cohort", "participant")
+    sections = {
+        "own": list(base.filter(participant=user)),
+        "coached": list(base.filter(coach=user)),
+        "mentored": list(base.filter(mentor=user)),
+        "seminars": list(
+            Seminar.objects.filter(examiners=user)
+            .select_related("cohort")
+            .annotate(project_count=Count("projects", distinct=True))
+            .order_by("starts_at")
+        ),
+        "cohorts": list(
+            Cohort.objects.filter(organisers=user).annotate(
+                project_count=Count("projects", distinct=True)
+            )
+        ),
+        "headed_agencies": list(
+            AgencyHead.objects.filter(user=user).select_related("agency")
+        ),
+    }
+    headed = headed_agency_ids(user) if sections["headed_agencies"] else set()
+    sections["agency_projects"] = list(base.filter(agency_id__in=headed)) if headed else []
+    sections["agency_counts"] = state_counts(ChangeProject.objects.filter(agency_id__in=headed))
+    return sections
+
+
+def state_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
+    """(state label, number of projects) in workflow order, leaving out empty states."""
+    totals = dict(projects.values_list("state").annotate(total=Count("pk")).order_by())
+    return [
+        (label, totals[value]) for value, label in ChangeProject.State.choices if value in totals
+    ]
