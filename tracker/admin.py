@@ -69,7 +69,14 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Cohort)
 class CohortAdmin(OrganiserScopedAdmin):
     cohort_lookup = "organisers"
-    list_display = ["__str__", "programme", "year", "institution", "learning_starts_on", "closes_on"]
+    list_display = [
+        "__str__",
+        "programme",
+        "year",
+        "institution",
+        "learning_starts_on",
+        "closes_on",
+    ]
     list_filter = ["programme", "year"]
     search_fields = ["number", "institution"]
     filter_horizontal = ["organisers"]

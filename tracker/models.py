@@ -174,7 +174,11 @@ class Cohort(models.Model):
         for (_earlier, first), (later, second) in zip(dated, dated[1:], strict=False):
             if second < first:
                 raise ValidationError(
-                    {later: _("Tanggal fase harus berurutan: tanggal ini lebih awal dari fase sebelumnya.")}
+                    {
+                        later: _(
+                            "Tanggal fase harus berurutan: tanggal ini mendahului fase sebelumnya."
+                        )
+                    }
                 )
 
 
@@ -371,9 +375,7 @@ PARTICIPANT_NEXT_STEP = {
     ChangeProject.State.PROPOSAL_REVISION: _(
         "Perbaiki rancangan sesuai masukan penguji, lalu ajukan kembali."
     ),
-    ChangeProject.State.IMPLEMENTATION: _(
-        "Laksanakan tonggak jangka pendek dan unggah buktinya."
-    ),
+    ChangeProject.State.IMPLEMENTATION: _("Laksanakan tonggak jangka pendek dan unggah buktinya."),
     ChangeProject.State.REPORT_REVIEW: _("Tunggu persetujuan coach dan mentor atas laporan."),
     ChangeProject.State.RESULTS_SEMINAR: _("Siapkan paparan untuk seminar laporan."),
     ChangeProject.State.PASSED: _("Selamat! Lanjutkan tonggak jangka menengah dan panjang."),

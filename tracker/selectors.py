@@ -14,9 +14,7 @@ def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
     found: set[int] = set(agency_ids)
     frontier = set(found)
     while frontier:
-        children = set(
-            Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
+        children = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         frontier = children - found
         found |= frontier
     return found
@@ -93,9 +91,7 @@ def home_sections(user: User) -> dict:
                 project_count=Count("projects", distinct=True)
             )
         ),
-        "headed_agencies": list(
-            AgencyHead.objects.filter(user=user).select_related("agency")
-        ),
+        "headed_agencies": list(AgencyHead.objects.filter(user=user).select_related("agency")),
     }
     headed = headed_agency_ids(user) if sections["headed_agencies"] else set()
     sections["agency_projects"] = list(base.filter(agency_id__in=headed)) if headed else []

@@ -8,7 +8,6 @@ from django.urls import include, path
 
 from tracker import views
 
-
 tracker_patterns = [
     path("", views.home, name="home"),
     path("proyek/<int:pk>/", views.project_detail, name="project-detail"),

@@ -95,7 +95,9 @@ class Command(BaseCommand):
     def _cohorts(self, people: dict[str, User]) -> dict[str, Cohort]:
         cohorts: dict[str, Cohort] = {}
         for key, fields in demo_data.COHORTS.items():
-            identity = {name: fields[name] for name in ("programme", "number", "year", "institution")}
+            identity = {
+                name: fields[name] for name in ("programme", "number", "year", "institution")
+            }
             cohort, _ = Cohort.objects.get_or_create(**identity, defaults=fields)
             cohort.organisers.add(people["penyelenggara"])
             cohorts[key] = cohort
@@ -104,8 +106,21 @@ class Command(BaseCommand):
     def _projects(self, people, cohorts, agencies) -> dict[str, ChangeProject]:
         projects: dict[str, ChangeProject] = {}
         for row in demo_data.PROJECTS:
-            (username, cohort_key, state, coach, mentor, title, problem, short, medium, long,
-             stakeholders, innovation, indicators) = row
+            (
+                username,
+                cohort_key,
+                state,
+                coach,
+                mentor,
+                title,
+                problem,
+                short,
+                medium,
+                long,
+                stakeholders,
+                innovation,
+                indicators,
+            ) = row
             participant = people[username]
             project, created = ChangeProject.objects.get_or_create(
                 participant=participant,
@@ -128,8 +143,11 @@ class Command(BaseCommand):
             if created:
                 ImpactIndicator.objects.bulk_create(
                     ImpactIndicator(
-                        project=project, name=name, unit=unit,
-                        baseline=Decimal(baseline), target=Decimal(target),
+                        project=project,
+                        name=name,
+                        unit=unit,
+                        baseline=Decimal(baseline),
+                        target=Decimal(target),
                     )
                     for name, unit, baseline, target in indicators
                 )

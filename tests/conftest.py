@@ -1,0 +1,113 @@
+"""Personas: one small world in which each person has exactly the reach their comment says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import (
+    AgencyFactory,
+    AgencyHeadFactory,
+    ChangeProjectFactory,
+    CohortFactory,
+    SeminarFactory,
+    UserFactory,
+)
+from tracker.models import Agency, ChangeProject, Cohort, User
+
+
+@dataclass
+class World:
+    province: Agency
+    dinas: Agency  # participant's agency, a unit of the province
+    other_agency: Agency  # another province's office: outside the agency head's reach
+    cohort: Cohort
+    project: ChangeProject
+    other_project: ChangeProject
+    participant: User
+    other_participant: User
+    coach: User
+    mentor: User
+    examiner: User
+    organiser: User
+    agency_head: User
+    stranger: User
+    admin: User
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONAS = [
+    "participant",
+    "other_participant",
+    "coach",
+    "mentor",
+    "examiner",
+    "organiser",
+    "agency_head",
+    "stranger",
+    "admin",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = AgencyFactory(code="PROV", name="Pemerintah Provinsi Uji")
+    dinas = AgencyFactory(code="DINAS", name="Dinas Kesehatan Uji", parent=province)
+    other_agency = AgencyFactory(code="LAIN", name="Dinas Provinsi Lain")
+    # participant: owns `project` only.
+    participant = UserFactory(username="participant", full_name="Budi Peserta", agency=dinas)
+    # other_participant: owns `other_project` in another agency; must never see `project`.
+    other_participant = UserFactory(username="other_participant", agency=other_agency)
+    # coach and mentor: guide `project` only.
+    coach = UserFactory(username="coach", full_name="Hendra Coach")
+    mentor = UserFactory(username="mentor", full_name="Siti Mentor", agency=dinas)
+    # examiner: appointed to the seminar that has `project` on its list.
+    examiner = UserFactory(username="examiner", full_name="Bambang Penguji")
+    # organiser: organises the cohort of both projects.
+    organiser = UserFactory(username="organiser", full_name="Rina Penyelenggara", is_staff=True)
+    # agency_head: heads the province, so reaches `project` through the dinas, not `other_project`.
+    agency_head = UserFactory(username="agency_head", full_name="Ahmad Kepala", agency=province)
+    # stranger: logged in, related to nothing.
+    stranger = UserFactory(username="stranger")
+    # admin: superuser, sees everything.
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+    cohort = CohortFactory()
+    cohort.organisers.add(organiser)
+    project = ChangeProjectFactory(
+        participant=participant, cohort=cohort, agency=dinas, coach=coach, mentor=mentor
+    )
+    other_project = ChangeProjectFactory(
+        participant=other_participant, cohort=cohort, agency=other_agency
+    )
+    seminar = SeminarFactory(cohort=cohort)
+    seminar.examiners.add(examiner)
+    seminar.projects.add(project)
+    AgencyHeadFactory(user=agency_head, agency=province)
+    return World(
+        province=province,
+        dinas=dinas,
+        other_agency=other_agency,
+        cohort=cohort,
+        project=project,
+        other_project=other_project,
+        participant=participant,
+        other_participant=other_participant,
+        coach=coach,
+        mentor=mentor,
+        examiner=examiner,
+        organiser=organiser,
+        agency_head=agency_head,
+        stranger=stranger,
+        admin=admin,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing dominates the suite's time otherwise; strength is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS
+
+
+def _client_for(client, world, persona):
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+SEES_PROJECT = {"participant", "coach", "mentor", "examiner", "organiser", "agency_head", "admin"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_project_detail_is_shown_in_scope_and_404_outside(client, world, persona):
+    response = _client_for(client, world, persona).get(world.project.get_absolute_url())
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif persona in SEES_PROJECT:
+        assert response.status_code == 200
+        assert world.project.title in response.content.decode()
+    else:
+        assert response.status_code == 404
+
+
+def test_agency_head_reaches_sub_unit_project_but_not_another_agency(client, world):
+    client.force_login(world.agency_head)
+    assert client.get(world.project.get_absolute_url()).status_code == 200
+    assert client.get(world.other_project.get_absolute_url()).status_code == 404
+
+
+def test_detail_names_the_viewers_roles_and_programme_label(client, world):
+    client.force_login(world.coach)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Peran Anda: Coach" in page
+    assert "Aksi Perubahan Kinerja Organisasi" in page
+
+
+def test_participant_sees_next_step_on_detail(client, world):
+    client.force_login(world.participant)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Langkah berikutnya" in page
+    assert "ajukan kepada coach dan mentor" in page
+
+
+def test_unknown_project_is_404(client, world):
+    client.force_login(world.admin)
+    assert client.get(reverse("tracker:project-detail", args=[999999])).status_code == 404
+
+
+def test_home_redirects_anonymous_to_login(client, db):
+    response = client.get(reverse("tracker:home"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "heading", "shows_project"),
+    [
+        ("participant", "Proyek saya", True),
+        ("coach", "Proyek yang saya dampingi sebagai coach", True),
+        ("mentor", "Proyek yang saya bimbing sebagai mentor", True),
+        ("examiner", "Seminar yang saya uji", False),
+        ("organiser", "Angkatan yang saya selenggarakan", False),
+        ("agency_head", "Proyek di instansi saya dan unit di bawahnya", True),
+        ("stranger", "belum terhubung dengan proyek perubahan mana pun", False),
+    ],
+)
+def test_home_differs_by_role(client, world, persona, heading, shows_project):
+    client.force_login(world.persona(persona))
+    page = client.get(reverse("tracker:home")).content.decode()
+    assert heading in page
+    assert (world.project.title in page) is shows_project
+    assert world.other_project.title not in page
+
+
+def test_home_shows_participant_next_step(client, world):
+    client.force_login(world.participant)
+    page = client.get(reverse("tracker:home")).content.decode()
+    assert "Lengkapi rancangan dan rencana tonggak" in page
+
+
+def test_home_query_count_does_not_grow_with_projects(client, world, django_assert_max_num_queries):
+    from tests.factories import ChangeProjectFactory
+
+    client.force_login(world.coach)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("tracker:home"))
+    for _ in range(10):
+        ChangeProjectFactory(cohort=world.cohort, coach=world.coach)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("tracker:home")).content.decode()
+    assert page.count("Digitalisasi Layanan Uji") >= 11
+
+
+def test_home_can_be_read_in_english(client, world):
+    client.force_login(world.participant)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("tracker:home")).content.decode()
+    assert 'lang="en"' in page
