@@ -5,8 +5,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from tracker.validators import validate_nip
 
@@ -115,6 +116,18 @@ PROJECT_LABELS = {
 }
 
 
+class Role(models.TextChoices):
+    """The relation in which a person acts on a project."""
+
+    PARTICIPANT = "participant", _("Peserta")
+    COACH = "coach", _("Coach")
+    MENTOR = "mentor", _("Mentor")
+    EXAMINER = "examiner", _("Penguji")
+    ORGANISER = "organiser", _("Penyelenggara")
+    AGENCY_HEAD = "agency_head", _("Kepala instansi")
+    ADMIN = "admin", _("Admin")
+
+
 class Cohort(models.Model):
     """An Angkatan of one programme, run by a training institution."""
 
@@ -182,6 +195,16 @@ class Cohort(models.Model):
                 )
 
 
+def acting_as(*roles: Role):
+    """A transition permission: the user stands to the project in one of these roles."""
+
+    def permission(project: ChangeProject, user) -> bool:
+        return bool(project.roles_of(user) & set(roles))
+
+    permission.roles = roles
+    return permission
+
+
 class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """One participant's change project in one cohort; its state moves only by transitions."""
 
@@ -240,6 +263,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     state = FSMField(
         _("status"), max_length=32, choices=State.choices, default=State.DRAFT, protected=True
     )
+    deferral_deadline = models.DateField(_("batas pengajuan ulang"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -260,6 +284,247 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tracker:project-detail", args=[self.pk])
 
+    # --- who stands where ------------------------------------------------------------------
+
+    def roles_of(self, user) -> set[Role]:
+        """The relations in which the user stands to this project."""
+        roles: set[Role] = set()
+        if not user.is_authenticated:
+            return roles
+        if user.is_superuser:
+            roles.add(Role.ADMIN)
+        if self.participant_id == user.pk:
+            roles.add(Role.PARTICIPANT)
+        if self.coach_id == user.pk:
+            roles.add(Role.COACH)
+        if self.mentor_id == user.pk:
+            roles.add(Role.MENTOR)
+        if self.seminars.filter(examiners=user).exists():
+            roles.add(Role.EXAMINER)
+        if self.cohort.organisers.filter(pk=user.pk).exists():
+            roles.add(Role.ORGANISER)
+        if AgencyHead.objects.filter(user=user, agency__in=self.agency_lineage_ids()).exists():
+            roles.add(Role.AGENCY_HEAD)
+        return roles
+
+    def agency_lineage_ids(self) -> list[int]:
+        return [self.agency_id, *(agency.pk for agency in self.agency.ancestors())]
+
+    def is_examiner_of(self, user, kind: str) -> bool:
+        return self.seminars.filter(kind=kind, examiners=user).exists()
+
+    # --- guards: pure reads, no side effects ------------------------------------------------
+
+    def missing_for_proposal(self) -> list[str]:
+        """What the participant still has to fill in before the proposal can be submitted."""
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in ("title", "problem_statement", "goal_short_term", "innovation_summary")
+            if not getattr(self, name).strip()
+        ]
+        if not self.coach_id:
+            missing.append(str(_("coach")))
+        if not self.mentor_id:
+            missing.append(str(_("mentor")))
+        return missing
+
+    def proposal_is_complete(self) -> bool:
+        return not self.missing_for_proposal()
+
+    def current_review_signers(self, stage: str) -> set[str]:
+        """Roles (coach, mentor) that signed off the latest submission of this stage."""
+        opened = self.latest_submission(stage)
+        if opened is None:
+            return set()
+        return set(self.signoffs.filter(submission=opened).values_list("role", flat=True))
+
+    def latest_submission(self, stage: str):
+        review_state = REVIEW_STATE_OF_STAGE[stage]
+        return self.transition_logs.filter(to_state=review_state).order_by("-pk").first()
+
+    def proposal_signed_off(self) -> bool:
+        return self.current_review_signers("proposal") >= {Role.COACH, Role.MENTOR}
+
+    def report_signed_off(self) -> bool:
+        return self.current_review_signers("report") >= {Role.COACH, Role.MENTOR}
+
+    def within_deferral_window(self) -> bool:
+        return self.deferral_deadline is not None and timezone.localdate() <= self.deferral_deadline
+
+    # --- transitions: each changes only this row; services do the rest --------------------
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.PROPOSAL_REVIEW,
+        conditions=[proposal_is_complete],
+        permission=acting_as(Role.PARTICIPANT),
+        custom={"label": _("Ajukan rancangan"), "notify": (Role.COACH, Role.MENTOR)},
+    )
+    def submit_proposal(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.PROPOSAL_REVIEW,
+        target=State.PROPOSAL_SEMINAR,
+        conditions=[proposal_signed_off],
+        permission=acting_as(Role.COACH, Role.MENTOR),
+        custom={
+            "label": _("Setujui rancangan (coach dan mentor)"),
+            "notify": (Role.PARTICIPANT, Role.ORGANISER),
+            "by_signoff": True,
+        },
+    )
+    def approve_proposal(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.PROPOSAL_REVIEW,
+        target=State.DRAFT,
+        permission=acting_as(Role.COACH, Role.MENTOR),
+        custom={
+            "label": _("Kembalikan rancangan"),
+            "notify": (Role.PARTICIPANT,),
+            "comment_required": True,
+        },
+    )
+    def return_proposal(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.PROPOSAL_SEMINAR,
+        target=RETURN_VALUE(State.IMPLEMENTATION, State.PROPOSAL_REVISION),
+        permission=lambda project, user: project.is_examiner_of(user, "proposal"),
+        custom={
+            "label": _("Catat hasil seminar rancangan"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "roles": (Role.EXAMINER,),
+            "by_seminar": True,
+        },
+    )
+    def record_proposal_seminar(self, accepted: bool) -> str:
+        return self.State.IMPLEMENTATION if accepted else self.State.PROPOSAL_REVISION
+
+    @transition(
+        field=state,
+        source=State.PROPOSAL_REVISION,
+        target=State.PROPOSAL_REVIEW,
+        conditions=[proposal_is_complete],
+        permission=acting_as(Role.PARTICIPANT),
+        custom={"label": _("Ajukan revisi rancangan"), "notify": (Role.COACH, Role.MENTOR)},
+    )
+    def submit_revision(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IMPLEMENTATION,
+        target=State.REPORT_REVIEW,
+        permission=acting_as(Role.PARTICIPANT),
+        custom={"label": _("Ajukan laporan"), "notify": (Role.COACH, Role.MENTOR)},
+    )
+    def submit_report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.REPORT_REVIEW,
+        target=State.RESULTS_SEMINAR,
+        conditions=[report_signed_off],
+        permission=acting_as(Role.COACH, Role.MENTOR),
+        custom={
+            "label": _("Setujui laporan (coach dan mentor)"),
+            "notify": (Role.PARTICIPANT, Role.ORGANISER),
+            "by_signoff": True,
+        },
+    )
+    def approve_report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.REPORT_REVIEW,
+        target=State.IMPLEMENTATION,
+        permission=acting_as(Role.COACH, Role.MENTOR),
+        custom={
+            "label": _("Kembalikan laporan"),
+            "notify": (Role.PARTICIPANT,),
+            "comment_required": True,
+        },
+    )
+    def return_report(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.RESULTS_SEMINAR,
+        target=RETURN_VALUE(State.PASSED, State.DEFERRED, State.FAILED),
+        permission=lambda project, user: project.is_examiner_of(user, "results"),
+        custom={
+            "label": _("Tetapkan hasil seminar laporan"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "roles": (Role.EXAMINER,),
+            "by_seminar": True,
+        },
+    )
+    def grade(self, outcome: str, deferral_deadline=None) -> str:
+        self.deferral_deadline = deferral_deadline if outcome == self.State.DEFERRED else None
+        return outcome
+
+    @transition(
+        field=state,
+        source=State.DEFERRED,
+        target=State.RESULTS_SEMINAR,
+        conditions=[within_deferral_window],
+        permission=acting_as(Role.PARTICIPANT),
+        custom={
+            "label": _("Ajukan ulang laporan"),
+            "notify": (Role.COACH, Role.MENTOR, Role.ORGANISER),
+        },
+    )
+    def resubmit(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.PASSED,
+        target=State.MONITORING,
+        permission=acting_as(Role.ORGANISER),
+        custom={"label": _("Tutup pelatihan"), "notify": (Role.PARTICIPANT, Role.MENTOR)},
+    )
+    def close_training(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.MONITORING,
+        target=State.COMPLETED,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Selesaikan evaluasi dampak"),
+            "notify": (Role.PARTICIPANT, Role.MENTOR),
+        },
+    )
+    def complete_impact_review(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=sorted(set(State) - FINAL_STATES),
+        target=State.WITHDRAWN,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Tarik proyek"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_required": True,
+        },
+    )
+    def withdraw(self) -> None:
+        pass
+
     @property
     def project_label(self) -> str:
         return self.cohort.project_label
@@ -267,6 +532,78 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.state in self.FINAL_STATES
+
+
+REVIEW_STATE_OF_STAGE = {
+    "proposal": ChangeProject.State.PROPOSAL_REVIEW,
+    "report": ChangeProject.State.REPORT_REVIEW,
+}
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Log rows are append-only.")
+
+    def delete(self):
+        raise PermissionError("Log rows are append-only.")
+
+
+class TransitionLog(models.Model):
+    """One row per state change of a project: who, in which role, from where to where, why."""
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="transition_logs",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    transition = models.CharField(_("transisi"), max_length=50)
+    from_state = models.CharField(
+        _("dari status"), max_length=32, choices=ChangeProject.State.choices
+    )
+    to_state = models.CharField(_("ke status"), max_length=32, choices=ChangeProject.State.choices)
+    comment = models.TextField(_("komentar"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("riwayat transisi")
+        verbose_name_plural = _("riwayat transisi")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Integrity, not domain logic: an audit row, once written, never changes.
+        if not self._state.adding:
+            raise PermissionError("Log rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Log rows are append-only.")
+
+    @property
+    def transition_label(self) -> str:
+        return str(transition_label(self.transition))
+
+
+def transition_label(name: str) -> str:
+    """The human label of a project transition, from its declaration."""
+    method = getattr(ChangeProject, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return name
+    first = next(iter(meta.transitions.values()))
+    return first.custom.get("label", name)
 
 
 class Seminar(models.Model):
@@ -354,18 +691,6 @@ class ImpactIndicator(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    """The relation in which a person acts on a project."""
-
-    PARTICIPANT = "participant", _("Peserta")
-    COACH = "coach", _("Coach")
-    MENTOR = "mentor", _("Mentor")
-    EXAMINER = "examiner", _("Penguji")
-    ORGANISER = "organiser", _("Penyelenggara")
-    AGENCY_HEAD = "agency_head", _("Kepala instansi")
-    ADMIN = "admin", _("Admin")
-
-
 PARTICIPANT_NEXT_STEP = {
     ChangeProject.State.DRAFT: _(
         "Lengkapi rancangan dan rencana tonggak, lalu ajukan kepada coach dan mentor."
@@ -389,3 +714,43 @@ PARTICIPANT_NEXT_STEP = {
     ChangeProject.State.COMPLETED: _("Proyek telah selesai dipantau."),
     ChangeProject.State.WITHDRAWN: _("Proyek telah ditarik."),
 }
+
+
+class Notification(models.Model):
+    """Something a person should know or act on, shown under the bell until read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penerima"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    transition_log = models.ForeignKey(
+        TransitionLog,
+        verbose_name=_("transisi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    message = models.CharField(_("pesan"), max_length=500)
+    url = models.CharField(_("tautan"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Seminar, User
 
 
 def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
@@ -49,26 +49,6 @@ def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
     return projects.filter(scope)
 
 
-def roles_on_project(user: User, project: ChangeProject) -> set[Role]:
-    """The relations in which the user stands to this project."""
-    roles: set[Role] = set()
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    if project.participant_id == user.pk:
-        roles.add(Role.PARTICIPANT)
-    if project.coach_id == user.pk:
-        roles.add(Role.COACH)
-    if project.mentor_id == user.pk:
-        roles.add(Role.MENTOR)
-    if Seminar.objects.filter(projects=project, examiners=user).exists():
-        roles.add(Role.EXAMINER)
-    if project.cohort.organisers.filter(pk=user.pk).exists():
-        roles.add(Role.ORGANISER)
-    if project.agency_id in headed_agency_ids(user):
-        roles.add(Role.AGENCY_HEAD)
-    return roles
-
-
 def with_list_columns(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
     return projects.select_related("participant", "cohort", "agency", "coach", "mentor")
 
@@ -105,3 +85,44 @@ def state_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
     return [
         (label, totals[value]) for value, label in ChangeProject.State.choices if value in totals
     ]
+
+
+def project_timeline(project: ChangeProject) -> list[dict]:
+    """What happened to the project, oldest first: transitions, sign-offs and seminars."""
+    events = [
+        {
+            "at": log.created_at,
+            "kind": "transition",
+            "title": log.transition_label,
+            "detail": log.get_to_state_display(),
+            "actor": log.actor,
+            "role": log.get_role_display(),
+            "comment": log.comment,
+        }
+        for log in project.transition_logs.select_related("actor")
+    ]
+    events += [
+        {
+            "at": signoff.signed_at,
+            "kind": "signoff",
+            "title": signoff.wording,
+            "detail": signoff.get_stage_display(),
+            "actor": signoff.signer,
+            "role": signoff.get_role_display(),
+            "comment": "",
+        }
+        for signoff in project.signoffs.select_related("signer")
+    ]
+    events += [
+        {
+            "at": seminar.starts_at,
+            "kind": "seminar",
+            "title": seminar.get_kind_display(),
+            "detail": seminar.place or seminar.online_link,
+            "actor": None,
+            "role": "",
+            "comment": "",
+        }
+        for seminar in project.seminars.all()
+    ]
+    return sorted(events, key=lambda event: event["at"])

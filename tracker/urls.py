@@ -11,10 +11,17 @@ from tracker import views
 tracker_patterns = [
     path("", views.home, name="home"),
     path("proyek/<int:pk>/", views.project_detail, name="project-detail"),
+    path("alur-kerja/", views.workflow_diagram, name="workflow"),
+    *(
+        path(f"proyek/<int:pk>/{name}/", view, name=name)
+        for name, view in views.TRANSITION_VIEWS.items()
+    ),
 ]
 
 urlpatterns = [
     path("", include((tracker_patterns, "tracker"))),
+    path("", include("mentoring.urls")),
+    path("", include("milestones.urls")),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from tracker import services
+from tracker.diagram import workflow_svg
+from tracker.forms import TransitionForm
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Role
-from tracker.selectors import home_sections, projects_visible_to, roles_on_project
+from tracker.selectors import home_sections, project_timeline, projects_visible_to
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
@@ -19,7 +27,90 @@ def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject,
         ),
         pk=pk,
     )
-    return project, roles_on_project(request.user, project)
+    return project, project.roles_of(request.user)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A workflow action a person starts from the project page: one URL, one service."""
+
+    transition: str
+    url_name: str
+    service: object
+    comment_required: bool = False
+    danger: bool = False
+
+
+ACTIONS = [
+    Action("submit_proposal", "tracker:submit-proposal", services.project_submit_proposal),
+    Action(
+        "return_proposal",
+        "tracker:return-proposal",
+        services.project_return_proposal,
+        comment_required=True,
+        danger=True,
+    ),
+    Action("submit_revision", "tracker:submit-revision", services.project_submit_revision),
+    Action("submit_report", "tracker:submit-report", services.project_submit_report),
+    Action(
+        "return_report",
+        "tracker:return-report",
+        services.project_return_report,
+        comment_required=True,
+        danger=True,
+    ),
+    Action("resubmit", "tracker:resubmit", services.project_resubmit),
+    Action("close_training", "tracker:close-training", services.project_close_training),
+    Action(
+        "complete_impact_review",
+        "tracker:complete-impact-review",
+        services.project_complete_impact_review,
+    ),
+    Action(
+        "withdraw",
+        "tracker:withdraw",
+        services.project_withdraw,
+        comment_required=True,
+        danger=True,
+    ),
+]
+ACTION_BY_TRANSITION = {action.transition: action for action in ACTIONS}
+
+
+def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
+    """The actions this user may take now, each with its form (the failed one keeps its input)."""
+    available = []
+    for transition in project.get_available_user_state_transitions(user):
+        action = ACTION_BY_TRANSITION.get(transition.name)
+        if action is None or any(item["action"] is action for item in available):
+            continue
+        form = (
+            bound_form
+            if failed == action.transition and bound_form is not None
+            else TransitionForm(
+                initial={"expected_state": project.state},
+                comment_required=action.comment_required,
+            )
+        )
+        available.append(
+            {
+                "action": action,
+                "label": services.transition_custom(action.transition)["label"],
+                "form": form,
+                "blocked_reason": _blocked_reason(project, action.transition),
+            }
+        )
+    return available
+
+
+def _blocked_reason(project: ChangeProject, name: str):
+    if name in ("submit_proposal", "submit_revision") and not project.proposal_is_complete():
+        return _("Lengkapi dulu: %(missing)s.") % {
+            "missing": ", ".join(project.missing_for_proposal())
+        }
+    if name == "resubmit" and not project.within_deferral_window():
+        return _("Batas waktu pengajuan ulang sudah lewat.")
+    return ""
 
 
 @require_GET
@@ -31,19 +122,81 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/home.html", sections)
 
 
-@require_GET
-@login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project, roles = _get_project_for_user(request, pk)
+def _render_detail(request, project, roles, *, bound_form=None, failed="", status=200):
     context = {
         "project": project,
-        "roles": sorted(role.label for role in roles),
+        "roles": sorted(str(role.label) for role in roles),
         "is_participant": Role.PARTICIPANT in roles,
         "next_step": PARTICIPANT_NEXT_STEP[ChangeProject.State(project.state)],
         "indicators": project.indicators.all(),
         "agency_path": [*project.agency.ancestors(), project.agency],
+        "actions": project_actions(project, request.user, bound_form, failed),
+        "timeline": project_timeline(project),
+        "diagram": workflow_svg(current=project.state),
     }
-    return render(request, "tracker/changeproject_detail.html", context)
+    return render(request, "tracker/changeproject_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project, roles = _get_project_for_user(request, pk)
+    return _render_detail(request, project, roles)
+
+
+def _transition_view(action: Action):
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        project, roles = _get_project_for_user(request, pk)
+        if not services.may_attempt(project, request.user, action.transition):
+            raise PermissionDenied
+        form = TransitionForm(request.POST, comment_required=action.comment_required)
+        if not form.is_valid():
+            messages.error(request, _("Periksa isian formulir di bawah."))
+            return _render_detail(
+                request, project, roles, bound_form=form, failed=action.transition, status=400
+            )
+        kwargs = {"project": project, "by": request.user}
+        kwargs["expected_state"] = form.cleaned_data["expected_state"]
+        if action.comment_required or action.transition == "complete_impact_review":
+            kwargs["comment"] = form.cleaned_data["comment"]
+        try:
+            action.service(**kwargs)
+        except services.TransitionForbidden as refused:
+            raise PermissionDenied(refused.message) from None
+        except services.TransitionRefused as refused:
+            messages.error(request, refused.message)
+            project.refresh_from_db()
+            return _render_detail(
+                request,
+                project,
+                roles,
+                bound_form=form,
+                failed=action.transition,
+                status=refused.status,
+            )
+        messages.success(
+            request,
+            _("%(action)s: berhasil. Status sekarang: %(state)s.")
+            % {
+                "action": services.transition_custom(action.transition)["label"],
+                "state": project.get_state_display(),
+            },
+        )
+        return redirect(project)
+
+    view.__name__ = f"{action.transition}_view"
+    return view
+
+
+TRANSITION_VIEWS = {action.url_name.split(":")[1]: _transition_view(action) for action in ACTIONS}
+
+
+@require_GET
+@login_required
+def workflow_diagram(request: HttpRequest) -> HttpResponse:
+    return render(request, "tracker/workflow.html", {"diagram": workflow_svg(current=None)})
 
 
 @never_cache

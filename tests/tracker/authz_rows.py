@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, project_action
+
+# A POST without the form's fields: allowed personas get 400 (form refused), the rest 403/404.
+ROWS = [
+    Row("tracker:home", others=200, expect={"anonymous": LOGIN}),
+    Row(
+        "tracker:project-detail",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+    ),
+    Row("tracker:workflow", others=200, expect={"anonymous": LOGIN}),
+    project_action("tracker:submit-proposal", {"participant": 400}),
+    project_action("tracker:submit-revision", {"participant": 400}),
+    project_action("tracker:submit-report", {"participant": 400}),
+    project_action("tracker:resubmit", {"participant": 400}),
+    project_action("tracker:return-proposal", {"coach": 400, "mentor": 400}),
+    project_action("tracker:return-report", {"coach": 400, "mentor": 400}),
+    project_action("tracker:close-training", {"organiser": 400}),
+    project_action("tracker:complete-impact-review", {"organiser": 400}),
+    project_action("tracker:withdraw", {"organiser": 400}),
+    Row("login", others=302, expect={"anonymous": 200}),
+    Row("logout", others=302, method="post"),
+    Row("set_language", others=302, method="post", data=lambda world: {"language": "en"}),
+    Row("healthz", others=200),
+]

@@ -1,0 +1,137 @@
+"""Draw the project workflow as inline SVG, straight from the FSM declaration on ChangeProject."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from tracker.models import ChangeProject
+
+NODE_W, NODE_H, ROW_H, WIDTH, MARGIN = 190, 40, 86, 680, 20
+
+
+@dataclass(frozen=True)
+class Edge:
+    name: str
+    label: str
+    source: str
+    target: str
+
+
+def workflow_edges() -> tuple[list[Edge], list[Edge]]:
+    """(edges between states, edges that leave from every non-final state) of the workflow."""
+    field = ChangeProject._meta.get_field("state")
+    by_name: dict[str, list] = defaultdict(list)
+    for transition in field.get_all_transitions(ChangeProject):
+        by_name[transition.name].append(transition)
+    non_final = {value for value in ChangeProject.State if value not in ChangeProject.FINAL_STATES}
+    edges, from_anywhere = [], []
+    for name, transitions in by_name.items():
+        label = str(transitions[0].custom.get("label", name))
+        pairs = [
+            (str(t.source), str(target))
+            for t in transitions
+            for target in getattr(t.target, "allowed_states", None) or [t.target]
+        ]
+        sources = {source for source, _target in pairs}
+        if len(pairs) > 1 and sources == non_final:
+            from_anywhere.extend(Edge(name, label, s, t) for s, t in pairs)
+        else:
+            edges.extend(Edge(name, label, s, t) for s, t in pairs)
+    return edges, from_anywhere
+
+
+def _ranks(edges: list[Edge]) -> dict[str, int]:
+    """Longest-path depth from draft over edges that do not lead back to an earlier state."""
+    rank = {ChangeProject.State.DRAFT.value: 0}
+    changed = True
+    while changed:
+        changed = False
+        for edge in edges:
+            if edge.source in rank and (edge.target not in rank):
+                rank[edge.target] = rank[edge.source] + 1
+                changed = True
+    return rank
+
+
+def workflow_svg(current: str | None) -> SafeString:
+    edges, from_anywhere = workflow_edges()
+    rank = _ranks(edges)
+    rows: dict[int, list[str]] = defaultdict(list)
+    for value in ChangeProject.State.values:
+        if value in rank:
+            rows[rank[value]].append(value)
+    position: dict[str, tuple[float, float]] = {}
+    for row, states in rows.items():
+        gap = (WIDTH - 2 * MARGIN) / len(states)
+        for index, value in enumerate(states):
+            x = MARGIN + gap * index + (gap - NODE_W) / 2
+            position[value] = (x, MARGIN + row * ROW_H)
+    height = MARGIN * 2 + (max(rows) + 1) * ROW_H + 40
+    labels = dict(ChangeProject.State.choices)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="wf-title" class="workflow-diagram">',
+        f'<title id="wf-title">{escape(_("Alur kerja proyek perubahan"))}</title>',
+        '<defs><marker id="wf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        'fill="#4f5b6b"/></marker></defs>',
+    ]
+    for edge in edges:
+        parts.append(_edge_svg(edge, position, rank))
+    for value, (x, y) in position.items():
+        css = "wf-node wf-node--current" if value == current else "wf-node"
+        parts.append(
+            f'<g class="{css}"><rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" '
+            f'rx="8"/><text x="{x + NODE_W / 2:.0f}" y="{y + NODE_H / 2 + 5:.0f}" '
+            f'text-anchor="middle">{escape(labels[value])}</text></g>'
+        )
+    if from_anywhere:
+        edge = from_anywhere[0]
+        note = _("Dari status mana pun yang belum final: “%(action)s” → %(state)s") % {
+            "action": edge.label,
+            "state": labels[edge.target],
+        }
+        css = "wf-note wf-node--current" if current == edge.target else "wf-note"
+        parts.append(f'<text class="{css}" x="{MARGIN}" y="{height - 16}">{escape(note)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text piece above is escaped
+
+
+def _edge_svg(edge: Edge, position, rank) -> str:
+    sx, sy = position[edge.source]
+    tx, ty = position[edge.target]
+    label = escape(edge.label)
+    if rank[edge.target] > rank[edge.source]:
+        x1, y1 = sx + NODE_W / 2, sy + NODE_H
+        x2, y2 = tx + NODE_W / 2, ty
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        return (
+            f'<g class="wf-edge"><path d="M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}" '
+            f'marker-end="url(#wf-arrow)"/>'
+            f'<text x="{mx + 6:.0f}" y="{my + 4:.0f}">{label}</text></g>'
+        )
+    # A step back (return, revision, resubmission): curve along the right-hand side.
+    x1, y1 = sx + NODE_W, sy + NODE_H / 2
+    x2, y2 = tx + NODE_W, ty + NODE_H / 2
+    bulge = max(x1, x2) + 40 + 12 * abs(rank[edge.source] - rank[edge.target])
+    return (
+        f'<g class="wf-edge wf-edge--back"><path d="M{x1:.0f},{y1:.0f} C{bulge:.0f},{y1:.0f} '
+        f'{bulge:.0f},{y2:.0f} {x2:.0f},{y2:.0f}" marker-end="url(#wf-arrow)"/>'
+        f'<text x="{bulge - 4:.0f}" y="{(y1 + y2) / 2:.0f}" text-anchor="end">{label}</text></g>'
+    )
+
+
+def workflow_steps() -> list[tuple[str, str, str]]:
+    """(from, action, to) in words, for readers who do not see the drawing."""
+    edges, from_anywhere = workflow_edges()
+    labels = dict(ChangeProject.State.choices)
+    steps = [(str(labels[e.source]), e.label, str(labels[e.target])) for e in edges]
+    if from_anywhere:
+        edge = from_anywhere[0]
+        steps.append((str(_("status mana pun yang belum final")), edge.label, labels[edge.target]))
+    return steps

@@ -1,0 +1,232 @@
+"""Writes of the core domain: every project state change goes through `run_transition`."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from tracker.models import ChangeProject, Role, TransitionLog, User
+from tracker.notifications import notify_transition
+
+
+class TransitionRefused(Exception):
+    """The transition cannot happen; `message` says why, in the user's language."""
+
+    status = 400
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class TransitionForbidden(TransitionRefused):
+    status = 403
+
+
+class StaleTransition(TransitionRefused):
+    """Someone else moved the project first; nothing was changed."""
+
+    status = 409
+
+    def __init__(self, project: ChangeProject) -> None:
+        self.project = project
+        self.last_log = project.transition_logs.select_related("actor").order_by("-pk").first()
+        if self.last_log is not None:
+            message = _(
+                "Proyek ini sudah dipindahkan ke status “%(state)s” oleh %(actor)s. "
+                "Tidak ada yang diubah; periksa kembali sebelum melanjutkan."
+            ) % {"state": project.get_state_display(), "actor": self.last_log.actor}
+        else:
+            message = _("Proyek ini sekarang berstatus “%(state)s”. Tidak ada yang diubah.") % {
+                "state": project.get_state_display()
+            }
+        super().__init__(message)
+
+
+def transition_meta(name: str):
+    """The declared transitions of `ChangeProject.<name>`, or None when there is no such name."""
+    meta = getattr(getattr(ChangeProject, name, None), "_django_fsm", None)
+    return meta
+
+
+def transition_custom(name: str) -> dict:
+    meta = transition_meta(name)
+    return next(iter(meta.transitions.values())).custom if meta else {}
+
+
+def may_attempt(project: ChangeProject, user: User, name: str) -> bool:
+    """Whether the user's relation to the project allows this transition at all, state aside."""
+    meta = transition_meta(name)
+    return any(t.has_perm(project, user) for t in meta.transitions.values())
+
+
+def acting_role(project: ChangeProject, user: User, name: str) -> Role:
+    """The role in which the user performs this transition (their first matching relation)."""
+    meta = transition_meta(name)
+    transition = next(iter(meta.transitions.values()))
+    allowed = transition.custom.get("roles") or getattr(transition.permission, "roles", ())
+    roles = project.roles_of(user)
+    for role in allowed:
+        if role in roles:
+            return role
+    return Role.ADMIN if Role.ADMIN in roles else next(iter(allowed))
+
+
+def run_transition(
+    *,
+    project: ChangeProject,
+    by: User,
+    name: str,
+    comment: str = "",
+    expected_state: str | None = None,
+    arguments: tuple = (),
+    before=None,
+) -> TransitionLog:
+    """Lock the project, re-check state and permission, transition, save, log, notify on commit.
+
+    `expected_state` is the state the person saw; if the project has moved since, the attempt is
+    refused as stale. `before(locked_project, log)` runs inside the same transaction, after the
+    log row exists (e.g. to store seminar results tied to this transition).
+    """
+    meta = transition_meta(name)
+    if meta is None:
+        raise TransitionRefused(_("Tindakan ini tidak dikenal."))
+    comment = (comment or "").strip()
+    try:
+        with transaction.atomic():
+            locked = (
+                ChangeProject.objects.select_for_update()
+                .select_related("cohort", "agency")
+                .get(pk=project.pk)
+            )
+            if expected_state is not None and locked.state != expected_state:
+                raise StaleTransition(locked)
+            method = getattr(locked, name)
+            if not can_proceed(method, check_conditions=False):
+                raise StaleTransition(locked)
+            if not meta.has_transition_perm(locked, locked.state, by):
+                raise TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
+            if not can_proceed(method):
+                raise TransitionRefused(_guard_message(locked, name))
+            if transition_custom(name).get("comment_required") and not comment:
+                raise TransitionRefused(_("Komentar wajib diisi untuk tindakan ini."))
+            from_state = locked.state
+            method(*arguments)
+            locked.save(update_fields=["state", "deferral_deadline", "updated_at"])
+            log = TransitionLog.objects.create(
+                project=locked,
+                actor=by,
+                role=acting_role(locked, by, name),
+                transition=name,
+                from_state=from_state,
+                to_state=locked.state,
+                comment=comment,
+            )
+            if before is not None:
+                before(locked, log)
+            transaction.on_commit(partial(notify_transition, log.pk), robust=True)
+    except ConcurrentTransition:
+        project.refresh_from_db()
+        raise StaleTransition(project) from None
+    project.refresh_from_db()
+    return log
+
+
+def _guard_message(project: ChangeProject, name: str):
+    if name in ("submit_proposal", "submit_revision"):
+        return _("Rancangan belum lengkap: %(missing)s.") % {
+            "missing": ", ".join(project.missing_for_proposal())
+        }
+    if name in ("approve_proposal", "approve_report"):
+        return _("Persetujuan coach dan mentor belum lengkap.")
+    if name == "resubmit":
+        return _("Batas waktu pengajuan ulang sudah lewat.")
+    return _("Syarat tindakan ini belum terpenuhi.")
+
+
+def available_transitions(project: ChangeProject, user: User) -> list[str]:
+    """Names of the transitions this user may start now (conditions aside for sign-offs)."""
+    names = []
+    for transition in project.get_available_user_state_transitions(user):
+        if transition.name not in names:
+            names.append(transition.name)
+    return names
+
+
+# One service per transition; views call these.
+
+
+def project_submit_proposal(*, project, by, expected_state=None) -> TransitionLog:
+    """Participant submits the draft proposal to coach and mentor."""
+    return run_transition(
+        project=project, by=by, name="submit_proposal", expected_state=expected_state
+    )
+
+
+def project_return_proposal(*, project, by, comment, expected_state=None) -> TransitionLog:
+    """Coach or mentor returns the proposal to draft, saying why."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="return_proposal",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def project_submit_revision(*, project, by, expected_state=None) -> TransitionLog:
+    """Participant submits the revised proposal after the proposal seminar."""
+    return run_transition(
+        project=project, by=by, name="submit_revision", expected_state=expected_state
+    )
+
+
+def project_submit_report(*, project, by, expected_state=None) -> TransitionLog:
+    """Participant submits the implementation report for review."""
+    return run_transition(
+        project=project, by=by, name="submit_report", expected_state=expected_state
+    )
+
+
+def project_return_report(*, project, by, comment, expected_state=None) -> TransitionLog:
+    """Coach or mentor returns the report to implementation, saying why."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="return_report",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def project_resubmit(*, project, by, expected_state=None) -> TransitionLog:
+    """Participant resubmits a deferred report within the deferral window."""
+    return run_transition(project=project, by=by, name="resubmit", expected_state=expected_state)
+
+
+def project_close_training(*, project, by, expected_state=None) -> TransitionLog:
+    """Organiser closes training for a passed project; post-training monitoring starts."""
+    return run_transition(
+        project=project, by=by, name="close_training", expected_state=expected_state
+    )
+
+
+def project_complete_impact_review(*, project, by, comment="", expected_state=None):
+    """Organiser records that the post-training impact review is done."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="complete_impact_review",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def project_withdraw(*, project, by, comment, expected_state=None) -> TransitionLog:
+    """Organiser withdraws a project that has not ended, saying why."""
+    return run_transition(
+        project=project, by=by, name="withdraw", comment=comment, expected_state=expected_state
+    )
