@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -154,6 +155,20 @@ def available_transitions(project: ChangeProject, user: User) -> list[str]:
         if transition.name not in names:
             names.append(transition.name)
     return names
+
+
+def notification_mark_read(*, notification, by: User) -> None:
+    """Mark one of the user's own notifications as read."""
+    if notification.recipient_id != by.pk:
+        raise TransitionForbidden(_("Notifikasi ini bukan milik Anda."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, by: User) -> int:
+    """Mark every unread notification of the user as read; returns how many."""
+    return by.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # One service per transition; views call these.

@@ -12,6 +12,9 @@ tracker_patterns = [
     path("", views.home, name="home"),
     path("proyek/<int:pk>/", views.project_detail, name="project-detail"),
     path("alur-kerja/", views.workflow_diagram, name="workflow"),
+    path("notifikasi/", views.notification_list, name="notifications"),
+    path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification-read"),
+    path("notifikasi/baca-semua/", views.notifications_read_all, name="notifications-read-all"),
     *(
         path(f"proyek/<int:pk>/{name}/", view, name=name)
         for name, view in views.TRANSITION_VIEWS.items()

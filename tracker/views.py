@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker import services
 from tracker.diagram import workflow_svg
 from tracker.forms import TransitionForm
-from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Role
+from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Notification, Role
 from tracker.selectors import home_sections, project_timeline, projects_visible_to
 
 
@@ -191,6 +191,29 @@ def _transition_view(action: Action):
 
 
 TRANSITION_VIEWS = {action.url_name.split(":")[1]: _transition_view(action) for action in ACTIONS}
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = request.user.notifications.select_related("project")[:100]
+    return render(request, "tracker/notification_list.html", {"notifications": notifications})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(notification=notification, by=request.user)
+    return redirect(notification.url or "tracker:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(by=request.user)
+    messages.success(request, _("%(count)d notifikasi ditandai sudah dibaca.") % {"count": count})
+    return redirect("tracker:notifications")
 
 
 @require_GET

@@ -26,3 +26,20 @@ ROWS = [
     Row("set_language", others=302, method="post", data=lambda world: {"language": "en"}),
     Row("healthz", others=200),
 ]
+
+ROWS += [
+    Row("tracker:notifications", others=200, expect={"anonymous": LOGIN}),
+    Row(
+        "tracker:notifications-read-all",
+        others=302,
+        method="post",
+    ),
+    # No such notification for anyone: 404 for every logged-in user (own ones only).
+    Row(
+        "tracker:notification-read",
+        others=404,
+        expect={"anonymous": LOGIN},
+        args=lambda world: [999999],
+        method="post",
+    ),
+]

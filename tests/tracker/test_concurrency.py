@@ -1,0 +1,109 @@
+"""Races on PostgreSQL: the row lock lets exactly one of several simultaneous actions through."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from tests.factories import ChangeProjectFactory, UserFactory
+from tracker.models import ChangeProject, TransitionLog
+from tracker.services import TransitionRefused, run_transition
+
+S = ChangeProject.State
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks (select_for_update) are only real on PostgreSQL; SQLite serialises writes",
+    ),
+]
+
+
+def _race(attempts) -> tuple[list, list]:
+    """Start every attempt at the same moment from its own thread; return (successes, refusals)."""
+    barrier = threading.Barrier(len(attempts))
+    successes, refusals = [], []
+
+    def run(attempt):
+        try:
+            barrier.wait()
+            successes.append(attempt())
+        except TransitionRefused as refused:
+            refusals.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return successes, refusals
+
+
+def test_same_transition_from_ten_threads_succeeds_once(world):
+    project = ChangeProjectFactory(
+        participant=UserFactory(),
+        cohort=world.cohort,
+        coach=world.coach,
+        mentor=world.mentor,
+        state=S.PROPOSAL_REVIEW,
+    )
+    mail.outbox = []
+
+    def attempt():
+        return run_transition(
+            project=project,
+            by=world.coach,
+            name="return_proposal",
+            comment="Perbaiki latar belakang.",
+            expected_state=S.PROPOSAL_REVIEW,
+        )
+
+    successes, refusals = _race([attempt] * 10)
+    assert (len(successes), len(refusals)) == (1, 9)
+    assert TransitionLog.objects.filter(project=project).count() == 1
+    # return_proposal tells only the participant.
+    assert [message.to for message in mail.outbox] == [[project.participant.email]]
+    project.refresh_from_db()
+    assert project.state == S.DRAFT
+
+
+def test_two_different_transitions_from_one_state_one_wins(world):
+    # Both people act on the page they saw in proposal_review (the form carries that state).
+    project = ChangeProjectFactory(
+        participant=UserFactory(),
+        cohort=world.cohort,
+        coach=world.coach,
+        mentor=world.mentor,
+        state=S.PROPOSAL_REVIEW,
+    )
+
+    def give_back():
+        return run_transition(
+            project=project,
+            by=world.coach,
+            name="return_proposal",
+            comment="Perbaiki.",
+            expected_state=S.PROPOSAL_REVIEW,
+        )
+
+    def withdraw():
+        return run_transition(
+            project=project,
+            by=world.organiser,
+            name="withdraw",
+            comment="Mutasi jabatan.",
+            expected_state=S.PROPOSAL_REVIEW,
+        )
+
+    successes, refusals = _race([give_back, withdraw])
+    assert (len(successes), len(refusals)) == (1, 1)
+    logs = list(TransitionLog.objects.filter(project=project))
+    assert len(logs) == 1
+    project.refresh_from_db()
+    assert project.state == logs[0].to_state
