@@ -80,9 +80,12 @@ ACTION_BY_TRANSITION = {action.transition: action for action in ACTIONS}
 def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
     """The actions this user may take now, each with its form (the failed one keeps its input)."""
     available = []
-    for transition in project.get_available_user_state_transitions(user):
-        action = ACTION_BY_TRANSITION.get(transition.name)
-        if action is None or any(item["action"] is action for item in available):
+    for action in ACTIONS:
+        meta = services.transition_meta(action.transition)
+        if not (
+            meta.has_transition(project.state)
+            and meta.has_transition_perm(project, project.state, user)
+        ):
             continue
         form = (
             bound_form

@@ -18,7 +18,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="row locks (select_for_update) are only real on PostgreSQL; SQLite serialises writes",
+        reason="needs PostgreSQL row locks; SQLite serialises all writes",
     ),
 ]
 

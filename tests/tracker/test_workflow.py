@@ -114,7 +114,9 @@ def test_comment_is_required(world, name):
     source, allowed, arguments, _target = CASES[name]
     project = _project_in(world, source)
     with pytest.raises(TransitionRefused, match="Komentar wajib diisi"):
-        run_transition(project=project, by=world.persona(sorted(allowed)[0]), name=name, comment=" ")
+        run_transition(
+            project=project, by=world.persona(sorted(allowed)[0]), name=name, comment=" "
+        )
     project.refresh_from_db()
     assert project.state == source
 

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tracker.models import ChangeProject, TransitionLog
+from tracker.services import run_transition
+
+S = ChangeProject.State
+
+
+@pytest.fixture
+def in_review(world):
+    ChangeProject.objects.filter(pk=world.project.pk).update(
+        goal_short_term="Dua puskesmas daring.", innovation_summary="Antrean daring."
+    )
+    world.project.refresh_from_db()
+    run_transition(project=world.project, by=world.participant, name="submit_proposal")
+    return world.project
+
+
+def test_participant_submits_the_proposal_from_the_page(client, world):
+    ChangeProject.objects.filter(pk=world.project.pk).update(
+        goal_short_term="Dua puskesmas daring.", innovation_summary="Antrean daring."
+    )
+    client.force_login(world.participant)
+    response = client.post(
+        reverse("tracker:submit-proposal", args=[world.project.pk]),
+        {"expected_state": S.DRAFT},
+    )
+    assert response.status_code == 302
+    world.project.refresh_from_db()
+    assert world.project.state == S.PROPOSAL_REVIEW
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Ajukan rancangan: berhasil" in page
+
+
+def test_incomplete_proposal_shows_what_is_missing_and_a_disabled_button(client, world):
+    client.force_login(world.participant)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Lengkapi dulu: tujuan jangka pendek, ringkasan inovasi." in page
+    response = client.post(
+        reverse("tracker:submit-proposal", args=[world.project.pk]), {"expected_state": S.DRAFT}
+    )
+    assert response.status_code == 400
+    assert "Rancangan belum lengkap" in response.content.decode()
+    world.project.refresh_from_db()
+    assert world.project.state == S.DRAFT
+
+
+def test_return_without_comment_is_refused_in_indonesian(client, world, in_review):
+    client.force_login(world.coach)
+    response = client.post(
+        reverse("tracker:return-proposal", args=[in_review.pk]),
+        {"expected_state": S.PROPOSAL_REVIEW, "comment": ""},
+    )
+    assert response.status_code == 400
+    assert "Komentar wajib diisi untuk tindakan ini." in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.state == S.PROPOSAL_REVIEW
+
+
+def test_stale_page_keeps_what_the_person_typed_and_says_who_moved_it(client, world, in_review):
+    run_transition(project=in_review, by=world.organiser, name="withdraw", comment="Mutasi.")
+    client.force_login(world.coach)
+    response = client.post(
+        reverse("tracker:return-proposal", args=[in_review.pk]),
+        {"expected_state": S.PROPOSAL_REVIEW, "comment": "Latar belakang perlu data 2025."},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "sudah dipindahkan ke status “Mengundurkan diri”" in page
+    assert world.organiser.full_name in page
+    assert (
+        TransitionLog.objects.filter(project=in_review, transition="return_proposal").count() == 0
+    )
+
+
+def test_stale_comment_is_shown_again_when_the_action_is_still_offered(client, world, in_review):
+    # Someone returned and the participant resubmitted: same state, but the page was stale.
+    run_transition(project=in_review, by=world.mentor, name="return_proposal", comment="Revisi.")
+    run_transition(project=in_review, by=world.participant, name="submit_proposal")
+    client.force_login(world.coach)
+    response = client.post(
+        reverse("tracker:return-proposal", args=[in_review.pk]),
+        {"expected_state": S.DRAFT, "comment": "Perlu data dasar 2025."},
+    )
+    assert response.status_code == 409
+    assert "Perlu data dasar 2025." in response.content.decode()
+
+
+def _actions_of(client, project) -> str:
+    page = client.get(project.get_absolute_url()).content.decode()
+    return page.split('id="actions"', 1)[1].split("</section>", 1)[0]
+
+
+def test_page_shows_only_the_actions_this_person_may_take(client, world, in_review):
+    client.force_login(world.coach)
+    actions = _actions_of(client, in_review)
+    assert "Kembalikan rancangan" in actions
+    assert "Tarik proyek" not in actions
+    client.force_login(world.organiser)
+    actions = _actions_of(client, in_review)
+    assert "Tarik proyek" in actions
+    assert "Kembalikan rancangan" not in actions
+    client.force_login(world.agency_head)
+    assert "Tidak ada tindakan yang menunggu Anda" in _actions_of(client, in_review)
+
+
+def test_timeline_and_diagram_tell_the_story(client, world, in_review):
+    run_transition(project=in_review, by=world.coach, name="return_proposal", comment="Revisi A.")
+    client.force_login(world.participant)
+    page = client.get(in_review.get_absolute_url()).content.decode()
+    assert page.index("Ajukan rancangan") < page.index("Revisi A.")
+    assert 'class="wf-node wf-node--current"' in page
+    assert "Draf</text>" in page.split("wf-node--current", 1)[1][:400]
+
+
+def test_detail_page_query_count_does_not_grow_with_history(
+    client, world, in_review, django_assert_max_num_queries
+):
+    client.force_login(world.coach)
+    with django_assert_max_num_queries(40) as first:
+        client.get(in_review.get_absolute_url())
+    for _ in range(5):
+        run_transition(project=in_review, by=world.coach, name="return_proposal", comment="x")
+        run_transition(project=in_review, by=world.participant, name="submit_proposal")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(in_review.get_absolute_url())
