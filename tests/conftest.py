@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from tests.factories import (
     AgencyFactory,
@@ -111,3 +112,10 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     # Hashing dominates the suite's time otherwise; strength is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default():
+    # A request in English leaves English active in the thread; each test starts in Indonesian.
+    with translation.override("id"):
+        yield
