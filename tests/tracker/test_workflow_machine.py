@@ -111,7 +111,8 @@ def test_random_sequences_follow_the_declared_workflow(world):
     run_state_machine_as_test(
         Workflow,
         settings=settings(
-            max_examples=60,
+            max_examples=100,
+            derandomize=True,
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
