@@ -157,6 +157,13 @@ def available_transitions(project: ChangeProject, user: User) -> list[str]:
     return names
 
 
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the interface language the person chose (emails use it too)."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 def notification_mark_read(*, notification, by: User) -> None:
     """Mark one of the user's own notifications as read."""
     if notification.recipient_id != by.pk:

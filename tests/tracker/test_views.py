@@ -104,3 +104,34 @@ def test_home_can_be_read_in_english(client, world):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("tracker:home")).content.decode()
     assert 'lang="en"' in page
+
+
+def test_browser_language_does_not_override_indonesian(client, world):
+    client.force_login(world.participant)
+    page = client.get(reverse("tracker:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in page.content.decode()
+    assert "Proyek saya" in page.content.decode()
+
+
+def test_switching_language_is_remembered_on_the_account(client, world):
+    client.force_login(world.participant)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    world.participant.refresh_from_db()
+    assert world.participant.language == "en"
+    page = client.get(reverse("tracker:home")).content.decode()
+    assert "My projects" in page
+
+
+def test_saved_language_applies_on_a_new_device(client, world):
+    world.participant.language = "en"
+    world.participant.save(update_fields=["language"])
+    client.force_login(world.participant)
+    assert "My projects" in client.get(reverse("tracker:home")).content.decode()
+
+
+def test_unknown_language_changes_nothing(client, world):
+    client.force_login(world.participant)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    world.participant.refresh_from_db()
+    assert world.participant.language == "id"

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+class PreferredLanguageMiddleware:
+    """Indonesian unless the person chose otherwise: their saved language, then the cookie.
+
+    The browser's Accept-Language is deliberately ignored: Jejak is Indonesian first, and
+    English is a choice a user makes, not a guess from their browser.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        if cookie in supported:
+            language = cookie
+        elif user is not None and user.is_authenticated:
+            language = user.language
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
