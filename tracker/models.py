@@ -96,7 +96,10 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_short_name(self) -> str:
-        return (self.full_name or self.username).split()[0]
+        """The first name, past academic and honorific titles (dr., Prof., Hj., Ir., ...)."""
+        words = (self.full_name or self.username).split(",")[0].split()
+        names = [word for word in words if not word.endswith(".")]
+        return names[0] if names else words[0]
 
 
 class Programme(models.TextChoices):

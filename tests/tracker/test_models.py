@@ -108,3 +108,18 @@ def test_state_field_declares_every_workflow_state():
         "completed",
         "withdrawn",
     }
+
+
+@pytest.mark.parametrize(
+    ("full_name", "short"),
+    [
+        ("dr. Ahmad Fauzi, M.Kes.", "Ahmad"),
+        ("Prof. Dr. Bambang Suryadi, M.A.", "Bambang"),
+        ("Budi Santoso, S.K.M.", "Budi"),
+        ("Sukarno", "Sukarno"),
+    ],
+)
+def test_short_name_skips_titles(full_name, short):
+    from tracker.models import User
+
+    assert User(full_name=full_name).get_short_name() == short

@@ -127,3 +127,23 @@ def test_detail_page_query_count_does_not_grow_with_history(
         run_transition(project=in_review, by=world.participant, name="submit_proposal")
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(in_review.get_absolute_url())
+
+
+def test_diagram_is_drawn_from_the_declared_transitions(client, world):
+    from tracker.diagram import workflow_edges, workflow_svg
+
+    edges, from_anywhere = workflow_edges()
+    field = ChangeProject._meta.get_field("state")
+    declared = {t.name for t in field.get_all_transitions(ChangeProject)}
+    assert {edge.name for edge in edges + from_anywhere} == declared
+    svg = workflow_svg(current=S.IMPLEMENTATION)
+    for _value, label in S.choices:
+        assert f">{label}</text>" in svg
+    assert svg.count("wf-node--current") == 1
+
+
+def test_page_title_is_only_the_project_title(client, world):
+    client.force_login(world.participant)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == f"{world.project.title} · Jejak"
