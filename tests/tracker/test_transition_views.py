@@ -138,7 +138,7 @@ def test_diagram_is_drawn_from_the_declared_transitions(client, world):
     assert {edge.name for edge in edges + from_anywhere} == declared
     svg = workflow_svg(current=S.IMPLEMENTATION)
     for _value, label in S.choices:
-        assert f">{label}</text>" in svg
+        assert f"{label}</text>" in svg
     assert svg.count("wf-node--current") == 1
 
 
