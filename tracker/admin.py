@@ -6,7 +6,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, ImpactIndicator, Seminar, User
+from tracker.models import (
+    Agency,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    ImpactIndicator,
+    Notification,
+    Seminar,
+    TransitionLog,
+    User,
+)
 
 
 class OrganiserScopedAdmin(admin.ModelAdmin):
@@ -124,3 +134,41 @@ class ImpactIndicatorAdmin(OrganiserScopedAdmin):
     search_fields = ["name", "project__title"]
     list_select_related = ["project"]
     autocomplete_fields = ["project"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the workflow: visible in the admin, never edited there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "project",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor",
+        "role",
+    ]
+    list_filter = ["transition", "role", "to_state"]
+    search_fields = ["project__title", "actor__full_name", "comment"]
+    list_select_related = ["project", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "message", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["recipient__full_name", "message"]
+    list_select_related = ["recipient"]
