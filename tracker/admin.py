@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,7 @@ class ChangeProjectAdmin(OrganiserScopedAdmin):
 
 @admin.register(Seminar)
 class SeminarAdmin(OrganiserScopedAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "kind", "starts_at", "place"]
     list_filter = ["kind", "cohort"]
     search_fields = ["place", "cohort__number"]
