@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Comment, Consultation, JournalEntry
@@ -56,7 +57,10 @@ class ConsultationForm(PanelForm):
     consultant_role = forms.ChoiceField(
         label=_("Konsultasi dengan"),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih coach atau mentor.")},
+        error_messages={
+            "required": _("Pilih coach atau mentor."),
+            "invalid_choice": _("Pilih coach atau mentor yang sudah ditetapkan untuk proyek ini."),
+        },
     )
     mode = forms.ChoiceField(
         label=_("Cara"),
@@ -84,6 +88,7 @@ class ConsultationForm(PanelForm):
 
     def __init__(self, *args, project: ChangeProject, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         people = [(Role.COACH, project.coach), (Role.MENTOR, project.mentor)]
         self.fields["consultant_role"].choices = [
             (role.value, f"{role.label}: {person}") for role, person in people if person

@@ -25,11 +25,21 @@ def pending_signoff(project: ChangeProject, user) -> str | None:
 # --- Comments, consultations and journal
 
 
+def roles_on(project: ChangeProject, user: User) -> set[Role]:
+    """The user's roles on the project, worked out once per loaded project and user."""
+    # roles_of costs four queries; one page asks for it from several panels. Writes (services)
+    # call roles_of themselves, so a stale answer could never let a change through.
+    known = project.__dict__.setdefault("_roles_on", {})
+    if user.pk not in known:
+        known[user.pk] = frozenset(project.roles_of(user))
+    return set(known[user.pk])
+
+
 def comments_visible_to(project: ChangeProject, user: User) -> QuerySet[Comment]:
     """The project's comments this user may read: one rule for pages, partials, mail, exports."""
     # Outside the project's scope: none. Reviewers-only comments reach reviewers and the admin,
     # never the participant (see Comment.sees_restricted).
-    roles = project.roles_of(user)
+    roles = roles_on(project, user)
     comments = Comment.objects.filter(project=project).select_related("author")
     if not roles:
         return comments.none()
@@ -70,7 +80,7 @@ def journal_entries_visible_to(project: ChangeProject, user: User) -> QuerySet[J
     entries = JournalEntry.objects.filter(project=project)
     if user.is_authenticated and project.participant_id == user.pk:
         entries = entries.filter(author=user)
-    elif project.roles_of(user) & JournalEntry.READER_ROLES:
+    elif roles_on(project, user) & JournalEntry.READER_ROLES:
         entries = entries.filter(sharing=JournalEntry.Sharing.SHARED)
     else:
         return entries.none()

@@ -26,6 +26,7 @@ from mentoring.selectors import (
     consultation_counts,
     consultations_of,
     journal_entries_visible_to,
+    roles_on,
 )
 from mentoring.services import ActionForbidden, ActionRefused, project_sign_off
 from tracker.models import ChangeProject, Role
@@ -85,7 +86,7 @@ def _get_project_with_roles(
         ),
         pk=pk,
     )
-    roles = project.roles_of(request.user)
+    roles = roles_on(project, request.user)
     if allowed is not None and not roles & set(allowed):
         raise PermissionDenied
     return project, roles
@@ -103,7 +104,7 @@ def _run(service, **kwargs) -> tuple[object, str]:
 
 def comment_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
     """What the comment panel shows this user: the comments they may read and, maybe, a form."""
-    roles = project.roles_of(user)
+    roles = roles_on(project, user)
     return {
         "project": project,
         "comments": comments_visible_to(project, user),
@@ -119,7 +120,7 @@ def consultation_panel_context(
     project: ChangeProject, user, *, form=None, notice="", error=""
 ) -> dict:
     """The control form as this user sees it: counts, sessions, and the forms they may use."""
-    roles = project.roles_of(user)
+    roles = roles_on(project, user)
     consultations = list(consultations_of(project))
     is_participant = Role.PARTICIPANT in roles
     has_consultant = bool(project.coach_id or project.mentor_id)
@@ -148,7 +149,7 @@ def consultation_panel_context(
 
 def journal_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
     """The journal for its writer (entries and a form) or for coach and mentor (shared ones)."""
-    roles = project.roles_of(user)
+    roles = roles_on(project, user)
     is_writer = Role.PARTICIPANT in roles
     is_reader = not is_writer and bool(roles & JournalEntry.READER_ROLES)
     return {
@@ -209,14 +210,14 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     project, _roles = _get_project_with_roles(request, pk, Comment.WRITING_ROLES)
     form = CommentForm(request.POST)
+    refusal = ""
     if form.is_valid():
         _comment, refusal = _run(
             services.comment_post, project=project, by=request.user, **form.cleaned_data
         )
         if not refusal:
             return COMMENTS.done(request, project, _("Komentar terkirim."))
-        form.add_error(None, refusal)
-    return COMMENTS.render(request, project, form=form, status=400)
+    return COMMENTS.render(request, project, form=form, error=refusal, status=400)
 
 
 @require_GET
@@ -231,6 +232,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
     project, _roles = _get_project_with_roles(request, pk, {Role.PARTICIPANT})
     form = ConsultationForm(request.POST, project=project)
+    refusal = ""
     if form.is_valid():
         _consultation, refusal = _run(
             services.consultation_record, project=project, by=request.user, **form.cleaned_data
@@ -239,8 +241,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
             return CONSULTATIONS.done(
                 request, project, _("Konsultasi tercatat dan menunggu konfirmasi.")
             )
-        form.add_error(None, refusal)
-    return CONSULTATIONS.render(request, project, form=form, status=400)
+    return CONSULTATIONS.render(request, project, form=form, error=refusal, status=400)
 
 
 @require_POST
@@ -288,14 +289,14 @@ def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
 def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
     project, _roles = _get_project_with_roles(request, pk, {Role.PARTICIPANT})
     form = JournalEntryForm(request.POST)
+    refusal = ""
     if form.is_valid():
         _entry, refusal = _run(
             services.journal_write, project=project, by=request.user, **form.cleaned_data
         )
         if not refusal:
             return JOURNAL.done(request, project, _("Catatan refleksi tersimpan."))
-        form.add_error(None, refusal)
-    return JOURNAL.render(request, project, form=form, status=400)
+    return JOURNAL.render(request, project, form=form, error=refusal, status=400)
 
 
 @require_POST

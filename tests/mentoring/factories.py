@@ -1,4 +1,4 @@
-"""Factories for comments, consultations and reflections (kept here, beside their tests)."""
+"""Factories and helpers for the tests of comments, consultations and reflections."""
 
 from __future__ import annotations
 
@@ -59,3 +59,12 @@ class JournalReplyFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda reply: reply.entry.project.coach or UserFactory())
     author_role = Role.COACH
     body = factory.Sequence(lambda n: f"Tanggapan uji {n}")
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def move_project(project, state: str) -> None:
+    """Put the project in a state directly (the workflow itself is tested in tracker)."""
+    type(project).objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
