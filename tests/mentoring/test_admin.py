@@ -91,3 +91,18 @@ def test_organiser_never_reads_reflections_in_the_admin(
     assert client.get(change).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert "Catatan refleksi" not in index
+
+
+@pytest.mark.parametrize("model", ["comment", "consultation", "journalentry"])
+def test_admin_change_pages_open(client, world, rows, model):
+    from django.apps import apps
+
+    obj = apps.get_model("mentoring", model).objects.filter(project=world.project).first()
+    client.force_login(world.admin)
+    response = client.get(reverse(f"admin:mentoring_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def test_sessions_are_not_added_in_the_admin(client, world):
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:mentoring_consultation_add")).status_code == 403

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mentoring.models import Comment, Consultation, JournalEntry
 from tests.mentoring.factories import (
@@ -102,3 +104,26 @@ def test_empty_panels_say_what_to_do_next(client, world):
     assert "Belum ada catatan refleksi." in page
     coach_page = _page(client, world, "coach")
     assert "Peserta belum membagikan catatan refleksi." in coach_page
+
+
+def test_project_page_queries_do_not_grow_with_comments_and_consultations(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.mentor)
+    CommentFactory(project=world.project)
+    ConsultationFactory(project=world.project, consultant=world.mentor)
+    JournalEntryFactory(project=world.project, sharing=JournalEntry.Sharing.SHARED)
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(world.project.get_absolute_url())
+    for index in range(10):
+        CommentFactory(
+            project=world.project,
+            author=world.coach,
+            author_role=Role.COACH,
+            visibility=list(Comment.Visibility)[index % 2],
+        )
+        ConsultationFactory(project=world.project, consultant=world.mentor)
+        JournalEntryFactory(project=world.project, sharing=JournalEntry.Sharing.SHARED)
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        page = client.get(world.project.get_absolute_url()).content.decode()
+    assert page.count('<li class="note consultation--') == 11
