@@ -50,8 +50,12 @@ class ConsultationAdmin(OrganiserScopedAdmin):
     list_select_related = ["project", "recorded_by", "consultant"]
     autocomplete_fields = ["project", "recorded_by", "consultant"]
     date_hierarchy = "held_on"
-    # Confirmation is the named coach's or mentor's act in the app, never an edit here.
+    # Sessions are the participant's record and confirmation is the named coach's or mentor's
+    # act, both in the app: the admin reads and corrects, it does not add or decide.
     readonly_fields = ["stage", "status", "decided_at", "dispute_reason", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class JournalReplyInline(admin.StackedInline):

@@ -34,9 +34,19 @@ from tracker.selectors import projects_visible_to
 from tracker.services import TransitionForbidden, TransitionRefused
 
 
-def _get_project_for_user(request: HttpRequest, pk: int) -> ChangeProject:
-    """The project if the user is in its scope, else 404."""
-    return get_object_or_404(projects_visible_to(request.user), pk=pk)
+def _get_project_for_user(
+    request: HttpRequest, pk: int, allowed: Iterable[Role] | None = None
+) -> ChangeProject:
+    """The project if in the user's scope (404 otherwise); 403 without one of `allowed` roles."""
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related(
+            "participant", "cohort", "agency", "coach", "mentor"
+        ),
+        pk=pk,
+    )
+    if allowed is not None and not roles_on(project, request.user) & set(allowed):
+        raise PermissionDenied
+    return project
 
 
 def _sign_off(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
@@ -74,22 +84,6 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Comments, consultations and journal
-
-
-def _get_project_with_roles(
-    request: HttpRequest, pk: int, allowed: Iterable[Role] | None = None
-) -> tuple[ChangeProject, set[Role]]:
-    """The project if in the user's scope (404 otherwise), their roles; 403 without `allowed`."""
-    project = get_object_or_404(
-        projects_visible_to(request.user).select_related(
-            "participant", "cohort", "agency", "coach", "mentor"
-        ),
-        pk=pk,
-    )
-    roles = roles_on(project, request.user)
-    if allowed is not None and not roles & set(allowed):
-        raise PermissionDenied
-    return project, roles
 
 
 def _run(service, **kwargs) -> tuple[object, str]:
@@ -201,14 +195,14 @@ JOURNAL_ROLES = {Role.PARTICIPANT, *JournalEntry.READER_ROLES}
 @require_GET
 @login_required
 def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk)
+    project = _get_project_for_user(request, pk)
     return COMMENTS.render(request, project)
 
 
 @require_POST
 @login_required
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, Comment.WRITING_ROLES)
+    project = _get_project_for_user(request, pk, Comment.WRITING_ROLES)
     form = CommentForm(request.POST)
     refusal = ""
     if form.is_valid():
@@ -223,14 +217,14 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk)
+    project = _get_project_for_user(request, pk)
     return CONSULTATIONS.render(request, project)
 
 
 @require_POST
 @login_required
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, {Role.PARTICIPANT})
+    project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = ConsultationForm(request.POST, project=project)
     refusal = ""
     if form.is_valid():
@@ -247,7 +241,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, {Role.COACH, Role.MENTOR})
+    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
     consultation = get_object_or_404(project.consultations, pk=consultation_pk)
     _decided, refusal = _run(
         services.consultation_confirm, consultation=consultation, by=request.user
@@ -260,7 +254,7 @@ def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) ->
 @require_POST
 @login_required
 def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, {Role.COACH, Role.MENTOR})
+    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
     consultation = get_object_or_404(project.consultations, pk=consultation_pk)
     form = DisputeForm(request.POST)
     if not form.is_valid():
@@ -280,14 +274,14 @@ def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) ->
 @require_GET
 @login_required
 def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, JOURNAL_ROLES)
+    project = _get_project_for_user(request, pk, JOURNAL_ROLES)
     return JOURNAL.render(request, project)
 
 
 @require_POST
 @login_required
 def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, {Role.PARTICIPANT})
+    project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = JournalEntryForm(request.POST)
     refusal = ""
     if form.is_valid():
@@ -302,7 +296,7 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    project, _roles = _get_project_with_roles(request, pk, JournalEntry.READER_ROLES)
+    project = _get_project_for_user(request, pk, JournalEntry.READER_ROLES)
     entry = get_object_or_404(journal_entries_visible_to(project, request.user), pk=entry_pk)
     form = JournalReplyForm(request.POST)
     if not form.is_valid():
