@@ -61,7 +61,8 @@ class Comment(models.Model):
         EVERYONE = "everyone", _("Semua pihak proyek ini")
         REVIEWERS = "reviewers", _("Hanya penelaah (coach, mentor, penguji, penyelenggara)")
 
-    # Agency heads only read: they follow the project but are not part of its conversation.
+    # Agency heads only read: they follow the project but are not part of its conversation. The
+    # admin (operator) reads everything and writes only if they also hold one of these roles.
     WRITING_ROLES = (Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER)
     REVIEWER_ROLES = frozenset({Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER})
 
