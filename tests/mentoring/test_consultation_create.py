@@ -12,7 +12,6 @@ from tests.mentoring.factories import HTMX, move_project
 from tracker.models import ChangeProject, Notification
 
 State = ChangeProject.State
-TODAY = datetime.date(2026, 11, 10)
 
 
 @pytest.fixture(autouse=True)
