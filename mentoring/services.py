@@ -1,13 +1,19 @@
-"""Writes of reviews: sign-offs (and, next to them, seminar results)."""
+"""Writes of mentoring: sign-offs, comments, consultations, reflections (and seminar results)."""
 
 from __future__ import annotations
 
+import datetime
+from functools import partial
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import SignOff
+from mentoring.models import Comment, Consultation, JournalEntry, JournalReply, SignOff
+from mentoring.selectors import comments_visible_to
 from tracker.models import ChangeProject, Role, User
-from tracker.notifications import notify
+from tracker.notifications import notify, people_in_roles
 from tracker.services import StaleTransition, TransitionForbidden, TransitionRefused, run_transition
 
 APPROVAL_OF_STAGE = {
@@ -68,4 +74,258 @@ def _notify_first_signoff(signoff_pk: int) -> None:
         context={"signoff": signoff, "project": project},
         project=project,
         url=project.get_absolute_url(),
+    )
+
+
+# --- Comments, consultations and journal
+
+
+class ActionRefused(Exception):
+    """The action cannot happen; `message` says why, in the user's language; nothing changed."""
+
+    status = 400
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class ActionForbidden(ActionRefused):
+    """The user's relation to the project does not allow this action at all."""
+
+    status = 403
+
+
+def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str) -> Comment:
+    """Someone on the project writes a comment; the people allowed to read it are told."""
+    roles = project.roles_of(by)
+    role = Comment.writing_role(roles)
+    if role is None:
+        raise ActionForbidden(_("Anda hanya dapat membaca komentar proyek ini."))
+    if visibility not in Comment.Visibility.values:
+        raise ActionRefused(_("Pilih siapa yang dapat membaca komentar ini."))
+    if visibility == Comment.Visibility.REVIEWERS and not Comment.may_restrict(roles):
+        raise ActionRefused(
+            _(
+                "Hanya coach, mentor, penguji, dan penyelenggara yang dapat menulis komentar "
+                "khusus penelaah."
+            )
+        )
+    body = (body or "").strip()
+    if not body:
+        raise ActionRefused(_("Komentar tidak boleh kosong."))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            project=project, author=by, author_role=role, body=body, visibility=visibility
+        )
+        transaction.on_commit(partial(_notify_comment, comment.pk), robust=True)
+    return comment
+
+
+def comment_recipients(comment: Comment) -> list[User]:
+    """Participant, coach and mentor, except the author, and only those who may read it."""
+    project = comment.project
+    people = people_in_roles(project, (Role.PARTICIPANT, Role.COACH, Role.MENTOR))
+    return [
+        person
+        for person in people
+        if person.pk != comment.author_id
+        and comments_visible_to(project, person).filter(pk=comment.pk).exists()
+    ]
+
+
+def _notify_comment(comment_pk: int) -> None:
+    comment = Comment.objects.select_related(
+        "author", "project__participant", "project__coach", "project__mentor", "project__cohort"
+    ).get(pk=comment_pk)
+    project = comment.project
+    notify(
+        comment_recipients(comment),
+        template="comment",
+        context={"comment": comment, "project": project},
+        project=project,
+        url=f"{project.get_absolute_url()}#comments",
+    )
+
+
+def consultation_record(
+    *,
+    project: ChangeProject,
+    by: User,
+    held_on: datetime.date,
+    consultant_role: str,
+    mode: str,
+    topic: str,
+    outcome: str,
+    follow_up: str = "",
+) -> Consultation:
+    """The participant logs a session with the coach or mentor, who is asked to confirm it."""
+    if held_on > timezone.localdate():
+        raise ActionRefused(
+            _("Tanggal konsultasi tidak boleh di masa depan. Catat sesi setelah berlangsung.")
+        )
+    if consultant_role not in (Role.COACH, Role.MENTOR):
+        raise ActionRefused(_("Pilih coach atau mentor proyek ini."))
+    with transaction.atomic():
+        # The stage is the project's at this moment: lock it against a transition in between.
+        locked = (
+            ChangeProject.objects.select_for_update()
+            .select_related("coach", "mentor")
+            .get(pk=project.pk)
+        )
+        if locked.participant_id != by.pk:
+            raise ActionForbidden(_("Hanya peserta proyek ini yang dapat mencatat konsultasi."))
+        stage = Consultation.stage_of(locked.state)
+        if stage is None:
+            raise ActionRefused(
+                _("Proyek ini sudah berakhir (%(state)s); konsultasi tidak dapat dicatat lagi.")
+                % {"state": locked.get_state_display()}
+            )
+        consultant = locked.coach if consultant_role == Role.COACH else locked.mentor
+        if consultant is None:
+            raise ActionRefused(
+                _("Proyek ini belum memiliki %(role)s. Hubungi penyelenggara.")
+                % {"role": Role(consultant_role).label.lower()}
+            )
+        consultation = Consultation.objects.create(
+            project=locked,
+            recorded_by=by,
+            consultant=consultant,
+            consultant_role=consultant_role,
+            held_on=held_on,
+            mode=mode,
+            topic=topic.strip(),
+            outcome=outcome.strip(),
+            follow_up=(follow_up or "").strip(),
+            stage=stage,
+        )
+        transaction.on_commit(
+            partial(_notify_consultation, consultation.pk, "consultation-recorded"), robust=True
+        )
+    return consultation
+
+
+def consultation_confirm(*, consultation: Consultation, by: User) -> Consultation:
+    """The coach or mentor the session names confirms it took place as recorded."""
+    return _decide(consultation, by, Consultation.Status.CONFIRMED, reason="")
+
+
+def consultation_dispute(*, consultation: Consultation, by: User, reason: str) -> Consultation:
+    """The coach or mentor the session names disputes it, saying why."""
+    return _decide(consultation, by, Consultation.Status.DISPUTED, reason=reason)
+
+
+def _decide(consultation: Consultation, by: User, status: str, *, reason: str) -> Consultation:
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            Consultation.objects.select_for_update()
+            .select_related("consultant")
+            .get(pk=consultation.pk)
+        )
+        if locked.consultant_id != by.pk:
+            raise ActionRefused(
+                _(
+                    "Konsultasi ini dicatat bersama %(name)s; hanya beliau yang dapat "
+                    "mengonfirmasi atau menyanggahnya. Tidak ada yang diubah."
+                )
+                % {"name": locked.consultant}
+            )
+        if locked.is_decided:
+            raise ActionRefused(
+                _("Konsultasi ini sudah “%(status)s” sejak %(when)s. Tidak ada yang diubah.")
+                % {
+                    "status": locked.get_status_display(),
+                    "when": date_format(timezone.localtime(locked.decided_at), "j F Y H.i"),
+                }
+            )
+        if status == Consultation.Status.DISPUTED and not reason:
+            raise ActionRefused(_("Alasan sanggahan wajib diisi."))
+        locked.status = status
+        locked.dispute_reason = reason
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "dispute_reason", "decided_at"])
+        transaction.on_commit(
+            partial(_notify_consultation, locked.pk, "consultation-decided"), robust=True
+        )
+    consultation.refresh_from_db()
+    return consultation
+
+
+def _notify_consultation(consultation_pk: int, template: str) -> None:
+    consultation = Consultation.objects.select_related("project", "recorded_by", "consultant").get(
+        pk=consultation_pk
+    )
+    project = consultation.project
+    recipient = (
+        consultation.consultant if template == "consultation-recorded" else project.participant
+    )
+    notify(
+        [recipient],
+        template=template,
+        context={"consultation": consultation, "project": project},
+        project=project,
+        url=f"{project.get_absolute_url()}#consultations",
+    )
+
+
+def journal_write(
+    *,
+    project: ChangeProject,
+    by: User,
+    happened: str,
+    learned: str,
+    next_steps: str,
+    sharing: str,
+) -> JournalEntry:
+    """The participant writes a reflection, private or shared with coach and mentor."""
+    if project.participant_id != by.pk:
+        raise ActionForbidden(_("Hanya peserta proyek ini yang menulis jurnal refleksinya."))
+    if sharing not in JournalEntry.Sharing.values:
+        raise ActionRefused(_("Pilih apakah catatan ini pribadi atau dibagikan."))
+    texts = [(text or "").strip() for text in (happened, learned, next_steps)]
+    if not all(texts):
+        raise ActionRefused(
+            _("Isi ketiga bagian: apa yang terjadi, apa yang dipelajari, dan langkah berikutnya.")
+        )
+    return JournalEntry.objects.create(
+        project=project,
+        author=by,
+        happened=texts[0],
+        learned=texts[1],
+        next_steps=texts[2],
+        sharing=sharing,
+    )
+
+
+def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
+    """The coach or mentor answers a shared reflection; the participant is told."""
+    project = entry.project
+    roles = project.roles_of(by) & JournalEntry.READER_ROLES
+    if not roles:
+        raise ActionForbidden(_("Hanya coach dan mentor proyek ini yang dapat menanggapi."))
+    if not entry.is_shared:
+        # A private entry is not there for them; say no more than that.
+        raise ActionRefused(_("Catatan refleksi ini tidak dibagikan kepada Anda."))
+    body = (body or "").strip()
+    if not body:
+        raise ActionRefused(_("Tanggapan tidak boleh kosong."))
+    role = Role.COACH if Role.COACH in roles else Role.MENTOR
+    with transaction.atomic():
+        reply = JournalReply.objects.create(entry=entry, author=by, author_role=role, body=body)
+        transaction.on_commit(partial(_notify_journal_reply, reply.pk), robust=True)
+    return reply
+
+
+def _notify_journal_reply(reply_pk: int) -> None:
+    reply = JournalReply.objects.select_related(
+        "author", "entry__project__participant", "entry__author"
+    ).get(pk=reply_pk)
+    project = reply.entry.project
+    notify(
+        [project.participant],
+        template="journal-reply",
+        context={"reply": reply, "entry": reply.entry, "project": project},
+        project=project,
+        url=f"{project.get_absolute_url()}#journal",
     )

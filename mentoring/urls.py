@@ -9,4 +9,29 @@ app_name = "mentoring"
 urlpatterns = [
     path("proyek/<int:pk>/setujui-rancangan/", views.approve_proposal, name="approve-proposal"),
     path("proyek/<int:pk>/setujui-laporan/", views.approve_report, name="approve-report"),
+    path("proyek/<int:pk>/komentar/", views.comment_list, name="comments"),
+    path("proyek/<int:pk>/komentar/tulis/", views.comment_create, name="comment-create"),
+    path("proyek/<int:pk>/konsultasi/", views.consultation_list, name="consultations"),
+    path(
+        "proyek/<int:pk>/konsultasi/catat/",
+        views.consultation_create,
+        name="consultation-create",
+    ),
+    path(
+        "proyek/<int:pk>/konsultasi/<int:consultation_pk>/konfirmasi/",
+        views.consultation_confirm,
+        name="consultation-confirm",
+    ),
+    path(
+        "proyek/<int:pk>/konsultasi/<int:consultation_pk>/sanggah/",
+        views.consultation_dispute,
+        name="consultation-dispute",
+    ),
+    path("proyek/<int:pk>/jurnal/", views.journal_list, name="journal"),
+    path("proyek/<int:pk>/jurnal/tulis/", views.journal_create, name="journal-create"),
+    path(
+        "proyek/<int:pk>/jurnal/<int:entry_pk>/tanggapi/",
+        views.journal_reply,
+        name="journal-reply",
+    ),
 ]

@@ -1,23 +1,52 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from mentoring.models import SignOff
-from mentoring.services import project_sign_off
-from tracker.models import ChangeProject
+from mentoring import services
+from mentoring.forms import (
+    CommentForm,
+    ConsultationForm,
+    DisputeForm,
+    JournalEntryForm,
+    JournalReplyForm,
+)
+from mentoring.models import Comment, Consultation, JournalEntry, SignOff
+from mentoring.selectors import (
+    comments_visible_to,
+    consultation_counts,
+    consultations_of,
+    journal_entries_visible_to,
+    roles_on,
+)
+from mentoring.services import ActionForbidden, ActionRefused, project_sign_off
+from tracker.models import ChangeProject, Role
 from tracker.selectors import projects_visible_to
 from tracker.services import TransitionForbidden, TransitionRefused
 
 
-def _get_project_for_user(request: HttpRequest, pk: int) -> ChangeProject:
-    """The project if the user is in its scope, else 404."""
-    return get_object_or_404(projects_visible_to(request.user), pk=pk)
+def _get_project_for_user(
+    request: HttpRequest, pk: int, allowed: Iterable[Role] | None = None
+) -> ChangeProject:
+    """The project if in the user's scope (404 otherwise); 403 without one of `allowed` roles."""
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related(
+            "participant", "cohort", "agency", "coach", "mentor"
+        ),
+        pk=pk,
+    )
+    if allowed is not None and not roles_on(project, request.user) & set(allowed):
+        raise PermissionDenied
+    return project
 
 
 def _sign_off(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
@@ -52,3 +81,230 @@ def approve_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _sign_off(request, pk, SignOff.Stage.REPORT)
+
+
+# --- Comments, consultations and journal
+
+
+def _run(service, **kwargs) -> tuple[object, str]:
+    """Call one service: (result, "") on success, (None, why) when refused; forbidden is 403."""
+    try:
+        return service(**kwargs), ""
+    except ActionForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ActionRefused as refused:
+        return None, str(refused.message)
+
+
+def comment_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
+    """What the comment panel shows this user: the comments they may read and, maybe, a form."""
+    roles = roles_on(project, user)
+    return {
+        "project": project,
+        "comments": comments_visible_to(project, user),
+        "may_comment": Comment.writing_role(roles) is not None,
+        "may_restrict": Comment.may_restrict(roles),
+        "form": form or CommentForm(),
+        "notice": notice,
+        "error": error,
+    }
+
+
+def consultation_panel_context(
+    project: ChangeProject, user, *, form=None, notice="", error=""
+) -> dict:
+    """The control form as this user sees it: counts, sessions, and the forms they may use."""
+    roles = roles_on(project, user)
+    consultations = list(consultations_of(project))
+    is_participant = Role.PARTICIPANT in roles
+    has_consultant = bool(project.coach_id or project.mentor_id)
+    stage = Consultation.stage_of(project.state)
+    may_record = is_participant and has_consultant and stage is not None
+    if may_record and form is None:
+        form = ConsultationForm(project=project, initial={"held_on": timezone.localdate()})
+    return {
+        "project": project,
+        "consultations": consultations,
+        "counts": consultation_counts(project),
+        "is_participant": is_participant,
+        "has_consultant": has_consultant,
+        "stage_label": Consultation.Stage(stage).label if stage else "",
+        "may_record": may_record,
+        "form": form,
+        "awaiting_me": {
+            consultation.pk
+            for consultation in consultations
+            if consultation.consultant_id == user.pk and not consultation.is_decided
+        },
+        "notice": notice,
+        "error": error,
+    }
+
+
+def journal_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
+    """The journal for its writer (entries and a form) or for coach and mentor (shared ones)."""
+    roles = roles_on(project, user)
+    is_writer = Role.PARTICIPANT in roles
+    is_reader = not is_writer and bool(roles & JournalEntry.READER_ROLES)
+    return {
+        "project": project,
+        "shown": is_writer or is_reader,
+        "is_writer": is_writer,
+        "is_reader": is_reader,
+        "entries": journal_entries_visible_to(project, user),
+        "form": (form or JournalEntryForm()) if is_writer else None,
+        "notice": notice,
+        "error": error,
+    }
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel of the project page that also stands alone as a page, for plain POST errors."""
+
+    page: str
+    partial: str
+    anchor: str
+    context: Callable[..., dict]
+
+    def render(self, request: HttpRequest, project, *, status: int = 200, **extra) -> HttpResponse:
+        context = self.context(project, request.user, **extra)
+        if request.htmx:
+            # htmx swaps only 2xx answers, so the fragment carries any error itself.
+            return render(request, f"{self.page}#{self.partial}", context)
+        return render(request, self.page, context, status=status)
+
+    def done(self, request: HttpRequest, project, message) -> HttpResponse:
+        if request.htmx:
+            return self.render(request, project, notice=message)
+        messages.success(request, message)
+        return redirect(f"{project.get_absolute_url()}#{self.anchor}")
+
+
+COMMENTS = Panel("mentoring/comment_list.html", "comment-panel", "comments", comment_panel_context)
+CONSULTATIONS = Panel(
+    "mentoring/consultation_list.html",
+    "consultation-panel",
+    "consultations",
+    consultation_panel_context,
+)
+JOURNAL = Panel("mentoring/journal_list.html", "journal-panel", "journal", journal_panel_context)
+JOURNAL_ROLES = {Role.PARTICIPANT, *JournalEntry.READER_ROLES}
+
+
+@require_GET
+@login_required
+def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk)
+    return COMMENTS.render(request, project)
+
+
+@require_POST
+@login_required
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, Comment.WRITING_ROLES)
+    form = CommentForm(request.POST)
+    refusal = ""
+    if form.is_valid():
+        _comment, refusal = _run(
+            services.comment_post, project=project, by=request.user, **form.cleaned_data
+        )
+        if not refusal:
+            return COMMENTS.done(request, project, _("Komentar terkirim."))
+    return COMMENTS.render(request, project, form=form, error=refusal, status=400)
+
+
+@require_GET
+@login_required
+def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk)
+    return CONSULTATIONS.render(request, project)
+
+
+@require_POST
+@login_required
+def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
+    form = ConsultationForm(request.POST, project=project)
+    refusal = ""
+    if form.is_valid():
+        _consultation, refusal = _run(
+            services.consultation_record, project=project, by=request.user, **form.cleaned_data
+        )
+        if not refusal:
+            return CONSULTATIONS.done(
+                request, project, _("Konsultasi tercatat dan menunggu konfirmasi.")
+            )
+    return CONSULTATIONS.render(request, project, form=form, error=refusal, status=400)
+
+
+@require_POST
+@login_required
+def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
+    consultation = get_object_or_404(project.consultations, pk=consultation_pk)
+    _decided, refusal = _run(
+        services.consultation_confirm, consultation=consultation, by=request.user
+    )
+    if refusal:
+        return CONSULTATIONS.render(request, project, error=refusal, status=400)
+    return CONSULTATIONS.done(request, project, _("Konsultasi dikonfirmasi."))
+
+
+@require_POST
+@login_required
+def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
+    consultation = get_object_or_404(project.consultations, pk=consultation_pk)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        refusal = " ".join(form.errors["reason"])
+    else:
+        _decided, refusal = _run(
+            services.consultation_dispute,
+            consultation=consultation,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    if refusal:
+        return CONSULTATIONS.render(request, project, error=refusal, status=400)
+    return CONSULTATIONS.done(request, project, _("Konsultasi disanggah; peserta diberi tahu."))
+
+
+@require_GET
+@login_required
+def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, JOURNAL_ROLES)
+    return JOURNAL.render(request, project)
+
+
+@require_POST
+@login_required
+def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
+    form = JournalEntryForm(request.POST)
+    refusal = ""
+    if form.is_valid():
+        _entry, refusal = _run(
+            services.journal_write, project=project, by=request.user, **form.cleaned_data
+        )
+        if not refusal:
+            return JOURNAL.done(request, project, _("Catatan refleksi tersimpan."))
+    return JOURNAL.render(request, project, form=form, error=refusal, status=400)
+
+
+@require_POST
+@login_required
+def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, JournalEntry.READER_ROLES)
+    entry = get_object_or_404(journal_entries_visible_to(project, request.user), pk=entry_pk)
+    form = JournalReplyForm(request.POST)
+    if not form.is_valid():
+        refusal = " ".join(form.errors["body"])
+    else:
+        _reply, refusal = _run(
+            services.journal_reply, entry=entry, by=request.user, body=form.cleaned_data["body"]
+        )
+    if refusal:
+        return JOURNAL.render(request, project, error=refusal, status=400)
+    return JOURNAL.done(request, project, _("Tanggapan terkirim; peserta diberi tahu."))

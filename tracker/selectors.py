@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Seminar, User
+from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Role, Seminar, User
 
 
 def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
@@ -88,7 +89,7 @@ def state_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
 
 
 def project_timeline(project: ChangeProject) -> list[dict]:
-    """What happened to the project, oldest first: transitions, sign-offs and seminars."""
+    """What happened to the project, oldest first: transitions, sign-offs, seminars, sessions."""
     events = [
         {
             "at": log.created_at,
@@ -125,4 +126,31 @@ def project_timeline(project: ChangeProject) -> list[dict]:
         }
         for seminar in project.seminars.all()
     ]
+    # Consultations come from the mentoring app through the reverse relation (no import upward);
+    # comments stay out: the timeline is shown to everyone in scope.
+    for consultation in project.consultations.select_related("recorded_by", "consultant"):
+        events.append(
+            {
+                "at": consultation.created_at,
+                "kind": "consultation",
+                "title": _("Konsultasi dicatat"),
+                "detail": f"{consultation.get_stage_display()} · {consultation.topic}",
+                "actor": consultation.recorded_by,
+                "role": Role.PARTICIPANT.label,
+                "comment": "",
+            }
+        )
+        if consultation.decided_at is not None:
+            events.append(
+                {
+                    "at": consultation.decided_at,
+                    "kind": "consultation",
+                    "title": _("Konsultasi: %(status)s")
+                    % {"status": consultation.get_status_display()},
+                    "detail": consultation.topic,
+                    "actor": consultation.consultant,
+                    "role": consultation.get_consultant_role_display(),
+                    "comment": consultation.dispute_reason,
+                }
+            )
     return sorted(events, key=lambda event: event["at"])

@@ -1,10 +1,87 @@
 from __future__ import annotations
 
-from tests.authz import project_action
+from dataclasses import replace
+
+from mentoring.models import JournalEntry
+from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, project_action
+from tests.mentoring.factories import ConsultationFactory, JournalEntryFactory
 
 # The world's project is a draft: coach and mentor may sign, but nothing awaits sign-off (302 back
 # to the project with a message); everyone else in scope is refused.
 ROWS = [
     project_action("mentoring:approve-proposal", {"coach": 302, "mentor": 302}),
     project_action("mentoring:approve-report", {"coach": 302, "mentor": 302}),
+]
+
+
+# --- Comments, consultations and journal
+# Empty POSTs: whoever may act gets 400 (the form is refused), the rest in scope 403.
+
+
+def _consultation_with_mentor(world) -> None:
+    ConsultationFactory(project=world.project, consultant=world.mentor)
+
+
+def _shared_entry(world) -> None:
+    JournalEntryFactory(project=world.project, sharing=JournalEntry.Sharing.SHARED)
+
+
+def _consultation_args(world) -> list:
+    return [world.project.pk, world.project.consultations.get().pk]
+
+
+def _entry_args(world) -> list:
+    return [world.project.pk, world.project.journal_entries.get().pk]
+
+
+def _decision(name: str, allowed: dict[str, int]) -> Row:
+    row = project_action(name, allowed, setup=_consultation_with_mentor)
+    return replace(row, args=_consultation_args)
+
+
+ROWS += [
+    Row(
+        "mentoring:comments",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+    ),
+    # Agency heads and the admin read comments but do not write them.
+    project_action(
+        "mentoring:comment-create",
+        {"participant": 400, "coach": 400, "mentor": 400, "examiner": 400, "organiser": 400},
+    ),
+    Row(
+        "mentoring:consultations",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+    ),
+    project_action("mentoring:consultation-create", {"participant": 400}),
+    # The session names the mentor: the mentor's empty POST confirms it; the coach is told it
+    # is not theirs to confirm (400).
+    _decision("mentoring:consultation-confirm", {"mentor": 302, "coach": 400}),
+    _decision("mentoring:consultation-dispute", {"mentor": 400, "coach": 400}),
+    Row(
+        "mentoring:journal",
+        others=OUT_OF_SCOPE,
+        expect={
+            "participant": 200,
+            "coach": 200,
+            "mentor": 200,
+            "examiner": 403,
+            "organiser": 403,
+            "agency_head": 403,
+            "admin": 403,
+            "anonymous": LOGIN,
+        },
+        args=lambda world: [world.project.pk],
+    ),
+    project_action("mentoring:journal-create", {"participant": 400}),
+    replace(
+        project_action(
+            "mentoring:journal-reply", {"coach": 400, "mentor": 400}, setup=_shared_entry
+        ),
+        args=_entry_args,
+    ),
 ]

@@ -1,0 +1,70 @@
+"""Factories and helpers for the tests of comments, consultations and reflections."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from mentoring.models import Comment, Consultation, JournalEntry, JournalReply
+from tests.factories import ChangeProjectFactory, UserFactory
+from tracker.models import Role
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    project = factory.SubFactory(ChangeProjectFactory)
+    author = factory.SelfAttribute("project.participant")
+    author_role = Role.PARTICIPANT
+    body = factory.Sequence(lambda n: f"Komentar uji nomor {n}")
+    visibility = Comment.Visibility.EVERYONE
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A recorded session with the project's mentor during implementation."""
+
+    class Meta:
+        model = Consultation
+
+    project = factory.SubFactory(ChangeProjectFactory)
+    recorded_by = factory.SelfAttribute("project.participant")
+    consultant = factory.LazyAttribute(lambda c: c.project.mentor or UserFactory())
+    consultant_role = Role.MENTOR
+    held_on = datetime.date(2026, 11, 2)
+    mode = Consultation.Mode.IN_PERSON
+    topic = factory.Sequence(lambda n: f"Pembahasan tonggak {n}")
+    outcome = "Jadwal sosialisasi disepakati."
+    stage = Consultation.Stage.IMPLEMENTATION
+
+
+class JournalEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JournalEntry
+
+    project = factory.SubFactory(ChangeProjectFactory)
+    author = factory.SelfAttribute("project.participant")
+    happened = factory.Sequence(lambda n: f"Rapat koordinasi ke-{n} dengan bidang layanan.")
+    learned = "Pemangku kepentingan perlu dilibatkan sejak awal."
+    next_steps = "Menjadwalkan sosialisasi kedua."
+    sharing = JournalEntry.Sharing.PRIVATE
+
+
+class JournalReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JournalReply
+
+    entry = factory.SubFactory(JournalEntryFactory)
+    author = factory.LazyAttribute(lambda reply: reply.entry.project.coach or UserFactory())
+    author_role = Role.COACH
+    body = factory.Sequence(lambda n: f"Tanggapan uji {n}")
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def move_project(project, state: str) -> None:
+    """Put the project in a state directly (the workflow itself is tested in tracker)."""
+    type(project).objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
