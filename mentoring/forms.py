@@ -31,7 +31,7 @@ class SeminarForm(forms.ModelForm):
         },
     )
     online_link = forms.URLField(
-        label=Seminar._meta.get_field("online_link").verbose_name.capitalize(),
+        label=_("Tautan daring"),
         required=False,
         assume_scheme="https",
         error_messages={"invalid": _("Tautan daring harus berupa alamat web, misalnya https://…")},
@@ -127,6 +127,7 @@ class ScoreForm(forms.Form):
                 max_value=criterion.max_score,
                 max_digits=6,
                 decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "score-input", "inputmode": "decimal"}),
                 error_messages={
                     "required": _("Isi nilai “%(criterion)s”.") % {"criterion": criterion.name},
                     "invalid": message,

@@ -197,7 +197,7 @@ def scoring_refusal(seminar: Seminar, project: ChangeProject) -> str | None:
     return None
 
 
-def seminar_rows(seminar: Seminar, user: User) -> list[dict]:
+def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> list[dict]:
     """The seminar's projects with their recording or scoring status and what the user may do."""
     projects = list(
         seminar.projects.select_related("participant", "cohort").order_by(
@@ -215,7 +215,7 @@ def seminar_rows(seminar: Seminar, user: User) -> list[dict]:
             _entry(seminar, project, is_examiner, result=latest.get(project.pk))
             for project in projects
         ]
-    summaries = score_summaries(seminar, projects)
+    summaries = score_summaries(seminar, projects, rubric)
     grades = {grade.project_id: grade for grade in seminar.grades.select_related("decided_by")}
     return [
         _entry(

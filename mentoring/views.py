@@ -78,7 +78,10 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_seminar_for_user(request: HttpRequest, pk: int) -> Seminar:
     """The seminar if the user examines it or organises its cohort (admin: any), else 404."""
-    return get_object_or_404(seminars_visible_to(request.user).select_related("cohort"), pk=pk)
+    return get_object_or_404(
+        seminars_visible_to(request.user).select_related("cohort").prefetch_related("examiners"),
+        pk=pk,
+    )
 
 
 def _get_seminar_for_organiser(request: HttpRequest, pk: int) -> Seminar:
@@ -195,11 +198,12 @@ def _render_seminar_form(request, form, *, cohort, seminar, status=200) -> HttpR
 @login_required
 def seminar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_user(request, pk)
+    rubric = rubric_for(seminar) if seminar.kind == Seminar.Kind.RESULTS else None
     context = {
         "seminar": seminar,
-        "rows": seminar_rows(seminar, request.user),
+        "rows": seminar_rows(seminar, request.user, rubric),
         "is_organiser": is_organiser_of(seminar.cohort, request.user),
-        "rubric": rubric_for(seminar) if seminar.kind == Seminar.Kind.RESULTS else None,
+        "rubric": rubric,
     }
     return render(request, "mentoring/seminar_detail.html", context)
 
