@@ -73,6 +73,13 @@ def seminar_list(user: User) -> list[Seminar]:
     )
 
 
+def organised_cohorts(user: User) -> QuerySet[Cohort]:
+    """Cohorts the user organises, for which they may schedule seminars."""
+    return (
+        Cohort.objects.filter(organisers=user) if user.is_authenticated else Cohort.objects.none()
+    )
+
+
 def is_organiser_of(cohort: Cohort, user: User) -> bool:
     return cohort.organisers.filter(pk=user.pk).exists()
 
@@ -204,7 +211,7 @@ def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> 
             "participant__full_name", "pk"
         )
     )
-    is_examiner = _examines(seminar, user)
+    is_examiner = examines(seminar, user)
     if seminar.kind == Seminar.Kind.PROPOSAL:
         # Results come oldest first, so the last one per project is the current decision.
         latest = {
@@ -259,14 +266,15 @@ def project_seminars(project: ChangeProject, user: User) -> dict:
             if seminar.kind == Seminar.Kind.RESULTS
             else None
         )
-        entry = _entry(seminar, project, _examines(seminar, user), summary=summary, grade=grade)
+        entry = _entry(seminar, project, examines(seminar, user), summary=summary, grade=grade)
         entry.update(seminar=seminar, can_view=seminar.pk in visible)
         entry["results"] = seminar.project_results
         entries.append(entry)
     return {"entries": entries, "shows_scores": bool(project.roles_of(user) & REVIEWER_ROLES)}
 
 
-def _examines(seminar: Seminar, user: User) -> bool:
+def examines(seminar: Seminar, user: User) -> bool:
+    """Whether the user is one of the seminar's examiners (uses prefetched examiners)."""
     return any(person.pk == user.pk for person in seminar.examiners.all())
 
 

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentoring.forms import GradeForm, ProposalResultForm, ScoreForm, SeminarForm
 from mentoring.models import SignOff
 from mentoring.selectors import (
+    examines,
     is_organiser_of,
+    organised_cohorts,
     rubric_for,
     score_summaries,
     scoring_refusal,
@@ -112,7 +114,7 @@ def _get_examined_project(
     project = get_object_or_404(
         seminar.projects.select_related("participant", "cohort"), pk=project_pk
     )
-    if not seminar.examiners.filter(pk=request.user.pk).exists():
+    if not examines(seminar, request.user):
         raise PermissionDenied
     return seminar, project
 
@@ -122,7 +124,7 @@ def _get_examined_project(
 def seminar_list(request: HttpRequest) -> HttpResponse:
     context = {
         "seminars": seminar_list_for(request.user),
-        "cohorts": Cohort.objects.filter(organisers=request.user),
+        "cohorts": organised_cohorts(request.user),
     }
     return render(request, "mentoring/seminar_list.html", context)
 
