@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Comment, Consultation, JournalEntry, JournalReply, SignOff
+from mentoring.models import (
+    Comment,
+    Consultation,
+    GradeBand,
+    JournalEntry,
+    JournalReply,
+    Rubric,
+    RubricCriterion,
+    SignOff,
+)
 from tracker.admin import OrganiserScopedAdmin, ReadOnlyAdmin
 
 
@@ -110,3 +119,23 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_filter = ["stage", "role"]
     search_fields = ["project__title", "signer__full_name"]
     list_select_related = ["project", "signer"]
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    extra = 0
+
+
+class GradeBandInline(admin.TabularInline):
+    model = GradeBand
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    """Organisers keep rubrics as data: criteria with weights, and the bands that give predikat."""
+
+    list_display = ["name", "programme", "regulation", "is_default"]
+    list_filter = ["programme", "is_default"]
+    search_fields = ["name", "regulation"]
+    inlines = [RubricCriterionInline, GradeBandInline]

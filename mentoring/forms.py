@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Comment, Consultation, JournalEntry
-from tracker.models import ChangeProject, Role
+from mentoring.models import Comment, Consultation, JournalEntry, RubricCriterion
+from mentoring.selectors import eligible_projects, examiner_candidates
+from mentoring.services import score_range_message
+from tracker.models import ChangeProject, Cohort, Role, Seminar
 
 
 class PanelForm(forms.Form):
@@ -141,3 +145,166 @@ class JournalReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Tanggapan tidak boleh kosong.")},
     )
+
+
+class ProjectChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, project: ChangeProject) -> str:
+        return f"{project.title} — {project.participant} ({project.get_state_display()})"
+
+
+class SeminarForm(forms.ModelForm):
+    """Schedule or change a seminar: its kind (fixed once saved), time, place, people, projects."""
+
+    examiners = forms.ModelMultipleChoiceField(
+        label=_("Penguji"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Pilih minimal satu penguji."),
+            "invalid_choice": _("Penguji yang dipilih tidak dapat menguji seminar angkatan ini."),
+        },
+    )
+    online_link = forms.URLField(
+        label=_("Tautan daring"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Tautan daring harus berupa alamat web, misalnya https://…")},
+    )
+    projects = ProjectChoiceField(
+        label=_("Proyek"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Seminar rancangan memuat proyek berstatus “Seminar rancangan”; seminar laporan "
+            "memuat proyek berstatus “Seminar laporan”."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Proyek yang dipilih tidak berstatus sesuai jenis seminar ini atau bukan proyek "
+                "angkatan ini."
+            )
+        },
+    )
+
+    class Meta:
+        model = Seminar
+        fields = ["kind", "starts_at", "place", "online_link", "examiners", "projects"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.cohort = cohort
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+            kind = self.instance.kind
+        else:
+            kind = self.data.get("kind")
+        self.fields["projects"].queryset = eligible_projects(cohort, kind, self.instance)
+        self.fields["examiners"].queryset = examiner_candidates(cohort).order_by(
+            "full_name", "username"
+        )
+        self.fields["starts_at"].error_messages["invalid"] = _(
+            "Isi tanggal dan jam seminar, misalnya 2026-10-20 09:00."
+        )
+
+
+class ProposalResultForm(forms.Form):
+    """An examiner's decision on one proposal: accepted, or revise with notes."""
+
+    ACCEPTED, REVISE = "accepted", "revise"
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[(ACCEPTED, _("Diterima")), (REVISE, _("Perlu revisi"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih keputusan: diterima atau perlu revisi.")},
+    )
+    notes = forms.CharField(
+        label=_("Catatan untuk peserta"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wajib diisi bila rancangan perlu direvisi."),
+    )
+    expected_state = forms.ChoiceField(
+        choices=ChangeProject.State.choices, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REVISE and not (cleaned.get("notes") or "").strip():
+            self.add_error("notes", _("Catatan wajib diisi bila rancangan perlu direvisi."))
+        return cleaned
+
+    @property
+    def accepted(self) -> bool:
+        return self.cleaned_data["decision"] == self.ACCEPTED
+
+
+class ScoreForm(forms.Form):
+    """One score per rubric criterion, each between 0 and the criterion's maximum."""
+
+    def __init__(self, *args, criteria: list[RubricCriterion], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            message = score_range_message(criterion)
+            self.fields[self.field_name(criterion)] = forms.DecimalField(
+                label=criterion.name,
+                min_value=Decimal(0),
+                max_value=criterion.max_score,
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "score-input", "inputmode": "decimal"}),
+                error_messages={
+                    "required": _("Isi nilai “%(criterion)s”.") % {"criterion": criterion.name},
+                    "invalid": message,
+                    "min_value": message,
+                    "max_value": message,
+                    "max_digits": message,
+                    "max_decimal_places": _("Nilai paling banyak dua angka di belakang koma."),
+                    "max_whole_digits": message,
+                },
+            )
+
+    @staticmethod
+    def field_name(criterion: RubricCriterion) -> str:
+        return f"criterion_{criterion.pk}"
+
+    def rows(self) -> list[tuple[RubricCriterion, forms.BoundField]]:
+        return [(criterion, self[self.field_name(criterion)]) for criterion in self.criteria]
+
+    @property
+    def scores(self) -> dict[int, Decimal]:
+        return {c.pk: self.cleaned_data[self.field_name(c)] for c in self.criteria}
+
+
+class GradeForm(forms.Form):
+    """Set the seminar outcome; failing is a separate, explicit decision with a reason."""
+
+    fail = forms.BooleanField(
+        label=_("Nyatakan tidak lulus (keputusan tersendiri, bukan dari predikat)"),
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi bila proyek dinyatakan tidak lulus."),
+    )
+    expected_state = forms.ChoiceField(
+        choices=ChangeProject.State.choices, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fail") and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
+        return cleaned

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import ChangeProject, Role, TransitionLog
+from tracker.models import ChangeProject, Programme, Role, Seminar, TransitionLog
 
 
 class SignOff(models.Model):
@@ -270,3 +274,247 @@ class JournalReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} · {self.body[:60]}"
+
+
+# --- Seminars and grading ------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def project_score(sheets: Iterable[Iterable[tuple[Decimal, Decimal, Decimal]]]) -> Decimal:
+    """Mean over examiners of each one's weighted total on a 0-100 scale, rounded to 0.01.
+
+    Each sheet is one examiner's `(score, weight, max_score)` per criterion. Only the final
+    mean is rounded (half up), and the band is read from that rounded score, so the number
+    people see is the number that decided the predikat.
+    """
+    totals = [sheet_total(sheet) for sheet in sheets]
+    if not totals:
+        raise ValueError("A score needs at least one examiner's sheet.")
+    return (sum(totals) / len(totals)).quantize(CENT, ROUND_HALF_UP)
+
+
+def sheet_total(sheet: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
+    """One examiner's weighted total, normalised to 0-100 (unrounded)."""
+    rows = list(sheet)
+    weights = sum((weight for _score, weight, _maximum in rows), Decimal(0))
+    if not rows or weights <= 0:
+        raise ValueError("A sheet needs criteria with a positive total weight.")
+    earned = sum((score / maximum * weight for score, weight, maximum in rows), Decimal(0))
+    return earned * 100 / weights
+
+
+class Rubric(models.Model):
+    """How a programme's results seminar is scored: weighted criteria, and bands for predikat."""
+
+    programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    regulation = models.CharField(
+        _("dasar peraturan"),
+        max_length=200,
+        help_text=_("Misalnya Peraturan LAN 5/2022 jo. 6/2022."),
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    is_default = models.BooleanField(
+        _("nilai bawaan"),
+        default=False,
+        help_text=_(
+            "Dicentang untuk rubrik bawaan Jejak yang belum disesuaikan dengan ketentuan resmi. "
+            "Hapus centang setelah bobot dan batas predikat diperiksa penyelenggara."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("rubrik penilaian")
+        verbose_name_plural = _("rubrik penilaian")
+        ordering = ["programme", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_programme_display()} · {self.regulation}"
+
+    def band_for(self, score: Decimal) -> GradeBand | None:
+        """The band whose minimum is the highest one the score reaches, or None."""
+        reached = [band for band in self.bands.all() if band.min_score <= score]
+        return max(reached, key=lambda band: band.min_score, default=None)
+
+
+class RubricCriterion(models.Model):
+    """One thing examiners score, with its weight in the total and its highest score."""
+
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("rubrik"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("kriteria"), max_length=300)
+    weight = models.DecimalField(
+        _("bobot"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(CENT)],
+        help_text=_("Bobot relatif; jumlah bobot tidak harus 100."),
+    )
+    max_score = models.DecimalField(
+        _("nilai maksimum"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(CENT)],
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("kriteria penilaian")
+        verbose_name_plural = _("kriteria penilaian")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GradeBand(models.Model):
+    """A predikat and the lowest score (0-100) that earns it; some bands mean deferral."""
+
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("rubrik"), on_delete=models.CASCADE, related_name="bands"
+    )
+    label = models.CharField(_("predikat"), max_length=100)
+    min_score = models.DecimalField(
+        _("nilai minimum"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    is_deferral = models.BooleanField(
+        _("berarti ditunda"),
+        default=False,
+        help_text=_("Proyek dengan predikat ini ditunda dan boleh diajukan ulang."),
+    )
+
+    class Meta:
+        verbose_name = _("predikat")
+        verbose_name_plural = _("predikat")
+        ordering = ["-min_score"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "min_score"], name="one_band_per_minimum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (≥ {self.min_score})"
+
+
+class ProposalSeminarResult(models.Model):
+    """An examiner's decision on a proposal at a proposal seminar: accepted, or revise."""
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="proposal_seminar_results",
+    )
+    seminar = models.ForeignKey(
+        Seminar,
+        verbose_name=_("seminar"),
+        on_delete=models.PROTECT,
+        related_name="proposal_results",
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted = models.BooleanField(_("diterima"))
+    notes = models.TextField(_("catatan"), blank=True)
+    recorded_at = models.DateTimeField(_("waktu dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hasil seminar rancangan")
+        verbose_name_plural = _("hasil seminar rancangan")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_decision_display()}"
+
+    def get_decision_display(self) -> str:
+        return str(_("Diterima") if self.accepted else _("Perlu revisi"))
+
+
+class RubricScore(models.Model):
+    """One examiner's score on one criterion for one project at one results seminar."""
+
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="scores"
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="rubric_scores",
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    criterion = models.ForeignKey(
+        RubricCriterion,
+        verbose_name=_("kriteria"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+    )
+    score = models.DecimalField(_("nilai"), max_digits=6, decimal_places=2)
+    scored_at = models.DateTimeField(_("waktu penilaian"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nilai rubrik")
+        verbose_name_plural = _("nilai rubrik")
+        ordering = ["criterion__order", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "project", "examiner", "criterion"],
+                name="one_score_per_criterion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class SeminarGrade(models.Model):
+    """The result of a project's results seminar: score, predikat and outcome, as decided."""
+
+    class Outcome(models.TextChoices):
+        PASSED = ChangeProject.State.PASSED.value, ChangeProject.State.PASSED.label
+        DEFERRED = ChangeProject.State.DEFERRED.value, ChangeProject.State.DEFERRED.label
+        FAILED = ChangeProject.State.FAILED.value, ChangeProject.State.FAILED.label
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="seminar_grades",
+    )
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="grades"
+    )
+    score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2)
+    predikat = models.CharField(_("predikat"), max_length=100)
+    outcome = models.CharField(_("hasil"), max_length=10, choices=Outcome.choices)
+    notes = models.TextField(_("catatan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditetapkan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("waktu penetapan"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hasil seminar laporan")
+        verbose_name_plural = _("hasil seminar laporan")
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "seminar"], name="one_grade_per_seminar")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_outcome_display()} · {self.score}"

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from mentoring.models import Comment, Consultation, JournalEntry, JournalReply, SignOff
-from tracker.models import ChangeProject, Role, User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import (
+    CENT,
+    Comment,
+    Consultation,
+    GradeBand,
+    JournalEntry,
+    JournalReply,
+    ProposalSeminarResult,
+    Rubric,
+    RubricCriterion,
+    RubricScore,
+    SeminarGrade,
+    SignOff,
+    project_score,
+    sheet_total,
+)
+from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -87,3 +107,264 @@ def journal_entries_visible_to(project: ChangeProject, user: User) -> QuerySet[J
     return entries.select_related("author").prefetch_related(
         Prefetch("replies", queryset=JournalReply.objects.select_related("author"))
     )
+
+
+# --- Seminars and grading ------------------------------------------------------------------
+
+# A project goes on a seminar of a kind only while it waits in the matching state.
+STATE_OF_KIND = {
+    Seminar.Kind.PROPOSAL: ChangeProject.State.PROPOSAL_SEMINAR,
+    Seminar.Kind.RESULTS: ChangeProject.State.RESULTS_SEMINAR,
+}
+# Who sees every examiner's scores on the project page; the others see only the final grade.
+REVIEWER_ROLES = {Role.EXAMINER, Role.ORGANISER, Role.COACH, Role.MENTOR, Role.ADMIN}
+
+
+def seminars_visible_to(user: User) -> QuerySet[Seminar]:
+    """Seminars the user examines or whose cohort they organise; the admin sees all."""
+    seminars = Seminar.objects.all()
+    if not user.is_authenticated:
+        return seminars.none()
+    if user.is_superuser:
+        return seminars
+    return seminars.filter(
+        Q(pk__in=Seminar.objects.filter(examiners=user).values("pk"))
+        | Q(cohort__in=Cohort.objects.filter(organisers=user).values("pk"))
+    )
+
+
+def seminar_list(user: User) -> list[Seminar]:
+    """The seminars a person sees, newest first, with their cohort, examiners and size."""
+    return list(
+        seminars_visible_to(user)
+        .select_related("cohort")
+        .prefetch_related("examiners")
+        .annotate(project_count=Count("projects", distinct=True))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def organised_cohorts(user: User) -> QuerySet[Cohort]:
+    """Cohorts the user organises, for which they may schedule seminars."""
+    return (
+        Cohort.objects.filter(organisers=user) if user.is_authenticated else Cohort.objects.none()
+    )
+
+
+def is_organiser_of(cohort: Cohort, user: User) -> bool:
+    return cohort.organisers.filter(pk=user.pk).exists()
+
+
+def eligible_projects(
+    cohort: Cohort, kind: str | None, seminar: Seminar | None = None
+) -> QuerySet[ChangeProject]:
+    """The cohort's projects that may go on a seminar of this kind (all kinds when None).
+
+    Projects already on the seminar stay eligible, so editing it never drops them by surprise.
+    """
+    states = [STATE_OF_KIND[kind]] if kind in STATE_OF_KIND else list(STATE_OF_KIND.values())
+    scope = Q(state__in=states)
+    if seminar is not None and seminar.pk:
+        scope |= Q(pk__in=seminar.projects.values("pk"))
+    return (
+        cohort.projects.filter(scope)
+        .select_related("participant")
+        .order_by("participant__full_name", "pk")
+    )
+
+
+def examiner_candidates(cohort: Cohort) -> QuerySet[User]:
+    """People who may examine the cohort's seminars: anyone active but its own participants."""
+    return User.objects.filter(is_active=True).exclude(projects__cohort=cohort)
+
+
+def rubric_for(seminar: Seminar) -> Rubric | None:
+    """The rubric this seminar is scored with: the one its scores already use, else the
+    newest rubric of the cohort's programme (so a rubric added later never mixes into a
+    seminar that has started scoring)."""
+    rubrics = Rubric.objects.prefetch_related("criteria", "bands")
+    used = rubrics.filter(
+        pk__in=RubricScore.objects.filter(seminar=seminar).values("criterion__rubric")
+    )
+    return (
+        used.first() or rubrics.filter(programme=seminar.cohort.programme).order_by("-pk").first()
+    )
+
+
+@dataclass
+class ExaminerSheet:
+    """One examiner's scores for one project at one seminar."""
+
+    examiner: User
+    scores: dict[int, Decimal]
+    complete: bool
+    total: Decimal | None
+
+
+@dataclass
+class ScoreSummary:
+    """Every examiner's sheet for a project, and the score and band once all are complete."""
+
+    rubric: Rubric | None
+    criteria: list[RubricCriterion]
+    sheets: list[ExaminerSheet] = field(default_factory=list)
+    score: Decimal | None = None
+    band: GradeBand | None = None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.criteria and self.sheets) and all(s.complete for s in self.sheets)
+
+    @property
+    def scored_count(self) -> int:
+        return sum(1 for sheet in self.sheets if sheet.complete)
+
+    @property
+    def missing(self) -> list[User]:
+        return [sheet.examiner for sheet in self.sheets if not sheet.complete]
+
+    def rows(self) -> list[dict]:
+        """Per criterion, each examiner with their score (None if missing), in sheet order."""
+        return [
+            {
+                "criterion": c,
+                "cells": [(sheet.examiner, sheet.scores.get(c.pk)) for sheet in self.sheets],
+            }
+            for c in self.criteria
+        ]
+
+
+def score_summaries(
+    seminar: Seminar, projects: list[ChangeProject], rubric: Rubric | None = None
+) -> dict[int, ScoreSummary]:
+    """Per project: each current examiner's sheet at this seminar, and the score when complete."""
+    rubric = rubric if rubric is not None else rubric_for(seminar)
+    criteria = list(rubric.criteria.all()) if rubric else []
+    examiners = sorted(seminar.examiners.all(), key=lambda person: (person.full_name, person.pk))
+    entered: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    if criteria:
+        for project_id, examiner_id, criterion_id, score in RubricScore.objects.filter(
+            seminar=seminar, project__in=[p.pk for p in projects], criterion__rubric=rubric
+        ).values_list("project_id", "examiner_id", "criterion_id", "score"):
+            entered[(project_id, examiner_id)][criterion_id] = score
+    summaries = {}
+    for project in projects:
+        summary = ScoreSummary(rubric=rubric, criteria=criteria)
+        for examiner in examiners:
+            scores = entered[(project.pk, examiner.pk)]
+            complete = bool(criteria) and all(c.pk in scores for c in criteria)
+            total = sheet_total(_sheet(criteria, scores)).quantize(CENT) if complete else None
+            summary.sheets.append(ExaminerSheet(examiner, scores, complete, total))
+        if summary.complete:
+            summary.score = project_score(_sheet(criteria, s.scores) for s in summary.sheets)
+            summary.band = rubric.band_for(summary.score)
+        summaries[project.pk] = summary
+    return summaries
+
+
+def _sheet(criteria: list[RubricCriterion], scores: dict[int, Decimal]):
+    return [(scores[c.pk], c.weight, c.max_score) for c in criteria]
+
+
+def scoring_refusal(seminar: Seminar, project: ChangeProject) -> str | None:
+    """Why the project cannot be scored or graded at this results seminar now, or None."""
+    if project.state != ChangeProject.State.RESULTS_SEMINAR:
+        return _("Proyek ini tidak sedang menunggu penilaian seminar laporan.")
+    if SeminarGrade.objects.filter(seminar=seminar, project=project).exists():
+        return _("Hasil seminar ini sudah ditetapkan; nilainya tidak dapat diubah lagi.")
+    return None
+
+
+def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> list[dict]:
+    """The seminar's projects with their recording or scoring status and what the user may do."""
+    projects = list(
+        seminar.projects.select_related("participant", "cohort").order_by(
+            "participant__full_name", "pk"
+        )
+    )
+    is_examiner = examines(seminar, user)
+    if seminar.kind == Seminar.Kind.PROPOSAL:
+        # Results come oldest first, so the last one per project is the current decision.
+        latest = {
+            result.project_id: result
+            for result in seminar.proposal_results.select_related("examiner")
+        }
+        return [
+            _entry(seminar, project, is_examiner, result=latest.get(project.pk))
+            for project in projects
+        ]
+    summaries = score_summaries(seminar, projects, rubric)
+    grades = {grade.project_id: grade for grade in seminar.grades.select_related("decided_by")}
+    return [
+        _entry(
+            seminar,
+            project,
+            is_examiner,
+            summary=summaries[project.pk],
+            grade=grades.get(project.pk),
+        )
+        for project in projects
+    ]
+
+
+def project_seminars(project: ChangeProject, user: User) -> dict:
+    """What the project page shows of the project's seminars, by what this user may see."""
+    visible = set(seminars_visible_to(user).filter(projects=project).values_list("pk", flat=True))
+    seminars = (
+        project.seminars.select_related("cohort")
+        .prefetch_related(
+            "examiners",
+            Prefetch(
+                "proposal_results",
+                queryset=ProposalSeminarResult.objects.filter(project=project).select_related(
+                    "examiner"
+                ),
+                to_attr="project_results",
+            ),
+            Prefetch(
+                "grades",
+                queryset=SeminarGrade.objects.filter(project=project).select_related("decided_by"),
+                to_attr="project_grades",
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+    entries = []
+    for seminar in seminars:
+        grade = next(iter(seminar.project_grades), None)
+        summary = (
+            score_summaries(seminar, [project])[project.pk]
+            if seminar.kind == Seminar.Kind.RESULTS
+            else None
+        )
+        entry = _entry(seminar, project, examines(seminar, user), summary=summary, grade=grade)
+        entry.update(seminar=seminar, can_view=seminar.pk in visible)
+        entry["results"] = seminar.project_results
+        entries.append(entry)
+    return {"entries": entries, "shows_scores": bool(project.roles_of(user) & REVIEWER_ROLES)}
+
+
+def examines(seminar: Seminar, user: User) -> bool:
+    """Whether the user is one of the seminar's examiners (uses prefetched examiners)."""
+    return any(person.pk == user.pk for person in seminar.examiners.all())
+
+
+def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=None) -> dict:
+    """One project at one seminar: its status there and the examiner actions open now."""
+    waiting = project.state == STATE_OF_KIND[seminar.kind]
+    if seminar.kind == Seminar.Kind.PROPOSAL:
+        return {
+            "project": project,
+            "result": result,
+            "waiting": waiting,
+            "can_record": is_examiner and waiting,
+        }
+    can_score = is_examiner and waiting and grade is None
+    return {
+        "project": project,
+        "summary": summary,
+        "grade": grade,
+        "waiting": waiting,
+        "can_score": can_score,
+        "can_grade": can_score and summary.complete,
+    }

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Comment, Consultation, JournalEntry, JournalReply, SignOff
-from mentoring.selectors import comments_visible_to
-from tracker.models import ChangeProject, Role, User
+from mentoring.models import (
+    Comment,
+    Consultation,
+    JournalEntry,
+    JournalReply,
+    ProposalSeminarResult,
+    RubricCriterion,
+    RubricScore,
+    SeminarGrade,
+    SignOff,
+)
+from mentoring.selectors import (
+    STATE_OF_KIND,
+    comments_visible_to,
+    eligible_projects,
+    examiner_candidates,
+    is_organiser_of,
+    rubric_for,
+    score_summaries,
+    scoring_refusal,
+)
+from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
 from tracker.services import StaleTransition, TransitionForbidden, TransitionRefused, run_transition
 
@@ -329,3 +353,300 @@ def _notify_journal_reply(reply_pk: int) -> None:
         project=project,
         url=f"{project.get_absolute_url()}#journal",
     )
+
+
+# --- Seminars and grading ------------------------------------------------------------------
+
+
+def seminar_schedule(
+    *,
+    cohort: Cohort,
+    by: User,
+    kind: str,
+    starts_at,
+    place: str = "",
+    online_link: str = "",
+    examiners: Iterable[User],
+    projects: Iterable[ChangeProject],
+) -> Seminar:
+    """Organiser schedules a seminar of the cohort; its examiners and participants are told."""
+    return _save_seminar(
+        Seminar(cohort=cohort, kind=kind),
+        by=by,
+        starts_at=starts_at,
+        place=place,
+        online_link=online_link,
+        examiners=examiners,
+        projects=projects,
+    )
+
+
+def seminar_update(
+    *,
+    seminar: Seminar,
+    by: User,
+    starts_at,
+    place: str = "",
+    online_link: str = "",
+    examiners: Iterable[User],
+    projects: Iterable[ChangeProject],
+) -> Seminar:
+    """Organiser changes a seminar; everyone hears when time or place moved, else the new ones."""
+    return _save_seminar(
+        Seminar.objects.select_related("cohort").get(pk=seminar.pk),
+        by=by,
+        starts_at=starts_at,
+        place=place,
+        online_link=online_link,
+        examiners=examiners,
+        projects=projects,
+    )
+
+
+def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, projects) -> Seminar:
+    cohort = seminar.cohort
+    if not is_organiser_of(cohort, by):
+        raise TransitionForbidden(
+            _("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya.")
+        )
+    examiners, projects = list(examiners), list(projects)
+    if not examiners:
+        raise TransitionRefused(_("Pilih minimal satu penguji."))
+    candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
+    if candidates.count() != len({person.pk for person in examiners}):
+        raise TransitionRefused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+    eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
+    if any(project.pk not in eligible for project in projects):
+        raise TransitionRefused(
+            _("Hanya proyek angkatan ini yang berstatus “%(state)s” dapat masuk seminar ini.")
+            % {"state": ChangeProject.State(STATE_OF_KIND[seminar.kind]).label}
+        )
+    moved = seminar.pk is None or (seminar.starts_at, seminar.place, seminar.online_link) != (
+        starts_at,
+        place,
+        online_link,
+    )
+    seminar.starts_at, seminar.place, seminar.online_link = starts_at, place, online_link
+    try:
+        seminar.full_clean()
+    except ValidationError as invalid:
+        raise TransitionRefused(" ".join(invalid.messages)) from None
+    with transaction.atomic():
+        before_examiners = (
+            set(seminar.examiners.values_list("pk", flat=True)) if seminar.pk else set()
+        )
+        before_projects = (
+            set(seminar.projects.values_list("pk", flat=True)) if seminar.pk else set()
+        )
+        seminar.save()
+        seminar.examiners.set(examiners)
+        seminar.projects.set(projects)
+        tell_examiners = {p.pk for p in examiners} - (set() if moved else before_examiners)
+        tell_projects = {p.pk for p in projects} - (set() if moved else before_projects)
+        if tell_examiners or tell_projects:
+            transaction.on_commit(
+                partial(_notify_scheduled, seminar.pk, tell_examiners, tell_projects), robust=True
+            )
+    return seminar
+
+
+def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[int]) -> None:
+    seminar = Seminar.objects.select_related("cohort").get(pk=seminar_pk)
+    notify(
+        User.objects.filter(pk__in=examiner_ids),
+        template="seminar-scheduled",
+        context={"seminar": seminar, "project": None},
+        url=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+    )
+    for project in ChangeProject.objects.filter(pk__in=project_ids).select_related("participant"):
+        notify(
+            [project.participant],
+            template="seminar-scheduled",
+            context={"seminar": seminar, "project": project},
+            project=project,
+            url=project.get_absolute_url(),
+        )
+
+
+def _check_examiner_action(seminar: Seminar, project: ChangeProject, by: User, kind: str) -> None:
+    if seminar.kind != kind:
+        raise TransitionRefused(_("Tindakan ini tidak berlaku untuk jenis seminar ini."))
+    if not seminar.examiners.filter(pk=by.pk).exists():
+        raise TransitionForbidden(_("Hanya penguji seminar ini yang dapat melakukan tindakan ini."))
+    if not seminar.projects.filter(pk=project.pk).exists():
+        raise TransitionRefused(_("Proyek ini tidak ada dalam daftar seminar ini."))
+
+
+def seminar_record_proposal_result(
+    *,
+    seminar: Seminar,
+    project: ChangeProject,
+    by: User,
+    accepted: bool,
+    notes: str = "",
+    expected_state: str | None = None,
+) -> ProposalSeminarResult:
+    """An examiner of the proposal seminar accepts the proposal or sends it back for revision."""
+    _check_examiner_action(seminar, project, by, Seminar.Kind.PROPOSAL)
+    notes = (notes or "").strip()
+    if not accepted and not notes:
+        raise TransitionRefused(_("Catatan wajib diisi bila rancangan perlu direvisi."))
+    recorded = []
+
+    def save_result(locked: ChangeProject, log) -> None:
+        recorded.append(
+            ProposalSeminarResult.objects.create(
+                project=locked,
+                seminar=seminar,
+                examiner=by,
+                accepted=accepted,
+                notes=notes,
+                recorded_at=log.created_at,
+            )
+        )
+
+    run_transition(
+        project=project,
+        by=by,
+        name="record_proposal_seminar",
+        arguments=(accepted,),
+        comment=notes,
+        expected_state=expected_state or ChangeProject.State.PROPOSAL_SEMINAR,
+        before=save_result,
+    )
+    return recorded[0]
+
+
+def seminar_record_scores(
+    *, seminar: Seminar, project: ChangeProject, by: User, scores: dict[int, Decimal]
+) -> list[RubricScore]:
+    """An examiner of the results seminar enters, or corrects, one score per rubric criterion."""
+    _check_examiner_action(seminar, project, by, Seminar.Kind.RESULTS)
+    with transaction.atomic():
+        # The project's row lock orders scoring against grading: no score changes after it.
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        refusal = scoring_refusal(seminar, locked)
+        if refusal:
+            raise TransitionRefused(refusal)
+        rubric = rubric_for(seminar)
+        criteria = (
+            {criterion.pk: criterion for criterion in rubric.criteria.all()} if rubric else {}
+        )
+        if not criteria:
+            raise TransitionRefused(
+                _("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya.")
+            )
+        if set(scores) != set(criteria):
+            raise TransitionRefused(_("Isi satu nilai untuk setiap kriteria rubrik."))
+        for pk, value in scores.items():
+            if not Decimal(0) <= value <= criteria[pk].max_score:
+                raise TransitionRefused(score_range_message(criteria[pk]))
+        now = timezone.now()
+        saved = [
+            RubricScore.objects.update_or_create(
+                seminar=seminar,
+                project=locked,
+                examiner=by,
+                criterion=criteria[pk],
+                defaults={"score": value, "scored_at": now},
+            )[0]
+            for pk, value in scores.items()
+        ]
+    return saved
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal in the reader's locale without trailing zeros: 100, 7,5."""
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return formats.number_format(value, places)
+
+
+def score_range_message(criterion: RubricCriterion) -> str:
+    return _("Nilai “%(criterion)s” harus antara 0 dan %(max)s.") % {
+        "criterion": criterion.name,
+        "max": plain_number(criterion.max_score),
+    }
+
+
+def seminar_grade(
+    *,
+    seminar: Seminar,
+    project: ChangeProject,
+    by: User,
+    fail: bool = False,
+    comment: str = "",
+    expected_state: str | None = None,
+) -> SeminarGrade:
+    """An examiner sets the outcome once every examiner has scored: passed or deferred by the
+    band; failed only as an explicit decision with a reason."""
+    _check_examiner_action(seminar, project, by, Seminar.Kind.RESULTS)
+    comment = (comment or "").strip()
+    if fail and not comment:
+        raise TransitionRefused(_("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
+    graded = []
+    with transaction.atomic():
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        if expected_state and locked.state != expected_state:
+            raise StaleTransition(locked)
+        refusal = scoring_refusal(seminar, locked)
+        if refusal:
+            raise TransitionRefused(refusal)
+        summary = score_summaries(seminar, [locked])[locked.pk]
+        if not summary.complete:
+            raise TransitionRefused(incomplete_message(summary))
+        if summary.band is None:
+            raise TransitionRefused(
+                _(
+                    "Rubrik tidak punya predikat untuk nilai %(score)s; minta penyelenggara "
+                    "melengkapinya."
+                )
+                % {"score": plain_number(summary.score)}
+            )
+        if fail:
+            outcome = SeminarGrade.Outcome.FAILED
+        elif summary.band.is_deferral:
+            outcome = SeminarGrade.Outcome.DEFERRED
+        else:
+            outcome = SeminarGrade.Outcome.PASSED
+        deadline = (
+            timezone.localdate() + datetime.timedelta(days=settings.DEFERRAL_DAYS)
+            if outcome == SeminarGrade.Outcome.DEFERRED
+            else None
+        )
+
+        def save_grade(locked: ChangeProject, log) -> None:
+            graded.append(
+                SeminarGrade.objects.create(
+                    project=locked,
+                    seminar=seminar,
+                    score=summary.score,
+                    predikat=summary.band.label,
+                    outcome=outcome,
+                    notes=comment,
+                    decided_by=by,
+                    decided_at=log.created_at,
+                )
+            )
+
+        run_transition(
+            project=locked,
+            by=by,
+            name="grade",
+            arguments=(outcome, deadline),
+            comment=comment,
+            expected_state=ChangeProject.State.RESULTS_SEMINAR,
+            before=save_grade,
+        )
+    project.refresh_from_db()
+    return graded[0]
+
+
+def incomplete_message(summary) -> str:
+    if not summary.criteria:
+        return str(_("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya."))
+    if not summary.sheets:
+        return str(_("Seminar ini belum punya penguji."))
+    return _(
+        "Nilai belum lengkap: %(names)s belum mengisi semua kriteria. "
+        "Hasil dapat ditetapkan setelah semua penguji menilai."
+    ) % {"names": ", ".join(str(person) for person in summary.missing)}

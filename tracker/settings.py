@@ -129,6 +129,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Jejak <jejak@localhost>")
 # Absolute address of the site, for links in emails and documents.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Days a deferred (ditunda) project has to resubmit its report after the results seminar.
+DEFERRAL_DAYS = env_int("DEFERRAL_DAYS", 30, minimum=1)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -4,13 +4,78 @@ from dataclasses import replace
 
 from mentoring.models import JournalEntry
 from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, project_action
+from tests.factories import SeminarFactory
 from tests.mentoring.factories import ConsultationFactory, JournalEntryFactory
+from tracker.models import Seminar
+
+
+def _proposal_seminar(world) -> Seminar:
+    return Seminar.objects.get(projects=world.project, kind=Seminar.Kind.PROPOSAL)
+
+
+def _add_results_seminar(world) -> None:
+    seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
+    seminar.examiners.add(world.examiner)
+    seminar.projects.add(world.project)
+
+
+def _results_seminar(world) -> Seminar:
+    return Seminar.objects.get(projects=world.project, kind=Seminar.Kind.RESULTS)
+
+
+# Seminar pages: the seminar's examiners and its cohort's organisers see it (the admin sees all);
+# only the organiser may change it and only an examiner may act on its projects (others 403).
+SEMINAR_ONLY = {"examiner": 200, "organiser": 200, "admin": 200, "anonymous": LOGIN}
+EXAMINER_ACTS = {"examiner": 200, "organiser": 403, "admin": 403, "anonymous": LOGIN}
 
 # The world's project is a draft: coach and mentor may sign, but nothing awaits sign-off (302 back
 # to the project with a message); everyone else in scope is refused.
 ROWS = [
     project_action("mentoring:approve-proposal", {"coach": 302, "mentor": 302}),
     project_action("mentoring:approve-report", {"coach": 302, "mentor": 302}),
+    # Everyone signed in gets the list; it is empty for those who neither examine nor organise.
+    Row("mentoring:seminar-list", others=200, expect={"anonymous": LOGIN}),
+    Row(
+        "mentoring:seminar-create",
+        others=OUT_OF_SCOPE,
+        expect={"organiser": 200, "admin": 403, "anonymous": LOGIN},
+        args=lambda world: [world.cohort.pk],
+    ),
+    Row(
+        "mentoring:seminar-detail",
+        others=OUT_OF_SCOPE,
+        expect=SEMINAR_ONLY,
+        args=lambda world: [_proposal_seminar(world).pk],
+    ),
+    Row(
+        "mentoring:seminar-update",
+        others=OUT_OF_SCOPE,
+        expect={"organiser": 200, "examiner": 403, "admin": 403, "anonymous": LOGIN},
+        args=lambda world: [_proposal_seminar(world).pk],
+    ),
+    # An empty POST from the examiner is a malformed form (400); nothing moves.
+    Row(
+        "mentoring:record-proposal-result",
+        others=OUT_OF_SCOPE,
+        expect={**EXAMINER_ACTS, "examiner": 400},
+        args=lambda world: [_proposal_seminar(world).pk, world.project.pk],
+        method="post",
+    ),
+    Row(
+        "mentoring:score-project",
+        others=OUT_OF_SCOPE,
+        expect=EXAMINER_ACTS,
+        args=lambda world: [_results_seminar(world).pk, world.project.pk],
+        setup=_add_results_seminar,
+    ),
+    Row(
+        "mentoring:grade-project",
+        others=OUT_OF_SCOPE,
+        expect={**EXAMINER_ACTS, "examiner": 400},
+        args=lambda world: [_results_seminar(world).pk, world.project.pk],
+        method="post",
+        setup=_add_results_seminar,
+    ),
 ]
 
 

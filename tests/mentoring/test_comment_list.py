@@ -80,7 +80,7 @@ def test_other_participant_gets_404(client, world, restricted):
 
 
 # Session, user, headed agencies, project, four for the viewer's roles, the comments.
-COMMENT_PAGE_QUERIES = 10
+COMMENT_PAGE_QUERIES = 11
 
 
 def test_query_count_is_pinned_and_the_same_for_one_and_many_comments(

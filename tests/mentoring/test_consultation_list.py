@@ -108,7 +108,7 @@ def test_htmx_get_returns_only_the_panel(client, world):
 
 
 # Session, user, headed agencies, project, four for the viewer's roles, sessions, counts.
-CONSULTATION_PAGE_QUERIES = 11
+CONSULTATION_PAGE_QUERIES = 12
 
 
 def test_query_count_is_pinned_and_the_same_for_one_and_many_sessions(

@@ -79,7 +79,7 @@ def test_htmx_get_returns_only_the_panel(client, world, entries):
 
 
 # Session, user, headed agencies, project, four for the viewer's roles, entries, replies.
-JOURNAL_PAGE_QUERIES = 11
+JOURNAL_PAGE_QUERIES = 12
 
 
 def test_query_count_is_the_same_for_one_and_many_entries(client, world, django_assert_num_queries):

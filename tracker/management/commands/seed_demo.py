@@ -31,6 +31,10 @@ ORGANISER_PERMISSIONS = [
     ("tracker", "agency", ("view",)),
     ("tracker", "agencyhead", ("view",)),
     ("tracker", "user", ("view", "add", "change")),
+    # Rubrics are data the organiser keeps in step with the regulation in force.
+    ("mentoring", "rubric", ("view", "add", "change")),
+    ("mentoring", "rubriccriterion", ("view", "add", "change", "delete")),
+    ("mentoring", "gradeband", ("view", "add", "change", "delete")),
 ]
 
 

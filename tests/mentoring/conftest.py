@@ -1,0 +1,52 @@
+"""Seminar fixtures on top of the personas: the world's project on a proposal or results seminar."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from mentoring.selectors import rubric_for
+from mentoring.services import seminar_record_scores
+from tests.factories import SeminarFactory, UserFactory
+from tracker.models import ChangeProject, Seminar
+
+
+def put_in_state(project: ChangeProject, state: str) -> ChangeProject:
+    """Place a project in a state for a test, without the transition that would lead there."""
+    ChangeProject.objects.filter(pk=project.pk).update(state=state)
+    project.refresh_from_db()
+    return project
+
+
+def fill_scores(seminar: Seminar, project: ChangeProject, examiner, percent) -> None:
+    """Score every criterion at `percent` of its maximum, so the examiner's total is `percent`."""
+    rubric = rubric_for(seminar)
+    seminar_record_scores(
+        seminar=seminar,
+        project=project,
+        by=examiner,
+        scores={c.pk: c.max_score * Decimal(percent) / 100 for c in rubric.criteria.all()},
+    )
+
+
+@pytest.fixture
+def proposal_seminar(world) -> Seminar:
+    """The world's seminar (examiner: world.examiner) with the project waiting on it."""
+    put_in_state(world.project, ChangeProject.State.PROPOSAL_SEMINAR)
+    return Seminar.objects.get(projects=world.project)
+
+
+@pytest.fixture
+def second_examiner(db):
+    return UserFactory(username="examiner2", full_name="Dewi Penguji Kedua")
+
+
+@pytest.fixture
+def results_seminar(world, second_examiner) -> Seminar:
+    """A results seminar of the world's cohort, two examiners, the project waiting on it."""
+    put_in_state(world.project, ChangeProject.State.RESULTS_SEMINAR)
+    seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS, place="Ruang Kelas 2")
+    seminar.examiners.add(world.examiner, second_examiner)
+    seminar.projects.add(world.project)
+    return seminar
