@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     AgencyFactory,
@@ -111,3 +112,10 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     # Hashing dominates the suite's time otherwise; strength is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
