@@ -309,12 +309,9 @@ def _identity(project: ChangeProject, *extra: Field) -> FieldGroup:
 
 
 def _subject(project: ChangeProject) -> str:
-    participant = Person.of(project.participant)
-    nip = _(" (NIP %(nip)s)") % {"nip": participant.nip} if participant.nip else ""
-    return _("“%(title)s” oleh %(name)s%(nip)s") % {
+    return _("“%(title)s” oleh %(name)s") % {
         "title": project.title,
-        "name": participant.name,
-        "nip": nip,
+        "name": project.participant.get_full_name(),
     }
 
 

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from mentoring.services import project_sign_off
-from tracker.models import ChangeProject, ImpactIndicator
-from tracker.services import project_submit_proposal
+from tests.factories import SeminarFactory
+from tracker.models import ChangeProject, ImpactIndicator, Seminar
+from tracker.services import project_submit_proposal, project_submit_report, run_transition
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -52,19 +53,47 @@ def fill_proposal(project: ChangeProject) -> ChangeProject:
     return project
 
 
-@pytest.fixture
-def approved_project(world, django_capture_on_commit_callbacks):
-    """world.project, submitted on 1 October and approved by coach and mentor on 2 October."""
+def approve_proposal(world) -> ChangeProject:
+    """Fill in world.project; submitted on 1 October, approved by coach and mentor on 2 October."""
     project = fill_proposal(world.project)
     world.participant.position = "Kepala Seksi Pelayanan Kesehatan Rujukan"
     world.participant.save(update_fields=["position"])
-    with django_capture_on_commit_callbacks(execute=False):
-        with time_machine.travel(at(1, 9), tick=False):
-            project_submit_proposal(project=project, by=world.participant)
-        with time_machine.travel(at(2, 10, 15), tick=False):
-            project_sign_off(project=project, by=world.coach, stage="proposal")
-        with time_machine.travel(at(2, 14, 40), tick=False):
-            project_sign_off(project=project, by=world.mentor, stage="proposal")
+    with time_machine.travel(at(1, 9), tick=False):
+        project_submit_proposal(project=project, by=world.participant)
+    with time_machine.travel(at(2, 10, 15), tick=False):
+        project_sign_off(project=project, by=world.coach, stage="proposal")
+    with time_machine.travel(at(2, 14, 40), tick=False):
+        project_sign_off(project=project, by=world.mentor, stage="proposal")
     project.refresh_from_db()
     assert project.state == ChangeProject.State.PROPOSAL_SEMINAR
+    return project
+
+
+@pytest.fixture
+def approved_project(world) -> ChangeProject:
+    return approve_proposal(world)
+
+
+def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
+    """Carry an approved proposal through its seminars to the results seminar's outcome."""
+    with time_machine.travel(at(20, 10), tick=False):
+        run_transition(
+            project=project, by=world.examiner, name="record_proposal_seminar", arguments=(True,)
+        )
+    with time_machine.travel(at(27, 8), tick=False):
+        project_submit_report(project=project, by=world.participant)
+        project_sign_off(project=project, by=world.coach, stage="report")
+        project_sign_off(project=project, by=world.mentor, stage="report")
+    results = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
+    results.examiners.add(world.examiner)
+    results.projects.add(project)
+    with time_machine.travel(at(30, 13, 30), tick=False):
+        run_transition(
+            project=project,
+            by=world.examiner,
+            name="grade",
+            arguments=(outcome,),
+            comment="Capaian jangka pendek terpenuhi dengan bukti lengkap.",
+        )
+    project.refresh_from_db()
     return project
