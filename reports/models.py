@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,9 +12,10 @@ from tracker.models import ChangeProject
 
 
 def document_upload_to(document: GeneratedDocument, filename: str) -> str:
-    # The unguessable code is in the path: media may be served by a plain web server.
+    # Media may be served by a plain web server, and the code is printed on every page: the
+    # file's name must not follow from the code, so it gets its own random part.
     generated = timezone.localtime(document.generated_at)
-    return f"documents/{generated:%Y/%m}/{document.kind}-{document.code}.pdf"
+    return f"documents/{generated:%Y/%m}/{document.kind}-{secrets.token_hex(16)}.pdf"
 
 
 class GeneratedDocument(models.Model):

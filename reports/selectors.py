@@ -113,7 +113,7 @@ class Column:
     key: str
     label: str
     kind: str = "text"
-    width: str = ""  # CSS width in the printed table; a table's widths add up to 95%
+    width: str = ""  # CSS width in the printed table; a table's widths add up to 94%
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ def _indicator_table(project: ChangeProject) -> Table:
         key="indikator",
         title=_("Indikator dampak"),
         columns=(
-            Column("indikator", _("Indikator"), width="45%"),
+            Column("indikator", _("Indikator"), width="44%"),
             Column("satuan", _("Satuan"), width="16%"),
             Column("nilai_awal", _("Nilai awal"), "number", "17%"),
             Column("target", _("Target"), "number", "17%"),
@@ -339,12 +339,12 @@ def _signoff_table(project: ChangeProject) -> Table:
         key="persetujuan",
         title=_("Persetujuan coach dan mentor"),
         columns=(
-            Column("tahap", _("Tahap"), width="11%"),
-            Column("peran", _("Peran"), width="9%"),
-            Column("nama", _("Nama"), width="20%"),
-            Column("nip", _("NIP"), "nip", "22%"),
-            Column("pernyataan", _("Pernyataan"), width="16%"),
-            Column("waktu", _("Waktu"), "datetime", width="17%"),
+            Column("tahap", _("Tahap"), width="13%"),
+            Column("peran", _("Peran"), width="10%"),
+            Column("nama", _("Nama"), width="18%"),
+            Column("nip", _("NIP"), "nip", "19%"),
+            Column("pernyataan", _("Pernyataan"), width="15%"),
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
         ),
         rows=tuple(
             (
@@ -367,11 +367,11 @@ def _history_table(project: ChangeProject) -> Table:
         key="riwayat",
         title=_("Riwayat status"),
         columns=(
-            Column("waktu", _("Waktu"), "datetime", width="18%"),
-            Column("tindakan", _("Tindakan"), width="21%"),
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
+            Column("tindakan", _("Tindakan"), width="20%"),
             Column("status_baru", _("Status baru"), width="17%"),
             Column("oleh", _("Oleh"), width="19%"),
-            Column("catatan", _("Catatan"), width="20%"),
+            Column("catatan", _("Catatan"), width="19%"),
         ),
         rows=tuple(
             (
@@ -395,10 +395,10 @@ def _results_table(project: ChangeProject) -> Table:
         key="hasil_seminar",
         title=_("Hasil seminar laporan"),
         columns=(
-            Column("waktu", _("Waktu"), "datetime", width="20%"),
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
             Column("hasil", _("Hasil"), width="15%"),
-            Column("penguji", _("Ditetapkan oleh"), width="28%"),
-            Column("catatan", _("Catatan"), width="32%"),
+            Column("penguji", _("Ditetapkan oleh"), width="27%"),
+            Column("catatan", _("Catatan"), width="33%"),
         ),
         rows=tuple(
             (log.created_at, log.get_to_state_display(), log.actor.get_full_name(), log.comment)

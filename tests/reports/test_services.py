@@ -9,12 +9,20 @@ import re
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.utils import translation
 from pypdf import PdfReader
+from weasyprint.formatting_structure import boxes
 
 from reports.models import GeneratedDocument
 from reports.selectors import approval_page_data, project_report_data
-from reports.services import DocumentUnavailable, issue_approval_page, issue_project_report
+from reports.services import (
+    DocumentUnavailable,
+    document_html,
+    issue_approval_page,
+    issue_project_report,
+)
+from tests.reports.conftest import at, grade_project
 from tracker.models import ChangeProject, ImpactIndicator
 
 
@@ -148,7 +156,10 @@ def test_issued_document_is_recorded_with_a_fresh_code(approved_project, world):
     assert document.subject == f"“{approved_project.title}” oleh Budi Peserta"
     assert document.title == "Laporan Aksi Perubahan Kinerja Organisasi"
     assert document.project == approved_project
-    assert document.file.name.endswith(f"project_report-{document.code}.pdf")
+    assert re.fullmatch(
+        r"documents/\d{4}/\d{2}/project_report-[0-9a-f]{32}\.pdf", document.file.name
+    )
+    assert document.code not in document.file.name  # the printed code does not lead to the file
 
 
 def test_unchanged_data_reuses_the_document_issued_before(approved_project, world):
@@ -178,3 +189,43 @@ def test_report_is_in_indonesian_whatever_the_requesters_language(approved_proje
 
     reader, _ = _read(document)
     assert "Halaman 1 dari" in _pages_text(reader)[0]
+
+
+def _overflows(html: str) -> list[str]:
+    # Reads WeasyPrint's laid-out boxes (internal API, pinned at 70.0): a table or a line of text
+    # in a cell that reaches past the page's content area or its cell is cut off on paper.
+    found = []
+    for number, page in enumerate(weasyprint.HTML(string=html).render().pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width + 0.5
+        for box in page_box.descendants():
+            if isinstance(box, boxes.TableBox) and box.position_x + box.margin_width() > right:
+                found.append(f"page {number}: table wider than the page")
+            if isinstance(box, boxes.TableCellBox):
+                cell_right = box.content_box_x() + box.width + 0.5
+                for inner in box.descendants():
+                    if isinstance(inner, boxes.TextBox) and (
+                        inner.position_x + inner.margin_width() > cell_right
+                    ):
+                        found.append(f"page {number}: “{inner.text}” overflows its cell")
+    return found
+
+
+def test_report_tables_stay_inside_the_page_and_their_cells(approved_project, world):
+    graded = grade_project(world, approved_project, ChangeProject.State.PASSED)
+    ImpactIndicator.objects.create(
+        project=graded,
+        name="Persentase rujukan yang dikonfirmasi kurang dari tiga puluh menit",
+        unit="persen dari total rujukan",
+        baseline=Decimal("123456789.25"),
+        target=Decimal("999999999999.99"),
+    )
+    data = project_report_data(graded)
+    document = GeneratedDocument(
+        code="7K3M9QXR2D4B", kind=data.kind, generated_at=at(30, 14), generated_by=world.admin
+    )
+
+    with translation.override("id"):
+        html = document_html(data, document)
+
+    assert _overflows(html) == []
