@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -119,3 +120,10 @@ def _indonesian_by_default():
     # A request in English leaves English active in the thread; each test starts in Indonesian.
     with translation.override("id"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()

@@ -11,9 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import PERSONAS
 from tests.mentoring.authz_rows import ROWS as MENTORING_ROWS
 from tests.milestones.authz_rows import ROWS as MILESTONES_ROWS
+from tests.reports.authz_rows import ROWS as REPORTS_ROWS
 from tests.tracker.authz_rows import ROWS as TRACKER_ROWS
 
-MATRIX = [*TRACKER_ROWS, *MILESTONES_ROWS, *MENTORING_ROWS]
+MATRIX = [*TRACKER_ROWS, *MILESTONES_ROWS, *MENTORING_ROWS, *REPORTS_ROWS]
 
 EXEMPT_NAMESPACES = {"admin"}
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include((tracker_patterns, "tracker"))),
     path("", include("mentoring.urls")),
     path("", include("milestones.urls")),
+    path("", include("reports.urls")),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", views.set_language, name="set_language"),

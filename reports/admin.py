@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reports.models import GeneratedDocument
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    """Issued documents are records: they can be looked up, never edited."""
+
+    list_display = ["code", "kind", "title", "subject", "generated_at", "generated_by"]
+    list_filter = ["kind"]
+    search_fields = ["code", "title", "subject"]
+    date_hierarchy = "generated_at"
+    list_select_related = ["generated_by"]
+    readonly_fields = [field.name for field in GeneratedDocument._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser

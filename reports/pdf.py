@@ -1,0 +1,127 @@
+"""HTML to PDF/A-3b with WeasyPrint, reaching no file or host but Jejak's own static and media."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+import segno
+import weasyprint
+from django.conf import settings
+from weasyprint.urls import URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+class URLRefused(ValueError):
+    """The document asked for something outside Jejak's static and media files."""
+
+
+def _static_roots() -> list[Path]:
+    roots = [Path(settings.STATIC_ROOT)] if settings.STATIC_ROOT else []
+    for entry in settings.STATICFILES_DIRS:
+        roots.append(Path(entry[1] if isinstance(entry, tuple | list) else entry))
+    return roots
+
+
+def _media_roots() -> list[Path]:
+    return [Path(settings.MEDIA_ROOT)]
+
+
+def site_base_url() -> str:
+    """The base URL documents are rendered against, so `{% static %}` paths resolve."""
+    return settings.SITE_URL + "/"
+
+
+class JejakURLFetcher(weasyprint.URLFetcher):
+    """Serves WeasyPrint only files inside STATIC_ROOT, STATICFILES_DIRS and MEDIA_ROOT.
+
+    URLs under the site's static or media URL are mapped to those folders and read from disk;
+    no request ever leaves the process. Anything else (other hosts, other schemes, file://
+    paths outside the roots, `..` or symlinks leading out) is refused.
+    """
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = self.local_path(url)
+        if path is None:
+            logger.warning("Refused to fetch %s while rendering a PDF", url[:200])
+            raise URLRefused(f"Jejak documents may not load {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    def local_path(self, url: str) -> Path | None:
+        """The file the URL names inside Jejak's static or media folders, else None."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            if parts.netloc not in ("", "localhost"):
+                return None
+            return _contained(
+                Path(url2pathname(unquote(parts.path))), _static_roots() + _media_roots()
+            )
+        if scheme not in ("http", "https"):
+            return None
+        target = f"{scheme}://{parts.netloc.lower()}{parts.path}"
+        for prefix, roots in (
+            (urljoin(site_base_url(), settings.STATIC_URL), _static_roots()),
+            (urljoin(site_base_url(), settings.MEDIA_URL), _media_roots()),
+        ):
+            prefix = _lower_origin(prefix)
+            if target.startswith(prefix):
+                relative = unquote(target[len(prefix) :])
+                for root in roots:
+                    found = _contained(root / relative, roots)
+                    if found is not None:
+                        return found
+                return None
+        return None
+
+
+def _lower_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path}"
+
+
+def _contained(candidate: Path, roots: list[Path]) -> Path | None:
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_file():
+        return None
+    for root in roots:
+        try:
+            if resolved.is_relative_to(root.resolve()):
+                return resolved
+        except OSError:
+            continue
+    return None
+
+
+def qr_svg(data: str) -> str:
+    """A QR code of `data` as inline SVG, sized by CSS; the page margin adds to its quiet zone."""
+    return segno.make_qr(data, error="m").svg_inline(scale=1, border=2, omitsize=True)
+
+
+def html_to_pdf(html: str, *, csv_name: str, csv_text: str, csv_description: str = "") -> bytes:
+    """Render HTML to PDF/A-3b with the CSV attached as the document's source data."""
+    fetcher = JejakURLFetcher()
+    attachment = weasyprint.Attachment(
+        string=csv_text,
+        name=csv_name,
+        description=csv_description,
+        url_fetcher=fetcher,
+        relationship="Data",
+    )
+    document = weasyprint.HTML(string=html, base_url=site_base_url(), url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])

@@ -1,0 +1,524 @@
+"""Reads for documents: who may download what, and each document's data as a plain object.
+
+A document's data is built here, apart from its formatting (templates) and rendering (pdf.py), so
+it can be tested without a PDF. The same object gives the CSV attached inside the PDF.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mentoring.models import SignOff
+from reports.models import GeneratedDocument
+from tracker.models import ChangeProject, Role, TransitionLog, User
+
+Kind = GeneratedDocument.Kind
+
+# Who may download which document of a project. Examiners may take the approval page (it is what
+# clears the project for the seminar they examine), not the whole project report.
+DOWNLOADERS = {
+    Kind.PROJECT_REPORT: frozenset(
+        {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
+    ),
+    Kind.APPROVAL_PAGE: frozenset(
+        {
+            Role.PARTICIPANT,
+            Role.COACH,
+            Role.MENTOR,
+            Role.EXAMINER,
+            Role.ORGANISER,
+            Role.AGENCY_HEAD,
+            Role.ADMIN,
+        }
+    ),
+}
+
+
+def may_download(project: ChangeProject, user: User, kind: str, roles=None) -> bool:
+    """Whether the user's relation to the project lets them download this kind of document."""
+    roles = project.roles_of(user) if roles is None else roles
+    return bool(set(roles) & DOWNLOADERS[Kind(kind)])
+
+
+# --- verification codes -------------------------------------------------------------------------
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 12  # 60 bits: not guessable at the verification page's rate limit
+CODE_PATTERN = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+_READ_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def normalise_code(raw: str) -> str:
+    """A typed code in canonical form: upper case, no separators, look-alike letters mapped."""
+    return re.sub(r"[\s-]", "", raw).upper().translate(_READ_ALIKES)
+
+
+def document_for_code(raw: str) -> GeneratedDocument | None:
+    """The document a verification code names, or None for a malformed or unknown code."""
+    code = normalise_code(raw)
+    if not CODE_PATTERN.fullmatch(code):
+        return None
+    return GeneratedDocument.objects.filter(code=code).first()
+
+
+# --- the data objects ---------------------------------------------------------------------------
+
+Value = str | int | Decimal | datetime.datetime | datetime.date | None
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    nip: str
+    position: str
+
+    @classmethod
+    def of(cls, user: User | None) -> Person | None:
+        if user is None:
+            return None
+        return cls(name=user.get_full_name(), nip=user.nip or "", position=user.position)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value; `key` names it in the CSV, `kind` says how the document formats it."""
+
+    key: str
+    label: str
+    value: Value
+    kind: str = "text"  # text | longtext | number | date | datetime | nip
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    key: str
+    title: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"
+    width: str = ""  # CSS width in the printed table; a table's widths add up to 94%
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section printed as a table and attached as CSV rows (one CSV row per cell)."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    empty_text: str = ""
+    hide_when_empty: bool = False
+
+    @property
+    def cell_rows(self) -> list[list[tuple[Value, Column]]]:
+        return [list(zip(row, self.columns, strict=True)) for row in self.rows]
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.rows) or not self.hide_when_empty
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What the running header of every page names: the agency and the programme."""
+
+    agency: str
+    parent_agency: str
+    programme: str
+    institution: str
+
+
+CSV_HEADER = ("bagian", "no", "butir", "nilai")
+
+
+def machine_value(value: Value) -> str:
+    """A value as the CSV carries it: ISO dates in Jakarta time, a dot before decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_rows(sections: Iterable[FieldGroup | Table]) -> list[tuple[str, str, str, str]]:
+    """The data in long form: (section, row number, item, value), one line per value."""
+    rows = []
+    for section in sections:
+        if isinstance(section, FieldGroup):
+            rows += [
+                (section.key, "", item.key, machine_value(item.value)) for item in section.fields
+            ]
+            continue
+        for number, row in enumerate(section.rows, start=1):
+            rows += [
+                (section.key, str(number), column.key, machine_value(value))
+                for column, value in zip(section.columns, row, strict=True)
+            ]
+    return rows
+
+
+def csv_text(sections: Iterable[FieldGroup | Table]) -> str:
+    # The byte-order mark lets spreadsheet programs common in Indonesian offices read UTF-8.
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(sections))
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    """Everything the project report prints; later sections plug in through REPORT_TABLES."""
+
+    kind: ClassVar[str] = Kind.PROJECT_REPORT
+    csv_name: ClassVar[str] = "laporan-proyek.csv"
+
+    project_id: int
+    letterhead: Letterhead
+    document_title: str
+    project_title: str
+    authors: tuple[str, ...]
+    subject: str
+    identity: FieldGroup
+    narrative: FieldGroup
+    tables: tuple[Table, ...] = field(default_factory=tuple)
+
+    @property
+    def sections(self) -> list[FieldGroup | Table]:
+        return [self.identity, self.narrative, *self.tables]
+
+    def csv_rows(self) -> list[tuple[str, str, str, str]]:
+        return csv_rows(self.sections)
+
+    def csv_text(self) -> str:
+        return csv_text(self.sections)
+
+
+@dataclass(frozen=True)
+class Signature:
+    role: str
+    person: Person
+    wording: str
+    signed_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class ApprovalPage:
+    """The lembar persetujuan: the proposal as submitted, and the coach's and mentor's approvals."""
+
+    kind: ClassVar[str] = Kind.APPROVAL_PAGE
+    csv_name: ClassVar[str] = "lembar-persetujuan.csv"
+
+    project_id: int
+    letterhead: Letterhead
+    document_title: str
+    project_label: str
+    project_title: str
+    authors: tuple[str, ...]
+    subject: str
+    identity: FieldGroup
+    signatures: tuple[Signature, ...]
+
+    @property
+    def signature_table(self) -> Table:
+        return Table(
+            key="persetujuan",
+            title=_("Persetujuan"),
+            columns=(
+                Column("peran", _("Peran")),
+                Column("nama", _("Nama")),
+                Column("nip", _("NIP"), "nip"),
+                Column("jabatan", _("Jabatan")),
+                Column("pernyataan", _("Pernyataan")),
+                Column("waktu", _("Waktu"), "datetime"),
+            ),
+            rows=tuple(
+                (s.role, s.person.name, s.person.nip, s.person.position, s.wording, s.signed_at)
+                for s in self.signatures
+            ),
+        )
+
+    @property
+    def sections(self) -> list[FieldGroup | Table]:
+        return [self.identity, self.signature_table]
+
+    def csv_rows(self) -> list[tuple[str, str, str, str]]:
+        return csv_rows(self.sections)
+
+    def csv_text(self) -> str:
+        return csv_text(self.sections)
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+
+def _load(project: ChangeProject) -> ChangeProject:
+    return ChangeProject.objects.select_related(
+        "participant", "coach", "mentor", "cohort", "agency"
+    ).get(pk=project.pk)
+
+
+def _letterhead(project: ChangeProject) -> Letterhead:
+    ancestors = project.agency.ancestors()
+    return Letterhead(
+        agency=project.agency.name,
+        parent_agency=ancestors[0].name if ancestors else "",
+        programme=str(project.cohort),
+        institution=project.cohort.institution,
+    )
+
+
+def _identity(project: ChangeProject, *extra: Field) -> FieldGroup:
+    participant = Person.of(project.participant)
+    agency_path = " › ".join(a.name for a in [*project.agency.ancestors(), project.agency])
+    return FieldGroup(
+        key="identitas",
+        title=_("Identitas"),
+        fields=(
+            Field("judul", _("Judul"), project.title),
+            Field("peserta", _("Nama peserta"), participant.name),
+            Field("nip_peserta", _("NIP"), participant.nip),
+            Field("jabatan_peserta", _("Jabatan"), participant.position),
+            Field("instansi", _("Instansi"), agency_path),
+            Field("program", _("Program"), str(project.cohort)),
+            Field("lembaga_pelatihan", _("Lembaga pelatihan"), project.cohort.institution),
+            *extra,
+        ),
+    )
+
+
+def _subject(project: ChangeProject) -> str:
+    return _("“%(title)s” oleh %(name)s") % {
+        "title": project.title,
+        "name": project.participant.get_full_name(),
+    }
+
+
+def _indicator_table(project: ChangeProject) -> Table:
+    return Table(
+        key="indikator",
+        title=_("Indikator dampak"),
+        columns=(
+            Column("indikator", _("Indikator"), width="44%"),
+            Column("satuan", _("Satuan"), width="16%"),
+            Column("nilai_awal", _("Nilai awal"), "number", "17%"),
+            Column("target", _("Target"), "number", "17%"),
+        ),
+        rows=tuple(
+            (item.name, item.unit, item.baseline, item.target)
+            for item in project.indicators.order_by("pk")
+        ),
+        empty_text=_("Belum ada indikator dampak."),
+    )
+
+
+def _signoff_table(project: ChangeProject) -> Table:
+    signoffs = project.signoffs.select_related("signer").order_by("signed_at", "pk")
+    return Table(
+        key="persetujuan",
+        title=_("Persetujuan coach dan mentor"),
+        columns=(
+            Column("tahap", _("Tahap"), width="13%"),
+            Column("peran", _("Peran"), width="10%"),
+            Column("nama", _("Nama"), width="18%"),
+            Column("nip", _("NIP"), "nip", "19%"),
+            Column("pernyataan", _("Pernyataan"), width="15%"),
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
+        ),
+        rows=tuple(
+            (
+                signoff.get_stage_display(),
+                signoff.get_role_display(),
+                signoff.signer.get_full_name(),
+                signoff.signer.nip or "",
+                signoff.wording,
+                signoff.signed_at,
+            )
+            for signoff in signoffs
+        ),
+        empty_text=_("Belum ada persetujuan."),
+    )
+
+
+def _history_table(project: ChangeProject) -> Table:
+    logs = project.transition_logs.select_related("actor").order_by("created_at", "pk")
+    return Table(
+        key="riwayat",
+        title=_("Riwayat status"),
+        columns=(
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
+            Column("tindakan", _("Tindakan"), width="20%"),
+            Column("status_baru", _("Status baru"), width="17%"),
+            Column("oleh", _("Oleh"), width="19%"),
+            Column("catatan", _("Catatan"), width="19%"),
+        ),
+        rows=tuple(
+            (
+                log.created_at,
+                str(log.transition_label),
+                log.get_to_state_display(),
+                f"{log.actor.get_full_name()} ({log.get_role_display()})",
+                log.comment,
+            )
+            for log in logs
+        ),
+        empty_text=_("Proyek belum pernah diajukan."),
+    )
+
+
+def _results_table(project: ChangeProject) -> Table:
+    # The outcome of each results seminar as the workflow recorded it; the seminar branch's
+    # rubric scores and predikat will join this table when they land.
+    graded = project.transition_logs.filter(transition="grade").select_related("actor")
+    return Table(
+        key="hasil_seminar",
+        title=_("Hasil seminar laporan"),
+        columns=(
+            Column("waktu", _("Waktu"), "datetime", width="19%"),
+            Column("hasil", _("Hasil"), width="15%"),
+            Column("penguji", _("Ditetapkan oleh"), width="27%"),
+            Column("catatan", _("Catatan"), width="33%"),
+        ),
+        rows=tuple(
+            (log.created_at, log.get_to_state_display(), log.actor.get_full_name(), log.comment)
+            for log in graded.order_by("created_at", "pk")
+        ),
+        hide_when_empty=True,
+    )
+
+
+# The project report's tables in print order. Milestones, consultations and seminar scores add
+# their builder here (a function of the project returning a Table).
+REPORT_TABLES: list[Callable[[ChangeProject], Table]] = [
+    _indicator_table,
+    _signoff_table,
+    _history_table,
+    _results_table,
+]
+
+
+def project_report_data(project: ChangeProject) -> ProjectReport:
+    """The project report's content: identity, narrative, indicators, sign-offs, history."""
+    project = _load(project)
+    status = project.get_state_display()
+    if project.state == ChangeProject.State.DEFERRED and project.deferral_deadline:
+        status = _("%(state)s, batas pengajuan ulang %(date)s") % {
+            "state": status,
+            "date": _long_date(project.deferral_deadline),
+        }
+    identity = _identity(
+        project,
+        Field("coach", _("Coach"), _person_line(project.coach)),
+        Field("mentor", _("Mentor"), _person_line(project.mentor)),
+        Field("status", _("Status"), status),
+    )
+    narrative = FieldGroup(
+        key="uraian",
+        title=_("Uraian"),
+        fields=(
+            Field(
+                "masalah", _("Latar belakang dan masalah"), project.problem_statement, "longtext"
+            ),
+            Field("inovasi", _("Ringkasan inovasi"), project.innovation_summary, "longtext"),
+            Field("tujuan_pendek", _("Tujuan jangka pendek"), project.goal_short_term, "longtext"),
+            Field(
+                "tujuan_menengah", _("Tujuan jangka menengah"), project.goal_medium_term, "longtext"
+            ),
+            Field("tujuan_panjang", _("Tujuan jangka panjang"), project.goal_long_term, "longtext"),
+            Field("pemangku", _("Pemangku kepentingan"), project.stakeholders, "longtext"),
+        ),
+    )
+    return ProjectReport(
+        project_id=project.pk,
+        letterhead=_letterhead(project),
+        document_title=_("Laporan %(label)s") % {"label": project.project_label},
+        project_title=project.title,
+        authors=(project.participant.get_full_name(),),
+        subject=_subject(project),
+        identity=identity,
+        narrative=narrative,
+        tables=tuple(build(project) for build in REPORT_TABLES),
+    )
+
+
+def approved_proposal_submission(project: ChangeProject) -> TransitionLog | None:
+    """The latest proposal submission that both the coach and the mentor signed off."""
+    submission_id = (
+        SignOff.objects.filter(project=project, stage=SignOff.Stage.PROPOSAL)
+        .values("submission")
+        .annotate(roles=Count("role", distinct=True))
+        .filter(roles__gte=2)
+        .order_by("-submission")
+        .values_list("submission", flat=True)
+        .first()
+    )
+    return None if submission_id is None else TransitionLog.objects.get(pk=submission_id)
+
+
+def approval_page_data(project: ChangeProject) -> ApprovalPage | None:
+    """The approval page's content, or None while the proposal lacks either sign-off."""
+    submission = approved_proposal_submission(project)
+    if submission is None:
+        return None
+    project = _load(project)
+    order = {Role.COACH: 0, Role.MENTOR: 1}
+    signoffs = sorted(
+        submission.signoffs.filter(stage=SignOff.Stage.PROPOSAL).select_related("signer"),
+        key=lambda signoff: order[signoff.role],
+    )
+    signatures = tuple(
+        Signature(
+            role=signoff.get_role_display(),
+            person=Person.of(signoff.signer),
+            wording=signoff.wording,
+            signed_at=signoff.signed_at,
+        )
+        for signoff in signoffs
+    )
+    identity = _identity(
+        project, Field("diajukan", _("Rancangan diajukan"), submission.created_at, "datetime")
+    )
+    return ApprovalPage(
+        project_id=project.pk,
+        letterhead=_letterhead(project),
+        document_title=_("Lembar persetujuan rancangan %(label)s")
+        % {"label": project.project_label},
+        project_label=project.project_label,
+        project_title=project.title,
+        authors=tuple(signature.person.name for signature in signatures),
+        subject=_subject(project),
+        identity=identity,
+        signatures=signatures,
+    )
+
+
+def _person_line(user: User | None) -> str:
+    if user is None:
+        return ""
+    person = Person.of(user)
+    return f"{person.name} (NIP {person.nip})" if person.nip else person.name
+
+
+def _long_date(value: datetime.date) -> str:
+    return date_format(value, "j F Y")
