@@ -193,7 +193,7 @@ def consultation_record(
     with transaction.atomic():
         # The stage is the project's at this moment: lock it against a transition in between.
         locked = (
-            ChangeProject.objects.select_for_update()
+            ChangeProject.objects.select_for_update(of=("self",))
             .select_related("coach", "mentor")
             .get(pk=project.pk)
         )
