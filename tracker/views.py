@@ -80,7 +80,7 @@ ACTION_BY_TRANSITION = {action.transition: action for action in ACTIONS}
 def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
     """The actions this user may take now, each with its form (the failed one keeps its input)."""
     available = []
-    for transition in project.get_available_user_state_transitions(user):
+    for transition in _permitted_transitions(project, user):
         action = ACTION_BY_TRANSITION.get(transition.name)
         if action is None or any(item["action"] is action for item in available):
             continue
@@ -103,6 +103,17 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
     return available
 
 
+def _permitted_transitions(project: ChangeProject, user):
+    """Transitions from the current state this user may start, met conditions or not.
+
+    Unmet conditions are kept so the page can show the button disabled with the reason, instead
+    of hiding the step and leaving the person guessing.
+    """
+    for transition in project.get_all_state_transitions():
+        if transition.source == project.state and transition.has_perm(project, user):
+            yield transition
+
+
 def _blocked_reason(project: ChangeProject, name: str):
     if name in ("submit_proposal", "submit_revision") and not project.proposal_is_complete():
         return _("Lengkapi dulu: %(missing)s.") % {
@@ -110,6 +121,8 @@ def _blocked_reason(project: ChangeProject, name: str):
         }
     if name == "resubmit" and not project.within_deferral_window():
         return _("Batas waktu pengajuan ulang sudah lewat.")
+    if name == "submit_report" and not project.short_term_milestones_accepted():
+        return services.short_term_milestones_message(project)
     return ""
 
 
