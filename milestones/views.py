@@ -593,12 +593,12 @@ change_reject = _decision_view(
 # --- achievement ratings at the results seminar --------------------------------------------------
 
 
-def _ratings_context(request, project, **forms) -> dict:
+def _ratings_context(request, project, forms: dict | None = None) -> dict:
     may_rate = services.may_rate(project, request.user)
     rows = []
     for milestone in selectors.short_term_with_ratings(project):
         own = next((r for r in milestone.rating_list if r.examiner_id == request.user.pk), None)
-        form = forms.get(milestone.pk)
+        form = (forms or {}).get(milestone.pk)
         if form is None and may_rate:
             form = RatingForm(
                 initial={"rating": own.rating, "note": own.note} if own else None,
@@ -648,7 +648,7 @@ def milestone_rate(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect("milestones:ratings", project.pk)
             form = None
-    context = _ratings_context(request, project, **({milestone.pk: form} if form else {}))
+    context = _ratings_context(request, project, {milestone.pk: form} if form else None)
     template = "milestones/milestone_ratings.html"
     if request.htmx:
         template += "#ratings"

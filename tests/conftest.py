@@ -111,3 +111,10 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     # Hashing dominates the suite's time otherwise; strength is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    # Uploaded evidence goes to a fresh folder per test, never into the checkout's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

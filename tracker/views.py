@@ -80,9 +80,12 @@ ACTION_BY_TRANSITION = {action.transition: action for action in ACTIONS}
 def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
     """The actions this user may take now, each with its form (the failed one keeps its input)."""
     available = []
-    for transition in _permitted_transitions(project, user):
-        action = ACTION_BY_TRANSITION.get(transition.name)
-        if action is None or any(item["action"] is action for item in available):
+    for action in ACTIONS:
+        meta = services.transition_meta(action.transition)
+        if not (
+            meta.has_transition(project.state)
+            and meta.has_transition_perm(project, project.state, user)
+        ):
             continue
         form = (
             bound_form
@@ -101,17 +104,6 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
             }
         )
     return available
-
-
-def _permitted_transitions(project: ChangeProject, user):
-    """Transitions from the current state this user may start, met conditions or not.
-
-    Unmet conditions are kept so the page can show the button disabled with the reason, instead
-    of hiding the step and leaving the person guessing.
-    """
-    for transition in project.get_all_state_transitions():
-        if transition.source == project.state and transition.has_perm(project, user):
-            yield transition
 
 
 def _blocked_reason(project: ChangeProject, name: str):
