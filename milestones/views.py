@@ -544,7 +544,11 @@ def _decision_view(name: str, service, comment_required: bool, done_message):
             raise PermissionDenied
         form = DecisionForm(request.POST, comment_required=comment_required)
         if not form.is_valid():
-            status = _invalid(request)
+            # The decision forms sit in a list of requests, so say what was wrong up front.
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+            status = 400
         else:
             try:
                 service(

@@ -75,6 +75,15 @@ def make_docx(text: str = "Laporan kegiatan") -> bytes:
     )
 
 
+def make_docm() -> bytes:
+    """A macro-enabled Word document: a real Office file, but not one Jejak accepts."""
+    return _package(
+        "word/document.xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+        {"word/document.xml": "<w:document/>", "word/vbaProject.bin": "macro"},
+    )
+
+
 def make_xlsx() -> bytes:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
