@@ -247,3 +247,17 @@ def test_plan_page_lists_requests_with_old_and_new_values(client, world, milesto
     assert "Tenggat 20 Nov 2026 → 4 Des 2026" in page
     assert "Narasumber dari Kominfo berhalangan" in page
     assert reverse("milestones:approve-change", args=[change.pk]) not in page  # coach: no say
+
+
+def test_deciding_on_the_plan_page_refreshes_the_plan_in_place(client, world, milestone):
+    change = RescheduleFactory(milestone=milestone, new_due_date=datetime.date(2026, 12, 4))
+    client.force_login(world.mentor)
+    response = client.post(
+        reverse("milestones:approve-change", args=[change.pk]),
+        {"expected_state": CR.PENDING},
+        headers={"HX-Request": "true", "HX-Target": "milestone-plan"},
+    )
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<div id="milestone-plan">')
+    assert '<time datetime="2026-12-04">' in fragment
