@@ -264,9 +264,9 @@ def notify_milestone_step(log_pk: int) -> None:
     log = MilestoneLog.objects.select_related(
         "milestone", "actor", "project__participant", "project__coach", "project__mentor"
     ).get(pk=log_pk)
-    roles = getattr(Milestone, log.action)._django_fsm.transitions
-    notify_roles = next(iter(roles.values())).custom.get("notify", ())
-    recipients = [p for p in people_in_roles(log.project, notify_roles) if p.pk != log.actor_id]
+    declared = getattr(Milestone, log.action)._django_fsm.transitions
+    roles = next(iter(declared.values())).custom.get("notify", ())
+    recipients = [p for p in people_in_roles(log.project, roles) if p.pk != log.actor_id]
     notify(
         recipients,
         template="milestone",
