@@ -19,6 +19,11 @@ def put_project_in(project: ChangeProject, state: str) -> ChangeProject:
     return project
 
 
+def complete_plan(project: ChangeProject) -> Milestone:
+    """One accepted short-term milestone: plan enough for the proposal and the report guards."""
+    return MilestoneFactory(project=project, term=Term.SHORT, state=Milestone.State.ACCEPTED)
+
+
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Milestone
