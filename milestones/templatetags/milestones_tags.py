@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django import template
 
-from milestones import selectors
+from milestones import selectors, services
 from milestones.models import ChangeRequest, IndicatorMeasurement
-from tracker.models import Role
 
 register = template.Library()
 
 
 def panel_context(request, project) -> dict:
     """What the milestone panel on the project page shows to this user."""
-    roles = project.roles_of(request.user)
     pending = [
         change
         for change in selectors.change_requests_of(project)
@@ -25,7 +23,7 @@ def panel_context(request, project) -> dict:
         "milestones": selectors.plan_of(project),
         "progress": selectors.progress_of(project),
         "changes": pending,
-        "can_decide": Role.MENTOR in roles,
+        "can_decide": services.may_decide_changes(project, request.user),
         "swap_target": "milestone-panel",
         "next_url": project.get_absolute_url(),
     }

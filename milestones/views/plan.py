@@ -32,7 +32,7 @@ def _plan_context(request, project, roles, **forms) -> dict:
         "changes": selectors.change_requests_of(project),
         "can_edit": editable,
         "can_request": may_request,
-        "can_decide": Role.MENTOR in roles,
+        "can_decide": services.may_decide_changes(project, request.user),
         "add_form": forms.get("add_form") or (MilestoneForm() if editable else None),
         "addition_form": forms.get("addition_form")
         or (AdditionRequestForm() if may_request else None),
