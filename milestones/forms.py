@@ -127,10 +127,13 @@ class MeasurementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = forms.ModelChoiceField(
-        label=_("Bukti (opsional)"), queryset=Evidence.objects.none(), required=False
+        label=_("Bukti"), queryset=Evidence.objects.none(), required=False
     )
 
     def __init__(self, *args, evidence=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if evidence is not None:
             self.fields["evidence"].queryset = evidence
+        self.fields["evidence"].label_from_instance = lambda item: (
+            f"{item.caption} · {item.milestone}"
+        )
