@@ -329,6 +329,9 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             missing.append(str(_("coach")))
         if not self.mentor_id:
             missing.append(str(_("mentor")))
+        # The milestones app owns the plan; read it through the reverse relation, not an import.
+        if not self.milestones.filter(term="short").exists():
+            missing.append(str(_("minimal satu tonggak jangka pendek")))
         return missing
 
     def proposal_is_complete(self) -> bool:
@@ -350,6 +353,18 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def report_signed_off(self) -> bool:
         return self.current_review_signers("report") >= {Role.COACH, Role.MENTOR}
+
+    def short_term_milestone_counts(self) -> tuple[int, int]:
+        """(accepted, total) short-term milestones of the plan."""
+        counts = self.milestones.filter(term="short").aggregate(
+            total=models.Count("pk"),
+            accepted=models.Count("pk", filter=models.Q(state="accepted")),
+        )
+        return counts["accepted"], counts["total"]
+
+    def short_term_milestones_accepted(self) -> bool:
+        accepted, total = self.short_term_milestone_counts()
+        return total > 0 and accepted == total
 
     def within_deferral_window(self) -> bool:
         return self.deferral_deadline is not None and timezone.localdate() <= self.deferral_deadline
@@ -426,6 +441,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTATION,
         target=State.REPORT_REVIEW,
+        conditions=[short_term_milestones_accepted],
         permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan laporan"), "notify": (Role.COACH, Role.MENTOR)},
     )
@@ -551,7 +567,20 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("Log rows are append-only.")
 
 
-class TransitionLog(models.Model):
+class AppendOnlyMixin:
+    """For audit models: a row, once written, never changes and is never deleted."""
+
+    def save(self, *args, **kwargs) -> None:
+        # Integrity, not domain logic: an audit row, once written, never changes.
+        if not self._state.adding:
+            raise PermissionError("Log rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Log rows are append-only.")
+
+
+class TransitionLog(AppendOnlyMixin, models.Model):
     """One row per state change of a project: who, in which role, from where to where, why."""
 
     project = models.ForeignKey(
@@ -584,15 +613,6 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Integrity, not domain logic: an audit row, once written, never changes.
-        if not self._state.adding:
-            raise PermissionError("Log rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Log rows are append-only.")
 
     @property
     def transition_label(self) -> str:

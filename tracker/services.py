@@ -76,6 +76,46 @@ def acting_role(project: ChangeProject, user: User, name: str) -> Role:
     return Role.ADMIN if Role.ADMIN in roles else next(iter(allowed))
 
 
+def locked_transition(
+    queryset,
+    *,
+    pk: int,
+    by: User,
+    name: str,
+    stale,
+    refused_message,
+    update_fields: list[str],
+    expected_state: str | None = None,
+    comment: str = "",
+    comment_required: bool = False,
+    arguments: tuple = (),
+    lock_of: tuple[str, ...] = (),
+):
+    """Inside an open transaction: lock the row, re-check state and permission, run, save.
+
+    Shared by every guarded state machine (projects, milestones, change requests). `stale(row)`
+    builds the error for a row that moved since the person saw it; `refused_message(row, name)`
+    says which condition is unmet. Returns the locked, saved row and the state it left.
+    """
+    locked = queryset.select_for_update(of=lock_of).get(pk=pk)
+    if expected_state is not None and locked.state != expected_state:
+        raise stale(locked)
+    method = getattr(locked, name)
+    if not can_proceed(method, check_conditions=False):
+        raise stale(locked)
+    meta = getattr(type(locked), name)._django_fsm
+    if not meta.has_transition_perm(locked, locked.state, by):
+        raise TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
+    if not can_proceed(method):
+        raise TransitionRefused(refused_message(locked, name))
+    if comment_required and not comment:
+        raise TransitionRefused(_("Komentar wajib diisi untuk tindakan ini."))
+    from_state = locked.state
+    method(*arguments)
+    locked.save(update_fields=update_fields)
+    return locked, from_state
+
+
 def run_transition(
     *,
     project: ChangeProject,
@@ -98,25 +138,19 @@ def run_transition(
     comment = (comment or "").strip()
     try:
         with transaction.atomic():
-            locked = (
-                ChangeProject.objects.select_for_update()
-                .select_related("cohort", "agency")
-                .get(pk=project.pk)
+            locked, from_state = locked_transition(
+                ChangeProject.objects.select_related("cohort", "agency"),
+                pk=project.pk,
+                by=by,
+                name=name,
+                stale=StaleTransition,
+                refused_message=_guard_message,
+                update_fields=["state", "deferral_deadline", "updated_at"],
+                expected_state=expected_state,
+                comment=comment,
+                comment_required=bool(transition_custom(name).get("comment_required")),
+                arguments=arguments,
             )
-            if expected_state is not None and locked.state != expected_state:
-                raise StaleTransition(locked)
-            method = getattr(locked, name)
-            if not can_proceed(method, check_conditions=False):
-                raise StaleTransition(locked)
-            if not meta.has_transition_perm(locked, locked.state, by):
-                raise TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
-            if not can_proceed(method):
-                raise TransitionRefused(_guard_message(locked, name))
-            if transition_custom(name).get("comment_required") and not comment:
-                raise TransitionRefused(_("Komentar wajib diisi untuk tindakan ini."))
-            from_state = locked.state
-            method(*arguments)
-            locked.save(update_fields=["state", "deferral_deadline", "updated_at"])
             log = TransitionLog.objects.create(
                 project=locked,
                 actor=by,
@@ -145,7 +179,20 @@ def _guard_message(project: ChangeProject, name: str):
         return _("Persetujuan coach dan mentor belum lengkap.")
     if name == "resubmit":
         return _("Batas waktu pengajuan ulang sudah lewat.")
+    if name == "submit_report":
+        return short_term_milestones_message(project)
     return _("Syarat tindakan ini belum terpenuhi.")
+
+
+def short_term_milestones_message(project: ChangeProject):
+    """Why the report cannot go yet: how many short-term milestones are accepted of how many."""
+    accepted, total = project.short_term_milestone_counts()
+    if not total:
+        return _("Laporan belum dapat diajukan: rencana belum memuat tonggak jangka pendek.")
+    return _(
+        "Laporan belum dapat diajukan: semua tonggak jangka pendek harus diterima lebih dulu "
+        "(%(accepted)d dari %(total)d diterima)."
+    ) % {"accepted": accepted, "total": total}
 
 
 def available_transitions(project: ChangeProject, user: User) -> list[str]:

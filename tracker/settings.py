@@ -103,6 +103,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Milestone evidence: largest accepted upload, in bytes (10 MiB unless set).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# A milestone not yet accepted with no activity for this many days counts as stuck.
+STUCK_AFTER_DAYS = env_int("STUCK_AFTER_DAYS", 14, minimum=1)
+# `send_reminders` tells reviewers about items waiting on them for more than this many days.
+REVIEW_WAITING_DAYS = env_int("REVIEW_WAITING_DAYS", 3, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

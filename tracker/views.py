@@ -115,6 +115,8 @@ def _blocked_reason(project: ChangeProject, name: str):
         }
     if name == "resubmit" and not project.within_deferral_window():
         return _("Batas waktu pengajuan ulang sudah lewat.")
+    if name == "submit_report" and not project.short_term_milestones_accepted():
+        return services.short_term_milestones_message(project)
     return ""
 
 

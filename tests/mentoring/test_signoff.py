@@ -6,6 +6,7 @@ from django.urls import reverse
 from mentoring.models import SignOff
 from mentoring.services import project_sign_off
 from tests.factories import ChangeProjectFactory, UserFactory
+from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, TransitionLog
 from tracker.services import (
     StaleTransition,
@@ -25,6 +26,7 @@ def submitted(world):
         goal_short_term="Dua puskesmas daring.", innovation_summary="Antrean daring."
     )
     project.refresh_from_db()
+    complete_plan(project)
     run_transition(project=project, by=world.participant, name="submit_proposal")
     return project
 
@@ -91,6 +93,7 @@ def test_report_signoffs_move_the_project_to_the_results_seminar(world):
         mentor=world.mentor,
         state=S.IMPLEMENTATION,
     )
+    complete_plan(project)
     run_transition(project=project, by=project.participant, name="submit_report")
     project_sign_off(project=project, by=world.coach, stage="report")
     project_sign_off(project=project, by=world.mentor, stage="report")

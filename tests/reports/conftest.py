@@ -11,6 +11,7 @@ import time_machine
 
 from mentoring.services import project_sign_off
 from tests.factories import SeminarFactory
+from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, ImpactIndicator, Seminar
 from tracker.services import project_submit_proposal, project_submit_report, run_transition
 
@@ -35,6 +36,7 @@ def fill_proposal(project: ChangeProject) -> ChangeProject:
         stakeholders="Kepala Dinas, kepala puskesmas, direktur RSUD, Diskominfo.",
         innovation_summary="Formulir rujukan daring dengan status real-time dan notifikasi.",
     )
+    complete_plan(project)
     ImpactIndicator.objects.create(
         project=project,
         name="Waktu tunggu konfirmasi rujukan",

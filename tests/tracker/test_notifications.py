@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests.factories import ChangeProjectFactory, UserFactory
+from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Notification
 from tracker.services import run_transition
 
@@ -14,7 +15,7 @@ S = ChangeProject.State
 @pytest.fixture
 def project(world):
     """A complete draft of a fresh participant, guided by the world's coach and mentor."""
-    return ChangeProjectFactory(
+    project = ChangeProjectFactory(
         participant=UserFactory(username="budi", email="budi@jejak.example"),
         cohort=world.cohort,
         coach=world.coach,
@@ -22,6 +23,8 @@ def project(world):
         goal_short_term="Dua puskesmas daring.",
         innovation_summary="Antrean daring.",
     )
+    complete_plan(project)
+    return project
 
 
 # transition, source state, actor persona, arguments, who hears of it

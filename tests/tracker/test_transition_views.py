@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, TransitionLog
 from tracker.services import run_transition
 
@@ -15,6 +16,7 @@ def in_review(world):
         goal_short_term="Dua puskesmas daring.", innovation_summary="Antrean daring."
     )
     world.project.refresh_from_db()
+    complete_plan(world.project)
     run_transition(project=world.project, by=world.participant, name="submit_proposal")
     return world.project
 
@@ -23,6 +25,7 @@ def test_participant_submits_the_proposal_from_the_page(client, world):
     ChangeProject.objects.filter(pk=world.project.pk).update(
         goal_short_term="Dua puskesmas daring.", innovation_summary="Antrean daring."
     )
+    complete_plan(world.project)
     client.force_login(world.participant)
     response = client.post(
         reverse("tracker:submit-proposal", args=[world.project.pk]),
@@ -36,6 +39,7 @@ def test_participant_submits_the_proposal_from_the_page(client, world):
 
 
 def test_incomplete_proposal_shows_what_is_missing_and_a_disabled_button(client, world):
+    complete_plan(world.project)
     client.force_login(world.participant)
     page = client.get(world.project.get_absolute_url()).content.decode()
     assert "Lengkapi dulu: tujuan jangka pendek, ringkasan inovasi." in page

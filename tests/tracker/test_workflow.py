@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
+from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
 from tracker.services import (
     StaleTransition,
@@ -34,6 +35,7 @@ def _project_in(world, state: str, participant=None, **fields) -> ChangeProject:
         state=state,
         **{**defaults, **fields},
     )
+    complete_plan(project)
     for kind in (Seminar.Kind.PROPOSAL, Seminar.Kind.RESULTS):
         seminar = SeminarFactory(cohort=world.cohort, kind=kind)
         seminar.examiners.add(world.examiner)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from milestones.models import (
+    ChangeRequest,
+    Evidence,
+    IndicatorMeasurement,
+    Milestone,
+    MilestoneLog,
+    MilestoneRating,
+    Reminder,
+)
+from tracker.admin import OrganiserScopedAdmin
+
+
+class ProjectScopedAdmin(OrganiserScopedAdmin):
+    cohort_lookup = "project__cohort__organisers"
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["kind", "caption", "original_name", "url", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Files come in only through the checked upload, never through the admin.
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProjectScopedAdmin):
+    list_display = ["activity", "project", "term", "due_date", "state"]
+    list_filter = ["term", "state"]
+    search_fields = ["activity", "project__title", "project__participant__full_name"]
+    autocomplete_fields = ["project"]
+    # The state moves only through the workflow services.
+    readonly_fields = ["state", "created_at", "updated_at"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ProjectScopedAdmin):
+    list_display = ["project", "kind", "title", "new_due_date", "state", "requested_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["project__title", "activity", "milestone__activity"]
+    readonly_fields = [field.name for field in ChangeRequest._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(MilestoneLog)
+class MilestoneLogAdmin(ProjectScopedAdmin):
+    list_display = ["created_at", "project", "milestone", "action", "actor", "role", "to_state"]
+    list_filter = ["action", "role"]
+    readonly_fields = [field.name for field in MilestoneLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MilestoneRating)
+class MilestoneRatingAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "examiner", "rating", "rated_at"]
+    list_filter = ["rating"]
+    readonly_fields = ["rated_at"]
+
+
+@admin.register(IndicatorMeasurement)
+class IndicatorMeasurementAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "value", "measured_on", "recorded_by"]
+    readonly_fields = ["recorded_at"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "recipient", "items", "sent_at"]
+    readonly_fields = ["recipient", "sent_on", "items", "sent_at"]

@@ -1,0 +1,338 @@
+"""Reads of the milestone plan: flags, progress, change requests, ratings, indicators, reminders.
+
+Overdue, stuck and progress are computed in the database (annotations and grouped counts), so a
+list costs the same number of queries for one milestone as for thirty.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from milestones.models import (
+    WORK_STATES,
+    ChangeRequest,
+    Evidence,
+    IndicatorMeasurement,
+    Milestone,
+    MilestoneLog,
+    MilestoneRating,
+    Term,
+)
+from tracker.models import ChangeProject, ImpactIndicator, User
+
+ACCEPTED = Milestone.State.ACCEPTED
+
+
+def _clock(now: datetime.datetime | None) -> tuple[datetime.datetime, datetime.date]:
+    now = now or timezone.now()
+    return now, timezone.localdate(now)
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset as a subquery: no join, no GROUP BY on the outer list."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _overdue(today: datetime.date) -> Q:
+    return Q(due_date__lt=today) & ~Q(state=ACCEPTED) & Q(project__state__in=WORK_STATES)
+
+
+def _stuck_before(
+    now: datetime.datetime, today: datetime.date
+) -> tuple[datetime.datetime, datetime.date]:
+    days = datetime.timedelta(days=settings.STUCK_AFTER_DAYS)
+    return now - days, today - days
+
+
+def with_flags(
+    milestones: QuerySet[Milestone], *, now: datetime.datetime | None = None
+) -> QuerySet[Milestone]:
+    """Each milestone with evidence_count, last_activity_at, is_overdue and is_stuck.
+
+    Overdue: the due date has passed and it is not accepted. Stuck: it should have been under way
+    for at least STUCK_AFTER_DAYS, is not accepted, and nothing (a step, a piece of evidence)
+    happened to it in that time. Both count only while the project is at work.
+    """
+    now, today = _clock(now)
+    quiet_since, started_by = _stuck_before(now, today)
+    latest_step = (
+        MilestoneLog.objects.filter(milestone=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    latest_evidence = (
+        Evidence.objects.filter(milestone=OuterRef("pk"))
+        .order_by("-uploaded_at")
+        .values("uploaded_at")[:1]
+    )
+    return milestones.annotate(
+        evidence_count=_count(Evidence.objects.filter(milestone=OuterRef("pk"))),
+        last_activity_at=Greatest(
+            "created_at",
+            Coalesce(Subquery(latest_step, output_field=DateTimeField()), "created_at"),
+            Coalesce(Subquery(latest_evidence, output_field=DateTimeField()), "created_at"),
+        ),
+    ).annotate(
+        is_overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField()),
+        is_stuck=ExpressionWrapper(
+            ~Q(state=ACCEPTED)
+            & Q(project__state__in=WORK_STATES)
+            & Q(start_date__lte=started_by)
+            & Q(last_activity_at__lt=quiet_since),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def plan_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> list[Milestone]:
+    """The project's milestones in plan order, flagged, each knowing if a change is pending."""
+    pending = ChangeRequest.objects.filter(
+        milestone=OuterRef("pk"), state=ChangeRequest.State.PENDING
+    )
+    return list(with_flags(project.milestones.all(), now=now).annotate(has_pending=Exists(pending)))
+
+
+@dataclass(frozen=True)
+class TermProgress:
+    term: str
+    label: str
+    total: int
+    accepted: int
+
+    @property
+    def share(self) -> int:
+        """Percentage accepted, rounded down (0 when the term has no milestones)."""
+        return self.accepted * 100 // self.total if self.total else 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    accepted: int
+    overdue: int
+    stuck: int
+    terms: list[TermProgress]
+
+    @property
+    def share(self) -> int:
+        return self.accepted * 100 // self.total if self.total else 0
+
+
+def progress_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> Progress:
+    """Share accepted overall and per term, and how many are overdue or stuck: one query."""
+    rows = {
+        row["term"]: row
+        for row in with_flags(project.milestones.all(), now=now)
+        .order_by()
+        .values("term")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(state=ACCEPTED)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            stuck=Count("pk", filter=Q(is_stuck=True)),
+        )
+    }
+    terms = [
+        TermProgress(
+            term=term.value,
+            label=str(term.label),
+            total=rows.get(term.value, {}).get("total", 0),
+            accepted=rows.get(term.value, {}).get("accepted", 0),
+        )
+        for term in Term
+    ]
+    return Progress(
+        total=sum(row["total"] for row in rows.values()),
+        accepted=sum(row["accepted"] for row in rows.values()),
+        overdue=sum(row["overdue"] for row in rows.values()),
+        stuck=sum(row["stuck"] for row in rows.values()),
+        terms=terms,
+    )
+
+
+def projects_with_progress(
+    projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
+) -> QuerySet[ChangeProject]:
+    """Projects annotated with milestone_total, milestone_accepted, milestones_overdue, _stuck."""
+    now, today = _clock(now)
+    own = Milestone.objects.filter(project=OuterRef("pk"))
+    stuck = with_flags(own, now=now).filter(is_stuck=True)
+    return projects.annotate(
+        milestone_total=_count(own),
+        milestone_accepted=_count(own.filter(state=ACCEPTED)),
+        milestones_overdue=_count(own.filter(_overdue(today))),
+        milestones_stuck=_count(stuck),
+    )
+
+
+def change_requests_of(project: ChangeProject) -> list[ChangeRequest]:
+    """Every change request of the project, newest first, pending ones on top."""
+    return list(
+        project.milestone_change_requests.select_related(
+            "milestone", "requested_by", "decided_by"
+        ).order_by(
+            ExpressionWrapper(~Q(state=ChangeRequest.State.PENDING), output_field=BooleanField()),
+            "-requested_at",
+            "-pk",
+        )
+    )
+
+
+def milestone_history(milestone: Milestone) -> list[MilestoneLog]:
+    """The steps of one milestone and of the change requests about it, oldest first."""
+    return list(
+        MilestoneLog.objects.filter(milestone=milestone).select_related("actor", "change_request")
+    )
+
+
+def milestone_ratings(project: ChangeProject) -> QuerySet[MilestoneRating]:
+    """The examiners' achievement ratings of the project's short-term milestones.
+
+    For the results seminar and grade pages: each row has `milestone`, `examiner`, `seminar`,
+    `rating` (kurang / sesuai / melampaui, `get_rating_display()`) and `note`.
+    """
+    return (
+        MilestoneRating.objects.filter(milestone__project=project)
+        .select_related("milestone", "examiner", "seminar")
+        .order_by("milestone__order", "milestone__due_date", "milestone_id", "examiner__full_name")
+    )
+
+
+def short_term_with_ratings(project: ChangeProject) -> list[Milestone]:
+    """Short-term milestones, each with `rating_list` (every examiner's rating)."""
+    return list(
+        project.milestones.filter(term=Term.SHORT).prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=MilestoneRating.objects.select_related("examiner"),
+                to_attr="rating_list",
+            )
+        )
+    )
+
+
+def indicators_of(project: ChangeProject) -> list[ImpactIndicator]:
+    """Indicators with `latest` (newest measurement or None) and `history` (newest first)."""
+    indicators = list(
+        project.indicators.prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=IndicatorMeasurement.objects.select_related("evidence", "recorded_by"),
+                to_attr="history",
+            )
+        )
+    )
+    for indicator in indicators:
+        indicator.latest = indicator.history[0] if indicator.history else None
+    return indicators
+
+
+def evidence_of_project(project: ChangeProject) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(milestone__project=project).select_related("milestone")
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def due_for_participants(today: datetime.date) -> QuerySet[Milestone]:
+    """Milestones their participant still has to finish: due within 7 days, or overdue."""
+    return (
+        Milestone.objects.filter(
+            project__state__in=WORK_STATES,
+            state__in=[
+                Milestone.State.PLANNED,
+                Milestone.State.IN_PROGRESS,
+                Milestone.State.RETURNED,
+            ],
+            due_date__lte=today + datetime.timedelta(days=7),
+        )
+        .select_related("project__participant")
+        .order_by("project__participant_id", "due_date", "pk")
+    )
+
+
+def waiting_for_review(now: datetime.datetime) -> QuerySet[Milestone]:
+    """Submitted milestones whose latest submission is older than REVIEW_WAITING_DAYS."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    submitted_at = (
+        MilestoneLog.objects.filter(milestone=OuterRef("pk"), to_state=Milestone.State.SUBMITTED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
+        .annotate(submitted_at=Subquery(submitted_at, output_field=DateTimeField()))
+        .filter(submitted_at__lt=cutoff)
+        .select_related("project__coach", "project__mentor")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def changes_waiting_for_mentor(now: datetime.datetime) -> QuerySet[ChangeRequest]:
+    """Pending change requests older than REVIEW_WAITING_DAYS."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    return (
+        ChangeRequest.objects.filter(state=ChangeRequest.State.PENDING, requested_at__lt=cutoff)
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .select_related("project__mentor", "milestone")
+        .order_by("requested_at", "pk")
+    )
+
+
+@dataclass
+class ReminderDigest:
+    """Everything waiting on one person today, for one reminder email."""
+
+    recipient: User
+    overdue: list[Milestone] = field(default_factory=list)
+    due_soon: list[Milestone] = field(default_factory=list)
+    to_review: list[Milestone] = field(default_factory=list)
+    to_decide: list[ChangeRequest] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.due_soon) + len(self.to_review) + len(self.to_decide)
+
+
+def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
+    """Per person: their milestones due soon or overdue, and reviews waiting on them too long."""
+    today = timezone.localdate(now)
+    digests: dict[int, ReminderDigest] = {}
+
+    def digest_of(user: User) -> ReminderDigest:
+        return digests.setdefault(user.pk, ReminderDigest(recipient=user))
+
+    for milestone in due_for_participants(today):
+        digest = digest_of(milestone.project.participant)
+        (digest.overdue if milestone.due_date < today else digest.due_soon).append(milestone)
+    for milestone in waiting_for_review(now):
+        for reviewer in (milestone.project.coach, milestone.project.mentor):
+            if reviewer is not None:
+                digest_of(reviewer).to_review.append(milestone)
+    for change in changes_waiting_for_mentor(now):
+        if change.project.mentor is not None:
+            digest_of(change.project.mentor).to_decide.append(change)
+    return [digest for _pk, digest in sorted(digests.items()) if digest.recipient.is_active]

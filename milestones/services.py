@@ -1,0 +1,645 @@
+"""Writes of the milestone plan: plan edits, milestone steps, change requests, evidence, ratings.
+
+Every step that moves a milestone or decides a change request goes through the same locked
+sequence as a project transition (`tracker.services.locked_transition`) and leaves a
+`MilestoneLog` row; notifications are sent after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition
+
+from milestones.models import (
+    CHANGE_REQUEST_STATES,
+    PLAN_EDITABLE_STATES,
+    WORK_STATES,
+    ChangeRequest,
+    Evidence,
+    IndicatorMeasurement,
+    Milestone,
+    MilestoneLog,
+    MilestoneRating,
+    Reminder,
+    Term,
+)
+from milestones.uploads import check_upload
+from tracker.models import ChangeProject, ImpactIndicator, Role, Seminar, User
+from tracker.notifications import notify, people_in_roles
+from tracker.services import (
+    StaleTransition,
+    TransitionForbidden,
+    TransitionRefused,
+    locked_transition,
+)
+
+PLAN_FIELDS = ("term", "activity", "implementer", "start_date", "due_date", "expected_output")
+
+
+class StaleMilestone(StaleTransition):
+    """Someone else moved the milestone, or decided the request, first; nothing was changed."""
+
+    def __init__(self, item: Milestone | ChangeRequest) -> None:
+        self.item = item
+        if isinstance(item, ChangeRequest):
+            message = _("Usulan ini sudah diputuskan: %(state)s. Tidak ada yang diubah.")
+        else:
+            message = _(
+                "Tonggak ini sekarang berstatus “%(state)s”. Tidak ada yang diubah; periksa "
+                "kembali sebelum melanjutkan."
+            )
+        # Skip StaleTransition's project lookup: the message is about this milestone.
+        TransitionRefused.__init__(self, message % {"state": item.get_state_display()})
+
+
+def _forbidden():
+    return TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+def _lock_project(project_id: int) -> ChangeProject:
+    # Milestone steps lock the project row first, in the same order as project transitions, so a
+    # report submitted while a short-term milestone is being sent back sees one or the other.
+    return (
+        ChangeProject.objects.select_for_update(of=("self",))
+        .select_related("cohort", "agency")
+        .get(pk=project_id)
+    )
+
+
+# --- who may try what (their relation to the project; the state is checked by the service) -----
+
+
+def may_edit_plan(project: ChangeProject, user: User) -> bool:
+    """The participant writes the plan and proposes changes to it."""
+    return Role.PARTICIPANT in project.roles_of(user)
+
+
+def may_decide_changes(project: ChangeProject, user: User) -> bool:
+    """Only the mentor approves or rejects schedule changes."""
+    # The mentor relation is a column: no need for the queries of `roles_of`.
+    return user.is_authenticated and project.mentor_id == user.pk
+
+
+def may_attempt(milestone: Milestone, user: User, name: str) -> bool:
+    """Whether the user's relation to the project allows this milestone step at all."""
+    meta = getattr(Milestone, name)._django_fsm
+    return any(t.has_perm(milestone, user) for t in meta.transitions.values())
+
+
+def may_rate(project: ChangeProject, user: User) -> bool:
+    """Examiners appointed to a results seminar of the project rate its short-term milestones."""
+    return project.is_examiner_of(user, "results")
+
+
+# --- the plan while the proposal is written ----------------------------------------------------
+
+
+def _check_plan_editable(project: ChangeProject, by: User) -> None:
+    if not may_edit_plan(project, by):
+        raise _forbidden()
+    if project.state not in PLAN_EDITABLE_STATES:
+        raise TransitionRefused(
+            _(
+                "Rencana tonggak hanya dapat diubah langsung selama rancangan masih draf atau "
+                "direvisi. Setelah rancangan disetujui, ajukan usulan perubahan kepada mentor."
+            )
+        )
+
+
+def _next_order(project: ChangeProject, term: str) -> int:
+    top = project.milestones.filter(term=term).aggregate(top=Max("order"))["top"]
+    return (top or 0) + 1
+
+
+def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milestone:
+    """Participant adds a milestone to the plan of a draft (or revised) proposal."""
+    with transaction.atomic():
+        locked = _lock_project(project.pk)
+        _check_plan_editable(locked, by)
+        fields = {name: data[name] for name in PLAN_FIELDS}
+        order = data.get("order") or _next_order(locked, fields["term"])
+        return Milestone.objects.create(project=locked, order=order, **fields)
+
+
+def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone:
+    """Participant edits a milestone of a draft (or revised) proposal."""
+    with transaction.atomic():
+        locked = _lock_project(milestone.project_id)
+        _check_plan_editable(locked, by)
+        row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        for name in PLAN_FIELDS:
+            setattr(row, name, data[name])
+        row.order = data.get("order") or row.order
+        row.save(update_fields=[*PLAN_FIELDS, "order", "updated_at"])
+    milestone.refresh_from_db()
+    return milestone
+
+
+def milestone_delete(*, milestone: Milestone, by: User) -> None:
+    """Participant removes a milestone from a draft (or revised) proposal."""
+    with transaction.atomic():
+        locked = _lock_project(milestone.project_id)
+        _check_plan_editable(locked, by)
+        row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if row.logs.exists():
+            raise TransitionRefused(
+                _("Tonggak ini sudah memiliki riwayat langkah dan tidak dapat dihapus.")
+            )
+        stored = list(row.evidence.exclude(file="").values_list("file", flat=True))
+        row.delete()
+        transaction.on_commit(partial(_delete_files, stored))
+
+
+# --- the milestone workflow -------------------------------------------------------------------
+
+
+def _acting_role(project: ChangeProject, user: User, permission) -> Role:
+    roles = project.roles_of(user)
+    for role in getattr(permission, "roles", ()):
+        if role in roles:
+            return role
+    return Role.ADMIN
+
+
+def milestone_guard_message(milestone: Milestone, name: str):
+    """Why a milestone step's condition is unmet, in words the person can act on."""
+    if not milestone.project_at_work():
+        return _(
+            "Tonggak dikerjakan setelah rancangan disetujui: selama implementasi dan pemantauan "
+            "pascapelatihan. Status proyek sekarang: %(state)s."
+        ) % {"state": milestone.project.get_state_display()}
+    if name == "submit" and not milestone.has_evidence():
+        return _("Unggah minimal satu bukti (berkas atau tautan) sebelum mengajukan tonggak ini.")
+    return _("Syarat tindakan ini belum terpenuhi.")
+
+
+def run_milestone_transition(
+    *,
+    milestone: Milestone,
+    by: User,
+    name: str,
+    comment: str = "",
+    expected_state: str | None = None,
+) -> MilestoneLog:
+    """Lock the milestone, re-check state and permission, transition, save, log, notify."""
+    transition = next(iter(getattr(Milestone, name)._django_fsm.transitions.values()))
+    comment = (comment or "").strip()
+    try:
+        with transaction.atomic():
+            project = _lock_project(milestone.project_id)
+            locked, from_state = locked_transition(
+                Milestone.objects.select_related("project__cohort", "project__agency"),
+                pk=milestone.pk,
+                by=by,
+                name=name,
+                stale=StaleMilestone,
+                refused_message=milestone_guard_message,
+                update_fields=["state", "updated_at"],
+                expected_state=expected_state,
+                comment=comment,
+                comment_required=bool(transition.custom.get("comment_required")),
+                lock_of=("self",),
+            )
+            log = MilestoneLog.objects.create(
+                project=project,
+                milestone=locked,
+                actor=by,
+                role=_acting_role(project, by, transition.permission),
+                action=name,
+                from_state=from_state,
+                to_state=locked.state,
+                comment=comment,
+            )
+            if transition.custom.get("notify"):
+                transaction.on_commit(partial(notify_milestone_step, log.pk), robust=True)
+    except ConcurrentTransition:
+        milestone.refresh_from_db()
+        raise StaleMilestone(milestone) from None
+    milestone.refresh_from_db()
+    return log
+
+
+def milestone_start(*, milestone, by, expected_state=None) -> MilestoneLog:
+    """Participant starts work on a planned milestone."""
+    return run_milestone_transition(
+        milestone=milestone, by=by, name="start", expected_state=expected_state
+    )
+
+
+def milestone_submit(*, milestone, by, expected_state=None) -> MilestoneLog:
+    """Participant submits a milestone with its evidence to coach and mentor."""
+    return run_milestone_transition(
+        milestone=milestone, by=by, name="submit", expected_state=expected_state
+    )
+
+
+def milestone_accept(*, milestone, by, comment="", expected_state=None) -> MilestoneLog:
+    """Mentor or coach accepts a submitted milestone."""
+    return run_milestone_transition(
+        milestone=milestone, by=by, name="accept", comment=comment, expected_state=expected_state
+    )
+
+
+def milestone_send_back(*, milestone, by, comment, expected_state=None) -> MilestoneLog:
+    """Mentor or coach returns a submitted milestone to the participant, saying why."""
+    return run_milestone_transition(
+        milestone=milestone,
+        by=by,
+        name="send_back",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def notify_milestone_step(log_pk: int) -> None:
+    """After commit: tell the people the step concerns (reviewers or the participant)."""
+    log = MilestoneLog.objects.select_related(
+        "milestone", "actor", "project__participant", "project__coach", "project__mentor"
+    ).get(pk=log_pk)
+    declared = getattr(Milestone, log.action)._django_fsm.transitions
+    roles = next(iter(declared.values())).custom.get("notify", ())
+    recipients = [p for p in people_in_roles(log.project, roles) if p.pk != log.actor_id]
+    notify(
+        recipients,
+        template="milestone",
+        context={"log": log, "milestone": log.milestone, "project": log.project},
+        project=log.project,
+        url=log.milestone.get_absolute_url(),
+    )
+
+
+# --- change requests once the proposal is approved ---------------------------------------------
+
+
+def _check_may_request(project: ChangeProject, by: User) -> None:
+    if not may_edit_plan(project, by):
+        raise _forbidden()
+    if project.state in PLAN_EDITABLE_STATES:
+        raise TransitionRefused(
+            _("Rancangan masih dapat diubah langsung; ubah rencana tonggak tanpa usulan.")
+        )
+    if project.state not in CHANGE_REQUEST_STATES:
+        raise TransitionRefused(
+            _("Perubahan jadwal tidak dapat diusulkan saat proyek berstatus %(state)s.")
+            % {"state": project.get_state_display()}
+        )
+
+
+def _log_request(change: ChangeRequest, by: User) -> MilestoneLog:
+    log = MilestoneLog.objects.create(
+        project_id=change.project_id,
+        milestone=change.milestone,
+        change_request=change,
+        actor=by,
+        role=Role.PARTICIPANT,
+        action=MilestoneLog.Action.REQUEST_CHANGE,
+        from_state="",
+        to_state=change.state,
+        comment=change.reason,
+    )
+    transaction.on_commit(partial(notify_change, log.pk), robust=True)
+    return log
+
+
+def request_addition(*, project: ChangeProject, by: User, data: dict, reason: str):
+    """Participant proposes a new milestone after approval; the mentor decides."""
+    with transaction.atomic():
+        locked = _lock_project(project.pk)
+        _check_may_request(locked, by)
+        change = ChangeRequest.objects.create(
+            project=locked,
+            kind=ChangeRequest.Kind.ADDITION,
+            reason=reason.strip(),
+            term=data["term"],
+            activity=data["activity"],
+            implementer=data["implementer"],
+            start_date=data["start_date"],
+            expected_output=data["expected_output"],
+            new_due_date=data["due_date"],
+            requested_by=by,
+        )
+        _log_request(change, by)
+    return change
+
+
+def request_reschedule(
+    *, milestone: Milestone, by: User, new_due_date: datetime.date, reason: str
+) -> ChangeRequest:
+    """Participant asks to move a milestone's due date, saying why; the mentor decides."""
+    with transaction.atomic():
+        locked = _lock_project(milestone.project_id)
+        _check_may_request(locked, by)
+        row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if row.state == Milestone.State.ACCEPTED:
+            raise TransitionRefused(_("Tonggak yang sudah diterima tidak dijadwal ulang."))
+        if new_due_date == row.due_date:
+            raise TransitionRefused(_("Tenggat baru sama dengan tenggat sekarang."))
+        if new_due_date < row.start_date:
+            raise TransitionRefused(_("Tenggat baru tidak boleh sebelum tanggal mulai."))
+        if row.change_requests.filter(state=ChangeRequest.State.PENDING).exists():
+            raise TransitionRefused(
+                _("Usulan perubahan tenggat tonggak ini masih menunggu keputusan mentor.")
+            )
+        change = ChangeRequest.objects.create(
+            project=locked,
+            kind=ChangeRequest.Kind.RESCHEDULE,
+            milestone=row,
+            reason=reason.strip(),
+            old_due_date=row.due_date,
+            new_due_date=new_due_date,
+            requested_by=by,
+        )
+        _log_request(change, by)
+    return change
+
+
+def _decide(*, change: ChangeRequest, by: User, name: str, comment: str, expected_state):
+    comment = (comment or "").strip()
+    custom = next(iter(getattr(ChangeRequest, name)._django_fsm.transitions.values())).custom
+    try:
+        with transaction.atomic():
+            project = _lock_project(change.project_id)
+            locked, from_state = locked_transition(
+                ChangeRequest.objects.select_related("project__cohort", "project__agency"),
+                pk=change.pk,
+                by=by,
+                name=name,
+                stale=StaleMilestone,
+                refused_message=lambda row, name: _("Syarat tindakan ini belum terpenuhi."),
+                update_fields=["state", "decided_by", "decided_at", "decision_comment"],
+                expected_state=expected_state,
+                comment=comment,
+                comment_required=bool(custom.get("comment_required")),
+                arguments=(by, comment),
+                lock_of=("self",),
+            )
+            if locked.state == ChangeRequest.State.APPROVED:
+                _apply(locked, project)
+            log = MilestoneLog.objects.create(
+                project=project,
+                milestone=locked.milestone,
+                change_request=locked,
+                actor=by,
+                role=Role.MENTOR,
+                action=name,
+                from_state=from_state,
+                to_state=locked.state,
+                comment=comment,
+            )
+            transaction.on_commit(partial(notify_change, log.pk), robust=True)
+    except ConcurrentTransition:
+        change.refresh_from_db()
+        raise StaleMilestone(change) from None
+    change.refresh_from_db()
+    return change
+
+
+def _apply(change: ChangeRequest, project: ChangeProject) -> None:
+    if change.kind == ChangeRequest.Kind.RESCHEDULE:
+        milestone = Milestone.objects.select_for_update().get(pk=change.milestone_id)
+        milestone.due_date = change.new_due_date
+        milestone.save(update_fields=["due_date", "updated_at"])
+        return
+    change.milestone = Milestone.objects.create(
+        project=project,
+        term=change.term,
+        activity=change.activity,
+        implementer=change.implementer,
+        start_date=change.start_date,
+        due_date=change.new_due_date,
+        expected_output=change.expected_output,
+        order=_next_order(project, change.term),
+    )
+    change.save(update_fields=["milestone"])
+
+
+def change_approve(*, change: ChangeRequest, by: User, comment="", expected_state=None):
+    """Mentor approves a change request: the new milestone or due date takes effect."""
+    return _decide(
+        change=change, by=by, name="approve", comment=comment, expected_state=expected_state
+    )
+
+
+def change_reject(*, change: ChangeRequest, by: User, comment, expected_state=None):
+    """Mentor rejects a change request, saying why; the plan stays as it was."""
+    return _decide(
+        change=change, by=by, name="reject", comment=comment, expected_state=expected_state
+    )
+
+
+def notify_change(log_pk: int) -> None:
+    """After commit: a new request goes to the mentor, a decision to the participant."""
+    log = MilestoneLog.objects.select_related(
+        "change_request__milestone", "actor", "project__participant", "project__mentor"
+    ).get(pk=log_pk)
+    project = log.project
+    waiting = project.mentor if log.action == MilestoneLog.Action.REQUEST_CHANGE else None
+    recipient = waiting or project.participant
+    if recipient is None or recipient.pk == log.actor_id:
+        return
+    notify(
+        [recipient],
+        template="milestone-change",
+        context={"log": log, "change": log.change_request, "project": project},
+        project=project,
+        url=_plan_url(project),
+    )
+
+
+def _plan_url(project: ChangeProject) -> str:
+    return reverse("milestones:list", args=[project.pk])
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+def _lock_for_evidence(milestone: Milestone, by: User) -> Milestone:
+    _lock_project(milestone.project_id)
+    locked = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("project__cohort", "project__agency")
+        .get(pk=milestone.pk)
+    )
+    if Role.PARTICIPANT not in locked.project.roles_of(by):
+        raise _forbidden()
+    if locked.project.state not in WORK_STATES:
+        raise TransitionRefused(
+            _("Bukti diunggah saat proyek dalam implementasi atau pemantauan pascapelatihan.")
+        )
+    if locked.state not in Milestone.EVIDENCE_STATES:
+        raise TransitionRefused(
+            _("Bukti tonggak berstatus “%(state)s” tidak dapat diubah.")
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> Evidence:
+    """Participant uploads a file as evidence; refused files leave no row and no stored file."""
+    checked = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    stored = ""
+    try:
+        with transaction.atomic():
+            locked = _lock_for_evidence(milestone, by)
+            twin = locked.evidence.filter(sha256=checked.sha256).first()
+            if twin is not None:
+                raise TransitionRefused(
+                    _("Berkas yang sama sudah diunggah untuk tonggak ini (“%(name)s”).")
+                    % {"name": twin.original_name}
+                )
+            evidence = Evidence(
+                milestone=locked,
+                kind=Evidence.Kind.FILE,
+                caption=caption.strip(),
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=by,
+            )
+            evidence.file.save(checked.name, upload, save=False)
+            stored = evidence.file.name
+            evidence.save()
+    except BaseException:
+        # The row was rolled back; the file must not outlive it.
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return evidence
+
+
+def evidence_add_link(*, milestone: Milestone, by: User, url: str, caption: str) -> Evidence:
+    """Participant adds a link (a shared folder, a news item, a dashboard) as evidence."""
+    if not url.lower().startswith(("https://", "http://")):
+        raise TransitionRefused(_("Tautan harus diawali https:// atau http://."))
+    with transaction.atomic():
+        locked = _lock_for_evidence(milestone, by)
+        return Evidence.objects.create(
+            milestone=locked,
+            kind=Evidence.Kind.LINK,
+            caption=caption.strip(),
+            url=url,
+            uploaded_by=by,
+        )
+
+
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
+    """Participant removes a piece of evidence from a milestone still being worked on."""
+    with transaction.atomic():
+        _lock_for_evidence(evidence.milestone, by)
+        stored = evidence.file.name if evidence.file else ""
+        Evidence.objects.filter(pk=evidence.pk).delete()
+        if stored:
+            transaction.on_commit(partial(_delete_files, [stored]))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+# --- the results seminar: achievement of short-term milestones ------------------------------
+
+
+def milestone_rate(*, milestone: Milestone, by: User, rating: str, note: str = ""):
+    """An examiner of the results seminar rates a short-term milestone: below, on or above."""
+    with transaction.atomic():
+        project = _lock_project(milestone.project_id)
+        if not may_rate(project, by):
+            raise _forbidden()
+        if project.state != ChangeProject.State.RESULTS_SEMINAR:
+            raise TransitionRefused(
+                _("Capaian tonggak dinilai selama seminar laporan. Status proyek: %(state)s.")
+                % {"state": project.get_state_display()}
+            )
+        if milestone.term != Term.SHORT:
+            raise TransitionRefused(_("Hanya tonggak jangka pendek yang dinilai di seminar."))
+        seminar = (
+            Seminar.objects.filter(projects=project, kind=Seminar.Kind.RESULTS, examiners=by)
+            .order_by("-starts_at")
+            .first()
+        )
+        rated, _created = MilestoneRating.objects.update_or_create(
+            milestone=milestone,
+            examiner=by,
+            defaults={
+                "rating": rating,
+                "note": note.strip(),
+                "seminar": seminar,
+                "rated_at": timezone.now(),
+            },
+        )
+    return rated
+
+
+# --- impact indicators over time ---------------------------------------------------------------
+
+
+def indicator_record(
+    *,
+    indicator: ImpactIndicator,
+    by: User,
+    value,
+    measured_on: datetime.date,
+    note: str = "",
+    evidence: Evidence | None = None,
+) -> IndicatorMeasurement:
+    """Participant records the value an impact indicator reached on a date."""
+    with transaction.atomic():
+        project = _lock_project(indicator.project_id)
+        if Role.PARTICIPANT not in project.roles_of(by):
+            raise _forbidden()
+        if project.state not in WORK_STATES:
+            raise TransitionRefused(
+                _("Capaian indikator dicatat sejak implementasi sampai pemantauan pascapelatihan.")
+            )
+        if measured_on > timezone.localdate():
+            raise TransitionRefused(_("Tanggal pengukuran tidak boleh di masa depan."))
+        if evidence is not None and evidence.milestone.project_id != project.pk:
+            raise TransitionRefused(_("Bukti itu bukan milik proyek ini."))
+        return IndicatorMeasurement.objects.create(
+            indicator=indicator,
+            value=value,
+            measured_on=measured_on,
+            note=note.strip(),
+            evidence=evidence,
+            recorded_by=by,
+        )
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def send_reminder(digest, *, today: datetime.date) -> bool:
+    """Send one person today's reminder digest, unless they already had one today."""
+    with transaction.atomic():
+        _row, created = Reminder.objects.get_or_create(
+            recipient=digest.recipient, sent_on=today, defaults={"items": digest.total}
+        )
+        if not created:
+            return False
+        # Inside the transaction: if the mail cannot be sent, the day's row is rolled back and
+        # the next run tries again.
+        notify(
+            [digest.recipient],
+            template="milestone-reminder",
+            context={
+                "total": digest.total,
+                "overdue": digest.overdue,
+                "due_soon": digest.due_soon,
+                "to_review": digest.to_review,
+                "to_decide": digest.to_decide,
+                "waiting_days": settings.REVIEW_WAITING_DAYS,
+            },
+            url=reverse("tracker:home"),
+        )
+    return True

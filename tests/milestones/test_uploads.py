@@ -1,0 +1,261 @@
+"""Evidence uploads: real files of every accepted type pass; everything else is refused cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from milestones import services
+from milestones.models import Evidence, Milestone
+from milestones.uploads import display_name
+from tests.milestones.conftest import media_files, with_state
+from tests.milestones.factories import MilestoneFactory
+from tests.milestones.files import (
+    HTML_PAGE,
+    SVG_IMAGE,
+    WINDOWS_EXE,
+    make_docm,
+    make_docx,
+    make_jpg,
+    make_pdf,
+    make_png,
+    make_pptx,
+    make_xlsx,
+)
+from tracker.services import TransitionRefused
+
+ACCEPTED = [
+    ("notulen rapat.pdf", make_pdf, "application/pdf"),
+    ("foto kegiatan.png", make_png, "image/png"),
+    ("Foto Sosialisasi.JPG", make_jpg, "image/jpeg"),
+    (
+        "laporan.docx",
+        make_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "data kepatuhan.xlsx",
+        make_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "paparan.pptx",
+        make_pptx,
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+]
+
+
+def _upload(client, milestone, name, content, **extra):
+    return client.post(
+        reverse("milestones:upload-evidence", args=[milestone.pk]),
+        {"file": SimpleUploadedFile(name, content), "caption": "Dokumentasi kegiatan"},
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(("name", "build", "content_type"), ACCEPTED)
+def test_participant_uploads_real_file(
+    client, world, milestone, settings, name, build, content_type
+):
+    content = build()
+    client.force_login(world.participant)
+    response = _upload(client, milestone, name, content)
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == name.replace(".JPG", ".jpg")
+    assert evidence.content_type == content_type
+    assert evidence.size == len(content)
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert evidence.uploaded_by == world.participant
+    stored = media_files(settings)
+    assert stored == [evidence.file.name]
+    # The stored name is random, inside the project's evidence folder, never the person's name.
+    assert stored[0].startswith(f"evidence/{milestone.project_id}/")
+    assert name.rsplit(".", 1)[0] not in stored[0]
+    assert (settings.MEDIA_ROOT / stored[0]).read_bytes() == content
+
+
+BIG_PDF = make_pdf() + b"\n%" + b"0" * 4096 + b"\n"
+# A ZIP that is not an Office document, and a macro-enabled Word file dressed as .docx.
+PLAIN_ZIP = io.BytesIO()
+with zipfile.ZipFile(PLAIN_ZIP, "w") as _archive:
+    _archive.writestr("word/document.xml", "<w/>")
+MACRO_DOCX = make_docm()
+
+REFUSED = [
+    ("over the size limit", "besar.pdf", BIG_PDF, "batas ukuran bukti adalah 2,0"),
+    ("zero bytes", "kosong.pdf", b"", "Berkas ini kosong"),
+    ("wrong extension", "catatan.txt", b"Catatan rapat", "Jenis berkas ini tidak diterima"),
+    ("html renamed to pdf", "laporan.pdf", HTML_PAGE, "Isi berkas tidak sesuai"),
+    ("executable renamed to pdf", "laporan.pdf", WINDOWS_EXE, "Isi berkas tidak sesuai"),
+    ("svg", "logo.svg", SVG_IMAGE, "Jenis berkas ini tidak diterima"),
+    ("svg renamed to png", "logo.png", SVG_IMAGE, "Isi berkas tidak sesuai"),
+    ("png renamed to jpg", "foto.jpg", make_png(), "Isi berkas tidak sesuai"),
+    ("workbook renamed to docx", "laporan.docx", make_xlsx(), "Isi berkas tidak sesuai"),
+    ("zip without office parts", "laporan.docx", PLAIN_ZIP.getvalue(), "Isi berkas tidak sesuai"),
+    ("unexpected office type", "laporan.docx", MACRO_DOCX, "Isi berkas tidak sesuai"),
+    ("path traversal", "..%2F..%2Fetc%2Fbukti.pdf", make_pdf(), "tidak boleh memuat folder"),
+    ("name without a name", ".pdf", make_pdf(), "Jenis berkas ini tidak diterima"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "content", "message"), REFUSED, ids=[r[0] for r in REFUSED]
+)
+def test_refused_upload_leaves_database_and_media_unchanged(
+    client, world, milestone, settings, case, name, content, message
+):
+    settings.EVIDENCE_MAX_BYTES = 2048
+    client.force_login(world.participant)
+    before = media_files(settings)
+    response = _upload(client, milestone, name, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert media_files(settings) == before
+
+
+def test_same_file_twice_to_one_milestone_is_refused(client, world, milestone, settings):
+    content = make_pdf("Notulen")
+    client.force_login(world.participant)
+    assert _upload(client, milestone, "notulen.pdf", content).status_code == 302
+    stored = media_files(settings)
+    response = _upload(client, milestone, "notulen-salinan.pdf", content)
+    assert response.status_code == 400
+    assert "Berkas yang sama sudah diunggah untuk tonggak ini (“notulen.pdf”)" in (
+        response.content.decode()
+    )
+    assert Evidence.objects.count() == 1
+    assert media_files(settings) == stored
+
+
+def test_same_file_may_support_another_milestone(client, world, milestone):
+    other = MilestoneFactory(project=milestone.project)
+    content = make_png()
+    client.force_login(world.participant)
+    assert _upload(client, milestone, "foto.png", content).status_code == 302
+    assert _upload(client, other, "foto.png", content).status_code == 302
+    assert Evidence.objects.count() == 2
+
+
+def test_service_refuses_a_name_that_still_carries_a_path(world, milestone, settings):
+    upload = SimpleUploadedFile("..\\..\\windows\\bukti.pdf", make_pdf())
+    with pytest.raises(TransitionRefused) as refused:
+        services.evidence_upload(
+            milestone=milestone, by=world.participant, upload=upload, caption="Bukti"
+        )
+    assert "tidak boleh memuat folder" in str(refused.value.message)
+    assert not Evidence.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_a_row_that_cannot_be_written_leaves_no_file(world, milestone, settings, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Evidence, "save", fail)
+    with pytest.raises(RuntimeError):
+        services.evidence_upload(
+            milestone=milestone,
+            by=world.participant,
+            upload=SimpleUploadedFile("notulen.pdf", make_pdf()),
+            caption="Notulen",
+        )
+    assert media_files(settings) == []
+
+
+def test_display_name_is_sanitised(client, world, milestone):
+    assert display_name("Laporan <akhir>: “final”?.PDF") == "Laporan _akhir__ _final__.pdf"
+    client.force_login(world.participant)
+    _upload(client, milestone, "<img src=x onerror=alert(1)>.pdf", make_pdf())
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "_img src_x onerror_alert(1)_.pdf"
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert "<img src=x" not in page
+
+
+def test_size_limit_defaults_to_ten_mebibytes(settings):
+    from tracker import settings as project_settings
+
+    assert project_settings.EVIDENCE_MAX_BYTES == 10 * 1024 * 1024
+
+
+def test_htmx_upload_answers_with_the_fragment(client, world, milestone):
+    client.force_login(world.participant)
+    response = _upload(client, milestone, "foto.png", make_png(), headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert "Bukti “foto.png” diunggah." in page
+    assert reverse("milestones:download-evidence", args=[Evidence.objects.get().pk]) in page
+
+
+def test_htmx_refused_upload_shows_the_message_in_place(client, world, milestone):
+    client.force_login(world.participant)
+    response = _upload(client, milestone, "logo.svg", SVG_IMAGE, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "<html" not in response.content.decode()
+    assert "Jenis berkas ini tidak diterima" in response.content.decode()
+
+
+def test_upload_form_has_progress_bar_and_works_without_javascript(client, world, milestone):
+    client.force_login(world.participant)
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert f'action="{reverse("milestones:upload-evidence", args=[milestone.pk])}"' in page
+    assert "data-upload-progress" in page
+    assert "<progress" in page
+    assert "js/evidence-upload.js" in page
+
+
+def test_evidence_is_frozen_once_submitted(client, world, milestone, settings):
+    with_state(milestone, Milestone.State.SUBMITTED)
+    client.force_login(world.participant)
+    response = _upload(client, milestone, "foto.png", make_png())
+    assert response.status_code == 400
+    assert "tidak dapat diubah" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_only_the_participant_uploads(client, world, milestone, settings):
+    client.force_login(world.mentor)
+    assert _upload(client, milestone, "foto.png", make_png()).status_code == 403
+    client.force_login(world.other_participant)
+    assert _upload(client, milestone, "foto.png", make_png()).status_code == 404
+    assert media_files(settings) == []
+
+
+def test_participant_adds_a_link(client, world, milestone):
+    client.force_login(world.participant)
+    url = reverse("milestones:add-link", args=[milestone.pk])
+    response = client.post(url, {"url": "javascript:alert(1)", "caption": "x"})
+    assert response.status_code == 400
+    assert not Evidence.objects.exists()
+    response = client.post(
+        url, {"url": "https://dinkes.example.go.id/berita/1", "caption": "Berita kegiatan"}
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.kind, evidence.url) == ("link", "https://dinkes.example.go.id/berita/1")
+    page = client.get(milestone.get_absolute_url()).content.decode()
+    assert 'rel="noopener noreferrer nofollow"' in page
+
+
+def test_participant_removes_evidence_and_its_file(
+    client, world, milestone, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(world.participant)
+    _upload(client, milestone, "notulen.pdf", make_pdf())
+    evidence = Evidence.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("milestones:delete-evidence", args=[evidence.pk]))
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+    assert media_files(settings) == []
