@@ -366,6 +366,27 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         accepted, total = self.short_term_milestone_counts()
         return total > 0 and accepted == total
 
+    def results_scored(self) -> bool:
+        """Every examiner of the latest results seminar has scored since the project came to it.
+
+        Score sheets are saved whole, so one score row means a complete sheet; scores from before
+        a deferral do not count for the resubmitted report.
+        """
+        seminar = self.seminars.filter(kind="results").order_by("-starts_at", "-pk").first()
+        if seminar is None:
+            return False
+        scores = self.rubric_scores.filter(seminar=seminar)
+        arrived = (
+            self.transition_logs.filter(to_state=self.State.RESULTS_SEMINAR)
+            .order_by("-pk")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if arrived is not None:
+            scores = scores.filter(scored_at__gte=arrived)
+        examiners = set(seminar.examiners.values_list("pk", flat=True))
+        return bool(examiners) and examiners <= set(scores.values_list("examiner_id", flat=True))
+
     def within_deferral_window(self) -> bool:
         return self.deferral_deadline is not None and timezone.localdate() <= self.deferral_deadline
 
@@ -481,6 +502,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.RESULTS_SEMINAR,
         target=RETURN_VALUE(State.PASSED, State.DEFERRED, State.FAILED),
+        conditions=[results_scored],
         permission=lambda project, user: project.is_examiner_of(user, "results"),
         custom={
             "label": _("Tetapkan hasil seminar laporan"),

@@ -177,6 +177,8 @@ def _guard_message(project: ChangeProject, name: str):
         }
     if name in ("approve_proposal", "approve_report"):
         return _("Persetujuan coach dan mentor belum lengkap.")
+    if name == "grade":
+        return _("Belum semua penguji seminar laporan memberi nilai.")
     if name == "resubmit":
         return _("Batas waktu pengajuan ulang sudah lewat.")
     if name == "submit_report":

@@ -30,6 +30,14 @@ def fill_scores(seminar: Seminar, project: ChangeProject, examiner, percent) -> 
     )
 
 
+def score_by_every_examiner(project: ChangeProject, percent=85) -> Seminar:
+    """Every examiner of the project's latest results seminar scores it at `percent`."""
+    seminar = project.seminars.filter(kind=Seminar.Kind.RESULTS).latest("starts_at", "pk")
+    for examiner in seminar.examiners.all():
+        fill_scores(seminar, project, examiner, percent)
+    return seminar
+
+
 @pytest.fixture
 def proposal_seminar(world) -> Seminar:
     """The world's seminar (examiner: world.examiner) with the project waiting on it."""

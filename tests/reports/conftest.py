@@ -11,6 +11,7 @@ import time_machine
 
 from mentoring.services import project_sign_off
 from tests.factories import SeminarFactory
+from tests.mentoring.conftest import score_by_every_examiner
 from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, ImpactIndicator, Seminar
 from tracker.services import project_submit_proposal, project_submit_report, run_transition
@@ -89,6 +90,8 @@ def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
     results = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
     results.examiners.add(world.examiner)
     results.projects.add(project)
+    with time_machine.travel(at(30, 13), tick=False):
+        score_by_every_examiner(project, percent=85 if outcome == "passed" else 65)
     with time_machine.travel(at(30, 13, 30), tick=False):
         run_transition(
             project=project,

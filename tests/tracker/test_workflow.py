@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
+from tests.mentoring.conftest import score_by_every_examiner
 from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
 from tracker.services import (
@@ -74,6 +75,8 @@ def test_transition_for_persona(world, name, persona):
     deadline = timezone.localdate() + datetime.timedelta(days=10)
     project = _project_in(world, source, deferral_deadline=deadline)
     user = world.persona(persona)
+    if name == "grade":
+        score_by_every_examiner(project)
     if persona in allowed:
         log = run_transition(
             project=project, by=user, name=name, comment="Alasan tercatat.", arguments=arguments
@@ -180,15 +183,35 @@ def test_proposal_seminar_revision_outcome(world):
 def test_grade_deferred_sets_the_deadline_and_passing_clears_it(world):
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     project = _project_in(world, S.RESULTS_SEMINAR)
+    score_by_every_examiner(project, percent=65)
     run_transition(
         project=project, by=world.examiner, name="grade", arguments=(S.DEFERRED, deadline)
     )
     project.refresh_from_db()
     assert (project.state, project.deferral_deadline) == (S.DEFERRED, deadline)
     run_transition(project=project, by=world.participant, name="resubmit")
+    with pytest.raises(TransitionRefused, match="Belum semua penguji"):
+        run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
+    score_by_every_examiner(project, percent=90)
     run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED, None))
     project.refresh_from_db()
     assert (project.state, project.deferral_deadline) == (S.PASSED, None)
+
+
+def test_grade_waits_for_every_examiner(world):
+    project = _project_in(world, S.RESULTS_SEMINAR)
+    seminar = project.seminars.get(kind=Seminar.Kind.RESULTS)
+    late = UserFactory()
+    seminar.examiners.add(late)
+    from tests.mentoring.conftest import fill_scores
+
+    fill_scores(seminar, project, world.examiner, 90)
+    with pytest.raises(TransitionRefused, match="Belum semua penguji"):
+        run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
+    fill_scores(seminar, project, late, 80)
+    run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
+    project.refresh_from_db()
+    assert project.state == S.PASSED
 
 
 def test_examiner_of_another_kind_of_seminar_cannot_grade(world):
