@@ -30,7 +30,6 @@ check-system: install ## Check the Debian packages WeasyPrint needs
 run: check-system ## Migrate, load the demo data and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py seed_demo
-	$(DEV_ENV) $(PY) manage.py seed_demo_milestones
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
 test: check-system ## Run the whole test suite (PostgreSQL when DATABASE_URL is set)

@@ -26,7 +26,7 @@ def _snapshot():
     return {
         model._meta.label: sorted(map(str, model.objects.values_list()))
         for model in apps.get_models()
-        if model._meta.app_label in {"tracker", "auth"}
+        if model._meta.app_label in {"tracker", "auth", "milestones", "mentoring"}
     }
 
 
@@ -78,3 +78,24 @@ def test_command_prints_the_logins(db, capsys):
     for username in DEMO_USERNAMES:
         assert username in out
     assert "demo12345" in out
+
+
+def test_demo_history_tells_how_each_project_got_to_its_state(seeded):
+    from mentoring.models import SeminarGrade, SignOff
+    from mentoring.selectors import score_summaries
+    from tracker.models import TransitionLog
+
+    for project in ChangeProject.objects.exclude(state="draft"):
+        logs = list(project.transition_logs.order_by("created_at", "pk"))
+        assert logs, project
+        assert logs[0].from_state == "draft"
+        assert logs[-1].to_state == project.state
+        for earlier, later in zip(logs, logs[1:], strict=False):
+            assert earlier.to_state == later.from_state
+            assert earlier.created_at <= later.created_at
+    for grade in SeminarGrade.objects.select_related("seminar", "project"):
+        summary = score_summaries(grade.seminar, [grade.project])[grade.project.pk]
+        assert summary.complete and summary.score == grade.score
+        assert summary.band.label == grade.predikat
+    approved = TransitionLog.objects.filter(transition="approve_proposal").count()
+    assert SignOff.objects.filter(stage="proposal").count() == 2 * approved

@@ -4,6 +4,7 @@ import os
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +52,9 @@ class Command(BaseCommand):
             self._seminars(people, cohorts, projects)
             for username, code in demo_data.HEADS:
                 AgencyHead.objects.get_or_create(user=people[username], agency=agencies[code])
+        # The other apps' demo content, by command name (tracker imports no higher app).
+        for command in ("seed_demo_milestones", "seed_demo_mentoring"):
+            call_command(command, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Data demo siap. Demo data ready."))
         self.stdout.write(f"Kata sandi semua akun / password of every login: {password}")
         for username, role in DEMO_LOGINS:

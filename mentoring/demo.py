@@ -1,0 +1,297 @@
+"""Demo history for the demo projects: the reviews, seminars and grades that led to their state.
+
+`seed_demo` places each demo project straight into the state its story needs. This fills in what
+would have happened on the way there (transition log, sign-offs, seminar results, scores and
+grades, consultations, a few comments and a journal entry), dated along the cohort's phases, so the
+timeline, the documents and the reports tell a coherent story. Projects that already have history
+are left alone, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mentoring.models import (
+    Comment,
+    Consultation,
+    JournalEntry,
+    JournalReply,
+    ProposalSeminarResult,
+    RubricScore,
+    SeminarGrade,
+    SignOff,
+)
+from mentoring.selectors import rubric_for, score_summaries
+from tracker.models import ChangeProject, Role, Seminar, TransitionLog
+
+S = ChangeProject.State
+
+# The steps from draft to each state, as (transition, target state).
+PROPOSAL = [("submit_proposal", S.PROPOSAL_REVIEW), ("approve_proposal", S.PROPOSAL_SEMINAR)]
+IMPLEMENTING = [*PROPOSAL, ("record_proposal_seminar", S.IMPLEMENTATION)]
+REPORTED = [
+    *IMPLEMENTING,
+    ("submit_report", S.REPORT_REVIEW),
+    ("approve_report", S.RESULTS_SEMINAR),
+]
+PATHS = {
+    S.DRAFT: [],
+    S.PROPOSAL_REVIEW: PROPOSAL[:1],
+    S.PROPOSAL_SEMINAR: PROPOSAL,
+    S.PROPOSAL_REVISION: [*PROPOSAL, ("record_proposal_seminar", S.PROPOSAL_REVISION)],
+    S.IMPLEMENTATION: IMPLEMENTING,
+    S.REPORT_REVIEW: REPORTED[:4],
+    S.RESULTS_SEMINAR: REPORTED,
+    S.PASSED: [*REPORTED, ("grade", S.PASSED)],
+    S.DEFERRED: [*REPORTED, ("grade", S.DEFERRED)],
+    S.FAILED: [*REPORTED, ("grade", S.FAILED)],
+    S.MONITORING: [*REPORTED, ("grade", S.PASSED), ("close_training", S.MONITORING)],
+    S.COMPLETED: [
+        *REPORTED,
+        ("grade", S.PASSED),
+        ("close_training", S.MONITORING),
+        ("complete_impact_review", S.COMPLETED),
+    ],
+    S.WITHDRAWN: [*IMPLEMENTING, ("withdraw", S.WITHDRAWN)],
+}
+# Share of the maximum each examiner gives, by outcome: it decides the band, hence the predikat.
+SCORE_PERCENT = {S.PASSED: (92, 87), S.DEFERRED: (66, 63), S.FAILED: (52, 48)}
+COMMENTS = {
+    S.PROPOSAL_REVISION: "Rumusan masalah perlu data dasar 2025 dan peta pemangku kepentingan.",
+    S.DEFERRED: "Bukti capaian jangka pendek belum lengkap; lengkapi notulen dan daftar hadir.",
+    S.FAILED: "Tonggak jangka pendek tidak terlaksana dan tidak ada bukti pendukung.",
+    S.WITHDRAWN: "Peserta dimutasi ke unit lain sehingga tidak dapat melanjutkan proyek.",
+}
+
+
+def seed() -> int:
+    """Write the history of every demo project that has none yet; returns how many got one."""
+    done = 0
+    projects = ChangeProject.objects.select_related("participant", "coach", "mentor", "cohort")
+    for project in projects.filter(transition_logs__isnull=True).exclude(state=S.DRAFT):
+        with transaction.atomic():
+            _history(project)
+        done += 1
+    return done
+
+
+def _moments(project: ChangeProject, steps: list[tuple[str, str]]) -> list[datetime.datetime]:
+    """When each step happened: along the cohort's phases, never in the future."""
+    cohort = project.cohort
+    proposal = _seminar(project, Seminar.Kind.PROPOSAL)
+    results = _seminar(project, Seminar.Kind.RESULTS)
+    day = {
+        "submit_proposal": cohort.learning_ends_on - datetime.timedelta(days=6),
+        "approve_proposal": cohort.learning_ends_on - datetime.timedelta(days=3),
+        "record_proposal_seminar": timezone.localdate(proposal.starts_at)
+        if proposal
+        else cohort.implementation_starts_on,
+        "submit_report": cohort.implementation_ends_on - datetime.timedelta(days=5),
+        "approve_report": cohort.implementation_ends_on - datetime.timedelta(days=2),
+        "grade": timezone.localdate(results.starts_at) if results else cohort.closes_on,
+        "close_training": cohort.closes_on,
+        "complete_impact_review": cohort.closes_on + datetime.timedelta(days=120),
+        "withdraw": cohort.implementation_starts_on + datetime.timedelta(days=14),
+    }
+    latest = timezone.now() - datetime.timedelta(hours=len(steps) + 1)
+    moments = []
+    for index, (name, _target) in enumerate(steps):
+        at = timezone.make_aware(datetime.datetime.combine(day[name], datetime.time(10, 0)))
+        at += datetime.timedelta(minutes=30 * index)
+        moments.append(min(at, latest + datetime.timedelta(hours=index)))
+    return moments
+
+
+def _seminar(project: ChangeProject, kind: str) -> Seminar | None:
+    return project.seminars.filter(kind=kind).order_by("-starts_at").first()
+
+
+def _history(project: ChangeProject) -> None:
+    steps = PATHS[ChangeProject.State(project.state)]
+    state = S.DRAFT
+    submission = None
+    for (name, target), at in zip(steps, _moments(project, steps), strict=True):
+        actor, role = _actor(project, name)
+        comment = (
+            COMMENTS.get(target, "")
+            if name in ("record_proposal_seminar", "grade", "withdraw")
+            else ""
+        )
+        if name in ("approve_proposal", "approve_report"):
+            stage = "proposal" if name == "approve_proposal" else "report"
+            for offset, (signer, signing_role) in enumerate(
+                [(project.coach, Role.COACH), (project.mentor, Role.MENTOR)]
+            ):
+                SignOff.objects.create(
+                    project=project,
+                    submission=submission,
+                    stage=stage,
+                    role=signing_role,
+                    signer=signer,
+                    wording=str(SignOff.WORDING),
+                    signed_at=at - datetime.timedelta(hours=2 - offset),
+                )
+        if name == "record_proposal_seminar":
+            ProposalSeminarResult.objects.create(
+                project=project,
+                seminar=_seminar(project, Seminar.Kind.PROPOSAL),
+                examiner=actor,
+                accepted=target == S.IMPLEMENTATION,
+                notes=comment or "Rancangan layak dilaksanakan; perkuat strategi komunikasi.",
+                recorded_at=at,
+            )
+        if name == "grade":
+            _grade(project, target, actor, at, comment)
+        log = TransitionLog.objects.create(
+            project=project,
+            actor=actor,
+            role=role,
+            transition=name,
+            from_state=state,
+            to_state=target,
+            comment=comment,
+            created_at=at,
+        )
+        if target in (S.PROPOSAL_REVIEW, S.REPORT_REVIEW):
+            submission = log
+        state = target
+    if project.state in (
+        S.IMPLEMENTATION,
+        S.REPORT_REVIEW,
+        S.RESULTS_SEMINAR,
+        S.PASSED,
+        S.DEFERRED,
+        S.MONITORING,
+        S.COMPLETED,
+    ):
+        _conversation(project)
+
+
+def _actor(project: ChangeProject, name: str):
+    if name in ("submit_proposal", "submit_report", "submit_revision", "resubmit"):
+        return project.participant, Role.PARTICIPANT
+    if name in ("approve_proposal", "approve_report"):
+        return project.mentor, Role.MENTOR
+    if name in ("record_proposal_seminar", "grade"):
+        kind = Seminar.Kind.PROPOSAL if name == "record_proposal_seminar" else Seminar.Kind.RESULTS
+        return _seminar(project, kind).examiners.order_by("pk").first(), Role.EXAMINER
+    return project.cohort.organisers.order_by("pk").first(), Role.ORGANISER
+
+
+def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> None:
+    seminar = _seminar(project, Seminar.Kind.RESULTS)
+    rubric = rubric_for(seminar)
+    for percent, person in zip(
+        SCORE_PERCENT[outcome], seminar.examiners.order_by("pk"), strict=False
+    ):
+        RubricScore.objects.bulk_create(
+            RubricScore(
+                seminar=seminar,
+                project=project,
+                examiner=person,
+                criterion=criterion,
+                score=(criterion.max_score * Decimal(percent) / 100).quantize(Decimal("0.01")),
+                scored_at=at - datetime.timedelta(hours=1),
+            )
+            for criterion in rubric.criteria.all()
+        )
+    summary = score_summaries(seminar, [project], rubric)[project.pk]
+    SeminarGrade.objects.create(
+        project=project,
+        seminar=seminar,
+        score=summary.score,
+        predikat=summary.band.label,
+        outcome=outcome,
+        notes=comment,
+        decided_by=examiner,
+        decided_at=at,
+    )
+    if outcome == S.DEFERRED:
+        window = datetime.timedelta(days=settings.DEFERRAL_DAYS)
+        deadline = max(
+            timezone.localdate(at) + window, timezone.localdate() + datetime.timedelta(days=14)
+        )
+        ChangeProject.objects.filter(pk=project.pk).update(deferral_deadline=deadline)
+
+
+def _conversation(project: ChangeProject) -> None:
+    """Consultations (one awaiting the mentor), a comment each way and a shared reflection."""
+    start = project.cohort.implementation_starts_on
+    sessions = [
+        (
+            project.coach,
+            Role.COACH,
+            3,
+            Consultation.Mode.ONLINE,
+            "Penajaman rencana tonggak jangka pendek",
+            "Urutan kegiatan disepakati; sosialisasi didahulukan.",
+            Consultation.Status.CONFIRMED,
+        ),
+        (
+            project.mentor,
+            Role.MENTOR,
+            10,
+            Consultation.Mode.IN_PERSON,
+            "Dukungan anggaran dan tim efektif",
+            "Mentor menyetujui pembentukan tim efektif lima orang.",
+            Consultation.Status.CONFIRMED,
+        ),
+        (
+            project.mentor,
+            Role.MENTOR,
+            24,
+            Consultation.Mode.IN_PERSON,
+            "Kendala koordinasi lintas bidang",
+            "Mentor akan mengundang kepala bidang terkait dalam rapat pimpinan.",
+            Consultation.Status.RECORDED,
+        ),
+    ]
+    for person, role, days, mode, topic, outcome, status in sessions:
+        held_on = min(start + datetime.timedelta(days=days), timezone.localdate())
+        Consultation.objects.create(
+            project=project,
+            recorded_by=project.participant,
+            consultant=person,
+            consultant_role=role,
+            held_on=held_on,
+            mode=mode,
+            topic=topic,
+            outcome=outcome,
+            follow_up="Peserta mengirimkan notulen kepada mentor.",
+            stage=Consultation.Stage.IMPLEMENTATION,
+            status=status,
+            decided_at=timezone.now() if status == Consultation.Status.CONFIRMED else None,
+        )
+    Comment.objects.create(
+        project=project,
+        author=project.coach,
+        author_role=Role.COACH,
+        body="Unggah notulen sosialisasi sebagai bukti tonggak pertama, dengan daftar hadir.",
+        visibility=Comment.Visibility.EVERYONE,
+    )
+    Comment.objects.create(
+        project=project,
+        author=project.mentor,
+        author_role=Role.MENTOR,
+        body="Catatan untuk coach: peserta perlu dorongan dalam melibatkan bidang lain.",
+        visibility=Comment.Visibility.REVIEWERS,
+    )
+    entry = JournalEntry.objects.create(
+        project=project,
+        author=project.participant,
+        happened="Sosialisasi pertama dihadiri 25 pegawai; dua bidang belum mengirim perwakilan.",
+        learned="Undangan resmi dari pimpinan lebih efektif daripada pesan di grup.",
+        next_steps="Meminta mentor menandatangani undangan sosialisasi kedua.",
+        sharing=JournalEntry.Sharing.SHARED,
+    )
+    JournalReply.objects.create(
+        entry=entry,
+        author=project.coach,
+        author_role=Role.COACH,
+        body="Refleksi yang baik. Catat juga siapa saja pemangku kepentingan yang belum terlibat.",
+    )
