@@ -253,6 +253,7 @@ def _conversation(project: ChangeProject) -> None:
     ]
     for person, role, days, mode, topic, outcome, status in sessions:
         held_on = min(start + datetime.timedelta(days=days), timezone.localdate())
+        recorded = timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(16, 0)))
         Consultation.objects.create(
             project=project,
             recorded_by=project.participant,
@@ -265,7 +266,10 @@ def _conversation(project: ChangeProject) -> None:
             follow_up="Peserta mengirimkan notulen kepada mentor.",
             stage=Consultation.Stage.IMPLEMENTATION,
             status=status,
-            decided_at=timezone.now() if status == Consultation.Status.CONFIRMED else None,
+            created_at=recorded,
+            decided_at=recorded + datetime.timedelta(days=1)
+            if status == Consultation.Status.CONFIRMED
+            else None,
         )
     Comment.objects.create(
         project=project,
