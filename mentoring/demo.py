@@ -267,7 +267,7 @@ def _conversation(project: ChangeProject) -> None:
             stage=Consultation.Stage.IMPLEMENTATION,
             status=status,
             created_at=recorded,
-            decided_at=recorded + datetime.timedelta(days=1)
+            decided_at=min(recorded + datetime.timedelta(days=1), timezone.now())
             if status == Consultation.Status.CONFIRMED
             else None,
         )
