@@ -92,3 +92,23 @@ def test_defaults_are_indonesian_and_jakarta(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
+
+
+def test_production_settings_pass_the_deployment_checks():
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "STATICFILES_STORAGE"}
+    }
+    environment.update(
+        SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-key-0123456789",
+        ALLOWED_HOSTS="jejak.example.go.id",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
