@@ -11,7 +11,7 @@ from mentoring.models import SeminarGrade
 from mentoring.selectors import latest_grade
 from milestones.selectors import projects_with_progress
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User
-from tracker.selectors import agency_subtree_ids, headed_agency_ids, projects_visible_to
+from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
 STATE_RANK = Case(
     *(When(state=value, then=Value(rank)) for rank, value in enumerate(ChangeProject.State.values)),
@@ -119,16 +119,22 @@ class ProjectFilter(django_filters.FilterSet):
         model = ChangeProject
         fields: list[str] = []
 
-    def __init__(self, data=None, *, user: User, **kwargs) -> None:
-        kwargs.setdefault("queryset", annotated(projects_visible_to(user)))
+    def __init__(self, data=None, *, visible: QuerySet[ChangeProject], **kwargs) -> None:
+        """`visible` is the person's projects (`projects_visible_to`), worked out once."""
+        kwargs.setdefault("queryset", order_by_sort(annotated(visible), DEFAULT_SORT))
         super().__init__(data, **kwargs)
-        visible = projects_visible_to(user).values("pk")
+        visible = visible.values("pk")
         self.filters["cohort"].queryset = Cohort.objects.filter(projects__in=visible).distinct()
-        self.filters["agency"].queryset = (
-            Agency.objects.filter(Q(projects__in=visible) | Q(pk__in=headed_agency_ids(user)))
-            .distinct()
-            .order_by("name")
-        )
+        # An agency with visible projects, or any agency above one: filtering by a province
+        # takes in its offices.
+        self.filters["agency"].queryset = Agency.objects.filter(
+            pk__in=agency_lineage_ids(
+                ChangeProject.objects.filter(pk__in=visible)
+                .order_by()
+                .values_list("agency_id", flat=True)
+                .distinct()
+            )
+        ).order_by("name")
         self.filters["coach"].queryset = (
             User.objects.filter(coached_projects__in=visible).distinct().order_by("full_name")
         )
@@ -188,6 +194,4 @@ def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
 
 def filtered_projects(user: User, data) -> ProjectFilter:
     """The user's visible projects under the filters in `data`, sorted; check `is_valid()`."""
-    return ProjectFilter(
-        data, user=user, queryset=order_by_sort(annotated(projects_visible_to(user)), DEFAULT_SORT)
-    )
+    return ProjectFilter(data, visible=projects_visible_to(user))

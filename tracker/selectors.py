@@ -22,6 +22,21 @@ def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def agency_lineage_ids(agency_ids: Iterable[int]) -> set[int]:
+    """The given agencies and all their parents up to the top, one query per level of height."""
+    found: set[int] = set(agency_ids)
+    frontier = set(found)
+    while frontier:
+        parents = set(
+            Agency.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        frontier = parents - found
+        found |= frontier
+    return found
+
+
 def headed_agency_ids(user: User) -> set[int]:
     """Agencies the user heads, with their sub-units."""
     return agency_subtree_ids(

@@ -349,8 +349,8 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     request.session.pop(IMPORT_SESSION_KEY, None)
     message = (
         _(
-            "Impor selesai: %(new)d akun baru, %(new_project)d proyek baru untuk akun yang sudah ada, "
-            "%(update)d diperbarui, %(unchanged)d tidak berubah."
+            "Impor selesai: %(new)d akun baru, %(new_project)d proyek baru untuk akun yang "
+            "sudah ada, %(update)d diperbarui, %(unchanged)d tidak berubah."
         )
         % preview.counts
     )

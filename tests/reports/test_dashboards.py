@@ -90,7 +90,9 @@ def test_participant_sees_state_next_step_deadlines_and_feedback(client, world):
         state=Milestone.State.ACCEPTED,
         due_date=datetime.date(2026, 11, 10),
     )
-    CommentFactory(project=project, author=world.coach, author_role=Role.COACH, body="Bagus, lanjut")
+    CommentFactory(
+        project=project, author=world.coach, author_role=Role.COACH, body="Bagus, lanjut"
+    )
     CommentFactory(
         project=project,
         author=world.coach,
@@ -121,7 +123,9 @@ def test_participant_sees_state_next_step_deadlines_and_feedback(client, world):
 
 def test_participant_sees_deferral_deadline_and_upcoming_seminar(client, world):
     project = put_project_in(world.project, S.DEFERRED)
-    ChangeProject.objects.filter(pk=project.pk).update(deferral_deadline=datetime.date(2026, 12, 15))
+    ChangeProject.objects.filter(pk=project.pk).update(
+        deferral_deadline=datetime.date(2026, 12, 15)
+    )
     seminar = SeminarFactory(
         cohort=world.cohort, kind=Seminar.Kind.RESULTS, starts_at=_at(10, 12), place="Aula Timur"
     )
