@@ -611,7 +611,11 @@ def grade_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
 @login_required
 def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_organiser(request, pk)
-    form = ExaminerAssignmentForm(request.POST or None, seminar=seminar, organiser=request.user)
+    form = ExaminerAssignmentForm(
+        request.POST if request.method == "POST" else None,
+        seminar=seminar,
+        organiser=request.user,
+    )
     status, notice = 200, ""
     if request.method == "POST":
         added = []

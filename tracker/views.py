@@ -293,7 +293,8 @@ def _render_import(request, context: dict, status: int = 200) -> HttpResponse:
 @login_required
 def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
-    form = ParticipantImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = ParticipantImportForm(request.POST, request.FILES) if bound else ParticipantImportForm()
     context = _import_context(cohort, form)
     if request.method == "GET":
         return _render_import(request, context)
@@ -365,7 +366,7 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def coach_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
-    form = CoachAssignmentForm(request.POST or None, cohort=cohort)
+    form = CoachAssignmentForm(request.POST if request.method == "POST" else None, cohort=cohort)
     status, notice = 200, ""
     if request.method == "POST":
         status = 400
