@@ -7,10 +7,11 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import ChangeProjectFactory, CohortFactory, UserFactory
+from tests.factories import AgencyFactory, ChangeProjectFactory, CohortFactory, UserFactory
 from tracker.imports import MAX_BYTES
 from tracker.models import ChangeProject, User
 
@@ -353,3 +354,14 @@ def test_import_page_explains_the_columns(organiser, world):
     for label in HEADER:
         assert label in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_the_sample_file_offered_on_the_page_imports_cleanly(organiser, world):
+    AgencyFactory(code="DINKES-JABAR")
+    AgencyFactory(code="LABKESDA-JABAR")
+    UserFactory(username="coach2")
+    User.objects.filter(pk=world.mentor.pk).update(nip="197804252005012007")
+    with open(finders.find("import/contoh-impor-peserta.csv"), "rb") as sample:
+        response = _upload(organiser, world, sample.read())
+    assert response.status_code == 200
+    assert response.content.decode().count("Akun dan proyek baru") == 2
