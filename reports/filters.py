@@ -170,6 +170,11 @@ class ProjectFilter(django_filters.FilterSet):
         return order_by_sort(projects, value)
 
     @property
+    def qs(self) -> QuerySet[ChangeProject]:
+        """Visible, then filtered and sorted, then the people, cohort and agency joined."""
+        return super().qs.select_related("participant", "cohort", "agency", "coach", "mentor")
+
+    @property
     def sort_value(self) -> str:
         """The sort in force: the requested one when valid, else the default."""
         cleaned = getattr(self.form, "cleaned_data", {})
@@ -177,7 +182,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
-    """The list's columns: people, cohort and agency joined; progress, flags and grade counted."""
+    """The counted columns the list filters and sorts on: progress, overdue, stuck, grade."""
     return (
         projects_with_progress(projects)
         .annotate(grade=latest_grade())
@@ -188,7 +193,6 @@ def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
                 output_field=IntegerField(),
             )
         )
-        .select_related("participant", "cohort", "agency", "coach", "mentor")
     )
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -98,6 +98,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 PER_PAGE_OPTIONS = (10, 25, 50, 100)
+# Filters folded under "Filter lainnya" unless one of them is in use.
+MORE_FILTERS = ("programme", "agency", "coach", "mentor", "overdue", "stuck", "grade")
 
 
 def _per_page(raw: str | None) -> tuple[int, str]:
@@ -132,6 +134,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(
             value for key, value in request.GET.items() if key not in ("page", "per_page", "sort")
         ),
+        "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     }
     template = "reports/project_list.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -139,6 +142,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         # A sort header or page link changed the list: bring the form's sort control along.
         context["oob_controls"] = request.htmx.trigger != "project-filter"
     response = render(request, template, context, status=200 if valid else 400)
+    if request.htmx:
+        # The form sends its empty fields too; the address bar keeps only the filters in use.
+        query = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            query.setlist(key, [value for value in values if value])
+        response["HX-Push-Url"] = f"{request.path}?{query.urlencode()}".rstrip("?")
     # The same URL answers with a page or a fragment; caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -320,6 +320,7 @@ class ImportRefused(TransitionRefused):
 
 
 def _require_organiser(cohort: Cohort, user: User) -> None:
+    """Refuse (403) anyone but the cohort's organisers."""
     if not cohort.organisers.filter(pk=user.pk).exists():
         raise TransitionForbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
 

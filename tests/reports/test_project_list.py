@@ -315,3 +315,12 @@ def test_query_count_is_pinned_and_the_same_for_1_and_50_rows(
         MilestoneFactory(project=project)
     with django_assert_num_queries(LIST_QUERIES[persona]):
         assert len(_ids(client.get(f"{URL}{query}").content.decode())) == 50
+
+
+def test_htmx_answer_pushes_a_clean_address_for_bookmarks(client, world):
+    put_project_in(world.other_project, S.IMPLEMENTATION)
+    query = "?q=&cohort=&state=draft&sort=title&per_page=25&coach=&grade="
+    response = _get(client, world.organiser, query, **HTMX, HTTP_HX_TRIGGER="project-filter")
+    assert response["HX-Push-Url"] == "/proyek/?state=draft&sort=title&per_page=25"
+    page = _get(client, world.organiser, "?state=draft&sort=title&per_page=25").content.decode()
+    assert _ids(page) == [world.project.pk]

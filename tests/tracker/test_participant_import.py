@@ -365,3 +365,22 @@ def test_the_sample_file_offered_on_the_page_imports_cleanly(organiser, world):
         response = _upload(organiser, world, sample.read())
     assert response.status_code == 200
     assert response.content.decode().count("Akun dan proyek baru") == 2
+
+
+PREVIEW_QUERIES = 14
+
+
+def test_preview_query_count_is_the_same_for_1_and_50_rows(
+    organiser, world, django_assert_num_queries
+):
+    def rows(count):
+        return [
+            _row(world, nip=f"19900101201503{1 + index % 2}{index:03d}", email=f"p{index}@x.id")
+            for index in range(count)
+        ]
+
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        assert _upload(organiser, world, _csv(rows(1))).status_code == 200
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = _upload(organiser, world, _csv(rows(50)))
+    assert response.content.decode().count("Akun dan proyek baru") == 50
