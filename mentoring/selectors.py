@@ -519,9 +519,17 @@ def examiner_tasks(user: User) -> list[ExaminerTask]:
     pairs = list(
         Seminar.projects.through.objects.filter(seminar_id__in=seminars)
         .filter(waiting)
+        # Decided at this seminar: a later seminar of the same kind takes the project up again.
         .exclude(
             Exists(
                 SeminarGrade.objects.filter(
+                    seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                ProposalSeminarResult.objects.filter(
                     seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
                 )
             )

@@ -166,7 +166,7 @@ class ProjectFilter(django_filters.FilterSet):
             return projects.filter(**{f"{name}__gt": 0})
         return projects.filter(**{name: 0})
 
-    def sorted(self, projects, _name, value: str):
+    def apply_sort(self, projects, _name, value: str):
         return order_by_sort(projects, value)
 
     @property

@@ -53,7 +53,7 @@ class UnreadableFile(Exception):
 
 
 def read_table(name: str, content: bytes) -> list[dict[str, str]]:
-    """The upload's rows as {column key: text}; refuses wrong types, sizes and headers."""
+    """The upload's rows as {"line": n, column key: text}; refuses wrong types, sizes, headers."""
     if len(content) > MAX_BYTES:
         raise UnreadableFile(
             _("Berkas terlalu besar (maksimal %(size)d KB).") % {"size": MAX_BYTES // 1024}
@@ -65,10 +65,11 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
         table = _csv_rows(content)
     else:
         raise UnreadableFile(_("Jenis berkas tidak didukung: unggah berkas .csv atau .xlsx."))
-    table = [row for row in table if any(cell.strip() for cell in row)]
+    # Blank lines are skipped, but every row keeps its line number in the file.
+    table = [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
     if not table:
         raise UnreadableFile(_("Berkas kosong: baris pertama harus berisi judul kolom."))
-    header, body = table[0], table[1:]
+    (_header_line, header), body = table[0], table[1:]
     keys = _column_keys(header)
     if not body:
         raise UnreadableFile(_("Berkas hanya berisi judul kolom; belum ada peserta."))
@@ -78,9 +79,13 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
             % {"count": len(body), "max": MAX_ROWS}
         )
     return [
-        {key: (row[index].strip() if index < len(row) else "") for key, index in keys.items()}
-        for row in body
+        {"line": str(line), **{key: _cell(row, index) for key, index in keys.items()}}
+        for line, row in body
     ]
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index].strip() if index < len(row) else ""
 
 
 def _column_keys(header: list[str]) -> dict[str, int]:
@@ -205,7 +210,10 @@ def normalise_nip(raw: str) -> str:
 def check_rows(cohort: Cohort, rows: list[dict[str, str]]) -> Preview:
     """Every row checked against the file and the database: a fixed number of queries."""
     checks = [
-        RowCheck(line=index, values={key: str(row.get(key, ""))[:300] for key in COLUMNS})
+        RowCheck(
+            line=int(row["line"]) if str(row.get("line", "")).isdigit() else index,
+            values={key: str(row.get(key, ""))[:300] for key in COLUMNS},
+        )
         for index, row in enumerate(rows, start=2)
     ]
     for check in checks:

@@ -9,7 +9,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentoring.models import Comment, Consultation, JournalEntry, SeminarGrade, SignOff
+from mentoring.models import (
+    Comment,
+    Consultation,
+    JournalEntry,
+    ProposalSeminarResult,
+    SeminarGrade,
+    SignOff,
+)
 from milestones.models import Milestone, MilestoneLog
 from tests.factories import AgencyFactory, ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import fill_scores
@@ -264,6 +271,20 @@ def test_examiner_sees_seminars_and_the_recording_still_to_do(client, world):
     assert "Catat hasil seminar rancangan" in page
     seminar = Seminar.objects.get(projects=world.project)
     assert reverse("mentoring:record-proposal-result", args=[seminar.pk, world.project.pk]) in page
+
+
+def test_a_proposal_decided_at_an_earlier_seminar_waits_only_at_the_new_one(client, world):
+    project = put_project_in(world.project, S.PROPOSAL_SEMINAR)
+    earlier = Seminar.objects.get(projects=project)
+    ProposalSeminarResult.objects.create(
+        project=project, seminar=earlier, examiner=world.examiner, accepted=False
+    )
+    later = SeminarFactory(cohort=world.cohort, starts_at=_at(10, 12))
+    later.examiners.add(world.examiner)
+    later.projects.add(project)
+    page = _home(client, world.examiner)
+    assert reverse("mentoring:record-proposal-result", args=[later.pk, project.pk]) in page
+    assert reverse("mentoring:record-proposal-result", args=[earlier.pk, project.pk]) not in page
 
 
 def test_examiner_scoring_moves_from_score_to_wait_to_grade(client, world):

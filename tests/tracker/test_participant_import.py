@@ -384,3 +384,10 @@ def test_preview_query_count_is_the_same_for_1_and_50_rows(
     with django_assert_num_queries(PREVIEW_QUERIES):
         response = _upload(organiser, world, _csv(rows(50)))
     assert response.content.decode().count("Akun dan proyek baru") == 50
+
+
+def test_errors_name_the_line_of_the_file_even_after_blank_lines(organiser, world):
+    content = _csv([_row(world), [""] * 7, _row(world, nip=SECOND_NIP, agency="SALAH")])
+    page = _upload(organiser, world, content).content.decode()
+    row = page.split('class="import-row--error"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num" data-label="Baris">4</td>' in row
