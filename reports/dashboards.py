@@ -131,7 +131,14 @@ def _feedback(user: User) -> list[Feedback]:
         for c in comments_for_participant(user)[:FEEDBACK_SHOWN]
     ]
     transitions = [
-        Feedback(log.created_at, log.actor, log.transition_label, log.comment, log.project, "")
+        Feedback(
+            log.created_at,
+            log.actor,
+            log.transition_label,
+            log.comment,
+            log.project,
+            log.project.get_absolute_url(),
+        )
         for log in TransitionLog.objects.filter(project__participant=user)
         .exclude(comment="")
         .exclude(actor=user)
@@ -145,7 +152,7 @@ def _feedback(user: User) -> list[Feedback]:
             log.get_action_display(),
             log.comment,
             log.project,
-            log.milestone.get_absolute_url() if log.milestone else "",
+            (log.milestone or log.project).get_absolute_url(),
         )
         for log in MilestoneLog.objects.filter(project__participant=user)
         .exclude(comment="")
@@ -154,14 +161,7 @@ def _feedback(user: User) -> list[Feedback]:
         .order_by("-created_at", "-pk")[:FEEDBACK_SHOWN]
     ]
     latest = sorted([*comments, *transitions, *steps], key=lambda item: item.at, reverse=True)
-    return [
-        item if item.url else _with_url(item, item.project.get_absolute_url())
-        for item in latest[:FEEDBACK_SHOWN]
-    ]
-
-
-def _with_url(item: Feedback, url: str) -> Feedback:
-    return Feedback(item.at, item.author, item.what, item.text, item.project, url)
+    return latest[:FEEDBACK_SHOWN]
 
 
 # --- coach and mentor ----------------------------------------------------------------------

@@ -116,8 +116,21 @@ def test_participant_sees_state_next_step_deadlines_and_feedback(client, world):
         to_state=S.IMPLEMENTATION,
         comment="Lengkapi bukti tonggak kedua",
     )
+    returned = MilestoneFactory(project=project, state=Milestone.State.RETURNED)
+    MilestoneLog.objects.create(
+        project=project,
+        milestone=returned,
+        actor=world.mentor,
+        role=Role.MENTOR,
+        action=MilestoneLog.Action.SEND_BACK,
+        from_state=Milestone.State.SUBMITTED,
+        to_state=Milestone.State.RETURNED,
+        comment="Foto kegiatan belum ada",
+    )
     page = _home(client, world.participant)
     assert "Proyek saya" in page
+    assert "Foto kegiatan belum ada" in page
+    assert returned.get_absolute_url() in page
     assert "Laksanakan tonggak jangka pendek dan unggah buktinya." in page
     assert "Sosialisasi ke kepala puskesmas" in page
     assert "Terlambat" in page
