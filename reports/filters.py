@@ -112,7 +112,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Predikat"), choices=[], empty_label=_("Semua predikat")
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Urutkan menurut"), choices=_sort_choices(), method="sorted", empty_label=None
+        label=_("Urutkan menurut"), choices=_sort_choices(), method="apply_sort", empty_label=None
     )
 
     class Meta:
