@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import Comment, Consultation, JournalEntry, RubricCriterion
 from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
-from tracker.models import ChangeProject, Cohort, Role, Seminar
+from tracker.models import ChangeProject, Cohort, Role, Seminar, User
+from tracker.selectors import person_by_handle
 
 
 class PanelForm(forms.Form):
@@ -308,3 +309,58 @@ class GradeForm(forms.Form):
         if cleaned.get("fail") and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
         return cleaned
+
+
+class ExaminerAssignmentForm(forms.Form):
+    """Several examiners for one seminar: picked from the usual examiners, or typed one a line."""
+
+    pool = forms.ModelMultipleChoiceField(
+        label=_("Penguji yang pernah menguji di angkatan Anda"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Pilihan penguji tidak valid.")},
+    )
+    people = forms.CharField(
+        label=_("Penguji lain: username atau NIP, satu per baris"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, seminar: Seminar, organiser: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].queryset = (
+            examiner_candidates(seminar.cohort)
+            .filter(examined_seminars__cohort__organisers=organiser)
+            .exclude(examined_seminars=seminar)
+            .distinct()
+            .order_by("full_name", "username")
+        )
+
+    def clean_people(self) -> list[User]:
+        found, unknown = [], []
+        for line in self.cleaned_data["people"].splitlines():
+            if not line.strip():
+                continue
+            person = person_by_handle(line)
+            if person is None:
+                unknown.append(line.strip())
+            else:
+                found.append(person)
+        if unknown:
+            raise forms.ValidationError(
+                _("Tidak dikenal sebagai username atau NIP: %(names)s.")
+                % {"names": ", ".join(f"“{name}”" for name in unknown)}
+            )
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("pool") or cleaned.get("people")):
+            raise forms.ValidationError(_("Pilih atau tulis minimal satu penguji."))
+        return cleaned
+
+    @property
+    def examiners(self) -> list[User]:
+        return [*self.cleaned_data["pool"], *self.cleaned_data["people"]]

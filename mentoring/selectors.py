@@ -6,7 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -25,7 +38,7 @@ from mentoring.models import (
     project_score,
     sheet_total,
 )
-from tracker.models import ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -368,3 +381,232 @@ def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=No
         "can_score": can_score,
         "can_grade": can_score and summary.complete,
     }
+
+
+# --- dashboards ----------------------------------------------------------------------------
+
+
+def signoffs_awaiting(user: User) -> QuerySet[ChangeProject]:
+    """Projects in review whose current submission still lacks this user's coach/mentor approval.
+
+    Each has `submitted_at` (when the review opened) and `awaiting_role` (coach or mentor).
+    """
+    submission = TransitionLog.objects.filter(
+        project=OuterRef("pk"), to_state=OuterRef("state")
+    ).order_by("-pk")
+
+    def signed(role: Role) -> Exists:
+        return Exists(SignOff.objects.filter(submission=OuterRef("submission_id"), role=role))
+
+    return (
+        ChangeProject.objects.filter(state__in=list(STAGE_OF_REVIEW_STATE))
+        .filter(Q(coach=user) | Q(mentor=user))
+        .annotate(
+            submission_id=Subquery(submission.values("pk")[:1]),
+            submitted_at=Subquery(submission.values("created_at")[:1]),
+        )
+        .annotate(coach_signed=signed(Role.COACH), mentor_signed=signed(Role.MENTOR))
+        .filter(Q(coach=user, coach_signed=False) | Q(mentor=user, mentor_signed=False))
+        .annotate(
+            awaiting_role=Case(
+                When(Q(coach=user, coach_signed=False), then=Value(Role.COACH.value)),
+                default=Value(Role.MENTOR.value),
+            )
+        )
+        .select_related("participant", "cohort")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def consultations_awaiting(user: User) -> QuerySet[Consultation]:
+    """Sessions the participant recorded with this user that the user has not yet decided."""
+    return (
+        Consultation.objects.filter(consultant=user, status=Consultation.Status.RECORDED)
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .select_related("project__participant", "project__cohort")
+        .order_by("created_at", "pk")
+    )
+
+
+def journal_entries_awaiting_reply(user: User) -> QuerySet[JournalEntry]:
+    """Reflections shared with this user as coach or mentor that nobody has answered yet."""
+    return (
+        JournalEntry.objects.filter(sharing=JournalEntry.Sharing.SHARED)
+        .filter(Q(project__coach=user) | Q(project__mentor=user))
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .exclude(Exists(JournalReply.objects.filter(entry=OuterRef("pk"))))
+        .select_related("project__participant", "project__cohort")
+        .order_by("created_at", "pk")
+    )
+
+
+def comments_for_participant(user: User) -> QuerySet[Comment]:
+    """Others' comments on the user's own projects that a participant may read, newest first."""
+    comments = Comment.objects.filter(project__participant=user).exclude(author=user)
+    if not Comment.sees_restricted({Role.PARTICIPANT}):
+        comments = comments.filter(visibility=Comment.Visibility.EVERYONE)
+    return comments.select_related("author", "project").order_by("-created_at", "-pk")
+
+
+def latest_grade() -> Subquery:
+    """The predikat of a project's latest results-seminar grade, for `.annotate(grade=...)`."""
+    return Subquery(
+        SeminarGrade.objects.filter(project=OuterRef("pk")).order_by("-pk").values("predikat")[:1]
+    )
+
+
+def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
+    """`rubric_for` for many seminars at once (three queries, whatever their number)."""
+    used = dict(
+        RubricScore.objects.filter(seminar__in=seminars)
+        .order_by()
+        .values_list("seminar_id", "criterion__rubric_id")
+        .distinct()
+    )
+    rubrics = list(
+        Rubric.objects.filter(
+            Q(pk__in=set(used.values()))
+            | Q(programme__in={seminar.cohort.programme for seminar in seminars})
+        )
+        .prefetch_related("criteria", "bands")
+        .order_by("-pk")
+    )
+    by_pk = {rubric.pk: rubric for rubric in rubrics}
+    newest = {}
+    for rubric in rubrics:
+        newest.setdefault(rubric.programme, rubric)
+    return {
+        seminar.pk: by_pk.get(used.get(seminar.pk)) or newest.get(seminar.cohort.programme)
+        for seminar in seminars
+    }
+
+
+@dataclass
+class ExaminerTask:
+    """A project waiting at one of the examiner's seminars, and what the examiner can do now."""
+
+    seminar: Seminar
+    project: ChangeProject
+    action: str  # "record", "score", "grade" or "wait" (other examiners still scoring)
+    scored: int = 0
+    criteria: int = 0
+
+    @property
+    def url(self) -> str:
+        name = {
+            "record": "mentoring:record-proposal-result",
+            "score": "mentoring:score-project",
+            "grade": "mentoring:grade-project",
+        }.get(self.action)
+        if name is None:
+            return reverse("mentoring:seminar-detail", args=[self.seminar.pk])
+        return reverse(name, args=[self.seminar.pk, self.project.pk])
+
+
+def examiner_tasks(user: User) -> list[ExaminerTask]:
+    """Projects waiting at seminars the user examines, earliest seminar first; constant queries."""
+    seminars = {
+        seminar.pk: seminar
+        for seminar in Seminar.objects.filter(examiners=user)
+        .select_related("cohort")
+        .prefetch_related("examiners")
+    }
+    if not seminars:
+        return []
+    waiting = Q()
+    for kind, state in STATE_OF_KIND.items():
+        waiting |= Q(seminar__kind=kind, changeproject__state=state)
+    pairs = list(
+        Seminar.projects.through.objects.filter(seminar_id__in=seminars)
+        .filter(waiting)
+        # Decided at this seminar: a later seminar of the same kind takes the project up again.
+        .exclude(
+            Exists(
+                SeminarGrade.objects.filter(
+                    seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                ProposalSeminarResult.objects.filter(
+                    seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+                )
+            )
+        )
+        .select_related("changeproject__participant", "changeproject__cohort")
+        .order_by("seminar__starts_at", "changeproject__participant__full_name", "pk")
+    )
+    results = [seminars[p.seminar_id] for p in pairs if seminars[p.seminar_id].kind == "results"]
+    rubrics = rubrics_for(list({seminar.pk: seminar for seminar in results}.values()))
+    entered: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for seminar_id, project_id, examiner_id, criterion_id in RubricScore.objects.filter(
+        seminar_id__in=[seminar.pk for seminar in results],
+        project_id__in=[p.changeproject_id for p in pairs],
+    ).values_list("seminar_id", "project_id", "examiner_id", "criterion_id"):
+        entered[(seminar_id, project_id, examiner_id)].add(criterion_id)
+    tasks = []
+    for pair in pairs:
+        seminar, project = seminars[pair.seminar_id], pair.changeproject
+        if seminar.kind == Seminar.Kind.PROPOSAL:
+            tasks.append(ExaminerTask(seminar, project, "record"))
+            continue
+        rubric = rubrics.get(seminar.pk)
+        criteria = {c.pk for c in rubric.criteria.all()} if rubric else set()
+
+        def complete(examiner_id: int, seminar=seminar, project=project, criteria=criteria):
+            return bool(criteria) and criteria <= entered[(seminar.pk, project.pk, examiner_id)]
+
+        mine = len(criteria & entered[(seminar.pk, project.pk, user.pk)])
+        if not complete(user.pk):
+            action = "score"
+        elif all(complete(examiner.pk) for examiner in seminar.examiners.all()):
+            action = "grade"
+        else:
+            action = "wait"
+        tasks.append(ExaminerTask(seminar, project, action, scored=mine, criteria=len(criteria)))
+    return tasks
+
+
+def projects_awaiting_seminar(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
+    """Projects waiting for a seminar that is not yet scheduled for them.
+
+    A project waits in the seminar state of a kind; it is scheduled once it is on a seminar of
+    that kind which has not decided on it yet (an earlier seminar's decision does not count).
+    """
+    through = Seminar.projects.through.objects.filter(changeproject=OuterRef("pk"))
+    decided_proposal = ProposalSeminarResult.objects.filter(
+        seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+    )
+    decided_results = SeminarGrade.objects.filter(
+        seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+    )
+    on_proposal = through.filter(seminar__kind=Seminar.Kind.PROPOSAL).exclude(
+        Exists(decided_proposal)
+    )
+    on_results = through.filter(seminar__kind=Seminar.Kind.RESULTS).exclude(Exists(decided_results))
+    return projects.alias(
+        scheduled_proposal=Exists(on_proposal), scheduled_results=Exists(on_results)
+    ).filter(
+        Q(state=ChangeProject.State.PROPOSAL_SEMINAR, scheduled_proposal=False)
+        | Q(state=ChangeProject.State.RESULTS_SEMINAR, scheduled_results=False)
+    )
+
+
+def grade_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
+    """(predikat, number of projects) by each project's latest grade, most frequent first."""
+    latest = (
+        SeminarGrade.objects.filter(project__in=projects)
+        .order_by()
+        .values("project")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    rows = (
+        SeminarGrade.objects.filter(pk__in=latest)
+        .order_by()
+        .values("predikat")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "predikat")
+    )
+    return [(row["predikat"], row["total"]) for row in rows]

@@ -650,3 +650,22 @@ def incomplete_message(summary) -> str:
         "Nilai belum lengkap: %(names)s belum mengisi semua kriteria. "
         "Hasil dapat ditetapkan setelah semua penguji menilai."
     ) % {"names": ", ".join(str(person) for person in summary.missing)}
+
+
+def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[User]) -> list[User]:
+    """Organiser appoints several examiners to a seminar at once; only the new ones are told."""
+    current = list(seminar.examiners.all())
+    known = {person.pk for person in current}
+    added = list({person.pk: person for person in examiners if person.pk not in known}.values())
+    if not added:
+        raise TransitionRefused(_("Semua orang yang dipilih sudah menjadi penguji seminar ini."))
+    seminar_update(
+        seminar=seminar,
+        by=by,
+        starts_at=seminar.starts_at,
+        place=seminar.place,
+        online_link=seminar.online_link,
+        examiners=[*current, *added],
+        projects=list(seminar.projects.all()),
+    )
+    return added

@@ -38,6 +38,7 @@ urlpatterns = [
     path("angkatan/<int:cohort_pk>/seminar/baru/", views.seminar_create, name="seminar-create"),
     path("seminar/<int:pk>/", views.seminar_detail, name="seminar-detail"),
     path("seminar/<int:pk>/ubah/", views.seminar_update, name="seminar-update"),
+    path("seminar/<int:pk>/penguji/", views.examiner_assignment, name="examiner-assignment"),
     path(
         "seminar/<int:pk>/proyek/<int:project_pk>/hasil-rancangan/",
         views.record_proposal_result,

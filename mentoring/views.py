@@ -17,6 +17,7 @@ from mentoring.forms import (
     CommentForm,
     ConsultationForm,
     DisputeForm,
+    ExaminerAssignmentForm,
     GradeForm,
     JournalEntryForm,
     JournalReplyForm,
@@ -47,6 +48,7 @@ from mentoring.services import (
     incomplete_message,
     plain_number,
     project_sign_off,
+    seminar_add_examiners,
     seminar_grade,
     seminar_record_proposal_result,
     seminar_record_scores,
@@ -603,3 +605,38 @@ def grade_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
     return _answer(
         request, "mentoring/seminargrade_form.html", context, seminar=seminar, status=status
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    seminar = _get_seminar_for_organiser(request, pk)
+    form = ExaminerAssignmentForm(
+        request.POST if request.method == "POST" else None,
+        seminar=seminar,
+        organiser=request.user,
+    )
+    status, notice = 200, ""
+    if request.method == "POST":
+        added = []
+        status = _attempt(
+            form,
+            lambda: added.extend(
+                seminar_add_examiners(seminar=seminar, by=request.user, examiners=form.examiners)
+            ),
+        )
+        if status == 200:
+            notice = _("%(count)d penguji ditambahkan dan diberi tahu: %(names)s.") % {
+                "count": len(added),
+                "names": ", ".join(str(person) for person in added),
+            }
+            if not request.htmx:
+                messages.success(request, notice)
+                return redirect("mentoring:seminar-detail", seminar.pk)
+            seminar = _get_seminar_for_organiser(request, pk)
+            form = ExaminerAssignmentForm(seminar=seminar, organiser=request.user)
+    context = {"seminar": seminar, "form": form, "notice": notice}
+    template = "mentoring/seminar_examiners.html"
+    if request.htmx:
+        template += "#examiner-panel"
+    return render(request, template, context, status=status)

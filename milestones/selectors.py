@@ -336,3 +336,65 @@ def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
         if change.project.mentor is not None:
             digest_of(change.project.mentor).to_decide.append(change)
     return [digest for _pk, digest in sorted(digests.items()) if digest.recipient.is_active]
+
+
+# --- dashboards ----------------------------------------------------------------------------
+
+
+def _submitted_at() -> Subquery:
+    latest = (
+        MilestoneLog.objects.filter(milestone=OuterRef("pk"), to_state=Milestone.State.SUBMITTED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return Subquery(latest, output_field=DateTimeField())
+
+
+def milestones_awaiting_review(user: User) -> QuerySet[Milestone]:
+    """Submitted milestones of projects the user coaches or mentors, with `submitted_at`."""
+    return (
+        Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
+        .filter(Q(project__coach=user) | Q(project__mentor=user))
+        .annotate(submitted_at=Coalesce(_submitted_at(), "updated_at"))
+        .select_related("project__participant", "project__cohort")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def changes_awaiting_decision(user: User) -> QuerySet[ChangeRequest]:
+    """Pending change requests on projects the user mentors (only the mentor decides them)."""
+    return (
+        ChangeRequest.objects.filter(state=ChangeRequest.State.PENDING, project__mentor=user)
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .select_related("project__participant", "project__cohort", "milestone")
+        .order_by("requested_at", "pk")
+    )
+
+
+def open_milestones(
+    projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
+) -> QuerySet[Milestone]:
+    """The projects' milestones not yet accepted, soonest due first, flagged."""
+    return (
+        with_flags(Milestone.objects.filter(project__in=projects), now=now)
+        .exclude(state=ACCEPTED)
+        .order_by("due_date", "pk")
+    )
+
+
+def milestone_totals(
+    projects: QuerySet[ChangeProject], by: str, *, now: datetime.datetime | None = None
+) -> dict:
+    """Per value of the project field `by`: milestones total, accepted and overdue; one query."""
+    _now, today = _clock(now)
+    rows = (
+        Milestone.objects.filter(project__in=projects)
+        .order_by()
+        .values(f"project__{by}")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(state=ACCEPTED)),
+            overdue=Count("pk", filter=_overdue(today)),
+        )
+    )
+    return {row[f"project__{by}"]: row for row in rows}

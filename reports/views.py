@@ -4,12 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from reports import services
+from reports import exports, services
+from reports.filters import filtered_projects
 from reports.models import GeneratedDocument
 from reports.selectors import document_for_code, may_download
 from tracker.models import ChangeProject
@@ -86,3 +91,110 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     response = render(request, "reports/generateddocument_verify.html", {"document": document})
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- the project list and its downloads ----------------------------------------------------
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+PER_PAGE_OPTIONS = (10, 25, 50, 100)
+# Filters folded under "Filter lainnya" unless one of them is in use.
+MORE_FILTERS = ("programme", "agency", "coach", "mentor", "overdue", "stuck", "grade")
+
+
+def _per_page(raw: str | None) -> tuple[int, str]:
+    """Rows per page from the request (1 to 100), or the default and why the request was refused."""
+    if raw in (None, ""):
+        return DEFAULT_PER_PAGE, ""
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if 1 <= number <= MAX_PER_PAGE:
+        return number, ""
+    return DEFAULT_PER_PAGE, _(
+        "Jumlah baris per halaman harus 1 sampai %(max)d; ditampilkan %(default)d baris."
+    ) % {"max": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}
+
+
+@require_GET
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = filtered_projects(request.user, request.GET or None)
+    per_page, per_page_refusal = _per_page(request.GET.get("per_page"))
+    valid = not projects.is_bound or projects.is_valid()
+    page = Paginator(projects.qs, per_page).get_page(request.GET.get("page")) if valid else None
+    context = {
+        "filter": projects,
+        "page": page,
+        "per_page": per_page,
+        "per_page_options": sorted({*PER_PAGE_OPTIONS, per_page}),
+        "per_page_refusal": per_page_refusal,
+        "sort": projects.sort_value,
+        "filtered": any(
+            value for key, value in request.GET.items() if key not in ("page", "per_page", "sort")
+        ),
+        "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
+    }
+    template = "reports/project_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#project-results"
+        # A sort header or page link changed the list: bring the form's sort control along.
+        context["oob_controls"] = request.htmx.trigger != "project-filter"
+    response = render(request, template, context, status=200 if valid else 400)
+    if request.htmx:
+        # The form sends its empty fields too; the address bar keeps only the filters in use.
+        query = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            query.setlist(key, [value for value in values if value])
+        response["HX-Push-Url"] = f"{request.path}?{query.urlencode()}".rstrip("?")
+    # The same URL answers with a page or a fragment; caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _export(request: HttpRequest, build) -> HttpResponse:
+    projects = filtered_projects(request.user, request.GET or None)
+    if projects.is_bound and not projects.is_valid():
+        problems = "; ".join(
+            f"{projects.form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in projects.errors.items()
+        )
+        return HttpResponse(
+            _("Filter tidak valid, tidak ada yang diunduh. %(problems)s") % {"problems": problems},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return build(projects.qs, f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
+
+
+@never_cache
+@require_GET
+@login_required
+def project_export_csv(request: HttpRequest) -> HttpResponse:
+    def build(projects, stem):
+        response = HttpResponse(
+            exports.csv_bytes(exports.rows(projects)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+
+    return _export(request, build)
+
+
+@never_cache
+@require_GET
+@login_required
+def project_export_xlsx(request: HttpRequest) -> HttpResponse:
+    def build(projects, stem):
+        response = HttpResponse(
+            exports.xlsx_bytes(exports.rows(projects), title=str(_("Proyek"))),
+            content_type=XLSX_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+
+    return _export(request, build)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import ChangeProject
+from tracker.imports import MAX_BYTES
+from tracker.models import ChangeProject, Cohort
+from tracker.selectors import open_projects_of, person_by_handle
 
 
 class TransitionForm(forms.Form):
@@ -26,3 +28,71 @@ class TransitionForm(forms.Form):
             self.fields["comment"].error_messages["required"] = _(
                 "Komentar wajib diisi untuk tindakan ini."
             )
+
+
+class ParticipantImportForm(forms.Form):
+    """The participant list to preview: a CSV or XLSX file with the agreed columns."""
+
+    file = forms.FileField(
+        label=_("Berkas peserta (.csv atau .xlsx)"),
+        error_messages={
+            "required": _("Pilih berkas CSV atau XLSX."),
+            "empty": _("Berkas yang diunggah kosong."),
+        },
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(size)d KB).") % {"size": MAX_BYTES // 1024}
+            )
+        return upload
+
+
+class PersonField(forms.CharField):
+    """A person typed as a username or a NIP; cleans to the active user it names."""
+
+    def clean(self, value):
+        handle = super().clean(value)
+        if not handle:
+            return None
+        person = person_by_handle(handle)
+        if person is None:
+            raise forms.ValidationError(
+                _("Tidak ada pengguna aktif dengan username atau NIP “%(handle)s”.")
+                % {"handle": handle}
+            )
+        return person
+
+
+class CoachAssignmentForm(forms.Form):
+    """One coach for many of a cohort's open projects."""
+
+    coach = PersonField(
+        label=_("Coach (username atau NIP)"),
+        max_length=150,
+        error_messages={"required": _("Isi username atau NIP coach.")},
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Proyek"),
+        queryset=ChangeProject.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Pilih minimal satu proyek."),
+            "invalid_choice": _(
+                "Hanya proyek angkatan ini yang belum berakhir yang dapat dipilih."
+            ),
+            "invalid_pk_value": _("Pilihan proyek tidak valid."),
+        },
+    )
+
+    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = open_projects_of(cohort)

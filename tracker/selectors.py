@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Role, Seminar, User
@@ -17,6 +18,21 @@ def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
     while frontier:
         children = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         frontier = children - found
+        found |= frontier
+    return found
+
+
+def agency_lineage_ids(agency_ids: Iterable[int]) -> set[int]:
+    """The given agencies and all their parents up to the top, one query per level of height."""
+    found: set[int] = set(agency_ids)
+    frontier = set(found)
+    while frontier:
+        parents = set(
+            Agency.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        frontier = parents - found
         found |= frontier
     return found
 
@@ -50,42 +66,27 @@ def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
     return projects.filter(scope)
 
 
-def with_list_columns(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
-    return projects.select_related("participant", "cohort", "agency", "coach", "mentor")
-
-
-def home_sections(user: User) -> dict:
-    """What the home page shows, one entry per role the user holds somewhere."""
-    base = with_list_columns(ChangeProject.objects.all()).order_by("cohort", "participant")
-    sections = {
-        "own": list(base.filter(participant=user)),
-        "coached": list(base.filter(coach=user)),
-        "mentored": list(base.filter(mentor=user)),
-        "seminars": list(
-            Seminar.objects.filter(examiners=user)
-            .select_related("cohort")
-            .annotate(project_count=Count("projects", distinct=True))
-            .order_by("starts_at")
-        ),
-        "cohorts": list(
-            Cohort.objects.filter(organisers=user).annotate(
-                project_count=Count("projects", distinct=True)
-            )
-        ),
-        "headed_agencies": list(AgencyHead.objects.filter(user=user).select_related("agency")),
+def held_roles(user: User) -> set[Role]:
+    """The roles the user holds on at least one project, cohort, seminar or agency: one query."""
+    if not user.is_authenticated:
+        return set()
+    checks = {
+        Role.PARTICIPANT: ChangeProject.objects.filter(participant=OuterRef("pk")),
+        Role.COACH: ChangeProject.objects.filter(coach=OuterRef("pk")),
+        Role.MENTOR: ChangeProject.objects.filter(mentor=OuterRef("pk")),
+        Role.EXAMINER: Seminar.objects.filter(examiners=OuterRef("pk")),
+        Role.ORGANISER: Cohort.objects.filter(organisers=OuterRef("pk")),
+        Role.AGENCY_HEAD: AgencyHead.objects.filter(user=OuterRef("pk")),
     }
-    headed = headed_agency_ids(user) if sections["headed_agencies"] else set()
-    sections["agency_projects"] = list(base.filter(agency_id__in=headed)) if headed else []
-    sections["agency_counts"] = state_counts(ChangeProject.objects.filter(agency_id__in=headed))
-    return sections
-
-
-def state_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
-    """(state label, number of projects) in workflow order, leaving out empty states."""
-    totals = dict(projects.values_list("state").annotate(total=Count("pk")).order_by())
-    return [
-        (label, totals[value]) for value, label in ChangeProject.State.choices if value in totals
-    ]
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(**{role.value: Exists(related) for role, related in checks.items()})
+        .get()
+    )
+    held = {role for role in checks if row[role.value]}
+    if user.is_superuser:
+        held.add(Role.ADMIN)
+    return held
 
 
 def project_timeline(project: ChangeProject) -> list[dict]:
@@ -154,3 +155,26 @@ def project_timeline(project: ChangeProject) -> list[dict]:
                 }
             )
     return sorted(events, key=lambda event: event["at"])
+
+
+def person_by_handle(handle: str) -> User | None:
+    """The active user a username or a NIP (spaces and dots allowed) names, or None."""
+    handle = handle.strip()
+    if not handle:
+        return None
+    nip = re.sub(r"[\s.\-]", "", handle)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(username__iexact=handle) | Q(nip=nip))
+        .order_by("pk")
+        .first()
+    )
+
+
+def open_projects_of(cohort: Cohort) -> QuerySet[ChangeProject]:
+    """The cohort's projects that have not ended, by participant, with their people joined."""
+    return (
+        cohort.projects.exclude(state__in=ChangeProject.FINAL_STATES)
+        .select_related("participant", "coach", "mentor")
+        .order_by("participant__full_name", "pk")
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from tracker.models import ChangeProject, Role, TransitionLog, User
-from tracker.notifications import notify_transition
+from tracker.imports import changes, check_rows
+from tracker.models import ChangeProject, Cohort, Role, TransitionLog, User
+from tracker.notifications import notify, notify_transition
 
 
 class TransitionRefused(Exception):
@@ -300,4 +304,135 @@ def project_withdraw(*, project, by, comment, expected_state=None) -> Transition
     """Organiser withdraws a project that has not ended, saying why."""
     return run_transition(
         project=project, by=by, name="withdraw", comment=comment, expected_state=expected_state
+    )
+
+
+# --- organiser tools: participant import, coach assignment ----------------------------------
+
+
+class ImportRefused(TransitionRefused):
+    """The rows cannot be imported as they are; `preview` shows each row's problems."""
+
+    def __init__(self, preview) -> None:
+        super().__init__(
+            _("%(count)d baris bermasalah; tidak ada yang disimpan.")
+            % {"count": preview.error_count}
+        )
+        self.preview = preview
+
+
+def _require_organiser(cohort: Cohort, user: User) -> None:
+    """Refuse (403) anyone but the cohort's organisers."""
+    if not cohort.organisers.filter(pk=user.pk).exists():
+        raise TransitionForbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
+
+
+def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str, str]]):
+    """Organiser imports participant rows: re-checked now, then all written or none.
+
+    A new person gets an account (no password until the admin sets one) and a draft project in
+    the cohort; someone already in the cohort is updated, never added twice.
+    """
+    _require_organiser(cohort, by)
+    with transaction.atomic():
+        # One import per cohort at a time, so two confirmations cannot both add a person.
+        Cohort.objects.select_for_update().get(pk=cohort.pk)
+        preview = check_rows(cohort, rows)
+        if not preview.ok:
+            raise ImportRefused(preview)
+        for check in preview.rows:
+            _import_row(cohort, check)
+    return preview
+
+
+def _import_row(cohort: Cohort, check) -> None:
+    values = check.values
+    if check.action == "new":
+        user = User(
+            username=values["nip"],
+            nip=values["nip"],
+            full_name=values["full_name"],
+            email=values["email"],
+            position=values["position"],
+            agency=check.agency,
+        )
+        user.set_unusable_password()
+        user.save()
+        check.user = user
+    elif check.action == "new_project":
+        _update_user(check.user, changes(check).get("user", {}))
+    if check.action in ("new", "new_project"):
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Rancangan %(label)s %(name)s") % {
+                "label": cohort.project_label,
+                "name": values["full_name"],
+            }
+        check.project = ChangeProject.objects.create(
+            participant=check.user,
+            cohort=cohort,
+            agency=check.agency,
+            coach=check.coach,
+            mentor=check.mentor,
+            title=str(title)[:300],
+        )
+    elif check.action == "update":
+        changed = changes(check)
+        _update_user(check.user, changed.get("user", {}))
+        if changed.get("project"):
+            for name, value in changed["project"].items():
+                setattr(check.project, name, value)
+            check.project.save(update_fields=[*changed["project"], "updated_at"])
+
+
+def _update_user(user: User, fields: dict) -> None:
+    if not fields:
+        return
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(fields))
+
+
+def cohort_assign_coach(
+    *, cohort: Cohort, by: User, coach: User, projects: Iterable[ChangeProject]
+) -> int:
+    """Organiser makes one person the coach of many of the cohort's open projects at once."""
+    _require_organiser(cohort, by)
+    if not coach.is_active:
+        raise TransitionRefused(_("Akun coach ini sudah dinonaktifkan."))
+    if cohort.projects.filter(participant=coach).exists():
+        raise TransitionRefused(_("Peserta angkatan ini tidak dapat menjadi coach di angkatannya."))
+    wanted = {project.pk for project in projects}
+    if not wanted:
+        raise TransitionRefused(_("Pilih minimal satu proyek."))
+    with transaction.atomic():
+        locked = list(
+            ChangeProject.objects.select_for_update()
+            .filter(cohort=cohort, pk__in=wanted)
+            .exclude(state__in=ChangeProject.FINAL_STATES)
+        )
+        if len(locked) != len(wanted):
+            raise TransitionRefused(
+                _("Hanya proyek angkatan ini yang belum berakhir yang dapat diberi coach.")
+            )
+        changed = [project.pk for project in locked if project.coach_id != coach.pk]
+        ChangeProject.objects.filter(pk__in=changed).update(coach=coach, updated_at=timezone.now())
+        if changed:
+            transaction.on_commit(
+                partial(_notify_coach_assigned, cohort.pk, coach.pk, changed), robust=True
+            )
+    return len(changed)
+
+
+def _notify_coach_assigned(cohort_pk: int, coach_pk: int, project_ids: list[int]) -> None:
+    cohort = Cohort.objects.get(pk=cohort_pk)
+    projects = list(
+        ChangeProject.objects.filter(pk__in=project_ids)
+        .select_related("participant")
+        .order_by("participant__full_name", "pk")
+    )
+    notify(
+        User.objects.filter(pk=coach_pk),
+        template="coach-assigned",
+        context={"cohort": cohort, "projects": projects},
+        url=reverse("tracker:home"),
     )

@@ -13,6 +13,13 @@ tracker_patterns = [
     path("notifikasi/", views.notification_list, name="notifications"),
     path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification-read"),
     path("notifikasi/baca-semua/", views.notifications_read_all, name="notifications-read-all"),
+    path("angkatan/<int:pk>/impor-peserta/", views.participant_import, name="participant-import"),
+    path(
+        "angkatan/<int:pk>/impor-peserta/simpan/",
+        views.participant_import_confirm,
+        name="participant-import-confirm",
+    ),
+    path("angkatan/<int:pk>/coach/", views.coach_assignment, name="coach-assignment"),
     *(
         path(f"proyek/<int:pk>/{name}/", view, name=name)
         for name, view in views.TRANSITION_VIEWS.items()

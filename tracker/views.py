@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -7,18 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker import services
 from tracker.diagram import workflow_svg
-from tracker.forms import TransitionForm
-from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Notification, Role
-from tracker.selectors import home_sections, project_timeline, projects_visible_to
+from tracker.forms import CoachAssignmentForm, ParticipantImportForm, TransitionForm
+from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
+from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
+from tracker.selectors import held_roles, open_projects_of, project_timeline, projects_visible_to
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
@@ -123,10 +127,9 @@ def _blocked_reason(project: ChangeProject, name: str):
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    sections = home_sections(request.user)
-    for project in sections["own"]:
-        project.next_step = PARTICIPANT_NEXT_STEP[ChangeProject.State(project.state)]
-    return render(request, "tracker/home.html", sections)
+    # The sections per role are drawn by the reports app's `home_dashboard` tag: they read the
+    # milestones and mentoring apps, which tracker must not import.
+    return render(request, "tracker/home.html", {"roles": held_roles(request.user)})
 
 
 def _render_detail(request, project, roles, *, bound_form=None, failed="", status=200):
@@ -249,3 +252,162 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# --- organiser tools -----------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "participant_import"
+
+
+def _get_cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
+    """A cohort the user organises; the admin gets 403, everyone else 404."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    if cohort.organisers.filter(pk=request.user.pk).exists():
+        return cohort
+    if request.user.is_superuser:
+        raise PermissionDenied
+    raise Http404
+
+
+def _import_context(cohort: Cohort, form: ParticipantImportForm) -> dict:
+    return {
+        "cohort": cohort,
+        "form": form,
+        "columns": COLUMN_LABELS.values(),
+        "preview": None,
+        "imported": None,
+        "token": "",
+        "notice": "",
+        "refusal": "",
+    }
+
+
+def _render_import(request, context: dict, status: int = 200) -> HttpResponse:
+    template = "tracker/participant_import.html"
+    if request.htmx:
+        template += "#import-panel"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _get_cohort_for_organiser(request, pk)
+    bound = request.method == "POST"
+    form = ParticipantImportForm(request.POST, request.FILES) if bound else ParticipantImportForm()
+    context = _import_context(cohort, form)
+    if request.method == "GET":
+        return _render_import(request, context)
+    # A new upload always replaces the preview kept from an earlier one.
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    if not form.is_valid():
+        return _render_import(request, context, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        rows = read_table(upload.name, upload.read())
+    except UnreadableFile as unreadable:
+        form.add_error("file", unreadable.message)
+        return _render_import(request, context, status=400)
+    preview = check_rows(cohort, rows)
+    context["preview"] = preview
+    if not preview.ok:
+        return _render_import(request, context, status=400)
+    # Only the rows are kept, as text; confirming checks them again against the database.
+    token = secrets.token_urlsafe(16)
+    request.session[IMPORT_SESSION_KEY] = {
+        "cohort": cohort.pk,
+        "token": token,
+        "name": upload.name[:200],
+        "rows": rows,
+    }
+    context["token"] = token
+    return _render_import(request, context)
+
+
+@require_POST
+@login_required
+def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _get_cohort_for_organiser(request, pk)
+    stored = request.session.get(IMPORT_SESSION_KEY) or {}
+    context = _import_context(cohort, ParticipantImportForm())
+    if stored.get("cohort") != cohort.pk or not constant_time_compare(
+        stored.get("token", ""), request.POST.get("token", "")
+    ):
+        context["refusal"] = _(
+            "Pratinjau impor tidak ditemukan atau sudah diganti; unggah berkasnya lagi."
+        )
+        return _render_import(request, context, status=400)
+    try:
+        preview = services.cohort_import_participants(
+            cohort=cohort, by=request.user, rows=stored["rows"]
+        )
+    except services.TransitionForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except services.ImportRefused as refused:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        context.update(preview=refused.preview, refusal=refused.message)
+        return _render_import(request, context, status=400)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    message = (
+        _(
+            "Impor selesai: %(new)d akun baru, %(new_project)d proyek baru untuk akun yang "
+            "sudah ada, %(update)d diperbarui, %(unchanged)d tidak berubah."
+        )
+        % preview.counts
+    )
+    if request.htmx:
+        context.update(imported=preview, notice=message)
+        return _render_import(request, context)
+    messages.success(request, message)
+    return redirect(f"{reverse('reports:project-list')}?cohort={cohort.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def coach_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _get_cohort_for_organiser(request, pk)
+    form = CoachAssignmentForm(request.POST if request.method == "POST" else None, cohort=cohort)
+    status, notice = 200, ""
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            coach = form.cleaned_data["coach"]
+            try:
+                count = services.cohort_assign_coach(
+                    cohort=cohort,
+                    by=request.user,
+                    coach=coach,
+                    projects=form.cleaned_data["projects"],
+                )
+            except services.TransitionForbidden as refused:
+                raise PermissionDenied(refused.message) from None
+            except services.TransitionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                notice = _("%(coach)s kini coach %(count)d proyek lagi.") % {
+                    "coach": coach,
+                    "count": count,
+                }
+                if not request.htmx:
+                    messages.success(request, notice)
+                    return redirect("tracker:coach-assignment", cohort.pk)
+                status, form = 200, CoachAssignmentForm(cohort=cohort)
+    only_missing = request.GET.get("tanpa-coach") == "1"
+    projects = open_projects_of(cohort)
+    if only_missing:
+        projects = projects.filter(coach__isnull=True)
+    context = {
+        "cohort": cohort,
+        "form": form,
+        "projects": projects,
+        "selected": set(form.data.getlist("projects")) if form.is_bound else set(),
+        "only_missing": only_missing,
+        "known_coaches": User.objects.filter(coached_projects__cohort__organisers=request.user)
+        .distinct()
+        .order_by("full_name"),
+        "notice": notice,
+    }
+    template = "tracker/coach_assignment.html"
+    if request.htmx:
+        template += "#coach-panel"
+    return render(request, template, context, status=status)

@@ -150,3 +150,14 @@ ROWS += [
         args=_entry_args,
     ),
 ]
+
+# Appointing examiners in bulk: the cohort's organiser only; the examiner and the admin see the
+# seminar but may not change it (403); everyone else 404.
+ROWS += [
+    Row(
+        "mentoring:examiner-assignment",
+        others=OUT_OF_SCOPE,
+        expect={"organiser": 200, "examiner": 403, "admin": 403, "anonymous": LOGIN},
+        args=lambda world: [_proposal_seminar(world).pk],
+    ),
+]

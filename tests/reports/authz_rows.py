@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from reports.models import GeneratedDocument
-from tests.authz import IN_PROJECT_SCOPE, OUT_OF_SCOPE, Row
+from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row
 from tests.conftest import World
 from tests.reports.conftest import approve_proposal
 
@@ -40,4 +40,12 @@ ROWS = [
     ),
     # Public: anyone, signed in or not, can check a code.
     Row("reports:verify", others=200, args=lambda world: [_issued_document_code(world)]),
+]
+
+# The project list and its downloads: everyone signed in, each seeing only their own projects
+# (a stranger gets an empty list, not a refusal).
+ROWS += [
+    Row("reports:project-list", others=200, expect={"anonymous": LOGIN}),
+    Row("reports:project-export-csv", others=200, expect={"anonymous": LOGIN}),
+    Row("reports:project-export-xlsx", others=200, expect={"anonymous": LOGIN}),
 ]

@@ -43,3 +43,28 @@ ROWS += [
         method="post",
     ),
 ]
+
+# Organiser tools: only the cohort's organisers; the admin is refused (403), everyone else 404.
+ORGANISER_ONLY = {"organiser": 200, "admin": 403, "anonymous": LOGIN}
+ROWS += [
+    Row(
+        "tracker:participant-import",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+    # Confirming without a preview in the session: the organiser is told to upload again (400).
+    Row(
+        "tracker:participant-import-confirm",
+        others=OUT_OF_SCOPE,
+        expect={**ORGANISER_ONLY, "organiser": 400},
+        args=lambda world: [world.cohort.pk],
+        method="post",
+    ),
+    Row(
+        "tracker:coach-assignment",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+]

@@ -1,0 +1,455 @@
+"""The home page's sections, one per role: what each person should see and do first.
+
+They live in reports, the one app that reads every other app (tracker <- milestones <- mentoring
+<- reports): each app gives its own waiting items through its selectors, this module puts them
+together. Every section costs a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.selectors import (
+    comments_for_participant,
+    consultations_awaiting,
+    examiner_tasks,
+    grade_counts,
+    journal_entries_awaiting_reply,
+    latest_grade,
+    projects_awaiting_seminar,
+    signoffs_awaiting,
+)
+from milestones.models import MilestoneLog
+from milestones.selectors import (
+    changes_awaiting_decision,
+    milestone_totals,
+    milestones_awaiting_review,
+    open_milestones,
+    projects_with_progress,
+)
+from tracker.models import (
+    PARTICIPANT_NEXT_STEP,
+    Agency,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    Role,
+    Seminar,
+    TransitionLog,
+    User,
+)
+from tracker.selectors import agency_subtree_ids
+
+State = ChangeProject.State
+DEADLINES_SHOWN = 5
+FEEDBACK_SHOWN = 5
+AGENCY_PROJECTS_SHOWN = 10
+
+
+def state_rows(projects: QuerySet[ChangeProject]) -> list[dict]:
+    """Projects per state in workflow order (empty states left out), for counts that link on."""
+    totals = dict(projects.order_by().values_list("state").annotate(total=Count("pk")))
+    return [
+        {"state": value, "label": label, "total": totals[value]}
+        for value, label in State.choices
+        if value in totals
+    ]
+
+
+def _share(accepted: int, total: int) -> int:
+    return accepted * 100 // total if total else 0
+
+
+# --- participant ---------------------------------------------------------------------------
+
+
+@dataclass
+class OwnProject:
+    project: ChangeProject
+    next_step: str
+    deadlines: list = field(default_factory=list)
+    seminars: list = field(default_factory=list)
+
+    @property
+    def progress(self) -> int:
+        return _share(self.project.milestone_accepted, self.project.milestone_total)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    at: datetime.datetime
+    author: User
+    what: str
+    text: str
+    project: ChangeProject
+    url: str
+
+
+def participant_section(user: User, *, now: datetime.datetime | None = None) -> dict:
+    """Own projects with state, next step, deadlines and seminars, and the latest feedback."""
+    now = now or timezone.now()
+    own = ChangeProject.objects.filter(participant=user)
+    projects = {
+        project.pk: OwnProject(project, PARTICIPANT_NEXT_STEP[State(project.state)])
+        for project in projects_with_progress(own, now=now)
+        .select_related("cohort", "coach", "mentor")
+        .order_by("-cohort__year", "-pk")
+    }
+    for milestone in open_milestones(own.exclude(state__in=ChangeProject.FINAL_STATES), now=now):
+        deadlines = projects[milestone.project_id].deadlines
+        if len(deadlines) < DEADLINES_SHOWN:
+            deadlines.append(milestone)
+    for booking in (
+        Seminar.projects.through.objects.filter(
+            changeproject__participant=user, seminar__starts_at__gte=now
+        )
+        .select_related("seminar")
+        .order_by("seminar__starts_at")
+    ):
+        projects[booking.changeproject_id].seminars.append(booking.seminar)
+    return {"projects": list(projects.values()), "feedback": _feedback(user)}
+
+
+def _feedback(user: User) -> list[Feedback]:
+    comments = [
+        Feedback(
+            c.created_at,
+            c.author,
+            _("Komentar"),
+            c.body,
+            c.project,
+            f"{c.project.get_absolute_url()}#comments",
+        )
+        for c in comments_for_participant(user)[:FEEDBACK_SHOWN]
+    ]
+    transitions = [
+        Feedback(
+            log.created_at,
+            log.actor,
+            log.transition_label,
+            log.comment,
+            log.project,
+            log.project.get_absolute_url(),
+        )
+        for log in TransitionLog.objects.filter(project__participant=user)
+        .exclude(comment="")
+        .exclude(actor=user)
+        .select_related("actor", "project")
+        .order_by("-created_at", "-pk")[:FEEDBACK_SHOWN]
+    ]
+    steps = [
+        Feedback(
+            log.created_at,
+            log.actor,
+            log.get_action_display(),
+            log.comment,
+            log.project,
+            (log.milestone or log.project).get_absolute_url(),
+        )
+        for log in MilestoneLog.objects.filter(project__participant=user)
+        .exclude(comment="")
+        .exclude(actor=user)
+        .select_related("actor", "project", "milestone")
+        .order_by("-created_at", "-pk")[:FEEDBACK_SHOWN]
+    ]
+    latest = sorted([*comments, *transitions, *steps], key=lambda item: item.at, reverse=True)
+    return latest[:FEEDBACK_SHOWN]
+
+
+# --- coach and mentor ----------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One thing waiting on a coach or mentor, and where to do it."""
+
+    kind: str
+    label: str
+    detail: str
+    project: ChangeProject
+    role: str
+    since: datetime.datetime
+    url: str
+    overdue: bool = False
+    stuck: bool = False
+    long_wait: bool = False
+
+    @property
+    def waiting_days(self) -> int:
+        return max((timezone.now() - self.since).days, 0)
+
+
+def _role_on(project: ChangeProject, user: User) -> str:
+    return str(Role.COACH.label if project.coach_id == user.pk else Role.MENTOR.label)
+
+
+def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[QueueItem]:
+    """Everything waiting on the user as coach or mentor, oldest first (seven queries)."""
+    now = now or timezone.now()
+    items = [
+        QueueItem(
+            "signoff",
+            _("Setujui rancangan")
+            if project.state == State.PROPOSAL_REVIEW
+            else _("Setujui laporan"),
+            project.title,
+            project,
+            str(Role(project.awaiting_role).label),
+            project.submitted_at or project.updated_at,
+            f"{project.get_absolute_url()}#actions",
+        )
+        for project in signoffs_awaiting(user)
+    ]
+    items += [
+        QueueItem(
+            "milestone",
+            _("Periksa tonggak"),
+            milestone.activity,
+            milestone.project,
+            _role_on(milestone.project, user),
+            milestone.submitted_at,
+            milestone.get_absolute_url(),
+        )
+        for milestone in milestones_awaiting_review(user)
+    ]
+    items += [
+        QueueItem(
+            "change",
+            _("Putuskan usulan perubahan jadwal"),
+            f"{change.get_kind_display()}: {change.title}",
+            change.project,
+            str(Role.MENTOR.label),
+            change.requested_at,
+            reverse("milestones:list", args=[change.project_id]),
+        )
+        for change in changes_awaiting_decision(user)
+    ]
+    items += [
+        QueueItem(
+            "consultation",
+            _("Konfirmasi konsultasi"),
+            f"{consultation.held_on:%d-%m-%Y} · {consultation.topic}",
+            consultation.project,
+            consultation.get_consultant_role_display(),
+            consultation.created_at,
+            reverse("mentoring:consultations", args=[consultation.project_id])
+            + f"#consultation-{consultation.pk}",
+        )
+        for consultation in consultations_awaiting(user)
+    ]
+    items += [
+        QueueItem(
+            "journal",
+            _("Tanggapi jurnal refleksi"),
+            entry.happened,
+            entry.project,
+            _role_on(entry.project, user),
+            entry.created_at,
+            reverse("mentoring:journal", args=[entry.project_id]) + f"#journal-entry-{entry.pk}",
+        )
+        for entry in journal_entries_awaiting_reply(user)
+    ]
+    if not items:
+        return []
+    flags = {
+        pk: (overdue, stuck)
+        for pk, overdue, stuck in projects_with_progress(
+            ChangeProject.objects.filter(pk__in={item.project.pk for item in items}), now=now
+        ).values_list("pk", "milestones_overdue", "milestones_stuck")
+    }
+    waited_long = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    for item in items:
+        overdue, stuck = flags[item.project.pk]
+        item.overdue, item.stuck = bool(overdue), bool(stuck)
+        item.long_wait = item.since < waited_long
+    return sorted(items, key=lambda item: (item.since, item.kind, item.project.pk))
+
+
+def reviewer_section(user: User, roles: set[Role], *, now: datetime.datetime | None = None):
+    """The queue, and for each guiding role the projects by state and how many lag behind."""
+    guided = []
+    for role, field_name in ((Role.COACH, "coach"), (Role.MENTOR, "mentor")):
+        if role not in roles:
+            continue
+        projects = ChangeProject.objects.filter(**{field_name: user})
+        lagging = projects_with_progress(projects, now=now).aggregate(
+            overdue=Count("pk", filter=Q(milestones_overdue__gt=0)),
+            stuck=Count("pk", filter=Q(milestones_stuck__gt=0)),
+        )
+        states = state_rows(projects)
+        guided.append(
+            {
+                "role": role,
+                "param": field_name,
+                "states": states,
+                "total": sum(row["total"] for row in states),
+                **lagging,
+            }
+        )
+    return {"queue": review_queue(user, now=now), "guided": guided}
+
+
+# --- examiner ------------------------------------------------------------------------------
+
+
+def examiner_section(user: User, *, now: datetime.datetime | None = None) -> dict:
+    """The user's seminars (upcoming first, then the latest past ones) and the scoring to do."""
+    now = now or timezone.now()
+    seminars = (
+        Seminar.objects.filter(examiners=user)
+        .select_related("cohort")
+        .annotate(project_count=Count("projects", distinct=True))
+    )
+    return {
+        "upcoming": list(seminars.filter(starts_at__gte=now).order_by("starts_at", "pk")),
+        "past": list(seminars.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:5]),
+        "tasks": examiner_tasks(user),
+    }
+
+
+# --- organiser -----------------------------------------------------------------------------
+
+
+def organiser_section(user: User, *, now: datetime.datetime | None = None) -> dict:
+    """Per organised cohort: projects by state, missing assignments, progress, seminars."""
+    now = now or timezone.now()
+    final = Q(projects__state__in=ChangeProject.FINAL_STATES)
+    cohorts = list(
+        Cohort.objects.filter(organisers=user)
+        .annotate(
+            project_count=Count("projects", distinct=True),
+            without_coach=Count(
+                "projects", filter=Q(projects__coach__isnull=True) & ~final, distinct=True
+            ),
+            without_mentor=Count(
+                "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
+            ),
+        )
+        .order_by("-year", "programme", "number")
+    )
+    projects = ChangeProject.objects.filter(cohort__in=[cohort.pk for cohort in cohorts])
+    states: dict[int, list[dict]] = defaultdict(list)
+    totals = {
+        (cohort, state): total
+        for cohort, state, total in projects.order_by()
+        .values_list("cohort", "state")
+        .annotate(total=Count("pk"))
+    }
+    for cohort in cohorts:
+        states[cohort.pk] = [
+            {"state": value, "label": label, "total": totals[(cohort.pk, value)]}
+            for value, label in State.choices
+            if (cohort.pk, value) in totals
+        ]
+    unscheduled = dict(
+        projects_awaiting_seminar(projects)
+        .order_by()
+        .values_list("cohort")
+        .annotate(total=Count("pk"))
+    )
+    progress = milestone_totals(projects, "cohort", now=now)
+    seminars = defaultdict(list)
+    for seminar in (
+        Seminar.objects.filter(cohort__in=[cohort.pk for cohort in cohorts], starts_at__gte=now)
+        .annotate(
+            examiner_count=Count("examiners", distinct=True),
+            project_count=Count("projects", distinct=True),
+        )
+        .order_by("starts_at", "pk")
+    ):
+        seminars[seminar.cohort_id].append(seminar)
+    for cohort in cohorts:
+        cohort.states = states[cohort.pk]
+        cohort.unscheduled = unscheduled.get(cohort.pk, 0)
+        row = progress.get(cohort.pk, {"total": 0, "accepted": 0, "overdue": 0})
+        cohort.progress = _share(row["accepted"], row["total"])
+        cohort.milestones_overdue = row["overdue"]
+        cohort.upcoming_seminars = seminars[cohort.pk]
+        cohort.seminars_without_examiners = sum(
+            1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
+        )
+    return {"cohorts": cohorts}
+
+
+# --- agency head ---------------------------------------------------------------------------
+
+FINISHED = {State.PASSED, State.MONITORING, State.COMPLETED}
+STOPPED = {State.FAILED, State.WITHDRAWN}
+
+
+def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
+    """The headed agencies and their units: projects by state and grade, progress, latest ones."""
+    headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
+    ids = agency_subtree_ids(headship.agency_id for headship in headships)
+    projects = ChangeProject.objects.filter(agency_id__in=ids)
+    per_unit: dict[int, dict[str, int]] = defaultdict(dict)
+    for agency_id, state, total in (
+        projects.order_by().values_list("agency", "state").annotate(total=Count("pk"))
+    ):
+        per_unit[agency_id][state] = total
+    progress = milestone_totals(projects, "agency", now=now)
+    units = []
+    for agency in Agency.objects.filter(pk__in=list(per_unit)).order_by("name"):
+        counts = per_unit[agency.pk]
+        row = progress.get(agency.pk, {"total": 0, "accepted": 0, "overdue": 0})
+        units.append(
+            {
+                "agency": agency,
+                "total": sum(counts.values()),
+                "active": sum(n for s, n in counts.items() if s not in FINISHED | STOPPED),
+                "finished": sum(n for s, n in counts.items() if s in FINISHED),
+                "deferred": counts.get(State.DEFERRED, 0),
+                "stopped": sum(n for s, n in counts.items() if s in STOPPED),
+                "progress": _share(row["accepted"], row["total"]),
+                "overdue": row["overdue"],
+            }
+        )
+    states = [
+        {"state": value, "label": label, "total": total}
+        for value, label in State.choices
+        if (total := sum(counts.get(value, 0) for counts in per_unit.values()))
+    ]
+    latest = list(
+        projects_with_progress(projects, now=now)
+        .annotate(grade=latest_grade())
+        .select_related("participant", "cohort", "agency")
+        .order_by("-updated_at", "-pk")[:AGENCY_PROJECTS_SHOWN]
+    )
+    for project in latest:
+        project.progress = _share(project.milestone_accepted, project.milestone_total)
+    return {
+        "headships": headships,
+        "units": units,
+        "states": states,
+        "grades": grade_counts(projects),
+        "latest": latest,
+        "total": sum(unit["total"] for unit in units),
+    }
+
+
+# --- all together --------------------------------------------------------------------------
+
+
+def home_dashboard(user: User, roles: set[Role], *, now: datetime.datetime | None = None):
+    """The sections for the roles the user holds, each built only when it is shown."""
+    now = now or timezone.now()
+    sections: dict[str, dict] = {}
+    if Role.PARTICIPANT in roles:
+        sections["participant"] = participant_section(user, now=now)
+    if roles & {Role.COACH, Role.MENTOR}:
+        sections["reviewer"] = reviewer_section(user, roles, now=now)
+    if Role.EXAMINER in roles:
+        sections["examiner"] = examiner_section(user, now=now)
+    if Role.ORGANISER in roles:
+        sections["organiser"] = organiser_section(user, now=now)
+    if Role.AGENCY_HEAD in roles:
+        sections["agency"] = agency_section(user, now=now)
+    return sections

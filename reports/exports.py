@@ -1,0 +1,114 @@
+"""The project list as a table of plain values, written as CSV or XLSX.
+
+Both formats take the same rows from the same filtered queryset as the page, so a download always
+holds what the person sees in the list (all pages of it).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tracker.models import ChangeProject
+
+Value = str | int | datetime.datetime | None
+
+
+def _person(user) -> str:
+    return user.get_full_name() if user else ""
+
+
+COLUMNS: list[tuple[str, Callable[[ChangeProject], Value]]] = [
+    (_("ID"), lambda p: p.pk),
+    (_("Judul"), lambda p: p.title),
+    (_("Peserta"), lambda p: _person(p.participant)),
+    (_("NIP"), lambda p: p.participant.nip or ""),
+    (_("Instansi"), lambda p: p.agency.name),
+    (_("Kode instansi"), lambda p: p.agency.code),
+    (_("Angkatan"), lambda p: str(p.cohort)),
+    (_("Program"), lambda p: p.cohort.get_programme_display()),
+    (_("Status"), lambda p: p.get_state_display()),
+    (_("Coach"), lambda p: _person(p.coach)),
+    (_("Mentor"), lambda p: _person(p.mentor)),
+    (_("Tonggak diterima"), lambda p: p.milestone_accepted),
+    (_("Jumlah tonggak"), lambda p: p.milestone_total),
+    (_("Progres (%)"), lambda p: p.progress),
+    (_("Tonggak terlambat"), lambda p: p.milestones_overdue),
+    (_("Tonggak macet"), lambda p: p.milestones_stuck),
+    (_("Predikat"), lambda p: p.grade or ""),
+    (_("Diperbarui"), lambda p: timezone.localtime(p.updated_at).replace(tzinfo=None)),
+]
+
+
+def header() -> list[str]:
+    return [str(label) for label, _value in COLUMNS]
+
+
+def rows(projects: QuerySet[ChangeProject]) -> Iterator[list[Value]]:
+    """One list of values per project, in the queryset's order, read in chunks."""
+    for project in projects.iterator(chunk_size=500):
+        yield [value(project) for _label, value in COLUMNS]
+
+
+# A cell that starts like a formula would run as one in a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return f"'{text}" if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(table: Iterable[list[Value]]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read Indonesian names right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header())
+    for row in table:
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(table: Iterable[list[Value]], *, title: str) -> bytes:
+    """One sheet: a bold header row, then the values with their types (numbers, dates, text)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    widths = [len(label) for label in header()]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(width + 2, 10)
+    sheet.freeze_panes = "A2"
+    head = []
+    for label in header():
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True)
+        head.append(cell)
+    sheet.append(head)
+    for row in table:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value: Value):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Text stays text: a title starting with "=" must not become a formula.
+        cell.data_type = "s"
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    return cell

@@ -1,0 +1,143 @@
+"""Appointing several examiners to a seminar at once: organiser only, new ones are told."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CohortFactory, SeminarFactory, UserFactory
+from tracker.models import Notification, Seminar
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def seminar(world) -> Seminar:
+    return Seminar.objects.get(projects=world.project)
+
+
+def _url(seminar) -> str:
+    return reverse("mentoring:examiner-assignment", args=[seminar.pk])
+
+
+@pytest.fixture
+def organiser(client, world):
+    client.force_login(world.organiser)
+    return client
+
+
+@pytest.fixture
+def pool(world):
+    """Two people who examined another seminar of the organiser's cohort."""
+    people = [
+        UserFactory(username="penguji_a", full_name="Ani Penguji"),
+        UserFactory(username="penguji_b", full_name="Bayu Penguji", nip="197505052000031002"),
+    ]
+    SeminarFactory(cohort=world.cohort).examiners.add(*people)
+    return people
+
+
+def _examiners(seminar) -> set[str]:
+    return set(seminar.examiners.values_list("username", flat=True))
+
+
+def test_organiser_adds_examiners_from_the_pool_and_by_username_or_nip(
+    organiser, world, seminar, pool, django_capture_on_commit_callbacks, mailoutbox
+):
+    typed = UserFactory(username="penguji_c", nip="198002022006041003")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser.post(
+            _url(seminar),
+            {"pool": [pool[0].pk], "people": f"penguji_b\n\n{typed.nip[:8]} {typed.nip[8:]}\n"},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mentoring:seminar-detail", args=[seminar.pk])
+    assert _examiners(seminar) == {"examiner", "penguji_a", "penguji_b", "penguji_c"}
+    # Only the new examiners are told; the participant and the old examiner are not.
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"penguji_a", "penguji_b", "penguji_c"}
+    assert len(mailoutbox) == 3
+    page = organiser.get(response["Location"]).content.decode()
+    assert "3 penguji ditambahkan dan diberi tahu" in page
+
+
+def test_pool_offers_the_cohorts_examiners_not_yet_on_this_seminar(organiser, world, seminar, pool):
+    SeminarFactory(cohort=CohortFactory()).examiners.add(UserFactory(full_name="Orang Luar"))
+    page = organiser.get(_url(seminar)).content.decode()
+    assert "Ani Penguji" in page
+    assert "Bayu Penguji" in page
+    assert "Orang Luar" not in page
+    assert f'name="pool" value="{pool[0].pk}"' in page
+    assert f'name="pool" value="{world.examiner.pk}"' not in page
+
+
+def test_unknown_names_are_listed_and_nothing_changes(organiser, world, seminar, pool):
+    response = organiser.post(_url(seminar), {"pool": [pool[0].pk], "people": "siapa\nentah"})
+    assert response.status_code == 400
+    assert "Tidak dikenal sebagai username atau NIP: “siapa”, “entah”." in (
+        response.content.decode()
+    )
+    assert _examiners(seminar) == {"examiner"}
+
+
+def test_a_participant_of_the_cohort_cannot_examine_it(organiser, world, seminar):
+    response = organiser.post(_url(seminar), {"people": "other_participant"})
+    assert response.status_code == 400
+    assert "Peserta angkatan ini tidak dapat menjadi penguji seminarnya." in (
+        response.content.decode()
+    )
+    assert _examiners(seminar) == {"examiner"}
+
+
+def test_nothing_chosen_or_only_current_examiners_is_refused(organiser, world, seminar):
+    response = organiser.post(_url(seminar), {"people": ""})
+    assert response.status_code == 400
+    assert "Pilih atau tulis minimal satu penguji." in response.content.decode()
+    response = organiser.post(_url(seminar), {"people": "examiner"})
+    assert response.status_code == 400
+    assert "sudah menjadi penguji seminar ini" in response.content.decode()
+
+
+def test_htmx_answers_with_the_panel(organiser, world, seminar, pool):
+    response = organiser.post(_url(seminar), {"pool": [pool[1].pk]}, **HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="examiner-panel">')
+    assert "1 penguji ditambahkan dan diberi tahu: Bayu Penguji." in page
+    current = page.split('id="current-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Bayu Penguji" in current
+
+
+def test_htmx_refusal_answers_with_the_panel(organiser, world, seminar):
+    response = organiser.post(_url(seminar), {"people": "siapa"}, **HTMX)
+    assert response.status_code == 400
+    assert response.content.decode().lstrip().startswith('<div id="examiner-panel">')
+
+
+def test_seminar_page_links_organisers_to_the_assignment(organiser, world, seminar):
+    page = organiser.get(reverse("mentoring:seminar-detail", args=[seminar.pk])).content.decode()
+    assert _url(seminar) in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("examiner", 403), ("admin", 403), ("coach", 404), ("participant", 404), ("stranger", 404)],
+)
+def test_only_the_organiser_may_appoint(client, world, seminar, pool, persona, status):
+    client.force_login(world.persona(persona))
+    assert client.post(_url(seminar), {"pool": [pool[0].pk]}).status_code == status
+    assert _examiners(seminar) == {"examiner"}
+
+
+def test_page_query_count_is_the_same_for_1_and_50_people(
+    organiser, world, seminar, django_assert_num_queries
+):
+    other = SeminarFactory(cohort=world.cohort)
+    other.examiners.add(UserFactory())
+    with django_assert_num_queries(8):
+        organiser.get(_url(seminar))
+    other.examiners.add(*(UserFactory() for _ in range(49)))
+    seminar.examiners.add(*(UserFactory() for _ in range(49)))
+    with django_assert_num_queries(8):
+        page = organiser.get(_url(seminar)).content.decode()
+    assert page.count('name="pool"') == 50
