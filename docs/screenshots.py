@@ -18,23 +18,23 @@ OUT = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-# (demo login, page slug from tests/browser/demo.py, size): the pictures the README shows.
+# (demo login, page slug from tests/browser/demo.py, size, heading to scroll to or None).
 SHOTS = [
-    (None, "masuk", "phone"),
-    ("peserta", "proyek", "desktop"),
-    ("peserta", "rancangan", "desktop"),
-    ("peserta2", "beranda", "phone"),
-    ("peserta2", "tonggak", "desktop"),
-    ("peserta2", "tonggak", "phone"),
-    ("coach", "beranda", "desktop"),
-    ("coach", "proyek-ditelaah", "desktop"),
-    ("coach", "konsultasi", "phone"),
-    ("mentor", "tonggak", "desktop"),
-    ("penguji", "seminar-laporan", "desktop"),
-    ("penguji", "nilai", "phone"),
-    ("penyelenggara", "jadwalkan-seminar", "desktop"),
-    ("kepala", "beranda", "desktop"),
-    ("kepala", "proyek", "phone"),
+    (None, "masuk", "phone", None),
+    ("peserta", "proyek", "desktop", None),
+    ("peserta", "rancangan", "desktop", None),
+    ("peserta2", "beranda", "phone", None),
+    ("peserta2", "tonggak", "desktop", None),
+    ("peserta2", "tonggak", "phone", "#evidence-heading"),
+    ("coach", "beranda", "desktop", None),
+    ("coach", "proyek-ditelaah", "desktop", None),
+    ("coach", "konsultasi", "phone", ".note-list"),
+    ("mentor", "tonggak", "desktop", None),
+    ("penguji", "seminar-laporan", "desktop", None),
+    ("penguji", "nilai", "phone", None),
+    ("penyelenggara", "jadwalkan-seminar", "desktop", None),
+    ("kepala", "beranda", "desktop", None),
+    ("kepala", "proyek", "phone", "#documents-heading"),
 ]
 
 
@@ -102,7 +102,7 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-            for login, slug, size in SHOTS:
+            for login, slug, size, focus in SHOTS:
                 context = browser.new_context(
                     base_url=base_url,
                     viewport=DESKTOP if size == "desktop" else PHONE,
@@ -119,6 +119,8 @@ def main() -> int:
                     )
                 page = context.new_page()
                 page.goto(pages[login][slug])
+                if focus:
+                    page.locator(focus).first.evaluate("(element) => element.scrollIntoView()")
                 name = f"{login or 'pengunjung'}-{slug}-{size}.png"
                 total += _save(page.screenshot(), OUT / name)
                 print(f"  {name}")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from tests.browser.chromium import CHROMIUM_ARGS, chromium_path
@@ -30,10 +31,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"{reason}; install Debian's chromium (apt-get install chromium) to run them")
 
 
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole package; Playwright's sync API runs an event loop in this
-    thread, so Django's ORM calls here need DJANGO_ALLOW_ASYNC_UNSAFE while it lives."""
+@pytest.fixture
+def browser(transactional_db) -> Iterator[Browser]:
+    """A headless Chromium for one test.
+
+    Playwright's sync API runs its calls from an asyncio task, so Django sees another context
+    inside it: other connection objects, and an event loop that needs
+    DJANGO_ALLOW_ASYNC_UNSAFE. The test database is therefore set up (and flushed, then
+    restored from its serialized copy) outside Playwright, and the connections Django opened
+    inside are closed before Playwright stops.
+    """
     if sync_playwright is None:
         _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
     path = chromium_path()
@@ -44,8 +51,11 @@ def browser() -> Iterator[Browser]:
     try:
         with sync_playwright() as playwright:
             launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            yield launched
-            launched.close()
+            try:
+                yield launched
+            finally:
+                launched.close()
+                connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -94,6 +104,7 @@ def new_page(browser, live_server) -> Iterator:
         problems.watch(page)
         return page
 
+    open_page.problems = problems  # a test that provokes a refusal on purpose clears it
     yield open_page
     for context in contexts:
         context.close()

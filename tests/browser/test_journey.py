@@ -133,7 +133,9 @@ def score_all_criteria(new_page, examiner: User, score: str) -> Page:
     page = log_in(new_page, examiner)
     open_seminar_row(page, "Seminar laporan")
     page.get_by_role("link", name="Isi nilai").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Penilaian seminar laporan")
     inputs = page.locator("#score-form input.score-input")
+    expect(inputs.first).to_be_visible()
     assert inputs.count() >= 3
     for index in range(inputs.count()):
         inputs.nth(index).fill(score)
