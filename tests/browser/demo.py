@@ -101,7 +101,11 @@ def _results_seminar(people: dict[str, User]) -> None:
         cohort=project.cohort,
         by=people["penyelenggara"],
         kind=Seminar.Kind.RESULTS,
-        starts_at=timezone.now() + datetime.timedelta(days=5),
+        starts_at=timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=5), datetime.time(9, 0)
+            )
+        ),
         place="Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung",
         examiners=[people["penguji"], people["penguji2"]],
         projects=[project],
