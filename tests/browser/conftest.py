@@ -14,25 +14,13 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from tests.browser.chromium import CHROMIUM_ARGS, chromium_path
+from tests.browser.chromium import CHROMIUM_ARGS, chromium_path, import_or_skip, unavailable
 
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason}. In CI the browser tests must run: .ci/run installs chromium.")
-    pytest.skip(f"{reason}; install Debian's chromium (apt-get install chromium) to run them")
-
-
 @pytest.fixture
-def browser(transactional_db) -> Iterator[Browser]:
+def browser(transactional_db) -> Iterator:
     """A headless Chromium for one test.
 
     Playwright's sync API runs its calls from an asyncio task, so Django sees another context
@@ -41,11 +29,10 @@ def browser(transactional_db) -> Iterator[Browser]:
     restored from its serialized copy) outside Playwright, and the connections Django opened
     inside are closed before Playwright stops.
     """
-    if sync_playwright is None:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    sync_playwright = import_or_skip("playwright.sync_api").sync_playwright
     path = chromium_path()
     if path is None:
-        _unavailable("Chromium was not found")
+        unavailable("Chromium was not found")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -69,7 +56,7 @@ class PageProblems:
     def __init__(self) -> None:
         self.items: list[str] = []
 
-    def watch(self, page: Page) -> None:
+    def watch(self, page) -> None:
         page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
         page.on("console", self._console)
 
@@ -85,10 +72,10 @@ class PageProblems:
 def new_page(browser, live_server) -> Iterator:
     """Open pages in fresh browser contexts (one per person); fails the test if any page hit a
     script error or a CSP refusal, so the strict policy is checked on every browser test."""
-    contexts: list[BrowserContext] = []
+    contexts = []
     problems = PageProblems()
 
-    def open_page(*, user=None, viewport: dict | None = None) -> Page:
+    def open_page(*, user=None, viewport: dict | None = None):
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP,
@@ -111,7 +98,7 @@ def new_page(browser, live_server) -> Iterator:
     assert not problems.items, "\n".join(problems.items)
 
 
-def sign_in_with_cookie(context: BrowserContext, live_server, user) -> None:
+def sign_in_with_cookie(context, live_server, user) -> None:
     """Start a session for the user without the login form (the journey test uses the form)."""
     client = Client()
     client.force_login(user)

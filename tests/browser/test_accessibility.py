@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import demo
+from tests.browser.chromium import import_or_skip
 from tracker.models import User
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+Axe = import_or_skip("axe_playwright_python.sync_playwright").Axe
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Structure the brief names explicitly; axe rates these "moderate", we hold them as blocking.
@@ -36,7 +38,7 @@ def blocking(results: dict) -> list[dict]:
     return found
 
 
-def scan(page, axe: Axe) -> list[dict]:
+def scan(page, axe) -> list[dict]:
     return blocking(axe.run(page, options={"resultTypes": ["violations", "incomplete"]}).response)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from mentoring.models import Comment
+from tests.browser.chromium import import_or_skip
+
+expect = import_or_skip("playwright.sync_api").expect
 
 pytestmark = [
     pytest.mark.browser,

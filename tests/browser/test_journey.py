@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, expect
 
 from milestones.models import Evidence, Milestone
+from tests.browser.chromium import import_or_skip
 from tests.factories import (
     AgencyFactory,
     AgencyHeadFactory,
@@ -19,6 +19,8 @@ from tests.factories import (
 )
 from tests.milestones.files import make_pdf
 from tracker.models import ChangeProject, Programme, User
+
+expect = import_or_skip("playwright.sync_api").expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,7 +72,7 @@ def cast() -> Cast:
     )
 
 
-def log_in(new_page, user: User) -> Page:
+def log_in(new_page, user: User) -> object:
     """A fresh browser for this person, signed in through the login form."""
     page = new_page()
     page.goto("/")
@@ -82,17 +84,17 @@ def log_in(new_page, user: User) -> Page:
     return page
 
 
-def open_project(page: Page, project: ChangeProject) -> None:
+def open_project(page, project: ChangeProject) -> None:
     page.goto("/")
     page.get_by_role("link", name=project.title).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
 
 
-def state_is(page: Page, state: ChangeProject.State) -> None:
+def state_is(page, state: ChangeProject.State) -> None:
     expect(page.locator(".page-header .badge")).to_have_text(str(state.label))
 
 
-def success_message(page: Page, text: str) -> None:
+def success_message(page, text: str) -> None:
     expect(page.locator(".message--success").filter(has_text=text)).to_be_visible()
 
 
@@ -121,7 +123,7 @@ def schedule_seminar(new_page, cast: Cast, kind: str, examiners: list[User]) -> 
     expect(page.get_by_role("heading", level=1)).to_have_text(kind)
 
 
-def open_seminar_row(page: Page, kind: str) -> None:
+def open_seminar_row(page, kind: str) -> None:
     page.get_by_role("navigation", name="Navigasi utama").get_by_role(
         "link", name="Seminar"
     ).click()
@@ -129,7 +131,7 @@ def open_seminar_row(page: Page, kind: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(kind)
 
 
-def score_all_criteria(new_page, examiner: User, score: str) -> Page:
+def score_all_criteria(new_page, examiner: User, score: str) -> object:
     page = log_in(new_page, examiner)
     open_seminar_row(page, "Seminar laporan")
     page.get_by_role("link", name="Isi nilai").click()

@@ -4,10 +4,9 @@ the keyboard can reach), and axe finds nothing serious in the phone layout eithe
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import demo
-from tests.browser.test_accessibility import describe, scan
+from tests.browser.test_accessibility import Axe, describe, scan
 from tracker.models import User
 
 pytestmark = [
