@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mentoring import services as notes
 from milestones.models import Milestone
+from reports.services import issue_project_report
 from tracker.models import ChangeProject, Seminar, User
 
 # Logins of the demo (README), each with the role its pages show; None is a visitor.
@@ -122,8 +123,6 @@ def _seminar_url(seminar: Seminar) -> str:
 
 def verification_path() -> str:
     """A verification page of a real issued document (renders one PDF)."""
-    from reports.services import issue_project_report
-
     project = _project("peserta3")
     document = issue_project_report(project=project, by=User.objects.get(username="kepala"))
     return reverse("reports:verify", args=[document.code])
