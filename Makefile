@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages clean
+.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ migrations: install ## Fail when models and migrations differ
 messages: install ## Extract and compile translations
 	$(DEV_ENV) $(PY) manage.py makemessages -l en -l id --ignore '.venv/*'
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
+
+screenshots: install ## Retake the README's screenshots into docs/screenshots/ (needs chromium)
+	$(PY) docs/screenshots.py
 
 clean: ## Remove the virtual environment and the SQLite database
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -201,6 +201,8 @@ class SeminarForm(forms.ModelForm):
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.cohort = cohort
+        # Radio buttons need no "---------" choice: none ticked means none chosen.
+        self.fields["kind"].choices = Seminar.Kind.choices
         if self.instance.pk:
             self.fields["kind"].disabled = True
             kind = self.instance.kind

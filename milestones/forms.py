@@ -96,6 +96,8 @@ class EvidenceUploadForm(forms.Form):
 
 
 class EvidenceLinkForm(forms.Form):
+    """A link as evidence; its ids differ from the upload form's, which shares the page."""
+
     url = forms.URLField(
         label=_("Tautan"),
         max_length=500,
@@ -103,6 +105,10 @@ class EvidenceLinkForm(forms.Form):
         validators=[URLValidator(schemes=["http", "https"])],
     )
     caption = forms.CharField(label=_("Keterangan"), max_length=300)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_link_%s")
+        super().__init__(*args, **kwargs)
 
 
 class RatingForm(forms.Form):

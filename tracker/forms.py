@@ -96,3 +96,28 @@ class CoachAssignmentForm(forms.Form):
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["projects"].queryset = open_projects_of(cohort)
+
+
+class ProposalForm(forms.ModelForm):
+    """The proposal's texts (rancangan); the service, not the form, writes them."""
+
+    class Meta:
+        model = ChangeProject
+        fields = [
+            "title",
+            "problem_statement",
+            "goal_short_term",
+            "goal_medium_term",
+            "goal_long_term",
+            "stakeholders",
+            "innovation_summary",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields if name != "title"}
+        help_texts = {
+            "problem_statement": _("Kondisi saat ini, masalah yang ingin diubah, dan datanya."),
+            "goal_short_term": _("Yang dicapai selama pelatihan (sekitar 2 bulan)."),
+            "goal_medium_term": _("Yang dicapai 6–12 bulan setelah pelatihan."),
+            "goal_long_term": _("Yang dicapai 1–2 tahun setelah pelatihan."),
+            "stakeholders": _("Siapa yang terlibat atau terdampak, dan perannya."),
+            "innovation_summary": _("Terobosan yang Anda tawarkan, dalam beberapa kalimat."),
+        }

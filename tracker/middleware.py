@@ -29,3 +29,21 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the strict Content-Security-Policy of settings on every response that has none.
+
+    Templates carry no inline script, event handler or style, so the policy allows only Jejak's
+    own files; a view that needs a stricter policy (evidence downloads) sets its own.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -231,6 +231,48 @@ def notifications_mark_all_read(*, by: User) -> int:
     return by.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+# While the proposal is drafted, or revised after its seminar, the participant edits its texts.
+PROPOSAL_EDITABLE_STATES = frozenset(
+    {ChangeProject.State.DRAFT, ChangeProject.State.PROPOSAL_REVISION}
+)
+PROPOSAL_FIELDS = (
+    "title",
+    "problem_statement",
+    "goal_short_term",
+    "goal_medium_term",
+    "goal_long_term",
+    "stakeholders",
+    "innovation_summary",
+)
+
+
+def may_edit_proposal(project: ChangeProject, user: User) -> bool:
+    """Only the participant writes the proposal's texts."""
+    # The participant relation is a column: no need for the queries of `roles_of`.
+    return user.is_authenticated and project.participant_id == user.pk
+
+
+def project_update_proposal(*, project: ChangeProject, by: User, data: dict) -> ChangeProject:
+    """Participant saves the proposal's texts while it is a draft or being revised."""
+    if not may_edit_proposal(project, by):
+        raise TransitionForbidden(_("Hanya peserta yang dapat mengubah rancangan."))
+    with transaction.atomic():
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        if locked.state not in PROPOSAL_EDITABLE_STATES:
+            raise TransitionRefused(
+                _(
+                    "Rancangan berstatus “%(state)s” dan tidak dapat diubah lagi. "
+                    "Tidak ada yang diubah."
+                )
+                % {"state": locked.get_state_display()}
+            )
+        for name in PROPOSAL_FIELDS:
+            setattr(locked, name, data[name])
+        locked.save(update_fields=[*PROPOSAL_FIELDS, "updated_at"])
+    project.refresh_from_db()
+    return project
+
+
 # One service per transition; views call these.
 
 

@@ -9,6 +9,7 @@ from tracker import views
 tracker_patterns = [
     path("", views.home, name="home"),
     path("proyek/<int:pk>/", views.project_detail, name="project-detail"),
+    path("proyek/<int:pk>/rancangan/", views.proposal_edit, name="proposal-edit"),
     path("alur-kerja/", views.workflow_diagram, name="workflow"),
     path("notifikasi/", views.notification_list, name="notifications"),
     path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification-read"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tracker import services
 from tracker.diagram import workflow_svg
-from tracker.forms import CoachAssignmentForm, ParticipantImportForm, TransitionForm
+from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
 from tracker.selectors import held_roles, open_projects_of, project_timeline, projects_visible_to
@@ -133,10 +134,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(request, project, roles, *, bound_form=None, failed="", status=200):
+    is_participant = Role.PARTICIPANT in roles
     context = {
         "project": project,
         "roles": sorted(str(role.label) for role in roles),
-        "is_participant": Role.PARTICIPANT in roles,
+        "is_participant": is_participant,
+        "may_edit_proposal": is_participant and project.state in services.PROPOSAL_EDITABLE_STATES,
         "next_step": PARTICIPANT_NEXT_STEP[ChangeProject.State(project.state)],
         "indicators": project.indicators.all(),
         "agency_path": [*project.agency.ancestors(), project.agency],
@@ -152,6 +155,41 @@ def _render_detail(request, project, roles, *, bound_form=None, failed="", statu
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project, roles = _get_project_for_user(request, pk)
     return _render_detail(request, project, roles)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project, _roles = _get_project_for_user(request, pk)
+    if not services.may_edit_proposal(project, request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = ProposalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.project_update_proposal(
+                    project=project, by=request.user, data=form.cleaned_data
+                )
+            except services.TransitionRefused as refused:
+                messages.error(request, refused.message)
+                status = refused.status
+                project.refresh_from_db()
+            else:
+                messages.success(request, _("Rancangan tersimpan."))
+                return redirect(project)
+        else:
+            messages.error(request, _("Periksa isian formulir di bawah."))
+            status = 400
+    else:
+        form = ProposalForm(initial=model_to_dict(project, fields=services.PROPOSAL_FIELDS))
+    context = {
+        "project": project,
+        "form": form,
+        "editable": project.state in services.PROPOSAL_EDITABLE_STATES,
+        "missing": project.missing_for_proposal(),
+    }
+    return render(request, "tracker/changeproject_form.html", context, status=status)
 
 
 def _transition_view(action: Action):

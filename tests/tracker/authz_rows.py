@@ -12,6 +12,16 @@ ROWS = [
         args=lambda world: [world.project.pk],
     ),
     Row("tracker:workflow", others=200, expect={"anonymous": LOGIN}),
+    Row(
+        "tracker:proposal-edit",
+        others=OUT_OF_SCOPE,
+        expect={
+            **dict.fromkeys(IN_PROJECT_SCOPE, 403),
+            "participant": 200,
+            "anonymous": LOGIN,
+        },
+        args=lambda world: [world.project.pk],
+    ),
     project_action("tracker:submit-proposal", {"participant": 400}),
     project_action("tracker:submit-revision", {"participant": 400}),
     project_action("tracker:submit-report", {"participant": 400}),
