@@ -1,0 +1,55 @@
+"""The project list: filters and pages change the address, survive a reload and the back button."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.chromium import import_or_skip
+from tests.factories import ChangeProjectFactory, UserFactory
+from tracker.models import ChangeProject
+
+expect = import_or_skip("playwright.sync_api").expect
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def many_projects(world):
+    """30 implementation projects and 3 drafts in the organiser's cohort (plus the world's two)."""
+    for _ in range(30):
+        ChangeProjectFactory(
+            participant=UserFactory(), cohort=world.cohort, state=ChangeProject.State.IMPLEMENTATION
+        )
+    for _ in range(3):
+        ChangeProjectFactory(participant=UserFactory(), cohort=world.cohort)
+    return world
+
+
+def test_filter_and_page_push_the_address_and_survive_a_reload(new_page, many_projects):
+    page = new_page(user=many_projects.organiser)
+    page.goto("/proyek/")
+    expect(page.get_by_role("status").first).to_contain_text("35 proyek")
+
+    page.locator("#id_state").select_option(ChangeProject.State.IMPLEMENTATION)
+    expect(page).to_have_url(re.compile(r"state=implementation"))
+    expect(page.get_by_role("status").first).to_contain_text("30 proyek")
+    expect(page.locator("#project-results tbody tr")).to_have_count(25)
+
+    page.get_by_role("link", name=re.compile("Berikutnya")).click()
+    expect(page).to_have_url(
+        re.compile(r"state=implementation.*page=2|page=2.*state=implementation")
+    )
+    expect(page.locator("#project-results tbody tr")).to_have_count(5)
+
+    page.reload()
+    expect(page.locator("#id_state")).to_have_value(ChangeProject.State.IMPLEMENTATION)
+    expect(page.locator("#project-results tbody tr")).to_have_count(5)
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"[?&]page=2"))
+    expect(page.locator("#project-results tbody tr")).to_have_count(25)
