@@ -41,6 +41,8 @@ def cell(value, kind: str = "text"):
         return long_date(value)
     if kind == "number" and isinstance(value, int | float | Decimal):
         return floatformat(value, "-2g")
+    if kind == "score" and isinstance(value, int | float | Decimal):
+        return floatformat(value, "2g")
     if kind == "longtext":
         lines = (line.strip() for line in str(value).splitlines())
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
