@@ -24,6 +24,9 @@ class GeneratedDocument(models.Model):
     class Kind(models.TextChoices):
         PROJECT_REPORT = "project_report", _("Laporan proyek perubahan")
         APPROVAL_PAGE = "approval_page", _("Lembar persetujuan rancangan")
+        SEMINAR_MINUTES = "seminar_minutes", _("Berita acara seminar")
+        AGENCY_REPORT = "agency_report", _("Laporan dampak instansi")
+        COHORT_RECAP = "cohort_recap", _("Rekapitulasi angkatan")
 
     code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
     kind = models.CharField(_("jenis dokumen"), max_length=30, choices=Kind.choices)

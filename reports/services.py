@@ -16,12 +16,12 @@ from reports.pdf import html_to_pdf, qr_svg
 from reports.selectors import (
     CODE_ALPHABET,
     CODE_LENGTH,
-    ApprovalPage,
-    ProjectReport,
+    ProjectDocument,
     approval_page_data,
     project_report_data,
+    seminar_minutes_data,
 )
-from tracker.models import ChangeProject, User
+from tracker.models import ChangeProject, Seminar, User
 
 # Raise when a template's layout changes, so documents issued with the old layout are not reused.
 LAYOUT_VERSION = 1
@@ -29,6 +29,7 @@ LAYOUT_VERSION = 1
 TEMPLATES = {
     GeneratedDocument.Kind.PROJECT_REPORT: "reports/project_report.html",
     GeneratedDocument.Kind.APPROVAL_PAGE: "reports/approval_page.html",
+    GeneratedDocument.Kind.SEMINAR_MINUTES: "reports/seminar_minutes.html",
 }
 
 
@@ -45,7 +46,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def document_html(data: ProjectReport | ApprovalPage, document: GeneratedDocument) -> str:
+def document_html(data: ProjectDocument, document: GeneratedDocument) -> str:
     """The final HTML of a document, footer with its code and QR included."""
     return render_to_string(
         TEMPLATES[data.kind],
@@ -82,9 +83,20 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
         return _issue(data, project=project, by=by)
 
 
-def _issue(
-    data: ProjectReport | ApprovalPage, *, project: ChangeProject, by: User
+def issue_seminar_minutes(
+    *, seminar: Seminar, project: ChangeProject, by: User
 ) -> GeneratedDocument:
+    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = seminar_minutes_data(seminar, project)
+        if data is None:
+            raise DocumentUnavailable(
+                _("Berita acara belum tersedia: hasil seminar untuk proyek ini belum dicatat.")
+            )
+        return _issue(data, project=project, by=by)
+
+
+def _issue(data: ProjectDocument, *, project: ChangeProject, by: User) -> GeneratedDocument:
     csv_text = data.csv_text()
     fingerprint = hashlib.sha256(f"{LAYOUT_VERSION}\n{data.kind}\n{csv_text}".encode()).hexdigest()
     issued = GeneratedDocument.objects.filter(

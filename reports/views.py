@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from reports import services
 from reports.models import GeneratedDocument
-from reports.selectors import document_for_code, may_download
-from tracker.models import ChangeProject
+from reports.selectors import document_for_code, may_download, may_download_minutes
+from tracker.models import ChangeProject, Seminar
 from tracker.selectors import projects_visible_to
 
 # Codes are 60 random bits; capping lookups per address keeps guessing hopeless.
@@ -30,11 +30,27 @@ def _get_project_for_download(request: HttpRequest, pk: int, kind: str) -> Chang
     return project
 
 
+def _get_minutes_for_download(
+    request: HttpRequest, pk: int, project_pk: int
+) -> tuple[Seminar, ChangeProject]:
+    """The seminar and project if the user may take their minutes; 404 outside scope, 403."""
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related("cohort", "agency"), pk=project_pk
+    )
+    seminar = get_object_or_404(
+        project.seminars.select_related("cohort").prefetch_related("examiners"), pk=pk
+    )
+    if not may_download_minutes(seminar, project, request.user):
+        raise PermissionDenied
+    return seminar, project
+
+
 def _pdf_response(document: GeneratedDocument, stem: str) -> FileResponse:
+    number = document.project_id or document.pk
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{stem}-{document.project_id}-{document.code}.pdf",
+        filename=f"{stem}-{number}-{document.code}.pdf",
         content_type="application/pdf",
     )
 
@@ -59,6 +75,19 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, unavailable.message)
         return redirect(project)
     return _pdf_response(document, "lembar-persetujuan")
+
+
+@never_cache
+@require_GET
+@login_required
+def seminar_minutes(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+    seminar, project = _get_minutes_for_download(request, pk, project_pk)
+    try:
+        document = services.issue_seminar_minutes(seminar=seminar, project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect(project)
+    return _pdf_response(document, "berita-acara")
 
 
 def _over_verify_limit(request: HttpRequest) -> bool:

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 
 from reports.models import GeneratedDocument
-from reports.selectors import approved_proposal_submission, may_download
+from reports.selectors import approved_proposal_submission, may_download, may_download_minutes
 
 register = template.Library()
 
@@ -63,3 +63,15 @@ def report_downloads(context, project):
     ):
         links.append(Kind.APPROVAL_PAGE)
     return {"project": project, "links": links}
+
+
+@register.inclusion_tag("reports/partials/minutes_link.html", takes_context=True)
+def minutes_link(context, seminar, project, recorded, paragraph=False):
+    """A link to the project's minutes at the seminar, once recorded and if the user may take it.
+
+    `recorded` is what the page already knows (the seminar's result or grade for the project),
+    so a seminar page with many projects costs no query per row.
+    """
+    user = context["request"].user
+    shown = bool(recorded) and may_download_minutes(seminar, project, user)
+    return {"seminar": seminar, "project": project, "shown": shown, "paragraph": paragraph}

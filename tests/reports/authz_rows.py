@@ -3,7 +3,8 @@ from __future__ import annotations
 from reports.models import GeneratedDocument
 from tests.authz import IN_PROJECT_SCOPE, OUT_OF_SCOPE, Row
 from tests.conftest import World
-from tests.reports.conftest import approve_proposal
+from tests.reports.conftest import approve_proposal, record_proposal_seminar
+from tracker.models import Seminar
 
 
 def _issued_document_code(world: World) -> str:
@@ -37,6 +38,15 @@ ROWS = [
         expect=IN_PROJECT_SCOPE,
         args=lambda world: [world.project.pk],
         setup=approve_proposal,
+    ),
+    # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
+    # organisers and the admin; the agency head sees the project but not its seminar papers.
+    Row(
+        "reports:seminar-minutes",
+        others=OUT_OF_SCOPE,
+        expect={**IN_PROJECT_SCOPE, "agency_head": 403},
+        args=lambda world: [world.project.pk, Seminar.objects.get(projects=world.project).pk],
+        setup=record_proposal_seminar,
     ),
     # Public: anyone, signed in or not, can check a code.
     Row("reports:verify", others=200, args=lambda world: [_issued_document_code(world)]),

@@ -110,6 +110,23 @@ def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
     return project
 
 
+def record_proposal_seminar(world) -> Seminar:
+    """Approve world.project and accept it at the world's proposal seminar on 5 October."""
+    project = approve_proposal(world)
+    seminar = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
+    Seminar.objects.filter(pk=seminar.pk).update(starts_at=at(5, 8, 30), place="Aula BPSDM")
+    with time_machine.travel(at(5, 10), tick=False):
+        seminar_record_proposal_result(
+            seminar=seminar,
+            project=project,
+            by=world.examiner,
+            accepted=True,
+            notes="Lengkapi peta pemangku kepentingan sebelum uji coba.",
+        )
+    seminar.refresh_from_db()
+    return seminar
+
+
 def complete_project(world) -> ChangeProject:
     """A passed project with everything a report prints, each record written as in real use.
 
@@ -117,17 +134,8 @@ def complete_project(world) -> ChangeProject:
     accepted short-term milestones with evidence and one medium-term one; sessions with the coach
     and mentor; two indicators measured; report approved (27 Oct) and graded Memuaskan (30 Oct).
     """
-    project = approve_proposal(world)
-    proposal = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
-    Seminar.objects.filter(pk=proposal.pk).update(starts_at=at(5, 8, 30))
-    with time_machine.travel(at(5, 10), tick=False):
-        seminar_record_proposal_result(
-            seminar=proposal,
-            project=project,
-            by=world.examiner,
-            accepted=True,
-            notes="Lengkapi peta pemangku kepentingan sebelum uji coba.",
-        )
+    record_proposal_seminar(world)
+    project = ChangeProject.objects.get(pk=world.project.pk)
     first = project.milestones.get()
     Milestone.objects.filter(pk=first.pk).update(
         activity="Rapat koordinasi dengan direktur RSUD dan kepala puskesmas",

@@ -196,9 +196,10 @@ def _overflows(html: str, *, whole_words: bool = False) -> list[str]:
     # in a cell that reaches past the page's content area or its cell is cut off on paper. With
     # whole_words, words may not be broken to fit (web addresses aside), so a column too narrow
     # for its longest word shows up as an overflow.
-    stylesheets = [weasyprint.CSS(string="th, td { overflow-wrap: normal !important; }")]
+    strict = "th, td { overflow-wrap: normal !important; }"
+    stylesheets = [weasyprint.CSS(string=strict)] if whole_words else []
     found = []
-    pages = weasyprint.HTML(string=html).render(stylesheets=stylesheets if whole_words else []).pages
+    pages = weasyprint.HTML(string=html).render(stylesheets=stylesheets).pages
     for number, page in enumerate(pages, start=1):
         page_box = page._page_box
         right = page_box.content_box_x() + page_box.width + 0.5
