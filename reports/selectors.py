@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from mentoring.models import Consultation, RubricScore, SeminarGrade, SignOff
 from mentoring.selectors import score_summaries
 from milestones.models import Evidence, IndicatorMeasurement, MilestoneRating
-from reports.models import GeneratedDocument
-from tracker.models import ChangeProject, Role, Seminar, TransitionLog, User
+from reports.models import GeneratedDocument, ReportJob
+from tracker.models import Agency, ChangeProject, Cohort, Role, Seminar, TransitionLog, User
+from tracker.selectors import headed_agency_ids
 
 Kind = GeneratedDocument.Kind
 
@@ -52,6 +53,30 @@ def may_download(project: ChangeProject, user: User, kind: str, roles=None) -> b
     """Whether the user's relation to the project lets them download this kind of document."""
     roles = project.roles_of(user) if roles is None else roles
     return bool(set(roles) & DOWNLOADERS[Kind(kind)])
+
+
+def may_read_agency(agency: Agency, user: User) -> bool:
+    """Whether the user heads the agency or one above it (or is the admin)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or agency.pk in headed_agency_ids(user)
+
+
+def may_read_cohort(cohort: Cohort, user: User) -> bool:
+    """Whether the user organises the cohort (or is the admin)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or cohort.organisers.filter(pk=user.pk).exists()
+
+
+def jobs_of(user: User, kind: str, **parameters) -> QuerySet[ReportJob]:
+    """The user's report jobs of a kind for these parameters (agency, cohort), newest first."""
+    filters = {f"parameters__{name}": value for name, value in parameters.items()}
+    return (
+        ReportJob.objects.filter(requested_by=user, kind=kind, **filters)
+        .select_related("document")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- verification codes -------------------------------------------------------------------------

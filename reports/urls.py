@@ -14,5 +14,10 @@ urlpatterns = [
         views.seminar_minutes,
         name="seminar-minutes",
     ),
+    path("laporan/instansi/<int:pk>/", views.agency_report, name="agency-report"),
+    path("laporan/angkatan/<int:pk>/", views.cohort_recap, name="cohort-recap"),
+    path("laporan/permintaan/<int:pk>/", views.job_detail, name="job"),
+    path("laporan/permintaan/<int:pk>/unduh.pdf", views.job_download, name="job-download"),
+    path("laporan/permintaan/<int:pk>/ulangi/", views.job_retry, name="job-retry"),
     path("verifikasi/<str:code>/", views.verify, name="verify"),
 ]
