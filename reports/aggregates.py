@@ -159,7 +159,7 @@ def project_lines(projects: QuerySet[ChangeProject], *, today: datetime.date) ->
         "-measured_on", "-pk"
     )
     indicators: dict[int, list[IndicatorLine]] = defaultdict(list)
-    for project_id, *values in (
+    for project_id, name, unit, baseline, target, latest, measured_on in (
         ImpactIndicator.objects.filter(project__in=chosen)
         .annotate(
             latest=Subquery(newest.values("value")[:1]),
@@ -168,7 +168,11 @@ def project_lines(projects: QuerySet[ChangeProject], *, today: datetime.date) ->
         .order_by("project_id", "pk")
         .values_list("project_id", "name", "unit", "baseline", "target", "latest", "measured_on")
     ):
-        indicators[project_id].append(IndicatorLine(*values))
+        # A subquery's decimal comes back unscaled on SQLite: give it the field's two places.
+        latest = None if latest is None else Decimal(latest).quantize(CENT)
+        indicators[project_id].append(
+            IndicatorLine(name, unit, baseline, target, latest, measured_on)
+        )
     lines = []
     for number, project in enumerate(projects, start=1):
         grade = grades.get(project.pk)

@@ -216,6 +216,18 @@ Collection = AgencyReport | CohortRecap
 Progress = Callable[[int], None]
 
 
+def collection_context(data: Collection, document: GeneratedDocument) -> dict:
+    """What every part of a report about many projects is rendered with."""
+    return {
+        "data": data,
+        "document": document,
+        "qr_svg": qr_svg(document.verification_url),
+        "language": settings.LANGUAGE_CODE,
+        "in_parts": True,
+        "projects_section": PROJECTS_SECTION[data.kind],
+    }
+
+
 def collection_pdf(
     data: Collection, document: GeneratedDocument, *, progress: Progress | None = None
 ) -> bytes:
@@ -226,18 +238,10 @@ def collection_pdf(
     project starts on, so its summary is laid out again once the parts are.
     """
     renderer = PartRenderer()
-    template = COLLECTION_TEMPLATES[data.kind]
-    context = {
-        "data": data,
-        "document": document,
-        "qr_svg": qr_svg(document.verification_url),
-        "language": settings.LANGUAGE_CODE,
-        "in_parts": True,
-        "projects_section": PROJECTS_SECTION[data.kind],
-    }
+    context = collection_context(data, document)
 
     def html(**extra) -> str:
-        return render_to_string(template, {**context, **extra})
+        return render_to_string(COLLECTION_TEMPLATES[data.kind], {**context, **extra})
 
     size = LINES_PER_PART[data.kind]
     chunks = [data.lines[start : start + size] for start in range(0, len(data.lines), size)]

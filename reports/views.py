@@ -185,7 +185,7 @@ def _after_request(job: ReportJob) -> HttpResponse:
 def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _get_agency_for_report(request, pk)
     projects = agency_projects(agency)
-    form = AgencyReportForm(request.POST or None, projects=projects)
+    form = AgencyReportForm(request.POST if request.method == "POST" else None, projects=projects)
     status = 200
     if request.method == "POST":
         status = 400

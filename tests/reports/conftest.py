@@ -213,3 +213,9 @@ def complete_project(world) -> ChangeProject:
 @pytest.fixture
 def passed_project(world) -> ChangeProject:
     return complete_project(world)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run at once, in the test's own process and transaction."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
