@@ -25,6 +25,7 @@ def _issued_document_code(world: World) -> str:
 
 
 def _job(world) -> int:
+    """A finished agency report job of the agency head, its document stored."""
     document = GeneratedDocument.objects.create(
         code="8M4N2PQR6S7T",
         kind=GeneratedDocument.Kind.AGENCY_REPORT,

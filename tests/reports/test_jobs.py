@@ -16,6 +16,7 @@ from reports.models import GeneratedDocument, ReportJob
 from reports.tasks import build_report
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, CohortFactory, UserFactory
+from tests.reports.authz_rows import _job
 from tracker.models import ChangeProject
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -423,9 +424,7 @@ def test_cohort_recap_is_asked_for_by_its_organiser(client, world):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_the_requester_reaches_a_job(client, world, persona):
-    _ask(client, world)
-    client.logout()
-    job = ReportJob.objects.get()
+    job = ReportJob.objects.get(pk=_job(world))
     user = world.persona(persona)
     if user is not None:
         client.force_login(user)
