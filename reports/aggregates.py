@@ -173,6 +173,9 @@ def project_lines(projects: QuerySet[ChangeProject], *, today: datetime.date) ->
         indicators[project_id].append(
             IndicatorLine(name, unit, baseline, target, latest, measured_on)
         )
+    # Labels are translated once, not once per project (a hundred projects, thousands of calls).
+    state_labels = {value: str(label) for value, label in State.choices}
+    term_labels = [(term.value, str(term.label)) for term in Term]
     lines = []
     for number, project in enumerate(projects, start=1):
         grade = grades.get(project.pk)
@@ -190,20 +193,20 @@ def project_lines(projects: QuerySet[ChangeProject], *, today: datetime.date) ->
                 coach=_name(project.coach),
                 mentor=_name(project.mentor),
                 state=project.state,
-                state_label=str(project.get_state_display()),
+                state_label=state_labels[project.state],
                 score=grade.score if grade else None,
                 predikat=grade.predikat if grade else "",
                 innovation=project.innovation_summary,
                 goal_short_term=project.goal_short_term,
                 terms=tuple(
                     TermCount(
-                        term=term.value,
-                        label=str(term.label),
-                        accepted=by_term[term.value][Milestone.State.ACCEPTED],
-                        under_way=sum(by_term[term.value][state] for state in UNDER_WAY),
-                        planned=by_term[term.value][Milestone.State.PLANNED],
+                        term=term,
+                        label=label,
+                        accepted=by_term[term][Milestone.State.ACCEPTED],
+                        under_way=sum(by_term[term][state] for state in UNDER_WAY),
+                        planned=by_term[term][Milestone.State.PLANNED],
                     )
-                    for term in Term
+                    for term, label in term_labels
                 ),
                 overdue=tuple(overdue[project.pk]),
                 indicators=tuple(indicators[project.pk]),

@@ -234,8 +234,9 @@ def collection_pdf(
     """The PDF of a report about many projects: the summary, then the projects part by part.
 
     `progress(done)` is called after each part with the number of projects laid out so far; it
-    may raise to stop the work. The agency report's list of projects names the page each
-    project starts on, so its summary is laid out again once the parts are.
+    may raise to stop the work. The agency report's summary lists the page each project starts
+    on, so it is laid out last and numbered apart in roman numerals, as front matter is; the
+    cohort recap's summary comes first and the pages run on.
     """
     renderer = PartRenderer()
     context = collection_context(data, document)
@@ -243,32 +244,33 @@ def collection_pdf(
     def html(**extra) -> str:
         return render_to_string(COLLECTION_TEMPLATES[data.kind], {**context, **extra})
 
-    size = LINES_PER_PART[data.kind]
-    chunks = [data.lines[start : start + size] for start in range(0, len(data.lines), size)]
-    lists_pages = data.kind == GeneratedDocument.Kind.AGENCY_REPORT
-    # The summary's length decides where the parts start; 999 holds the place of the page count.
-    summary = renderer.render(html(part="summary", page_total=999 if lists_pages else None))
-    for _attempt in range(3):
-        offset, parts, start_pages = len(summary.pages), [], {}
-        for index, chunk in enumerate(chunks):
+    def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
+        size = LINES_PER_PART[data.kind]
+        parts, start_pages, page, done = [], {}, first_page, 0
+        for start in range(0, len(data.lines), size):
+            chunk = data.lines[start : start + size]
             part = renderer.render(
-                html(part="projects", lines=chunk, first_part=index == 0, first_page=offset + 1)
+                html(part="projects", lines=chunk, first_part=start == 0, first_page=page)
             )
-            for number, page in enumerate(part.pages, start=offset + 1):
-                for anchor in page.anchors:
+            for number, laid_out in enumerate(part.pages, start=page):
+                for anchor in laid_out.anchors:
                     if anchor.startswith(ANCHOR_PREFIX):
                         start_pages.setdefault(int(anchor.removeprefix(ANCHOR_PREFIX)), number)
-            offset += len(part.pages)
+            page += len(part.pages)
             parts.append(part)
+            done += len(chunk)
             if progress is not None:
-                progress(sum(len(done) for done in chunks[: index + 1]))
-        if not lists_pages:
-            break
-        final = renderer.render(html(part="summary", start_pages=start_pages, page_total=offset))
-        settled = len(final.pages) == len(summary.pages)
-        summary = final
-        if settled:
-            break
+                progress(done)
+        return parts, start_pages, page - first_page
+
+    if data.kind == GeneratedDocument.Kind.AGENCY_REPORT:
+        parts, start_pages, body_pages = lay_out_parts(first_page=1)
+        summary = renderer.render(
+            html(part="summary", front_matter=True, start_pages=start_pages, body_pages=body_pages)
+        )
+    else:
+        summary = renderer.render(html(part="summary"))
+        parts, _start_pages, _body_pages = lay_out_parts(first_page=len(summary.pages) + 1)
     return renderer.write(
         [summary, *parts],
         csv_name=data.csv_name,

@@ -75,7 +75,8 @@ def test_agency_report_is_an_archival_pdf_with_every_project(agency_pdf, world):
     text = " ".join(pages)
     for line in data.lines:
         assert line.title in text
-    assert f"Laporan ini terdiri atas {len(pages)} halaman" in text
+    summary = sum(1 for page in pages if re.search(r"Halaman [ivx]+\b", page))
+    assert f"uraian setiap proyek menyusul pada halaman 1 sampai {len(pages) - summary}" in text
     assert _attached_csv(reader, "laporan-dampak-instansi.csv") == data.csv_rows()
     assert document.kind == GeneratedDocument.Kind.AGENCY_REPORT
     assert document.project is None
@@ -84,26 +85,29 @@ def test_agency_report_is_an_archival_pdf_with_every_project(agency_pdf, world):
         assert label in pages[0] + pages[1]
 
 
-def test_agency_report_pages_run_on_and_the_list_names_each_projects_page(agency_pdf):
+def test_agency_report_numbers_its_summary_apart_and_lists_each_projects_page(agency_pdf):
     data, document = agency_pdf
 
     pages = _pages_text(_read(document))
 
-    for number, text in enumerate(pages, start=1):
+    summary = [page for page in pages if re.search(r"Halaman [ivx]+\b", page)]
+    assert [re.search(r"Halaman ([ivx]+)\b", page).group(1) for page in summary] == [
+        "i",
+        "ii",
+        "iii",
+        "iv",
+    ][: len(summary)]
+    body = pages[len(summary) :]
+    for number, text in enumerate(body, start=1):
         assert re.search(rf"Halaman {number}(?!\d)", text), number
+    for text in pages:
         assert document.display_code in text
-    listed = {}
-    for line in data.lines:
-        found = re.search(rf"{line.number} {re.escape(line.title)} .*? (\d+)(?= \d+ |$)", pages[0])
-        if found is None:
-            continue
-        listed[line.number] = int(found.group(1))
+    listing = " ".join(summary)
     for line in data.lines:
         heading = f"6.{line.number} {line.title[:40]}"
-        page = next(number for number, text in enumerate(pages, start=1) if heading in text)
-        assert page > 1
-        if line.number in listed:
-            assert listed[line.number] == page
+        page = next(number for number, text in enumerate(body, start=1) if heading in text)
+        # The list of projects ends each row with the page the project's section starts on.
+        assert re.search(rf"{re.escape(line.participant)} .{{0,80}}? {page}\b", listing), line
 
 
 def test_empty_agency_report_still_says_so(world):
