@@ -164,8 +164,6 @@ def test_running_job_shows_how_many_projects_are_laid_out(client, world, large):
 def test_task_reports_progress_part_by_part(world, large, monkeypatch, immediate_tasks):
     monkeypatch.setitem(services.LINES_PER_PART, GeneratedDocument.Kind.AGENCY_REPORT, 1)
     seen = []
-    update = services.ReportJob.objects.filter
-
     job = ReportJob.objects.create(
         kind=GeneratedDocument.Kind.AGENCY_REPORT,
         requested_by=world.agency_head,
@@ -177,7 +175,7 @@ def test_task_reports_progress_part_by_part(world, large, monkeypatch, immediate
     def watching(data, document, *, progress):
         def spy(done):
             progress(done)
-            seen.append(update(pk=job.pk).values_list("progress_done", flat=True).get())
+            seen.append(ReportJob.objects.values_list("progress_done", flat=True).get(pk=job.pk))
 
         return original(data, document, progress=spy)
 
