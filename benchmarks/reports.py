@@ -1,19 +1,32 @@
-"""Benchmark the project report: seconds, pages and peak memory, and Jejak's share of the time.
+"""Benchmark Jejak's documents: seconds, pages, pages per second, peak memory, Jejak's share.
 
-Seeds N graded projects (texts from the demo data) in a throwaway SQLite database, issues each
-project's report the way the download view does, then renders the very same final HTML with
-WeasyPrint alone. The ratio of the two says what Jejak adds (queries, template, QR code, CSV,
-hashing, storage) on top of layout and PDF writing.
+Each scenario runs in a fresh Python process on a throwaway SQLite database, seeded with
+graded projects that have a realistic record (texts from the demo data, a plan of milestones
+with evidence, consultations, indicator measurements, rubric scores and a predikat):
 
-    .venv/bin/python benchmarks/reports.py --projects 20
+- the project report, issued for each of --projects projects the way the download view does
+  (the first one cold, the rest warm);
+- the agency impact report of N projects (--agency, default 10 and 100), built by the report job
+  exactly as the background worker does;
+- an unchanged agency report asked for again through the web view and downloaded, which is
+  served from storage.
+
+For the project report and the agency report the very same final HTML is also rendered by
+WeasyPrint alone, so the ratio of the two says what Jejak adds (queries, templates, QR code,
+CSV, charts, laying the report out in parts, hashing, storage) on top of layout and PDF writing.
+
+    .venv/bin/python benchmarks/reports.py
+    .venv/bin/python benchmarks/reports.py --projects 20 --agency 10 100
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +43,9 @@ def setup_django(workdir: Path) -> None:
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["REPORT_RATE_LIMIT"] = "100000"
     from django.conf import settings
 
     # Never the developer's database: a fresh SQLite file that is deleted afterwards.
@@ -45,41 +61,57 @@ def setup_django(workdir: Path) -> None:
 
 
 def seed(count: int) -> list:
-    """`count` projects carried from draft to a passed results seminar."""
+    """`count` projects carried from draft to a graded results seminar, with their records."""
     import datetime
 
     from django.utils import timezone
 
-    from mentoring.services import project_sign_off
+    from mentoring.models import Consultation
+    from mentoring.selectors import rubric_for
+    from mentoring.services import (
+        project_sign_off,
+        seminar_grade,
+        seminar_record_proposal_result,
+        seminar_record_scores,
+    )
+    from milestones.models import Evidence, IndicatorMeasurement, Milestone, MilestoneRating, Term
     from tracker import demo_data
     from tracker.models import (
         Agency,
+        AgencyHead,
         ChangeProject,
         Cohort,
         ImpactIndicator,
         Programme,
+        Role,
         Seminar,
         User,
     )
-    from tracker.services import project_submit_proposal, project_submit_report, run_transition
+    from tracker.services import project_submit_proposal, project_submit_report
 
     province = Agency.objects.create(code="PROV", name="Pemerintah Provinsi Jawa Barat")
     dinas = Agency.objects.create(
         code="DINKES", name="Dinas Kesehatan Provinsi Jawa Barat", parent=province
     )
+    units = [dinas] + [
+        Agency.objects.create(code=f"UPTD{number}", name=f"UPTD Wilayah {number}", parent=dinas)
+        for number in range(1, 4)
+    ]
 
-    def person(username: str, name: str, number: int) -> User:
+    def person(username: str, name: str, number: int, agency=dinas) -> User:
         return User.objects.create(
             username=username,
             full_name=name,
             nip=f"19800101200501{1 + number % 2}{number:03d}",
             position="Widyaiswara Ahli Madya",
-            agency=dinas,
+            agency=agency,
         )
 
     coach = person("coach", "Dr. Hendra Gunawan, M.Pd.", 1)
     mentor = person("mentor", "dr. Ahmad Fauzi, M.Kes.", 2)
     examiner = person("penguji", "Prof. Dr. Bambang Suryadi, M.A.", 3)
+    head = person("kepala", "Dr. Ir. Siti Rahayu, M.M.", 4)
+    AgencyHead.objects.create(user=head, agency=dinas)
     cohort = Cohort.objects.create(
         programme=Programme.PKA,
         number="XVIII",
@@ -99,19 +131,23 @@ def seed(count: int) -> list:
     }
     for seminar in seminars.values():
         seminar.examiners.add(examiner)
+    criteria = list(rubric_for(seminars[Seminar.Kind.RESULTS]).criteria.all())
+    today = timezone.localdate()
 
     projects = []
     for number in range(count):
         texts = demo_data.PROJECTS[number % len(demo_data.PROJECTS)]
         title, problem, short, medium, long_, stakeholders, innovation, indicators = texts[5:13]
-        participant = person(f"peserta{number}", f"Peserta Benchmark {number}", 100 + number)
+        participant = person(
+            f"peserta{number}", f"Peserta Benchmark {number}", 100 + number, units[number % 4]
+        )
         project = ChangeProject.objects.create(
             participant=participant,
             cohort=cohort,
-            agency=dinas,
+            agency=participant.agency,
             coach=coach,
             mentor=mentor,
-            title=title,
+            title=f"{title} ({number + 1})",
             problem_statement=problem,
             goal_short_term=short,
             goal_medium_term=medium,
@@ -119,31 +155,100 @@ def seed(count: int) -> list:
             stakeholders=stakeholders,
             innovation_summary=innovation,
         )
+        plan = [
+            (Term.SHORT, "Rapat koordinasi dengan pemangku kepentingan", -40, -30),
+            (Term.SHORT, "Uji coba layanan di unit percontohan", -30, -10),
+            (Term.SHORT, "Evaluasi uji coba dan laporan kepada pimpinan", -10, -2),
+            (Term.MEDIUM, "Perluasan layanan ke seluruh unit", 30, 200),
+            (Term.LONG, "Layanan menjadi standar pelayanan daerah", 200, 600),
+        ]
+        milestones = Milestone.objects.bulk_create(
+            Milestone(
+                project=project,
+                term=term,
+                activity=activity,
+                implementer="Peserta dan tim efektif",
+                start_date=today + datetime.timedelta(days=start),
+                due_date=today + datetime.timedelta(days=due),
+                expected_output="Notulen, laporan dan dokumentasi kegiatan",
+                order=order,
+                state="accepted" if term == Term.SHORT else "planned",
+            )
+            for order, (term, activity, start, due) in enumerate(plan, start=1)
+        )
+        Evidence.objects.bulk_create(
+            Evidence(
+                milestone=milestone,
+                kind=Evidence.Kind.LINK,
+                caption=f"Dokumentasi kegiatan: {milestone.activity.lower()}",
+                url=f"https://dinkes.example.go.id/berita/{project.pk}-{milestone.order}",
+                uploaded_by=participant,
+            )
+            for milestone in milestones[:3]
+        )
         for name, unit, baseline, target in indicators:
-            ImpactIndicator.objects.create(
+            indicator = ImpactIndicator.objects.create(
                 project=project,
                 name=name,
                 unit=unit,
                 baseline=Decimal(baseline),
                 target=Decimal(target),
             )
+            IndicatorMeasurement.objects.create(
+                indicator=indicator,
+                value=(Decimal(baseline) + Decimal(target)) / 2,
+                measured_on=today,
+                recorded_by=participant,
+            )
+        Consultation.objects.bulk_create(
+            Consultation(
+                project=project,
+                recorded_by=participant,
+                consultant=consultant,
+                consultant_role=role,
+                held_on=today - datetime.timedelta(days=days),
+                mode=Consultation.Mode.IN_PERSON,
+                topic=topic,
+                outcome="Disepakati langkah berikutnya dan penanggung jawabnya.",
+                stage=stage,
+                status=Consultation.Status.CONFIRMED,
+            )
+            for days, consultant, role, stage, topic in [
+                (60, coach, Role.COACH, "proposal", "Penajaman rumusan masalah"),
+                (45, mentor, Role.MENTOR, "proposal", "Dukungan pimpinan"),
+                (20, mentor, Role.MENTOR, "implementation", "Hasil uji coba"),
+            ]
+        )
         for seminar in seminars.values():
             seminar.projects.add(project)
         project_submit_proposal(project=project, by=participant)
         project_sign_off(project=project, by=coach, stage="proposal")
         project_sign_off(project=project, by=mentor, stage="proposal")
-        run_transition(
-            project=project, by=examiner, name="record_proposal_seminar", arguments=(True,)
+        seminar_record_proposal_result(
+            seminar=seminars[Seminar.Kind.PROPOSAL], project=project, by=examiner, accepted=True
         )
         project_submit_report(project=project, by=participant)
         project_sign_off(project=project, by=coach, stage="report")
         project_sign_off(project=project, by=mentor, stage="report")
-        run_transition(
+        results = seminars[Seminar.Kind.RESULTS]
+        percent = Decimal(70 + number % 25)
+        seminar_record_scores(
+            seminar=results,
             project=project,
             by=examiner,
-            name="grade",
-            arguments=(ChangeProject.State.PASSED,),
-            comment="Capaian sesuai rencana dengan bukti lengkap.",
+            scores={c.pk: c.max_score * percent / 100 for c in criteria},
+        )
+        MilestoneRating.objects.bulk_create(
+            MilestoneRating(
+                milestone=milestone, examiner=examiner, seminar=results, rating="sesuai"
+            )
+            for milestone in milestones[:3]
+        )
+        seminar_grade(
+            seminar=results,
+            project=project,
+            by=examiner,
+            comment="Capaian jangka pendek terpenuhi dengan bukti lengkap.",
         )
         projects.append((project, participant))
     return projects
@@ -153,66 +258,266 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=20, help="projects to seed (default 20)")
-    args = parser.parse_args()
-    if args.projects < 1:
-        parser.error("--projects must be at least 1")
+class WeasyPrintClock:
+    """Adds up the time spent inside WeasyPrint's layout and PDF writing, wherever called."""
 
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint.document import Document
+
+        self.seconds = 0.0
+        for owner, name in ((weasyprint.HTML, "render"), (Document, "write_pdf")):
+            original = getattr(owner, name)
+            setattr(owner, name, self._timed(original))
+
+    def _timed(self, original):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        return timed
+
+    def __enter__(self):
+        self.start = self.seconds
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.spent = self.seconds - self.start
+
+
+def pdf_pages(document) -> int:
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as stored:
+        return len(PdfReader(stored).pages)
+
+
+# --- scenarios, each in its own process -----------------------------------------------------
+
+
+def project_report_scenario(count: int) -> dict:
+    import weasyprint
+    from django.conf import settings
+    from django.utils import translation
+
+    from reports.pdf import PDF_VARIANT, JejakURLFetcher, site_base_url
+    from reports.selectors import project_report_data
+    from reports.services import document_html, issue_project_report
+
+    started = time.perf_counter()
+    projects = seed(count)
+    seeding = time.perf_counter() - started
+    clock = WeasyPrintClock()
+    totals, alone, pages, cpu, own = [], [], [], [], []
+    for project, participant in projects:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with clock as inside:
+            document = issue_project_report(project=project, by=participant)
+        totals.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        own.append(totals[-1] - inside.spent)
+        pages.append(pdf_pages(document))
+        with translation.override(settings.LANGUAGE_CODE):
+            data = project_report_data(project)
+            html = document_html(data, document)
+        attachment = weasyprint.Attachment(
+            string=data.csv_text(), name=data.csv_name, relationship="Data"
+        )
+        started = time.perf_counter()
+        weasyprint.HTML(
+            string=html, base_url=site_base_url(), url_fetcher=JejakURLFetcher()
+        ).write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
+        alone.append(time.perf_counter() - started)
+    project, participant = projects[0]
+    started = time.perf_counter()
+    issue_project_report(project=project, by=participant)  # unchanged: from storage
+    stored = time.perf_counter() - started
+    # The first report also loads fonts and warms caches: shown apart, left out of the rest.
+    warm = slice(1, None) if len(totals) > 1 else slice(None)
+    return {
+        "scenario": "project report",
+        "projects": count,
+        "seeding": seeding,
+        "cold": totals[0],
+        "seconds": statistics.median(totals[warm]),
+        "max": max(totals[warm]),
+        "alone": statistics.median(alone[warm]),
+        "ratio": statistics.median(
+            total / single for total, single in zip(totals[warm], alone[warm], strict=True)
+        ),
+        "cpu": statistics.median(cpu[warm]),
+        "own": statistics.median(own[warm]),
+        "own_share": sum(own[warm]) / (sum(totals[warm]) - sum(own[warm])),
+        "pages": statistics.median(pages),
+        "pages_range": [min(pages), max(pages)],
+        "peak_rss": peak_rss_mib(),
+        "stored": stored,
+    }
+
+
+def agency_report_scenario(count: int) -> dict:
+    import weasyprint
+    from django.test import Client
+    from django.urls import reverse
+
+    from reports import pdf, services
+    from reports.models import GeneratedDocument, ReportJob
+    from tracker.models import Agency, User
+
+    started = time.perf_counter()
+    seed(count)
+    seeding = time.perf_counter() - started
+    province = Agency.objects.get(code="PROV")
+    admin = User.objects.create(username="admin", full_name="Admin", is_superuser=True)
+    rss_before = peak_rss_mib()
+
+    # Record the final HTML of every part Jejak renders (the summary's last version counts).
+    rendered: list[str] = []
+    original_render = pdf.PartRenderer.render
+
+    def recording_render(self, html):
+        rendered.append(html)
+        return original_render(self, html)
+
+    clock = WeasyPrintClock()
+    totals, alones, cpu, own, pages = [], [], [], [], 0
+    for _round in range(3 if count <= 20 else 2):
+        # Each round builds the report anew: forget the one stored by the round before.
+        ReportJob.objects.all().delete()
+        GeneratedDocument.objects.filter(kind=GeneratedDocument.Kind.AGENCY_REPORT).delete()
+        rendered.clear()
+        job = ReportJob.objects.create(
+            kind=GeneratedDocument.Kind.AGENCY_REPORT,
+            requested_by=admin,
+            parameters=services.agency_report_parameters(province, None, None),
+            title="Benchmark",
+        )
+        pdf.PartRenderer.render = recording_render
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with clock as inside:
+            services.run_report_job(job_id=job.pk, attempt=job.attempt)  # as the worker does
+        totals.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        own.append(totals[-1] - inside.spent)
+        pdf.PartRenderer.render = original_render
+        job.refresh_from_db()
+        assert job.status == ReportJob.Status.DONE, job.error
+        pages = pdf_pages(job.document)
+
+        # WeasyPrint alone on the same final HTML: the last summary, then the parts in order.
+        data = services.job_data(job)
+        size = services.LINES_PER_PART[data.kind]
+        chunks = -(-len(data.lines) // size)
+        final = [rendered[-1], *rendered[-1 - chunks : -1]]
+        started = time.perf_counter()
+        fetcher = pdf.JejakURLFetcher()
+        documents = [
+            weasyprint.HTML(string=html, base_url=pdf.site_base_url(), url_fetcher=fetcher).render(
+                pdf_variant=pdf.PDF_VARIANT
+            )
+            for html in final
+        ]
+        attachment = weasyprint.Attachment(
+            string=data.csv_text(), name=data.csv_name, relationship="Data"
+        )
+        documents[0].copy([page for document in documents for page in document.pages]).write_pdf(
+            pdf_variant=pdf.PDF_VARIANT, attachments=[attachment]
+        )
+        alones.append(time.perf_counter() - started)
+        del documents
+    peak = peak_rss_mib()
+
+    # Asked again, unchanged: through the web view, then the download.
+    client = Client()
+    client.force_login(admin)
+    url = reverse("reports:agency-report", args=[province.pk])
+    client.post(url)  # warm the view's imports and templates
+    started = time.perf_counter()
+    response = client.post(url)
+    download = client.get(response["Location"])
+    body = b"".join(download.streaming_content)
+    stored = time.perf_counter() - started
+    assert download.status_code == 200 and body.startswith(b"%PDF")
+    return {
+        "scenario": f"agency report N={count}",
+        "projects": count,
+        "seeding": seeding,
+        "seconds": statistics.median(totals),
+        "alone": statistics.median(alones),
+        "ratio": statistics.median(t / a for t, a in zip(totals, alones, strict=True)),
+        "cpu": statistics.median(cpu),
+        "own": statistics.median(own),
+        "own_share": sum(own) / (sum(totals) - sum(own)),
+        "rounds": [round(t, 2) for t in totals],
+        "pages": pages,
+        "peak_rss": peak,
+        "rss_before": rss_before,
+        "stored": stored,
+    }
+
+
+def run_scenario(name: str, count: int) -> None:
     with tempfile.TemporaryDirectory(prefix="jejak-bench-") as workdir:
         setup_django(Path(workdir))
-        import weasyprint
-        from django.conf import settings
-        from django.utils import translation
-        from pypdf import PdfReader
-
-        from reports.pdf import PDF_VARIANT, JejakURLFetcher, site_base_url
-        from reports.selectors import project_report_data
-        from reports.services import document_html, issue_project_report
-
-        started = time.perf_counter()
-        projects = seed(args.projects)
-        seeding = time.perf_counter() - started
-        rss_before = peak_rss_mib()
-
-        totals, alone, pages = [], [], []
-        for project, participant in projects:
-            started = time.perf_counter()
-            document = issue_project_report(project=project, by=participant)
-            totals.append(time.perf_counter() - started)
-            with document.file.open("rb") as stored:
-                pages.append(len(PdfReader(stored).pages))
-
-            with translation.override(settings.LANGUAGE_CODE):
-                data = project_report_data(project)
-                html = document_html(data, document)
-                attachment = weasyprint.Attachment(
-                    string=data.csv_text(), name=data.csv_name, relationship="Data"
-                )
-            started = time.perf_counter()
-            weasyprint.HTML(
-                string=html, base_url=site_base_url(), url_fetcher=JejakURLFetcher()
-            ).write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
-            alone.append(time.perf_counter() - started)
-
-        # The first report also loads fonts and warms caches: shown apart, left out of the rest.
-        warm = slice(1, None) if len(totals) > 1 else slice(None)
-        totals_warm, alone_warm = totals[warm], alone[warm]
-        print(f"projects seeded         {args.projects} in {seeding:.1f} s")
-        print(f"first report (cold)     {totals[0]:.3f} s")
-        print(
-            f"report seconds          mean {statistics.mean(totals_warm):.3f}  "
-            f"median {statistics.median(totals_warm):.3f}  max {max(totals_warm):.3f}"
+        result = (
+            project_report_scenario(count) if name == "project" else agency_report_scenario(count)
         )
+    print(json.dumps(result))
+
+
+def child(name: str, count: int) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--scenario", name, str(count)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=20, help="project reports (default 20)")
+    parser.add_argument(
+        "--agency", type=int, nargs="*", default=[10, 100], help="agency report sizes"
+    )
+    parser.add_argument("--scenario", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scenario:
+        run_scenario(args.scenario[0], int(args.scenario[1]))
+        return
+    if args.projects < 2 or any(size < 1 for size in args.agency):
+        parser.error("--projects must be at least 2 and agency sizes at least 1")
+
+    results = [child("project", args.projects)] + [child("agency", n) for n in args.agency]
+    print(
+        f"{'':24}{'seconds':>8}{'cpu s':>7}{'pages':>6}{'pages/s':>8}{'peak RSS':>10}"
+        f"{'WP alone':>10}{'Jejak/WP':>9}{'own':>8}{'own %':>7}{'stored':>10}"
+    )
+    for result in results:
         print(
-            f"weasyprint alone        mean {statistics.mean(alone_warm):.3f}  "
-            f"median {statistics.median(alone_warm):.3f}  max {max(alone_warm):.3f}"
+            f"{result['scenario']:24}{result['seconds']:>8.3f}{result['cpu']:>7.3f}"
+            f"{result['pages']:>6}{result['pages'] / result['seconds']:>8.2f}"
+            f"{result['peak_rss']:>6.0f} MiB{result['alone']:>8.3f} s{result['ratio']:>9.3f}"
+            f"{result['own']:>8.3f}{result['own_share'] * 100:>6.1f}%"
+            f"{result['stored'] * 1000:>7.1f} ms"
         )
-        print(f"pages per report        min {min(pages)}  max {max(pages)}")
-        peak = peak_rss_mib()
-        print(f"peak RSS                {peak:.0f} MiB (after seeding {rss_before:.0f} MiB)")
-        print(f"ratio Jejak/WeasyPrint  {sum(totals_warm) / sum(alone_warm):.2f}")
+    project = results[0]
+    print(
+        f"\nproject report: median of {project['projects'] - 1} warm reports "
+        f"(max {project['max']:.3f} s, first cold {project['cold']:.3f} s), "
+        f"pages {project['pages_range'][0]}-{project['pages_range'][1]}"
+    )
+    print("agency report: the worker's whole job (data, layout in parts, PDF, storage)")
+    by_size = {result["projects"]: result for result in results[1:]}
+    if 10 in by_size and 100 in by_size:
+        print(f"time(100) / time(10)    {by_size[100]['seconds'] / by_size[10]['seconds']:.2f}")
+    print("stored: an unchanged report asked for again (web view + download; project: service)")
+    print("own: Jejak's time outside WeasyPrint's layout and PDF writing in the same run;")
+    print("own %: that time against the time inside WeasyPrint (target at most 10%)")
 
 
 if __name__ == "__main__":

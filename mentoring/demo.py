@@ -60,7 +60,8 @@ PATHS = {
     S.WITHDRAWN: [*IMPLEMENTING, ("withdraw", S.WITHDRAWN)],
 }
 # Share of the maximum each examiner gives, by outcome: it decides the band, hence the predikat.
-SCORE_PERCENT = {S.PASSED: (92, 87), S.DEFERRED: (66, 63), S.FAILED: (52, 48)}
+SCORE_PERCENT = {S.PASSED: (86, 83), S.DEFERRED: (66, 63), S.FAILED: (52, 48)}
+SCORE_PERCENT_OF = {"peserta10": (94, 92), "peserta14": (88, 87)}  # some variety in the grades
 COMMENTS = {
     S.PROPOSAL_REVISION: "Rumusan masalah perlu data dasar 2025 dan peta pemangku kepentingan.",
     S.DEFERRED: "Bukti capaian jangka pendek belum lengkap; lengkapi notulen dan daftar hadir.",
@@ -186,9 +187,8 @@ def _actor(project: ChangeProject, name: str):
 def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> None:
     seminar = _seminar(project, Seminar.Kind.RESULTS)
     rubric = rubric_for(seminar)
-    for percent, person in zip(
-        SCORE_PERCENT[outcome], seminar.examiners.order_by("pk"), strict=False
-    ):
+    percents = SCORE_PERCENT_OF.get(project.participant.username, SCORE_PERCENT[outcome])
+    for percent, person in zip(percents, seminar.examiners.order_by("pk"), strict=False):
         RubricScore.objects.bulk_create(
             RubricScore(
                 seminar=seminar,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -24,6 +25,9 @@ class GeneratedDocument(models.Model):
     class Kind(models.TextChoices):
         PROJECT_REPORT = "project_report", _("Laporan proyek perubahan")
         APPROVAL_PAGE = "approval_page", _("Lembar persetujuan rancangan")
+        SEMINAR_MINUTES = "seminar_minutes", _("Berita acara seminar")
+        AGENCY_REPORT = "agency_report", _("Laporan dampak instansi")
+        COHORT_RECAP = "cohort_recap", _("Rekapitulasi angkatan")
 
     code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
     kind = models.CharField(_("jenis dokumen"), max_length=30, choices=Kind.choices)
@@ -76,3 +80,108 @@ class GeneratedDocument(models.Model):
     @property
     def verification_url(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
+
+
+class ReportJob(models.Model):
+    """A report about many projects, asked for by one person and built in the background.
+
+    Its page shows the progress (projects laid out of all) and, once done, the document; a failed
+    or overdue job can be run again by whoever asked for it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    class Failure(models.TextChoices):
+        TIME_LIMIT = "time_limit", _("Melebihi batas waktu")
+        ERROR = "error", _("Kesalahan sistem")
+
+    kind = models.CharField(
+        _("jenis laporan"), max_length=30, choices=GeneratedDocument.Kind.choices
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+    )
+    parameters = models.JSONField(
+        _("parameter"), default=dict, help_text=_("Instansi, angkatan atau tahun yang diminta.")
+    )
+    title = models.CharField(_("cakupan"), max_length=300)
+    data_key = models.CharField(
+        _("kunci data"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("SHA-256 dari data laporan saat diminta atau dibuat."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(_("proyek selesai disusun"), default=0)
+    progress_total = models.PositiveIntegerField(_("jumlah proyek"), default=0)
+    failure = models.CharField(_("sebab gagal"), max_length=20, choices=Failure.choices, blank=True)
+    error = models.TextField(_("rincian kesalahan"), blank=True)
+    document = models.ForeignKey(
+        GeneratedDocument,
+        verbose_name=_("dokumen"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    attempt = models.PositiveSmallIntegerField(_("percobaan ke"), default=1)
+    task_id = models.CharField(_("ID tugas latar"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("diminta pada"), default=timezone.now)
+    started_at = models.DateTimeField(_("mulai dibuat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pembuatan laporan")
+        verbose_name_plural = _("pembuatan laporan")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:job", args=[self.pk])
+
+    def timed_out(self, now=None) -> bool:
+        """Running well past the time limit: its worker stopped without saying so."""
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return False
+        grace = datetime.timedelta(seconds=settings.REPORT_JOB_TIME_LIMIT + 60)
+        return (now or timezone.now()) > self.started_at + grace
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED or self.timed_out()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.timed_out()
+
+    @property
+    def failure_message(self) -> str:
+        """Why the job failed and what to do, in the reader's language."""
+        if self.failure == self.Failure.ERROR:
+            return _(
+                "Laporan gagal dibuat karena kesalahan pada sistem. Coba lagi; bila tetap gagal, "
+                "hubungi admin Jejak dan sebutkan nomor permintaan %(number)s."
+            ) % {"number": self.pk}
+        return _(
+            "Pembuatan laporan dihentikan karena melewati batas waktu %(minutes)s menit. Coba "
+            "lagi; bila tetap gagal, persempit cakupannya dengan memilih angkatan atau tahun."
+        ) % {"minutes": max(1, settings.REPORT_JOB_TIME_LIMIT // 60)}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.progress_done * 100 // self.progress_total if self.progress_total else 0

@@ -11,6 +11,7 @@ from urllib.request import url2pathname
 import segno
 import weasyprint
 from django.conf import settings
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -125,3 +126,42 @@ def html_to_pdf(html: str, *, csv_name: str, csv_text: str, csv_description: str
     )
     document = weasyprint.HTML(string=html, base_url=site_base_url(), url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
+
+
+class PartRenderer:
+    """Lays out a long document in parts and joins their pages into one PDF/A-3b.
+
+    A report about many projects is rendered a few projects at a time, so the caller can report
+    progress and stop at a time limit between parts; the parts share fonts and the image cache.
+    """
+
+    def __init__(self) -> None:
+        self.fetcher = JejakURLFetcher()
+        self.font_config = FontConfiguration()
+        self.cache: dict = {}
+
+    def render(self, html: str) -> weasyprint.Document:
+        """One part, laid out: its pages can be counted and searched for anchors."""
+        document = weasyprint.HTML(string=html, base_url=site_base_url(), url_fetcher=self.fetcher)
+        return document.render(
+            font_config=self.font_config, pdf_variant=PDF_VARIANT, cache=self.cache
+        )
+
+    def write(
+        self,
+        parts: list[weasyprint.Document],
+        *,
+        csv_name: str,
+        csv_text: str,
+        csv_description: str = "",
+    ) -> bytes:
+        """The parts' pages in order as one PDF, with the first part's metadata and the CSV."""
+        attachment = weasyprint.Attachment(
+            string=csv_text,
+            name=csv_name,
+            description=csv_description,
+            url_fetcher=self.fetcher,
+            relationship="Data",
+        )
+        pages = [page for part in parts for page in part.pages]
+        return parts[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import secrets
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import GeneratedDocument
-from reports.pdf import html_to_pdf, qr_svg
+from reports.aggregates import AgencyReport, CohortRecap, agency_report_data, cohort_recap_data
+from reports.models import GeneratedDocument, ReportJob
+from reports.pdf import PartRenderer, html_to_pdf, qr_svg
 from reports.selectors import (
     CODE_ALPHABET,
     CODE_LENGTH,
-    ApprovalPage,
-    ProjectReport,
+    ProjectDocument,
     approval_page_data,
     project_report_data,
+    seminar_minutes_data,
 )
-from tracker.models import ChangeProject, User
+from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
+
+logger = logging.getLogger(__name__)
 
 # Raise when a template's layout changes, so documents issued with the old layout are not reused.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 TEMPLATES = {
     GeneratedDocument.Kind.PROJECT_REPORT: "reports/project_report.html",
     GeneratedDocument.Kind.APPROVAL_PAGE: "reports/approval_page.html",
+    GeneratedDocument.Kind.SEMINAR_MINUTES: "reports/seminar_minutes.html",
 }
 
 
@@ -45,7 +56,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def document_html(data: ProjectReport | ApprovalPage, document: GeneratedDocument) -> str:
+def document_html(data: ProjectDocument, document: GeneratedDocument) -> str:
     """The final HTML of a document, footer with its code and QR included."""
     return render_to_string(
         TEMPLATES[data.kind],
@@ -82,17 +93,56 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
         return _issue(data, project=project, by=by)
 
 
-def _issue(
-    data: ProjectReport | ApprovalPage, *, project: ChangeProject, by: User
+def issue_seminar_minutes(
+    *, seminar: Seminar, project: ChangeProject, by: User
 ) -> GeneratedDocument:
-    csv_text = data.csv_text()
-    fingerprint = hashlib.sha256(f"{LAYOUT_VERSION}\n{data.kind}\n{csv_text}".encode()).hexdigest()
-    issued = GeneratedDocument.objects.filter(
-        kind=data.kind, project=project, data_sha256=fingerprint
-    ).first()
+    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = seminar_minutes_data(seminar, project)
+        if data is None:
+            raise DocumentUnavailable(
+                _("Berita acara belum tersedia: hasil seminar untuk proyek ini belum dicatat.")
+            )
+        return _issue(data, project=project, by=by)
+
+
+def _issue(data: ProjectDocument, *, project: ChangeProject, by: User) -> GeneratedDocument:
+    key = data_key(data)
+    issued = stored_document(data.kind, key, project=project)
+    if issued is not None:
+        return issued
+    check_rate(by)
+    document = _new_document(data, key, by=by, project=project)
+    pdf = html_to_pdf(
+        document_html(data, document),
+        csv_name=data.csv_name,
+        csv_text=data.csv_text(),
+        csv_description=str(CSV_DESCRIPTION),
+    )
+    return _store(document, pdf)
+
+
+CSV_DESCRIPTION = _("Data dokumen dalam bentuk tabel (CSV)")
+
+
+def data_key(data) -> str:
+    """The SHA-256 that names a document's content: same data and layout, same document."""
+    text = f"{LAYOUT_VERSION}\n{data.kind}\n{data.csv_text()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_document(
+    kind: str, key: str, *, project: ChangeProject | None = None
+) -> GeneratedDocument | None:
+    """The document issued before from exactly this data, if its file is still stored."""
+    issued = GeneratedDocument.objects.filter(kind=kind, project=project, data_sha256=key).first()
     if issued is not None and issued.file.storage.exists(issued.file.name):
         return issued
-    document = GeneratedDocument(
+    return None
+
+
+def _new_document(data, key: str, *, by: User, project: ChangeProject | None) -> GeneratedDocument:
+    return GeneratedDocument(
         code=new_code(),
         kind=data.kind,
         title=data.document_title[:300],
@@ -100,15 +150,319 @@ def _issue(
         project=project,
         generated_at=timezone.now(),
         generated_by=by,
-        data_sha256=fingerprint,
+        data_sha256=key,
     )
-    pdf = html_to_pdf(
-        document_html(data, document),
-        csv_name=data.csv_name,
-        csv_text=csv_text,
-        csv_description=str(_("Data dokumen dalam bentuk tabel (CSV)")),
-    )
+
+
+def _store(document: GeneratedDocument, pdf: bytes) -> GeneratedDocument:
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.file.save(f"{document.code}.pdf", ContentFile(pdf), save=False)
     document.save()
     return document
+
+
+# --- rate limit ---------------------------------------------------------------------------------
+
+
+class RateLimited(DocumentUnavailable):
+    """The person asked Jejak to generate too many documents in a short time."""
+
+    def __init__(self, limit: int, minutes: int) -> None:
+        # Not DocumentUnavailable.__init__: the message is made when read (see below).
+        Exception.__init__(self, f"rate limited: {limit} in {minutes} min")
+        self.limit, self.minutes = limit, minutes
+
+    @property
+    def message(self) -> str:
+        # Read when shown, so it comes in the reader's language, not the documents' one.
+        return gettext(
+            "Anda sudah meminta %(limit)s dokumen baru dalam %(minutes)s menit terakhir, "
+            "batas yang berlaku. Tunggu sebentar lalu coba lagi; dokumen yang datanya tidak "
+            "berubah tetap dapat diunduh."
+        ) % {"limit": self.limit, "minutes": self.minutes}
+
+
+def check_rate(user: User) -> None:
+    """Refuse another generation once the user reached REPORT_RATE_LIMIT in the window."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.REPORT_RATE_WINDOW)
+    generated = GeneratedDocument.objects.filter(generated_by=user, generated_at__gte=since)
+    waiting = ReportJob.objects.filter(
+        requested_by=user, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+    )
+    if generated.count() + waiting.count() >= settings.REPORT_RATE_LIMIT:
+        raise RateLimited(settings.REPORT_RATE_LIMIT, max(1, settings.REPORT_RATE_WINDOW // 60))
+
+
+# --- reports about many projects: laid out in parts, built in the background ------------------
+
+COLLECTION_TEMPLATES = {
+    GeneratedDocument.Kind.AGENCY_REPORT: "reports/agency_report.html",
+    GeneratedDocument.Kind.COHORT_RECAP: "reports/cohort_recap.html",
+}
+# Projects laid out per part: small enough for progress and the time limit to act often, large
+# enough that the per-part cost (styles, page setup) stays a few percent.
+LINES_PER_PART = {
+    GeneratedDocument.Kind.AGENCY_REPORT: 5,
+    GeneratedDocument.Kind.COHORT_RECAP: 25,
+}
+# The number of the first section after the summary (the summary's sections come before it).
+PROJECTS_SECTION = {
+    GeneratedDocument.Kind.AGENCY_REPORT: 6,
+    GeneratedDocument.Kind.COHORT_RECAP: 7,
+}
+ANCHOR_PREFIX = "proyek-"
+
+Collection = AgencyReport | CohortRecap
+Progress = Callable[[int], None]
+
+
+def collection_context(data: Collection, document: GeneratedDocument) -> dict:
+    """What every part of a report about many projects is rendered with."""
+    return {
+        "data": data,
+        "document": document,
+        "qr_svg": qr_svg(document.verification_url),
+        "language": settings.LANGUAGE_CODE,
+        "in_parts": True,
+        "projects_section": PROJECTS_SECTION[data.kind],
+    }
+
+
+def collection_pdf(
+    data: Collection, document: GeneratedDocument, *, progress: Progress | None = None
+) -> bytes:
+    """The PDF of a report about many projects: the summary, then the projects part by part.
+
+    `progress(done)` is called after each part with the number of projects laid out so far; it
+    may raise to stop the work. The agency report's summary lists the page each project starts
+    on, so it is laid out last and numbered apart in roman numerals, as front matter is; the
+    cohort recap's summary comes first and the pages run on.
+    """
+    renderer = PartRenderer()
+    context = collection_context(data, document)
+
+    def html(**extra) -> str:
+        return render_to_string(COLLECTION_TEMPLATES[data.kind], {**context, **extra})
+
+    def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
+        size = LINES_PER_PART[data.kind]
+        parts, start_pages, page, done = [], {}, first_page, 0
+        for start in range(0, len(data.lines), size):
+            chunk = data.lines[start : start + size]
+            part = renderer.render(
+                html(part="projects", lines=chunk, first_part=start == 0, first_page=page)
+            )
+            for number, laid_out in enumerate(part.pages, start=page):
+                for anchor in laid_out.anchors:
+                    if anchor.startswith(ANCHOR_PREFIX):
+                        start_pages.setdefault(int(anchor.removeprefix(ANCHOR_PREFIX)), number)
+            page += len(part.pages)
+            parts.append(part)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+        return parts, start_pages, page - first_page
+
+    if data.kind == GeneratedDocument.Kind.AGENCY_REPORT:
+        parts, start_pages, body_pages = lay_out_parts(first_page=1)
+        summary = renderer.render(
+            html(part="summary", front_matter=True, start_pages=start_pages, body_pages=body_pages)
+        )
+    else:
+        summary = renderer.render(html(part="summary"))
+        parts, _start_pages, _body_pages = lay_out_parts(first_page=len(summary.pages) + 1)
+    return renderer.write(
+        [summary, *parts],
+        csv_name=data.csv_name,
+        csv_text=data.csv_text(),
+        csv_description=str(CSV_DESCRIPTION),
+    )
+
+
+def issue_collection(
+    data: Collection, *, by: User, progress: Progress | None = None
+) -> GeneratedDocument:
+    """A report about many projects as a verifiable PDF; unchanged data gets the stored one."""
+    key = data_key(data)
+    issued = stored_document(data.kind, key)
+    if issued is not None:
+        return issued
+    document = _new_document(data, key, by=by, project=None)
+    return _store(document, collection_pdf(data, document, progress=progress))
+
+
+def agency_report_parameters(agency: Agency, cohort: Cohort | None, year: int | None) -> dict:
+    return {"agency": agency.pk, "cohort": cohort.pk if cohort else None, "year": year}
+
+
+def job_data(job: ReportJob) -> Collection:
+    """The data a job's report is built from, read afresh from its parameters."""
+    parameters = job.parameters
+    if job.kind == GeneratedDocument.Kind.AGENCY_REPORT:
+        cohort = parameters.get("cohort")
+        return agency_report_data(
+            Agency.objects.get(pk=parameters["agency"]),
+            cohort=Cohort.objects.get(pk=cohort) if cohort else None,
+            year=parameters.get("year"),
+        )
+    return cohort_recap_data(Cohort.objects.get(pk=parameters["cohort"]))
+
+
+def request_agency_report(
+    *, agency: Agency, cohort: Cohort | None, year: int | None, by: User
+) -> ReportJob:
+    """Ask for an agency impact report: stored, made now, or queued for the worker."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = agency_report_data(agency, cohort=cohort, year=year)
+        title = f"{data.scope_title} · {data.scope_note}"
+    return _request(
+        data, parameters=agency_report_parameters(agency, cohort, year), title=title, by=by
+    )
+
+
+def request_cohort_recap(*, cohort: Cohort, by: User) -> ReportJob:
+    """Ask for a cohort recap: stored, made now, or queued for the worker."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = cohort_recap_data(cohort)
+        title = f"{data.scope_title} · {data.scope_note}"
+    return _request(data, parameters={"cohort": cohort.pk}, title=title, by=by)
+
+
+def _request(data: Collection, *, parameters: dict, title: str, by: User) -> ReportJob:
+    key = data_key(data)
+    jobs = ReportJob.objects.filter(requested_by=by, kind=data.kind, parameters=parameters)
+    stored = stored_document(data.kind, key)
+    if stored is not None:
+        # Asked again for unchanged data: the stored file, at once, under the job that has it.
+        done = jobs.filter(status=ReportJob.Status.DONE, document=stored).first()
+        return done or ReportJob.objects.create(
+            kind=data.kind,
+            requested_by=by,
+            parameters=parameters,
+            title=title[:300],
+            data_key=key,
+            status=ReportJob.Status.DONE,
+            progress_done=len(data.lines),
+            progress_total=len(data.lines),
+            document=stored,
+            finished_at=timezone.now(),
+        )
+    waiting = jobs.filter(
+        data_key=key, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+    ).first()
+    if waiting is not None and not waiting.timed_out():
+        return waiting
+    check_rate(by)
+    job = ReportJob.objects.create(
+        kind=data.kind,
+        requested_by=by,
+        parameters=parameters,
+        title=title[:300],
+        data_key=key,
+        progress_total=len(data.lines),
+    )
+    _start(job)
+    return job
+
+
+def _start(job: ReportJob) -> None:
+    """Build a small report now; queue a large one for the worker once the job is committed."""
+    if job.progress_total <= settings.REPORT_SYNC_MAX_PROJECTS:
+        run_report_job(job_id=job.pk, attempt=job.attempt)
+        job.refresh_from_db()
+        return
+    from reports.tasks import build_report  # the task module imports this one
+
+    def enqueue() -> None:
+        result = build_report.enqueue(job.pk, job.attempt)
+        ReportJob.objects.filter(pk=job.pk, attempt=job.attempt, task_id="").update(
+            task_id=str(result.id)[:64]
+        )
+
+    transaction.on_commit(enqueue)
+
+
+class JobTimeLimit(Exception):
+    """The job ran past REPORT_JOB_TIME_LIMIT."""
+
+
+def run_report_job(*, job_id: int, attempt: int) -> None:
+    """Build a queued job's report, recording progress, the document, or why it failed.
+
+    Does nothing if this attempt is no longer the job's current one (it was run or retried).
+    """
+    claimed = ReportJob.objects.filter(
+        pk=job_id, attempt=attempt, status=ReportJob.Status.QUEUED
+    ).update(status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress_done=0)
+    if not claimed:
+        return
+    job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
+    current = ReportJob.objects.filter(pk=job_id, attempt=attempt)
+    deadline = time.monotonic() + settings.REPORT_JOB_TIME_LIMIT
+
+    def progress(done: int) -> None:
+        if time.monotonic() > deadline:
+            raise JobTimeLimit
+        current.update(progress_done=done)
+
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            data = job_data(job)
+            current.update(progress_total=len(data.lines))
+            progress(0)
+            document = issue_collection(data, by=job.requested_by, progress=progress)
+    except JobTimeLimit:
+        current.update(
+            status=ReportJob.Status.FAILED,
+            failure=ReportJob.Failure.TIME_LIMIT,
+            error=f"Stopped after {settings.REPORT_JOB_TIME_LIMIT} s.",
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        logger.exception("Report job %s (attempt %s) failed", job_id, attempt)
+        current.update(
+            status=ReportJob.Status.FAILED,
+            failure=ReportJob.Failure.ERROR,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+    else:
+        current.update(
+            status=ReportJob.Status.DONE,
+            document=document,
+            data_key=document.data_sha256,
+            progress_done=len(data.lines),
+            finished_at=timezone.now(),
+        )
+
+
+class JobRefused(Exception):
+    """The job cannot be retried now; `message` says why."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
+    """Run a failed (or overdue) job again, as the person who asked for it."""
+    if job.requested_by_id != by.pk:
+        raise JobRefused(_("Hanya peminta laporan ini yang dapat mengulangnya."))
+    if not job.is_failed:
+        raise JobRefused(_("Laporan ini tidak gagal, jadi tidak perlu diulang."))
+    check_rate(by)
+    retried = ReportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
+        status=ReportJob.Status.QUEUED,
+        attempt=F("attempt") + 1,
+        progress_done=0,
+        failure="",
+        error="",
+        task_id="",
+        started_at=None,
+        finished_at=None,
+    )
+    if not retried:
+        raise JobRefused(_("Laporan ini sudah diulang; lihat keadaannya di bawah."))
+    job.refresh_from_db()
+    _start(job)
+    return job

@@ -9,6 +9,16 @@ app_name = "reports"
 urlpatterns = [
     path("proyek/<int:pk>/laporan.pdf", views.project_report, name="project-report"),
     path("proyek/<int:pk>/lembar-persetujuan.pdf", views.approval_page, name="approval-page"),
+    path(
+        "proyek/<int:project_pk>/berita-acara/<int:pk>.pdf",
+        views.seminar_minutes,
+        name="seminar-minutes",
+    ),
+    path("laporan/instansi/<int:pk>/", views.agency_report, name="agency-report"),
+    path("laporan/angkatan/<int:pk>/", views.cohort_recap, name="cohort-recap"),
+    path("laporan/permintaan/<int:pk>/", views.job_detail, name="job"),
+    path("laporan/permintaan/<int:pk>/unduh.pdf", views.job_download, name="job-download"),
+    path("laporan/permintaan/<int:pk>/ulangi/", views.job_retry, name="job-retry"),
     path("verifikasi/<str:code>/", views.verify, name="verify"),
     path("proyek/", views.project_list, name="project-list"),
     path("proyek/unduh.csv", views.project_export_csv, name="project-export-csv"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -11,13 +12,22 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports import exports, services
+from reports.aggregates import agency_projects
 from reports.filters import filtered_projects
-from reports.models import GeneratedDocument
-from reports.selectors import document_for_code, may_download
-from tracker.models import ChangeProject
+from reports.forms import AgencyReportForm
+from reports.models import GeneratedDocument, ReportJob
+from reports.selectors import (
+    document_for_code,
+    jobs_of,
+    may_download,
+    may_download_minutes,
+    may_read_agency,
+    may_read_cohort,
+)
+from tracker.models import Agency, ChangeProject, Cohort, Seminar
 from tracker.selectors import projects_visible_to
 
 # Codes are 60 random bits; capping lookups per address keeps guessing hopeless.
@@ -35,11 +45,27 @@ def _get_project_for_download(request: HttpRequest, pk: int, kind: str) -> Chang
     return project
 
 
+def _get_minutes_for_download(
+    request: HttpRequest, pk: int, project_pk: int
+) -> tuple[Seminar, ChangeProject]:
+    """The seminar and project if the user may take their minutes; 404 outside scope, 403."""
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related("cohort", "agency"), pk=project_pk
+    )
+    seminar = get_object_or_404(
+        project.seminars.select_related("cohort").prefetch_related("examiners"), pk=pk
+    )
+    if not may_download_minutes(seminar, project, request.user):
+        raise PermissionDenied
+    return seminar, project
+
+
 def _pdf_response(document: GeneratedDocument, stem: str) -> FileResponse:
+    number = document.project_id or document.pk
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{stem}-{document.project_id}-{document.code}.pdf",
+        filename=f"{stem}-{number}-{document.code}.pdf",
         content_type="application/pdf",
     )
 
@@ -49,7 +75,11 @@ def _pdf_response(document: GeneratedDocument, stem: str) -> FileResponse:
 @login_required
 def project_report(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_download(request, pk, GeneratedDocument.Kind.PROJECT_REPORT)
-    document = services.issue_project_report(project=project, by=request.user)
+    try:
+        document = services.issue_project_report(project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect(project)
     return _pdf_response(document, "laporan-proyek")
 
 
@@ -64,6 +94,19 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, unavailable.message)
         return redirect(project)
     return _pdf_response(document, "lembar-persetujuan")
+
+
+@never_cache
+@require_GET
+@login_required
+def seminar_minutes(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+    seminar, project = _get_minutes_for_download(request, pk, project_pk)
+    try:
+        document = services.issue_seminar_minutes(seminar=seminar, project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect(project)
+    return _pdf_response(document, "berita-acara")
 
 
 def _over_verify_limit(request: HttpRequest) -> bool:
@@ -198,3 +241,148 @@ def project_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- reports about many projects and their jobs ------------------------------------------------
+
+RECENT_JOBS = 5
+STEMS = {
+    GeneratedDocument.Kind.AGENCY_REPORT: "laporan-dampak",
+    GeneratedDocument.Kind.COHORT_RECAP: "rekap-angkatan",
+}
+
+
+def _get_agency_for_report(request: HttpRequest, pk: int) -> Agency:
+    """An agency the user heads, directly or through a parent (the admin: any); else 404."""
+    agency = get_object_or_404(Agency, pk=pk)
+    if not may_read_agency(agency, request.user):
+        raise Http404
+    return agency
+
+
+def _get_cohort_for_recap(request: HttpRequest, pk: int) -> Cohort:
+    """A cohort the user organises (the admin: any); else 404."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    if not may_read_cohort(cohort, request.user):
+        raise Http404
+    return cohort
+
+
+def _get_job_for_user(request: HttpRequest, pk: int) -> ReportJob:
+    """A report job the user asked for and whose scope they still reach; else 404."""
+    job = get_object_or_404(
+        ReportJob.objects.select_related("document"), pk=pk, requested_by=request.user
+    )
+    if job.kind == GeneratedDocument.Kind.AGENCY_REPORT:
+        scope = may_read_agency(
+            get_object_or_404(Agency, pk=job.parameters["agency"]), request.user
+        )
+    else:
+        scope = may_read_cohort(
+            get_object_or_404(Cohort, pk=job.parameters["cohort"]), request.user
+        )
+    if not scope:
+        raise Http404
+    return job
+
+
+def _after_request(job: ReportJob) -> HttpResponse:
+    if job.status == ReportJob.Status.DONE:
+        return redirect("reports:job-download", job.pk)
+    return redirect(job)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _get_agency_for_report(request, pk)
+    projects = agency_projects(agency)
+    form = AgencyReportForm(request.POST if request.method == "POST" else None, projects=projects)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                job = services.request_agency_report(
+                    agency=agency,
+                    cohort=form.cleaned_data["cohort"],
+                    year=form.cleaned_data["year"],
+                    by=request.user,
+                )
+            except services.DocumentUnavailable as refused:
+                form.add_error(None, refused.message)
+                status = 429
+            else:
+                return _after_request(job)
+    context = {
+        "agency": agency,
+        "form": form,
+        "project_count": projects.count(),
+        "sync_max": settings.REPORT_SYNC_MAX_PROJECTS,
+        "jobs": jobs_of(request.user, GeneratedDocument.Kind.AGENCY_REPORT, agency=agency.pk)[
+            :RECENT_JOBS
+        ],
+    }
+    return render(request, "reports/agency_report_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cohort_recap(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _get_cohort_for_recap(request, pk)
+    status, refusal = 200, ""
+    if request.method == "POST":
+        try:
+            job = services.request_cohort_recap(cohort=cohort, by=request.user)
+        except services.DocumentUnavailable as refused:
+            status, refusal = 429, refused.message
+        else:
+            return _after_request(job)
+    context = {
+        "cohort": cohort,
+        "refusal": refusal,
+        "project_count": cohort.projects.count(),
+        "sync_max": settings.REPORT_SYNC_MAX_PROJECTS,
+        "jobs": jobs_of(request.user, GeneratedDocument.Kind.COHORT_RECAP, cohort=cohort.pk)[
+            :RECENT_JOBS
+        ],
+    }
+    return render(request, "reports/cohort_recap_form.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    template = "reports/reportjob_detail.html"
+    return render(request, f"{template}#job-status" if request.htmx else template, {"job": job})
+
+
+@never_cache
+@require_GET
+@login_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    if job.status != ReportJob.Status.DONE:
+        return redirect(job)
+    return _pdf_response(job.document, STEMS[job.kind])
+
+
+@require_POST
+@login_required
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    refusal = ""
+    try:
+        job = services.retry_report_job(job=job, by=request.user)
+    except (services.JobRefused, services.DocumentUnavailable) as refused:
+        refusal = refused.message
+    if request.htmx:
+        # The fragment carries the refusal: htmx would not swap a 429 (see base.html).
+        context = {"job": ReportJob.objects.select_related("document").get(pk=job.pk)}
+        context["refusal"] = refusal
+        return render(request, "reports/reportjob_detail.html#job-status", context)
+    if refusal:
+        messages.error(request, refusal)
+    return redirect(job)

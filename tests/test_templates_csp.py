@@ -12,6 +12,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Emails are read in mail clients, and printed documents are rendered to PDF by WeasyPrint on the
 # server: neither is ever served to a browser as a page, so the page policy does not apply.
 PRINTED_DOCUMENT_BASE = "reports/base_document.html"
+PRINTED_DOCUMENT_PARTS = "reports/documents/"  # pieces included only by printed documents
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
@@ -22,7 +23,11 @@ JAVASCRIPT_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", 
 
 def _is_printed_document(path: Path, text: str) -> bool:
     name = path.relative_to(TEMPLATES).as_posix()
-    return name == PRINTED_DOCUMENT_BASE or f'{{% extends "{PRINTED_DOCUMENT_BASE}" %}}' in text
+    return (
+        name == PRINTED_DOCUMENT_BASE
+        or name.startswith(PRINTED_DOCUMENT_PARTS)
+        or f'{{% extends "{PRINTED_DOCUMENT_BASE}" %}}' in text
+    )
 
 
 def page_templates() -> list[Path]:

@@ -139,6 +139,16 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Days a deferred (ditunda) project has to resubmit its report after the results seminar.
 DEFERRAL_DAYS = env_int("DEFERRAL_DAYS", 30, minimum=1)
 
+# Reports about more projects than this are built by the background worker (`manage.py
+# db_worker`); smaller ones while the person waits.
+REPORT_SYNC_MAX_PROJECTS = env_int("REPORT_SYNC_MAX_PROJECTS", 10, minimum=0)
+# A background report taking longer than this many seconds is stopped and shown as failed.
+REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 600, minimum=10)
+# Each person may have Jejak generate at most REPORT_RATE_LIMIT documents (and report jobs) in
+# REPORT_RATE_WINDOW seconds; a document served again unchanged from storage does not count.
+REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 30, minimum=1)
+REPORT_RATE_WINDOW = env_int("REPORT_RATE_WINDOW", 3600, minimum=60)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -8,11 +8,13 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 
+from reports import charts
 from reports.models import GeneratedDocument
-from reports.selectors import approved_proposal_submission, may_download
+from reports.selectors import approved_proposal_submission, may_download, may_download_minutes
 
 register = template.Library()
 
@@ -41,6 +43,8 @@ def cell(value, kind: str = "text"):
         return long_date(value)
     if kind == "number" and isinstance(value, int | float | Decimal):
         return floatformat(value, "-2g")
+    if kind == "score" and isinstance(value, int | float | Decimal):
+        return floatformat(value, "2g")
     if kind == "longtext":
         lines = (line.strip() for line in str(value).splitlines())
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
@@ -61,3 +65,73 @@ def report_downloads(context, project):
     ):
         links.append(Kind.APPROVAL_PAGE)
     return {"project": project, "links": links}
+
+
+@register.inclusion_tag("reports/partials/minutes_link.html", takes_context=True)
+def minutes_link(context, seminar, project, recorded, paragraph=False):
+    """A link to the project's minutes at the seminar, once recorded and if the user may take it.
+
+    `recorded` is what the page already knows (the seminar's result or grade for the project),
+    so a seminar page with many projects costs no query per row.
+    """
+    user = context["request"].user
+    shown = bool(recorded) and may_download_minutes(seminar, project, user)
+    return {"seminar": seminar, "project": project, "shown": shown, "paragraph": paragraph}
+
+
+@register.inclusion_tag("reports/partials/agency_report_links.html")
+def agency_report_links(headships):
+    """The home page's block for agency heads: the impact report of each agency they head."""
+    return {"agencies": [headship.agency for headship in headships]}
+
+
+@register.inclusion_tag("reports/partials/cohort_recap_link.html")
+def cohort_recap_link(cohort):
+    """The home page's link for organisers: the recap of a cohort they organise."""
+    return {"cohort": cohort}
+
+
+# --- charts in the reports about many projects ------------------------------------------------
+
+
+@register.simple_tag
+def count_chart(table):
+    """A bar chart of a (label, count) table, such as projects per status or per predikat."""
+    return charts.bar_chart(
+        [charts.Bar(str(label), count) for label, count in table.rows], title=str(table.title)
+    )
+
+
+@register.simple_tag
+def term_chart(terms):
+    """Milestones per term as stacked bars: accepted, under way, planned."""
+    bars = [
+        charts.StackedBar(
+            term.label,
+            (term.accepted, term.under_way, term.planned),
+            note=_("%(accepted)s dari %(total)s diterima")
+            % {"accepted": number_format(term.accepted), "total": number_format(term.total)},
+        )
+        for term in terms
+    ]
+    return charts.stacked_bar_chart(
+        bars,
+        title=_("Kemajuan tonggak"),
+        legend=(_("Diterima"), _("Dalam proses"), _("Direncanakan")),
+    )
+
+
+@register.simple_tag
+def milestone_bar(line):
+    """One project's share of accepted milestones as a small bar."""
+    return charts.progress_bar(
+        line.milestones_accepted, line.milestones_total, title=_("Tonggak diterima")
+    )
+
+
+@register.simple_tag
+def page_of(start_pages, project_id):
+    """The page a project's section starts on, once the sections have been laid out."""
+    if not start_pages:
+        return EMPTY
+    return start_pages.get(project_id, EMPTY)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from reports.models import GeneratedDocument
+from django.core.files.base import ContentFile
+
+from reports.models import GeneratedDocument, ReportJob
 from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row
 from tests.conftest import World
-from tests.reports.conftest import approve_proposal
+from tests.reports.conftest import approve_proposal, record_proposal_seminar
+from tracker.models import Seminar
 
 
 def _issued_document_code(world: World) -> str:
@@ -19,6 +22,34 @@ def _issued_document_code(world: World) -> str:
         file="documents/2026/10/project_report-7K3M9QXR2D4B.pdf",
     )
     return document.code
+
+
+def _job(world) -> int:
+    """A finished agency report job of the agency head, its document stored."""
+    document = GeneratedDocument.objects.create(
+        code="8M4N2PQR6S7T",
+        kind=GeneratedDocument.Kind.AGENCY_REPORT,
+        title="Laporan dampak proyek perubahan",
+        subject="Pemerintah Provinsi Uji dan unit di bawahnya · Semua angkatan",
+        generated_by=world.agency_head,
+        data_sha256="2" * 64,
+        sha256="3" * 64,
+        file=ContentFile(b"%PDF-1.7 uji", name="laporan.pdf"),
+    )
+    job = ReportJob.objects.create(
+        kind=GeneratedDocument.Kind.AGENCY_REPORT,
+        requested_by=world.agency_head,
+        parameters={"agency": world.province.pk, "cohort": None, "year": None},
+        title="Pemerintah Provinsi Uji dan unit di bawahnya · Semua angkatan",
+        status=ReportJob.Status.DONE,
+        document=document,
+    )
+    return job.pk
+
+
+def _failed_job(world) -> None:
+    _job(world)
+    ReportJob.objects.update(status=ReportJob.Status.FAILED, document=None)
 
 
 # Downloads: the project's participant, coach, mentor, organiser, agency head and the admin.
@@ -37,6 +68,52 @@ ROWS = [
         expect=IN_PROJECT_SCOPE,
         args=lambda world: [world.project.pk],
         setup=approve_proposal,
+    ),
+    # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
+    # organisers and the admin; the agency head sees the project but not its seminar papers.
+    Row(
+        "reports:seminar-minutes",
+        others=OUT_OF_SCOPE,
+        expect={**IN_PROJECT_SCOPE, "agency_head": 403},
+        args=lambda world: [world.project.pk, Seminar.objects.get(projects=world.project).pk],
+        setup=record_proposal_seminar,
+    ),
+    # Reports about many projects: the agency's heads (and those of the agencies above it) and
+    # the admin; a cohort's organisers and the admin. Everyone else: 404.
+    Row(
+        "reports:agency-report",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "admin": 200, "anonymous": LOGIN},
+        args=lambda world: [world.province.pk],
+    ),
+    Row(
+        "reports:cohort-recap",
+        others=OUT_OF_SCOPE,
+        expect={"organiser": 200, "admin": 200, "anonymous": LOGIN},
+        args=lambda world: [world.cohort.pk],
+    ),
+    # A report job belongs to whoever asked for it (here the agency head), no one else.
+    Row(
+        "reports:job",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "anonymous": LOGIN},
+        args=lambda world: [ReportJob.objects.get().pk],
+        setup=_job,
+    ),
+    Row(
+        "reports:job-download",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "anonymous": LOGIN},
+        args=lambda world: [ReportJob.objects.get().pk],
+        setup=_job,
+    ),
+    Row(
+        "reports:job-retry",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 302, "anonymous": LOGIN},
+        args=lambda world: [ReportJob.objects.get().pk],
+        method="post",
+        setup=_failed_job,
     ),
     # Public: anyone, signed in or not, can check a code.
     Row("reports:verify", others=200, args=lambda world: [_issued_document_code(world)]),

@@ -9,11 +9,19 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from mentoring.services import project_sign_off
+from mentoring.models import Consultation
+from mentoring.services import project_sign_off, seminar_grade, seminar_record_proposal_result
+from milestones.models import IndicatorMeasurement, Milestone, MilestoneRating, Term
 from tests.factories import SeminarFactory
-from tests.mentoring.conftest import score_by_every_examiner
-from tests.milestones.factories import complete_plan
-from tracker.models import ChangeProject, ImpactIndicator, Seminar
+from tests.mentoring.conftest import fill_scores, score_by_every_examiner
+from tests.mentoring.factories import ConsultationFactory
+from tests.milestones.factories import (
+    LinkEvidenceFactory,
+    MilestoneFactory,
+    complete_plan,
+    file_evidence,
+)
+from tracker.models import ChangeProject, ImpactIndicator, Role, Seminar
 from tracker.services import project_submit_proposal, project_submit_report, run_transition
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -102,3 +110,114 @@ def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
         )
     project.refresh_from_db()
     return project
+
+
+def record_proposal_seminar(world) -> Seminar:
+    """Approve world.project and accept it at the world's proposal seminar on 5 October."""
+    project = approve_proposal(world)
+    seminar = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
+    Seminar.objects.filter(pk=seminar.pk).update(starts_at=at(5, 8, 30), place="Aula BPSDM")
+    with time_machine.travel(at(5, 10), tick=False):
+        seminar_record_proposal_result(
+            seminar=seminar,
+            project=project,
+            by=world.examiner,
+            accepted=True,
+            notes="Lengkapi peta pemangku kepentingan sebelum uji coba.",
+        )
+    seminar.refresh_from_db()
+    return seminar
+
+
+def complete_project(world) -> ChangeProject:
+    """A passed project with everything a report prints, each record written as in real use.
+
+    Proposal approved (1-2 Oct) and accepted at the proposal seminar (5 Oct); a plan of two
+    accepted short-term milestones with evidence and one medium-term one; sessions with the coach
+    and mentor; two indicators measured; report approved (27 Oct) and graded Memuaskan (30 Oct).
+    """
+    record_proposal_seminar(world)
+    project = ChangeProject.objects.get(pk=world.project.pk)
+    first = project.milestones.get()
+    Milestone.objects.filter(pk=first.pk).update(
+        activity="Rapat koordinasi dengan direktur RSUD dan kepala puskesmas",
+        expected_output="Notulen dan kesepakatan alur rujukan",
+        due_date=datetime.date(2026, 10, 30),
+    )
+    second = MilestoneFactory(
+        project=project,
+        term=Term.SHORT,
+        state=Milestone.State.ACCEPTED,
+        activity="Uji coba SIRUJUK di 5 puskesmas percontohan",
+        expected_output="Laporan uji coba dan jumlah rujukan daring",
+        due_date=datetime.date(2026, 11, 20),
+    )
+    MilestoneFactory(
+        project=project,
+        term=Term.MEDIUM,
+        activity="Perluasan SIRUJUK ke seluruh 42 puskesmas",
+        expected_output="SK penerapan dan data pengguna",
+        start_date=datetime.date(2027, 1, 4),
+        due_date=datetime.date(2027, 6, 30),
+    )
+    LinkEvidenceFactory(milestone=first, caption="Berita rapat koordinasi di laman dinas")
+    file_evidence(second, name="laporan-uji-coba.pdf")
+    for day, consultant, role, stage, topic in [
+        (3, world.coach, Role.COACH, Consultation.Stage.PROPOSAL, "Penajaman rumusan masalah"),
+        (9, world.mentor, Role.MENTOR, Consultation.Stage.IMPLEMENTATION, "Izin uji coba"),
+        (16, world.mentor, Role.MENTOR, Consultation.Stage.IMPLEMENTATION, "Hasil uji coba"),
+    ]:
+        ConsultationFactory(
+            project=project,
+            consultant=consultant,
+            consultant_role=role,
+            stage=stage,
+            held_on=datetime.date(2026, 10, day),
+            topic=topic,
+            outcome="Disepakati langkah berikutnya dan penanggung jawabnya.",
+            status=Consultation.Status.CONFIRMED,
+            decided_at=at(day, 16),
+        )
+    for indicator, value in zip(project.indicators.order_by("pk"), ["1.25", "96"], strict=True):
+        IndicatorMeasurement.objects.create(
+            indicator=indicator,
+            value=Decimal(value),
+            measured_on=datetime.date(2026, 11, 25),
+            recorded_by=world.participant,
+        )
+    with time_machine.travel(at(27, 8), tick=False):
+        project_submit_report(project=project, by=world.participant)
+        project_sign_off(project=project, by=world.coach, stage="report")
+        project_sign_off(project=project, by=world.mentor, stage="report")
+    results = SeminarFactory(
+        cohort=world.cohort, kind=Seminar.Kind.RESULTS, starts_at=at(30, 9), place="Aula BPSDM"
+    )
+    results.examiners.add(world.examiner)
+    results.projects.add(project)
+    with time_machine.travel(at(30, 11), tick=False):
+        fill_scores(results, project, world.examiner, 85)
+        for milestone, rating in [(first, "sesuai"), (second, "melampaui")]:
+            MilestoneRating.objects.create(
+                milestone=milestone, examiner=world.examiner, seminar=results, rating=rating
+            )
+    with time_machine.travel(at(30, 13, 30), tick=False):
+        seminar_grade(
+            seminar=results,
+            project=project,
+            by=world.examiner,
+            comment="Capaian jangka pendek terpenuhi dengan bukti lengkap.",
+        )
+    project.refresh_from_db()
+    assert project.state == ChangeProject.State.PASSED
+    return project
+
+
+@pytest.fixture
+def passed_project(world) -> ChangeProject:
+    return complete_project(world)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run at once, in the test's own process and transaction."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -55,8 +55,8 @@ def test_project_report_lists_indicators_baseline_to_target(approved_project):
     indicators = _table(project_report_data(approved_project), "indikator")
 
     assert indicators.rows == (
-        ("Waktu tunggu konfirmasi rujukan", "jam", Decimal("3.50"), Decimal("0.75")),
-        ("Berkas rujukan lengkap", "persen", Decimal("82.00"), Decimal("1250.50")),
+        ("Waktu tunggu konfirmasi rujukan", "jam", Decimal("3.50"), Decimal("0.75"), None, None),
+        ("Berkas rujukan lengkap", "persen", Decimal("82.00"), Decimal("1250.50"), None, None),
     )
 
 
@@ -105,6 +105,8 @@ def test_results_seminar_outcome_appears_once_graded(approved_project, world):
         (
             at(30, 13, 30),
             "Lulus",
+            None,  # graded without a rubric: no score or predikat to print
+            "",
             "Bambang Penguji",
             "Capaian jangka pendek terpenuhi dengan bukti lengkap.",
         ),

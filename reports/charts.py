@@ -1,0 +1,133 @@
+"""Charts for printed reports, drawn as inline SVG: no script, no image file, no other program.
+
+Each function takes plain numbers and labels and returns SVG markup that is safe to print
+inside a document (labels are escaped). Sizes are in millimetres of the printed page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+FONT = "DejaVu Sans, sans-serif"
+INK = "#111111"
+MUTED = "#555555"
+GRID = "#c8ccd2"
+# Colours that stay apart when printed in greyscale (dark, middle, light).
+SERIES = ("#1b4d2b", "#6f9a7a", "#d5e3d8")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    label: str
+    parts: tuple[int, ...]
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.parts)
+
+
+def _text(x: float, y: float, text: str, *, anchor="start", size=3.2, weight="normal", fill=INK):
+    return (
+        f'<text x="{x:.2f}" y="{y:.2f}" font-family="{FONT}" font-size="{size}" '
+        f'font-weight="{weight}" fill="{fill}" text-anchor="{anchor}">{escape(text)}</text>'
+    )
+
+
+def _svg(width: float, height: float, title: str, body: list[str]) -> SafeString:
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.2f} {height:.2f}" '
+        f'width="{width:.2f}mm" height="{height:.2f}mm" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, width: float = 160, label_width: float = 58
+) -> SafeString:
+    """Horizontal bars, one per label, each with its count written after it."""
+    row, top = 7.0, 2.0
+    height = top + row * max(1, len(bars)) + 2
+    scale_max = max((bar.value for bar in bars), default=0) or 1
+    room = width - label_width - 14  # space for the count after the longest bar
+    body = [
+        f'<line x1="{label_width:.2f}" y1="{top:.2f}" x2="{label_width:.2f}" '
+        f'y2="{height - 2:.2f}" stroke="{GRID}" stroke-width="0.3"/>'
+    ]
+    for index, bar in enumerate(bars):
+        y = top + index * row
+        length = room * bar.value / scale_max
+        body.append(_text(label_width - 2, y + 4.3, bar.label, anchor="end"))
+        if length:
+            body.append(
+                f'<rect x="{label_width:.2f}" y="{y + 1.2:.2f}" width="{length:.2f}" '
+                f'height="4.4" fill="{SERIES[0]}"/>'
+            )
+        body.append(_text(label_width + length + 1.5, y + 4.3, number_format(bar.value)))
+    return _svg(width, height, title, body)
+
+
+def stacked_bar_chart(
+    bars: Sequence[StackedBar],
+    *,
+    title: str,
+    legend: Sequence[str],
+    width: float = 160,
+    label_width: float = 36,
+) -> SafeString:
+    """Horizontal bars split into parts (e.g. accepted, under way, planned), with a legend."""
+    row, top = 8.0, 8.0
+    height = top + row * max(1, len(bars)) + 2
+    note_width = 38
+    room = width - label_width - note_width - 2
+    body = []
+    x = label_width
+    for index, name in enumerate(legend):
+        body.append(
+            f'<rect x="{x:.2f}" y="1" width="3.2" height="3.2" fill="{SERIES[index]}" '
+            f'stroke="{MUTED}" stroke-width="0.2"/>'
+        )
+        body.append(_text(x + 4.4, 3.9, name, size=3))
+        x += 6 + len(name) * 1.75
+    for index, bar in enumerate(bars):
+        y = top + index * row
+        body.append(_text(label_width - 2, y + 4.6, bar.label, anchor="end"))
+        body.append(
+            f'<rect x="{label_width:.2f}" y="{y + 1.2:.2f}" width="{room:.2f}" height="5" '
+            f'fill="none" stroke="{GRID}" stroke-width="0.3"/>'
+        )
+        start = label_width
+        for part, value in enumerate(bar.parts):
+            if not bar.total or not value:
+                continue
+            length = room * value / bar.total
+            body.append(
+                f'<rect x="{start:.2f}" y="{y + 1.2:.2f}" width="{length:.2f}" height="5" '
+                f'fill="{SERIES[part]}"/>'
+            )
+            start += length
+        body.append(_text(label_width + room + 2, y + 4.6, bar.note, size=3))
+    return _svg(width, height, title, body)
+
+
+def progress_bar(done: int, total: int, *, title: str, width: float = 40) -> SafeString:
+    """A small bar: the share done of a total, for one project's milestones."""
+    length = width * done / total if total else 0
+    body = [
+        f'<rect x="0.15" y="0.15" width="{width - 0.3:.2f}" height="2.7" fill="none" '
+        f'stroke="{MUTED}" stroke-width="0.3"/>'
+    ]
+    if length:
+        body.append(f'<rect x="0" y="0" width="{length:.2f}" height="3" fill="{SERIES[0]}"/>')
+    return _svg(width, 3, title, body)
