@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Pendampingan dan penilaian")
+
+    def ready(self) -> None:
+        from mentoring.selectors import grading_refusal
+        from tracker.models import ChangeProject
+
+        # The project's `grade` transition asks this app's one rule on scores; see
+        # ChangeProject.results_unscored_reason.
+        ChangeProject.results_grading_refusal = grading_refusal

@@ -19,6 +19,7 @@ from django.utils import timezone
 from mentoring.models import (
     Comment,
     Consultation,
+    ConsultationLog,
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
@@ -254,7 +255,7 @@ def _conversation(project: ChangeProject) -> None:
     for person, role, days, mode, topic, outcome, status in sessions:
         held_on = min(start + datetime.timedelta(days=days), timezone.localdate())
         recorded = timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(16, 0)))
-        Consultation.objects.create(
+        consultation = Consultation.objects.create(
             project=project,
             recorded_by=project.participant,
             consultant=person,
@@ -271,6 +272,7 @@ def _conversation(project: ChangeProject) -> None:
             if status == Consultation.Status.CONFIRMED
             else None,
         )
+        _consultation_history(consultation)
     Comment.objects.create(
         project=project,
         author=project.coach,
@@ -299,3 +301,27 @@ def _conversation(project: ChangeProject) -> None:
         author_role=Role.COACH,
         body="Refleksi yang baik. Catat juga siapa saja pemangku kepentingan yang belum terlibat.",
     )
+
+
+def _consultation_history(consultation: Consultation) -> None:
+    """The log rows the control form's workflow would have written for this session."""
+    ConsultationLog.objects.create(
+        consultation=consultation,
+        project_id=consultation.project_id,
+        actor_id=consultation.recorded_by_id,
+        role=Role.PARTICIPANT,
+        action=ConsultationLog.Action.RECORD,
+        to_state=Consultation.Status.RECORDED,
+        created_at=consultation.created_at,
+    )
+    if consultation.is_decided:
+        ConsultationLog.objects.create(
+            consultation=consultation,
+            project_id=consultation.project_id,
+            actor_id=consultation.consultant_id,
+            role=consultation.consultant_role,
+            action=ConsultationLog.Action.CONFIRM,
+            from_state=Consultation.Status.RECORDED,
+            to_state=consultation.status,
+            created_at=consultation.decided_at,
+        )

@@ -100,15 +100,6 @@ class ConsultationForm(PanelForm):
         ]
 
 
-class DisputeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Alasan sanggahan"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Alasan sanggahan wajib diisi.")},
-    )
-
-
 class JournalEntryForm(PanelForm):
     id_prefix = "journal"
 

@@ -7,9 +7,20 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
-from tracker.models import ChangeProject, Programme, Role, Seminar, TransitionLog
+from tracker.models import (
+    AppendOnlyMixin,
+    AppendOnlyQuerySet,
+    ChangeProject,
+    Programme,
+    Role,
+    Seminar,
+    TransitionLog,
+)
+from tracker.workflow import Stale, WorkflowModel
 
 
 class SignOff(models.Model):
@@ -122,7 +133,15 @@ class Comment(models.Model):
 CONSULTING_ROLES = [(Role.COACH.value, Role.COACH.label), (Role.MENTOR.value, Role.MENTOR.label)]
 
 
-class Consultation(models.Model):
+def consulted(consultation: Consultation, user) -> bool:
+    """A transition permission: only the coach or mentor the session names decides on it."""
+    return user.is_authenticated and consultation.consultant_id == user.pk
+
+
+consulted.roles = (Role.COACH, Role.MENTOR)  # type: ignore[attr-defined]
+
+
+class Consultation(WorkflowModel):
     """A session on the control form: logged by the participant, confirmed by whom it names."""
 
     class Stage(models.TextChoices):
@@ -179,8 +198,12 @@ class Consultation(models.Model):
     outcome = models.TextField(_("hasil"))
     follow_up = models.TextField(_("tindak lanjut yang disepakati"), blank=True)
     stage = models.CharField(_("tahap"), max_length=20, choices=Stage.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.RECORDED
+    status = FSMField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.RECORDED,
+        protected=True,
     )
     decided_at = models.DateTimeField(_("waktu konfirmasi atau sanggahan"), null=True, blank=True)
     dispute_reason = models.TextField(_("alasan sanggahan"), blank=True)
@@ -203,6 +226,96 @@ class Consultation(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status != self.Status.RECORDED
+
+    # --- the workflow machinery's questions ------------------------------------------------
+
+    WORKFLOW_UPDATE_FIELDS = ["status", "dispute_reason", "decided_at"]
+    WORKFLOW_RELATED = ("project", "consultant")
+
+    def stale_refusal(self) -> Stale:
+        if not self.is_decided:
+            return Stale(_("Konsultasi ini belum diputuskan. Tidak ada yang diubah."))
+        return Stale(
+            _("Konsultasi ini sudah “%(status)s” sejak %(when)s. Tidak ada yang diubah.")
+            % {
+                "status": self.get_status_display(),
+                "when": date_format(timezone.localtime(self.decided_at), "j F Y H.i"),
+            }
+        )
+
+    # --- transitions: each changes only this row; services do the rest --------------------
+
+    @transition(
+        field=status,
+        source=Status.RECORDED,
+        target=Status.CONFIRMED,
+        permission=consulted,
+        custom={"label": _("Konfirmasi"), "notify": (Role.PARTICIPANT,)},
+    )
+    def confirm(self) -> None:
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.RECORDED,
+        target=Status.DISPUTED,
+        permission=consulted,
+        custom={
+            "label": _("Sanggah"),
+            "notify": (Role.PARTICIPANT,),
+            "comment_required": True,
+            "comment_label": _("Alasan sanggahan"),
+        },
+    )
+    def dispute(self, reason: str) -> None:
+        self.dispute_reason = reason
+        self.decided_at = timezone.now()
+
+
+class ConsultationLog(AppendOnlyMixin, models.Model):
+    """One row per step of a session on the control form: recorded, confirmed or disputed."""
+
+    class Action(models.TextChoices):
+        RECORD = "record", _("Catat konsultasi")
+        CONFIRM = "confirm", _("Konfirmasi")
+        DISPUTE = "dispute", _("Sanggah")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("konsultasi"),
+        on_delete=models.PROTECT,
+        related_name="logs",
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="consultation_logs",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
+    from_state = models.CharField(
+        _("dari status"), max_length=10, choices=Consultation.Status.choices, blank=True
+    )
+    to_state = models.CharField(_("ke status"), max_length=10, choices=Consultation.Status.choices)
+    comment = models.TextField(_("komentar"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("riwayat konsultasi")
+        verbose_name_plural = _("riwayat konsultasi")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.action} {self.from_state} → {self.to_state}"
 
 
 class JournalEntry(models.Model):

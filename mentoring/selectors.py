@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -38,6 +40,7 @@ from mentoring.models import (
     project_score,
     sheet_total,
 )
+from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
 
 STAGE_OF_REVIEW_STATE = {
@@ -51,28 +54,18 @@ def pending_signoff(project: ChangeProject, user) -> str | None:
     stage = STAGE_OF_REVIEW_STATE.get(project.state)
     if stage is None:
         return None
-    roles = project.roles_of(user) & {Role.COACH, Role.MENTOR}
+    roles = workflow.roles(project, user) & {Role.COACH, Role.MENTOR}
     return stage if roles - project.current_review_signers(stage) else None
 
 
 # --- Comments, consultations and journal
 
 
-def roles_on(project: ChangeProject, user: User) -> set[Role]:
-    """The user's roles on the project, worked out once per loaded project and user."""
-    # roles_of costs four queries; one page asks for it from several panels. Writes (services)
-    # call roles_of themselves, so a stale answer could never let a change through.
-    known = project.__dict__.setdefault("_roles_on", {})
-    if user.pk not in known:
-        known[user.pk] = frozenset(project.roles_of(user))
-    return set(known[user.pk])
-
-
 def comments_visible_to(project: ChangeProject, user: User) -> QuerySet[Comment]:
     """The project's comments this user may read: one rule for pages, partials, mail, exports."""
     # Outside the project's scope: none. Reviewers-only comments reach reviewers and the admin,
     # never the participant (see Comment.sees_restricted).
-    roles = roles_on(project, user)
+    roles = workflow.roles(project, user)
     comments = Comment.objects.filter(project=project).select_related("author")
     if not roles:
         return comments.none()
@@ -113,7 +106,7 @@ def journal_entries_visible_to(project: ChangeProject, user: User) -> QuerySet[J
     entries = JournalEntry.objects.filter(project=project)
     if user.is_authenticated and project.participant_id == user.pk:
         entries = entries.filter(author=user)
-    elif roles_on(project, user) & JournalEntry.READER_ROLES:
+    elif workflow.roles(project, user) & JournalEntry.READER_ROLES:
         entries = entries.filter(sharing=JournalEntry.Sharing.SHARED)
     else:
         return entries.none()
@@ -254,18 +247,14 @@ def score_summaries(
     rubric = rubric if rubric is not None else rubric_for(seminar)
     criteria = list(rubric.criteria.all()) if rubric else []
     examiners = sorted(seminar.examiners.all(), key=lambda person: (person.full_name, person.pk))
-    entered: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    if criteria:
-        for project_id, examiner_id, criterion_id, score in RubricScore.objects.filter(
-            seminar=seminar, project__in=[p.pk for p in projects], criterion__rubric=rubric
-        ).values_list("project_id", "examiner_id", "criterion_id", "score"):
-            entered[(project_id, examiner_id)][criterion_id] = score
+    entered = entered_scores([seminar.pk], [p.pk for p in projects]) if criteria else {}
     summaries = {}
     for project in projects:
         summary = ScoreSummary(rubric=rubric, criteria=criteria)
         for examiner in examiners:
-            scores = entered[(project.pk, examiner.pk)]
-            complete = bool(criteria) and all(c.pk in scores for c in criteria)
+            given = entered.get((seminar.pk, project.pk, examiner.pk), {})
+            scores = {c.pk: given[c.pk] for c in criteria if c.pk in given}
+            complete = sheet_complete(criteria, scores)
             total = sheet_total(_sheet(criteria, scores)).quantize(CENT) if complete else None
             summary.sheets.append(ExaminerSheet(examiner, scores, complete, total))
         if summary.complete:
@@ -273,6 +262,35 @@ def score_summaries(
             summary.band = rubric.band_for(summary.score)
         summaries[project.pk] = summary
     return summaries
+
+
+def entered_scores(
+    seminar_ids: list[int], project_ids: list[int]
+) -> dict[tuple[int, int, int], dict[int, Decimal]]:
+    """(seminar, project, examiner) -> {criterion: score} of the scores that count now.
+
+    A score counts once given since the project last came to its results seminar: a report
+    resubmitted after a deferral is scored afresh.
+    """
+    arrived = TransitionLog.objects.filter(
+        project=OuterRef("project_id"), to_state=ChangeProject.State.RESULTS_SEMINAR
+    ).order_by("-pk")
+    rows = (
+        RubricScore.objects.filter(seminar_id__in=seminar_ids, project_id__in=project_ids)
+        .annotate(arrived=Subquery(arrived.values("created_at")[:1]))
+        .filter(Q(arrived__isnull=True) | Q(scored_at__gte=F("arrived")))
+        .values_list("seminar_id", "project_id", "examiner_id", "criterion_id", "score")
+    )
+    entered: dict[tuple[int, int, int], dict[int, Decimal]] = defaultdict(dict)
+    for seminar_id, project_id, examiner_id, criterion_id, score in rows:
+        entered[(seminar_id, project_id, examiner_id)][criterion_id] = score
+    return entered
+
+
+def sheet_complete(criteria: Iterable[RubricCriterion], scores: dict[int, Decimal]) -> bool:
+    """An examiner's sheet is complete when every criterion of the rubric has a score."""
+    criteria = list(criteria)
+    return bool(criteria) and all(c.pk in scores for c in criteria)
 
 
 def _sheet(criteria: list[RubricCriterion], scores: dict[int, Decimal]):
@@ -286,6 +304,34 @@ def scoring_refusal(seminar: Seminar, project: ChangeProject) -> str | None:
     if SeminarGrade.objects.filter(seminar=seminar, project=project).exists():
         return _("Hasil seminar ini sudah ditetapkan; nilainya tidak dapat diubah lagi.")
     return None
+
+
+def grading_refusal(project: ChangeProject) -> str:
+    """Why the project cannot be graded at its latest results seminar now ('' when it can).
+
+    The one rule of "every examiner has scored": the project's `grade` transition asks it.
+    """
+    seminar = project.seminars.filter(kind=Seminar.Kind.RESULTS).order_by("-starts_at", "-pk")
+    seminar = seminar.prefetch_related("examiners").first()
+    if seminar is None:
+        return str(_("Proyek ini belum dijadwalkan pada seminar laporan."))
+    refusal = scoring_refusal(seminar, project)
+    if refusal:
+        return str(refusal)
+    summary = score_summaries(seminar, [project])[project.pk]
+    return "" if summary.complete else str(incomplete_message(summary))
+
+
+def incomplete_message(summary: ScoreSummary) -> str:
+    """Why a results seminar's scores are not enough to grade yet."""
+    if not summary.criteria:
+        return str(_("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya."))
+    if not summary.sheets:
+        return str(_("Seminar ini belum punya penguji."))
+    return _(
+        "Nilai belum lengkap: %(names)s belum mengisi semua kriteria. "
+        "Hasil dapat ditetapkan setelah semua penguji menilai."
+    ) % {"names": ", ".join(str(person) for person in summary.missing)}
 
 
 def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> list[dict]:
@@ -354,7 +400,10 @@ def project_seminars(project: ChangeProject, user: User) -> dict:
         entry.update(seminar=seminar, can_view=seminar.pk in visible)
         entry["results"] = seminar.project_results
         entries.append(entry)
-    return {"entries": entries, "shows_scores": bool(project.roles_of(user) & REVIEWER_ROLES)}
+    return {
+        "entries": entries,
+        "shows_scores": bool(workflow.roles(project, user) & REVIEWER_ROLES),
+    }
 
 
 def examines(seminar: Seminar, user: User) -> bool:
@@ -539,12 +588,9 @@ def examiner_tasks(user: User) -> list[ExaminerTask]:
     )
     results = [seminars[p.seminar_id] for p in pairs if seminars[p.seminar_id].kind == "results"]
     rubrics = rubrics_for(list({seminar.pk: seminar for seminar in results}.values()))
-    entered: dict[tuple[int, int, int], set[int]] = defaultdict(set)
-    for seminar_id, project_id, examiner_id, criterion_id in RubricScore.objects.filter(
-        seminar_id__in=[seminar.pk for seminar in results],
-        project_id__in=[p.changeproject_id for p in pairs],
-    ).values_list("seminar_id", "project_id", "examiner_id", "criterion_id"):
-        entered[(seminar_id, project_id, examiner_id)].add(criterion_id)
+    entered = entered_scores(
+        [seminar.pk for seminar in results], [p.changeproject_id for p in pairs]
+    )
     tasks = []
     for pair in pairs:
         seminar, project = seminars[pair.seminar_id], pair.changeproject
@@ -552,15 +598,15 @@ def examiner_tasks(user: User) -> list[ExaminerTask]:
             tasks.append(ExaminerTask(seminar, project, "record"))
             continue
         rubric = rubrics.get(seminar.pk)
-        criteria = {c.pk for c in rubric.criteria.all()} if rubric else set()
+        criteria = list(rubric.criteria.all()) if rubric else []
 
-        def complete(examiner_id: int, seminar=seminar, project=project, criteria=criteria):
-            return bool(criteria) and criteria <= entered[(seminar.pk, project.pk, examiner_id)]
+        def sheet(examiner_id: int, seminar=seminar, project=project) -> dict[int, Decimal]:
+            return entered.get((seminar.pk, project.pk, examiner_id), {})
 
-        mine = len(criteria & entered[(seminar.pk, project.pk, user.pk)])
-        if not complete(user.pk):
+        mine = sum(1 for c in criteria if c.pk in sheet(user.pk))
+        if not sheet_complete(criteria, sheet(user.pk)):
             action = "score"
-        elif all(complete(examiner.pk) for examiner in seminar.examiners.all()):
+        elif all(sheet_complete(criteria, sheet(e.pk)) for e in seminar.examiners.all()):
             action = "grade"
         else:
             action = "wait"

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
     Comment,
     Consultation,
+    ConsultationLog,
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
@@ -31,14 +31,17 @@ from mentoring.selectors import (
     comments_visible_to,
     eligible_projects,
     examiner_candidates,
+    incomplete_message,
     is_organiser_of,
     rubric_for,
     score_summaries,
     scoring_refusal,
 )
+from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
-from tracker.services import StaleTransition, TransitionForbidden, TransitionRefused, run_transition
+from tracker.services import run_transition
+from tracker.workflow import Forbidden, Refused
 
 APPROVAL_OF_STAGE = {
     SignOff.Stage.PROPOSAL: ("approve_proposal", ChangeProject.State.PROPOSAL_REVIEW),
@@ -57,18 +60,18 @@ def project_sign_off(
     transition_name, review_state = APPROVAL_OF_STAGE[SignOff.Stage(stage)]
     with transaction.atomic():
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
-        roles = locked.roles_of(by) & {Role.COACH, Role.MENTOR}
+        roles = workflow.roles(locked, by) & {Role.COACH, Role.MENTOR}
         if not roles:
-            raise TransitionForbidden(_("Hanya coach dan mentor proyek ini yang dapat menyetujui."))
+            raise Forbidden(_("Hanya coach dan mentor proyek ini yang dapat menyetujui."))
         if locked.state != review_state or (expected_state and locked.state != expected_state):
-            raise StaleTransition(locked)
+            raise locked.stale_refusal()
         submission = locked.latest_submission(stage)
         signed = locked.current_review_signers(stage)
         unsigned = [
             role for role in (Role.COACH, Role.MENTOR) if role in roles and role not in signed
         ]
         if not unsigned:
-            raise TransitionRefused(_("Anda sudah menyetujui pengajuan ini."))
+            raise Refused(_("Anda sudah menyetujui pengajuan ini."))
         signoff = SignOff.objects.create(
             project=locked,
             submission=submission,
@@ -104,32 +107,16 @@ def _notify_first_signoff(signoff_pk: int) -> None:
 # --- Comments, consultations and journal
 
 
-class ActionRefused(Exception):
-    """The action cannot happen; `message` says why, in the user's language; nothing changed."""
-
-    status = 400
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class ActionForbidden(ActionRefused):
-    """The user's relation to the project does not allow this action at all."""
-
-    status = 403
-
-
 def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str) -> Comment:
     """Someone on the project writes a comment; the people allowed to read it are told."""
-    roles = project.roles_of(by)
+    roles = workflow.roles(project, by)
     role = Comment.writing_role(roles)
     if role is None:
-        raise ActionForbidden(_("Anda hanya dapat membaca komentar proyek ini."))
+        raise Forbidden(_("Anda hanya dapat membaca komentar proyek ini."))
     if visibility not in Comment.Visibility.values:
-        raise ActionRefused(_("Pilih siapa yang dapat membaca komentar ini."))
+        raise Refused(_("Pilih siapa yang dapat membaca komentar ini."))
     if visibility == Comment.Visibility.REVIEWERS and not Comment.may_restrict(roles):
-        raise ActionRefused(
+        raise Refused(
             _(
                 "Hanya coach, mentor, penguji, dan penyelenggara yang dapat menulis komentar "
                 "khusus penelaah."
@@ -137,7 +124,7 @@ def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str
         )
     body = (body or "").strip()
     if not body:
-        raise ActionRefused(_("Komentar tidak boleh kosong."))
+        raise Refused(_("Komentar tidak boleh kosong."))
     with transaction.atomic():
         comment = Comment.objects.create(
             project=project, author=by, author_role=role, body=body, visibility=visibility
@@ -185,11 +172,11 @@ def consultation_record(
 ) -> Consultation:
     """The participant logs a session with the coach or mentor, who is asked to confirm it."""
     if held_on > timezone.localdate():
-        raise ActionRefused(
+        raise Refused(
             _("Tanggal konsultasi tidak boleh di masa depan. Catat sesi setelah berlangsung.")
         )
     if consultant_role not in (Role.COACH, Role.MENTOR):
-        raise ActionRefused(_("Pilih coach atau mentor proyek ini."))
+        raise Refused(_("Pilih coach atau mentor proyek ini."))
     with transaction.atomic():
         # The stage is the project's at this moment: lock it against a transition in between.
         locked = (
@@ -198,16 +185,16 @@ def consultation_record(
             .get(pk=project.pk)
         )
         if locked.participant_id != by.pk:
-            raise ActionForbidden(_("Hanya peserta proyek ini yang dapat mencatat konsultasi."))
+            raise Forbidden(_("Hanya peserta proyek ini yang dapat mencatat konsultasi."))
         stage = Consultation.stage_of(locked.state)
         if stage is None:
-            raise ActionRefused(
+            raise Refused(
                 _("Proyek ini sudah berakhir (%(state)s); konsultasi tidak dapat dicatat lagi.")
                 % {"state": locked.get_state_display()}
             )
         consultant = locked.coach if consultant_role == Role.COACH else locked.mentor
         if consultant is None:
-            raise ActionRefused(
+            raise Refused(
                 _("Proyek ini belum memiliki %(role)s. Hubungi penyelenggara.")
                 % {"role": Role(consultant_role).label.lower()}
             )
@@ -223,57 +210,63 @@ def consultation_record(
             follow_up=(follow_up or "").strip(),
             stage=stage,
         )
+        ConsultationLog.objects.create(
+            consultation=consultation,
+            project=locked,
+            actor=by,
+            role=Role.PARTICIPANT,
+            action=ConsultationLog.Action.RECORD,
+            to_state=consultation.status,
+        )
         transaction.on_commit(
             partial(_notify_consultation, consultation.pk, "consultation-recorded"), robust=True
         )
     return consultation
 
 
-def consultation_confirm(*, consultation: Consultation, by: User) -> Consultation:
+def consultation_confirm(
+    *, consultation: Consultation, by: User, expected_state: str | None = None
+) -> ConsultationLog:
     """The coach or mentor the session names confirms it took place as recorded."""
-    return _decide(consultation, by, Consultation.Status.CONFIRMED, reason="")
+    return _decide(consultation, by, "confirm", expected_state=expected_state)
 
 
-def consultation_dispute(*, consultation: Consultation, by: User, reason: str) -> Consultation:
+def consultation_dispute(
+    *, consultation: Consultation, by: User, comment: str, expected_state: str | None = None
+) -> ConsultationLog:
     """The coach or mentor the session names disputes it, saying why."""
-    return _decide(consultation, by, Consultation.Status.DISPUTED, reason=reason)
+    return _decide(consultation, by, "dispute", comment=comment, expected_state=expected_state)
 
 
-def _decide(consultation: Consultation, by: User, status: str, *, reason: str) -> Consultation:
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = (
-            Consultation.objects.select_for_update()
-            .select_related("consultant")
-            .get(pk=consultation.pk)
+def _decide(consultation, by, name, *, comment="", expected_state=None) -> ConsultationLog:
+    def record(locked: Consultation, *, from_state: str, role: Role, comment: str):
+        return ConsultationLog.objects.create(
+            consultation=locked,
+            project_id=locked.project_id,
+            actor=by,
+            role=role,
+            action=name,
+            from_state=from_state,
+            to_state=locked.status,
+            comment=comment,
         )
-        if locked.consultant_id != by.pk:
-            raise ActionRefused(
-                _(
-                    "Konsultasi ini dicatat bersama %(name)s; hanya beliau yang dapat "
-                    "mengonfirmasi atau menyanggahnya. Tidak ada yang diubah."
-                )
-                % {"name": locked.consultant}
-            )
-        if locked.is_decided:
-            raise ActionRefused(
-                _("Konsultasi ini sudah “%(status)s” sejak %(when)s. Tidak ada yang diubah.")
-                % {
-                    "status": locked.get_status_display(),
-                    "when": date_format(timezone.localtime(locked.decided_at), "j F Y H.i"),
-                }
-            )
-        if status == Consultation.Status.DISPUTED and not reason:
-            raise ActionRefused(_("Alasan sanggahan wajib diisi."))
-        locked.status = status
-        locked.dispute_reason = reason
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "dispute_reason", "decided_at"])
-        transaction.on_commit(
-            partial(_notify_consultation, locked.pk, "consultation-decided"), robust=True
-        )
-    consultation.refresh_from_db()
-    return consultation
+
+    comment = (comment or "").strip()
+    return workflow.run(
+        consultation,
+        by=by,
+        name=name,
+        record=record,
+        comment=comment,
+        expected_state=expected_state,
+        arguments=(comment,) if name == "dispute" else (),
+        notify=_notify_consultation_log,
+    )
+
+
+def _notify_consultation_log(log_pk: int) -> None:
+    log = ConsultationLog.objects.only("consultation_id").get(pk=log_pk)
+    _notify_consultation(log.consultation_id, "consultation-decided")
 
 
 def _notify_consultation(consultation_pk: int, template: str) -> None:
@@ -304,12 +297,12 @@ def journal_write(
 ) -> JournalEntry:
     """The participant writes a reflection, private or shared with coach and mentor."""
     if project.participant_id != by.pk:
-        raise ActionForbidden(_("Hanya peserta proyek ini yang menulis jurnal refleksinya."))
+        raise Forbidden(_("Hanya peserta proyek ini yang menulis jurnal refleksinya."))
     if sharing not in JournalEntry.Sharing.values:
-        raise ActionRefused(_("Pilih apakah catatan ini pribadi atau dibagikan."))
+        raise Refused(_("Pilih apakah catatan ini pribadi atau dibagikan."))
     texts = [(text or "").strip() for text in (happened, learned, next_steps)]
     if not all(texts):
-        raise ActionRefused(
+        raise Refused(
             _("Isi ketiga bagian: apa yang terjadi, apa yang dipelajari, dan langkah berikutnya.")
         )
     return JournalEntry.objects.create(
@@ -325,15 +318,15 @@ def journal_write(
 def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
     """The coach or mentor answers a shared reflection; the participant is told."""
     project = entry.project
-    roles = project.roles_of(by) & JournalEntry.READER_ROLES
+    roles = workflow.roles(project, by) & JournalEntry.READER_ROLES
     if not roles:
-        raise ActionForbidden(_("Hanya coach dan mentor proyek ini yang dapat menanggapi."))
+        raise Forbidden(_("Hanya coach dan mentor proyek ini yang dapat menanggapi."))
     if not entry.is_shared:
         # A private entry is not there for them; say no more than that.
-        raise ActionRefused(_("Catatan refleksi ini tidak dibagikan kepada Anda."))
+        raise Refused(_("Catatan refleksi ini tidak dibagikan kepada Anda."))
     body = (body or "").strip()
     if not body:
-        raise ActionRefused(_("Tanggapan tidak boleh kosong."))
+        raise Refused(_("Tanggapan tidak boleh kosong."))
     role = Role.COACH if Role.COACH in roles else Role.MENTOR
     with transaction.atomic():
         reply = JournalReply.objects.create(entry=entry, author=by, author_role=role, body=body)
@@ -406,18 +399,16 @@ def seminar_update(
 def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, projects) -> Seminar:
     cohort = seminar.cohort
     if not is_organiser_of(cohort, by):
-        raise TransitionForbidden(
-            _("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya.")
-        )
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya."))
     examiners, projects = list(examiners), list(projects)
     if not examiners:
-        raise TransitionRefused(_("Pilih minimal satu penguji."))
+        raise Refused(_("Pilih minimal satu penguji."))
     candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
     if candidates.count() != len({person.pk for person in examiners}):
-        raise TransitionRefused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+        raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
     eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
     if any(project.pk not in eligible for project in projects):
-        raise TransitionRefused(
+        raise Refused(
             _("Hanya proyek angkatan ini yang berstatus “%(state)s” dapat masuk seminar ini.")
             % {"state": ChangeProject.State(STATE_OF_KIND[seminar.kind]).label}
         )
@@ -430,7 +421,7 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
     try:
         seminar.full_clean()
     except ValidationError as invalid:
-        raise TransitionRefused(" ".join(invalid.messages)) from None
+        raise Refused(" ".join(invalid.messages)) from None
     with transaction.atomic():
         before_examiners = (
             set(seminar.examiners.values_list("pk", flat=True)) if seminar.pk else set()
@@ -470,11 +461,11 @@ def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[
 
 def _check_examiner_action(seminar: Seminar, project: ChangeProject, by: User, kind: str) -> None:
     if seminar.kind != kind:
-        raise TransitionRefused(_("Tindakan ini tidak berlaku untuk jenis seminar ini."))
+        raise Refused(_("Tindakan ini tidak berlaku untuk jenis seminar ini."))
     if not seminar.examiners.filter(pk=by.pk).exists():
-        raise TransitionForbidden(_("Hanya penguji seminar ini yang dapat melakukan tindakan ini."))
+        raise Forbidden(_("Hanya penguji seminar ini yang dapat melakukan tindakan ini."))
     if not seminar.projects.filter(pk=project.pk).exists():
-        raise TransitionRefused(_("Proyek ini tidak ada dalam daftar seminar ini."))
+        raise Refused(_("Proyek ini tidak ada dalam daftar seminar ini."))
 
 
 def seminar_record_proposal_result(
@@ -490,7 +481,7 @@ def seminar_record_proposal_result(
     _check_examiner_action(seminar, project, by, Seminar.Kind.PROPOSAL)
     notes = (notes or "").strip()
     if not accepted and not notes:
-        raise TransitionRefused(_("Catatan wajib diisi bila rancangan perlu direvisi."))
+        raise Refused(_("Catatan wajib diisi bila rancangan perlu direvisi."))
     recorded = []
 
     def save_result(locked: ChangeProject, log) -> None:
@@ -527,20 +518,20 @@ def seminar_record_scores(
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
         refusal = scoring_refusal(seminar, locked)
         if refusal:
-            raise TransitionRefused(refusal)
+            raise Refused(refusal)
         rubric = rubric_for(seminar)
         criteria = (
             {criterion.pk: criterion for criterion in rubric.criteria.all()} if rubric else {}
         )
         if not criteria:
-            raise TransitionRefused(
+            raise Refused(
                 _("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya.")
             )
         if set(scores) != set(criteria):
-            raise TransitionRefused(_("Isi satu nilai untuk setiap kriteria rubrik."))
+            raise Refused(_("Isi satu nilai untuk setiap kriteria rubrik."))
         for pk, value in scores.items():
             if not Decimal(0) <= value <= criteria[pk].max_score:
-                raise TransitionRefused(score_range_message(criteria[pk]))
+                raise Refused(score_range_message(criteria[pk]))
         now = timezone.now()
         saved = [
             RubricScore.objects.update_or_create(
@@ -582,20 +573,20 @@ def seminar_grade(
     _check_examiner_action(seminar, project, by, Seminar.Kind.RESULTS)
     comment = (comment or "").strip()
     if fail and not comment:
-        raise TransitionRefused(_("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
+        raise Refused(_("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
     graded = []
     with transaction.atomic():
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
         if expected_state and locked.state != expected_state:
-            raise StaleTransition(locked)
+            raise locked.stale_refusal()
         refusal = scoring_refusal(seminar, locked)
         if refusal:
-            raise TransitionRefused(refusal)
+            raise Refused(refusal)
         summary = score_summaries(seminar, [locked])[locked.pk]
         if not summary.complete:
-            raise TransitionRefused(incomplete_message(summary))
+            raise Refused(incomplete_message(summary))
         if summary.band is None:
-            raise TransitionRefused(
+            raise Refused(
                 _(
                     "Rubrik tidak punya predikat untuk nilai %(score)s; minta penyelenggara "
                     "melengkapinya."
@@ -641,24 +632,13 @@ def seminar_grade(
     return graded[0]
 
 
-def incomplete_message(summary) -> str:
-    if not summary.criteria:
-        return str(_("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya."))
-    if not summary.sheets:
-        return str(_("Seminar ini belum punya penguji."))
-    return _(
-        "Nilai belum lengkap: %(names)s belum mengisi semua kriteria. "
-        "Hasil dapat ditetapkan setelah semua penguji menilai."
-    ) % {"names": ", ".join(str(person) for person in summary.missing)}
-
-
 def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[User]) -> list[User]:
     """Organiser appoints several examiners to a seminar at once; only the new ones are told."""
     current = list(seminar.examiners.all())
     known = {person.pk for person in current}
     added = list({person.pk: person for person in examiners if person.pk not in known}.values())
     if not added:
-        raise TransitionRefused(_("Semua orang yang dipilih sudah menjadi penguji seminar ini."))
+        raise Refused(_("Semua orang yang dipilih sudah menjadi penguji seminar ini."))
     seminar_update(
         seminar=seminar,
         by=by,

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +16,6 @@ from mentoring import services
 from mentoring.forms import (
     CommentForm,
     ConsultationForm,
-    DisputeForm,
     ExaminerAssignmentForm,
     GradeForm,
     JournalEntryForm,
@@ -31,10 +30,10 @@ from mentoring.selectors import (
     consultation_counts,
     consultations_of,
     examines,
+    incomplete_message,
     is_organiser_of,
     journal_entries_visible_to,
     organised_cohorts,
-    roles_on,
     rubric_for,
     score_summaries,
     scoring_refusal,
@@ -43,9 +42,6 @@ from mentoring.selectors import (
 )
 from mentoring.selectors import seminar_list as seminar_list_for
 from mentoring.services import (
-    ActionForbidden,
-    ActionRefused,
-    incomplete_message,
     plain_number,
     project_sign_off,
     seminar_add_examiners,
@@ -55,9 +51,12 @@ from mentoring.services import (
     seminar_schedule,
 )
 from mentoring.services import seminar_update as update_seminar
+from tracker import workflow
+from tracker.forms import TransitionForm
 from tracker.models import ChangeProject, Cohort, Role, Seminar
 from tracker.selectors import projects_visible_to
-from tracker.services import TransitionForbidden, TransitionRefused
+from tracker.views import project_page
+from tracker.workflow import Refused
 
 
 def _get_project_for_user(
@@ -70,31 +69,33 @@ def _get_project_for_user(
         ),
         pk=pk,
     )
-    if allowed is not None and not roles_on(project, request.user) & set(allowed):
+    if allowed is not None and not workflow.roles(project, request.user) & set(allowed):
         raise PermissionDenied
     return project
 
 
 def _sign_off(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     project = _get_project_for_user(request, pk)
-    try:
-        signoff = project_sign_off(
+
+    def page(status: int) -> HttpResponse:
+        project.refresh_from_db()
+        return project_page(request, project, status=status)
+
+    return workflow.perform(
+        request,
+        call=lambda: project_sign_off(
             project=project,
             by=request.user,
             stage=stage,
             expected_state=request.POST.get("expected_state") or None,
-        )
-    except TransitionForbidden as refused:
-        raise PermissionDenied(refused.message) from None
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(project)
-    messages.success(
-        request,
-        _("Persetujuan Anda sebagai %(role)s tercatat. Status: %(state)s.")
-        % {"role": signoff.get_role_display(), "state": project.get_state_display()},
+        ),
+        render=page,
+        redirect_to=project.get_absolute_url(),
+        done=lambda signoff: (
+            _("Persetujuan Anda sebagai %(role)s tercatat. Status: %(state)s.")
+            % {"role": signoff.get_role_display(), "state": project.get_state_display()}
+        ),
     )
-    return redirect(project)
 
 
 @require_POST
@@ -112,35 +113,24 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Comments, consultations and journal
 
 
-def _run(service, **kwargs) -> tuple[object, str]:
-    """Call one service: (result, "") on success, (None, why) when refused; forbidden is 403."""
-    try:
-        return service(**kwargs), ""
-    except ActionForbidden as refused:
-        raise PermissionDenied(refused.message) from None
-    except ActionRefused as refused:
-        return None, str(refused.message)
-
-
-def comment_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
+def comment_panel_context(project: ChangeProject, user, *, form=None) -> dict:
     """What the comment panel shows this user: the comments they may read and, maybe, a form."""
-    roles = roles_on(project, user)
+    roles = workflow.roles(project, user)
     return {
         "project": project,
         "comments": comments_visible_to(project, user),
         "may_comment": Comment.writing_role(roles) is not None,
         "may_restrict": Comment.may_restrict(roles),
         "form": form or CommentForm(),
-        "notice": notice,
-        "error": error,
     }
 
 
-def consultation_panel_context(
-    project: ChangeProject, user, *, form=None, notice="", error=""
-) -> dict:
-    """The control form as this user sees it: counts, sessions, and the forms they may use."""
-    roles = roles_on(project, user)
+def consultation_panel_context(project: ChangeProject, user, *, form=None, kept=None) -> dict:
+    """The control form as this user sees it: counts, sessions, and the forms they may use.
+
+    `kept` is the decision form a coach or mentor had filled in when it was refused.
+    """
+    roles = workflow.roles(project, user)
     consultations = list(consultations_of(project))
     is_participant = Role.PARTICIPANT in roles
     has_consultant = bool(project.coach_id or project.mentor_id)
@@ -162,14 +152,13 @@ def consultation_panel_context(
             for consultation in consultations
             if consultation.consultant_id == user.pk and not consultation.is_decided
         },
-        "notice": notice,
-        "error": error,
+        "kept": kept or {},
     }
 
 
-def journal_panel_context(project: ChangeProject, user, *, form=None, notice="", error="") -> dict:
+def journal_panel_context(project: ChangeProject, user, *, form=None) -> dict:
     """The journal for its writer (entries and a form) or for coach and mentor (shared ones)."""
-    roles = roles_on(project, user)
+    roles = workflow.roles(project, user)
     is_writer = Role.PARTICIPANT in roles
     is_reader = not is_writer and bool(roles & JournalEntry.READER_ROLES)
     return {
@@ -179,8 +168,6 @@ def journal_panel_context(project: ChangeProject, user, *, form=None, notice="",
         "is_reader": is_reader,
         "entries": journal_entries_visible_to(project, user),
         "form": (form or JournalEntryForm()) if is_writer else None,
-        "notice": notice,
-        "error": error,
     }
 
 
@@ -195,16 +182,21 @@ class Panel:
 
     def render(self, request: HttpRequest, project, *, status: int = 200, **extra) -> HttpResponse:
         context = self.context(project, request.user, **extra)
-        if request.htmx:
-            # htmx swaps only 2xx answers, so the fragment carries any error itself.
-            return render(request, f"{self.page}#{self.partial}", context)
-        return render(request, self.page, context, status=status)
+        template = f"{self.page}#{self.partial}" if request.htmx else self.page
+        return render(request, template, context, status=status)
 
-    def done(self, request: HttpRequest, project, message) -> HttpResponse:
-        if request.htmx:
-            return self.render(request, project, notice=message)
-        messages.success(request, message)
-        return redirect(f"{project.get_absolute_url()}#{self.anchor}")
+    def answer(self, request, project, *, done="", refused=None, invalid=False, **kept):
+        """The panel after an action (the whole page for a plain POST that failed)."""
+        if done:
+            kept = {}
+        return workflow.answer(
+            request,
+            render=lambda status: self.render(request, project, status=status, **kept),
+            redirect_to=f"{project.get_absolute_url()}#{self.anchor}",
+            done=done,
+            refused=refused,
+            invalid=invalid,
+        )
 
 
 COMMENTS = Panel("mentoring/comment_list.html", "comment-panel", "comments", comment_panel_context)
@@ -230,14 +222,13 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, Comment.WRITING_ROLES)
     form = CommentForm(request.POST)
-    refusal = ""
-    if form.is_valid():
-        _comment, refusal = _run(
-            services.comment_post, project=project, by=request.user, **form.cleaned_data
-        )
-        if not refusal:
-            return COMMENTS.done(request, project, _("Komentar terkirim."))
-    return COMMENTS.render(request, project, form=form, error=refusal, status=400)
+    if not form.is_valid():
+        return COMMENTS.answer(request, project, invalid=True, form=form)
+    try:
+        services.comment_post(project=project, by=request.user, **form.cleaned_data)
+    except Refused as refused:
+        return COMMENTS.answer(request, project, refused=refused, form=form)
+    return COMMENTS.answer(request, project, done=_("Komentar terkirim."))
 
 
 @require_GET
@@ -252,49 +243,57 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = ConsultationForm(request.POST, project=project)
-    refusal = ""
-    if form.is_valid():
-        _consultation, refusal = _run(
-            services.consultation_record, project=project, by=request.user, **form.cleaned_data
-        )
-        if not refusal:
-            return CONSULTATIONS.done(
-                request, project, _("Konsultasi tercatat dan menunggu konfirmasi.")
-            )
-    return CONSULTATIONS.render(request, project, form=form, error=refusal, status=400)
+    if not form.is_valid():
+        return CONSULTATIONS.answer(request, project, invalid=True, form=form)
+    try:
+        services.consultation_record(project=project, by=request.user, **form.cleaned_data)
+    except Refused as refused:
+        return CONSULTATIONS.answer(request, project, refused=refused, form=form)
+    done = _("Konsultasi tercatat dan menunggu konfirmasi.")
+    return CONSULTATIONS.answer(request, project, done=done)
+
+
+def _decide_consultation(request, pk: int, consultation_pk: int, name: str, service, done):
+    """The coach or mentor a session names confirms or disputes it."""
+    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
+    consultation = get_object_or_404(project.consultations, pk=consultation_pk)
+    if not workflow.may_attempt(consultation, request.user, name):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, model=Consultation, name=name)
+    kept = {consultation.pk: form}
+    if not form.is_valid():
+        return CONSULTATIONS.answer(request, project, refused=Refused(form.problems()), kept=kept)
+    try:
+        service(consultation=consultation, by=request.user, **form.service_arguments())
+    except Refused as refused:
+        return CONSULTATIONS.answer(request, project, refused=refused, kept=kept)
+    return CONSULTATIONS.answer(request, project, done=done)
 
 
 @require_POST
 @login_required
 def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
-    consultation = get_object_or_404(project.consultations, pk=consultation_pk)
-    _decided, refusal = _run(
-        services.consultation_confirm, consultation=consultation, by=request.user
+    return _decide_consultation(
+        request,
+        pk,
+        consultation_pk,
+        "confirm",
+        services.consultation_confirm,
+        _("Konsultasi dikonfirmasi."),
     )
-    if refusal:
-        return CONSULTATIONS.render(request, project, error=refusal, status=400)
-    return CONSULTATIONS.done(request, project, _("Konsultasi dikonfirmasi."))
 
 
 @require_POST
 @login_required
 def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    project = _get_project_for_user(request, pk, {Role.COACH, Role.MENTOR})
-    consultation = get_object_or_404(project.consultations, pk=consultation_pk)
-    form = DisputeForm(request.POST)
-    if not form.is_valid():
-        refusal = " ".join(form.errors["reason"])
-    else:
-        _decided, refusal = _run(
-            services.consultation_dispute,
-            consultation=consultation,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    if refusal:
-        return CONSULTATIONS.render(request, project, error=refusal, status=400)
-    return CONSULTATIONS.done(request, project, _("Konsultasi disanggah; peserta diberi tahu."))
+    return _decide_consultation(
+        request,
+        pk,
+        consultation_pk,
+        "dispute",
+        services.consultation_dispute,
+        _("Konsultasi disanggah; peserta diberi tahu."),
+    )
 
 
 @require_GET
@@ -309,14 +308,13 @@ def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
 def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = JournalEntryForm(request.POST)
-    refusal = ""
-    if form.is_valid():
-        _entry, refusal = _run(
-            services.journal_write, project=project, by=request.user, **form.cleaned_data
-        )
-        if not refusal:
-            return JOURNAL.done(request, project, _("Catatan refleksi tersimpan."))
-    return JOURNAL.render(request, project, form=form, error=refusal, status=400)
+    if not form.is_valid():
+        return JOURNAL.answer(request, project, invalid=True, form=form)
+    try:
+        services.journal_write(project=project, by=request.user, **form.cleaned_data)
+    except Refused as refused:
+        return JOURNAL.answer(request, project, refused=refused, form=form)
+    return JOURNAL.answer(request, project, done=_("Catatan refleksi tersimpan."))
 
 
 @require_POST
@@ -326,14 +324,13 @@ def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = get_object_or_404(journal_entries_visible_to(project, request.user), pk=entry_pk)
     form = JournalReplyForm(request.POST)
     if not form.is_valid():
-        refusal = " ".join(form.errors["body"])
-    else:
-        _reply, refusal = _run(
-            services.journal_reply, entry=entry, by=request.user, body=form.cleaned_data["body"]
-        )
-    if refusal:
-        return JOURNAL.render(request, project, error=refusal, status=400)
-    return JOURNAL.done(request, project, _("Tanggapan terkirim; peserta diberi tahu."))
+        refusal = Refused(" ".join(form.errors["body"]))
+        return JOURNAL.answer(request, project, refused=refusal)
+    try:
+        services.journal_reply(entry=entry, by=request.user, body=form.cleaned_data["body"])
+    except Refused as refused:
+        return JOURNAL.answer(request, project, refused=refused)
+    return JOURNAL.answer(request, project, done=_("Tanggapan terkirim; peserta diberi tahu."))
 
 
 # --- Seminars and grading ------------------------------------------------------------------
@@ -390,38 +387,26 @@ def seminar_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/seminar_list.html", context)
 
 
-def _attempt(form, action) -> int:
-    """Run the service for a valid form: 200, or 400/409 with the refusal shown on the form."""
-    if not form.is_valid():
-        return 400
-    try:
-        action()
-    except TransitionForbidden as refused:
-        raise PermissionDenied(refused.message) from None
-    except TransitionRefused as refused:
-        form.add_error(None, refused.message)
-        return refused.status
-    return 200
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def seminar_create(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, cohort_pk)
     form = SeminarForm(request.POST or None, cohort=cohort)
-    if request.method == "POST":
-        created = []
-        status = _attempt(
-            form,
-            lambda: created.append(
-                seminar_schedule(cohort=cohort, by=request.user, **_seminar_fields(form))
-            ),
-        )
-        if status == 200:
-            messages.success(request, _("Seminar dijadwalkan; penguji dan peserta diberi tahu."))
-            return redirect("mentoring:seminar-detail", created[0].pk)
-        return _render_seminar_form(request, form, cohort=cohort, seminar=None, status=status)
-    return _render_seminar_form(request, form, cohort=cohort, seminar=None)
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {"form": form, "cohort": cohort, "seminar": None}
+        return render(request, "mentoring/seminar_form.html", context, status=status)
+
+    if request.method == "GET":
+        return page()
+    return workflow.perform(
+        request,
+        form=form,
+        call=lambda: seminar_schedule(cohort=cohort, by=request.user, **_seminar_fields(form)),
+        render=page,
+        redirect_to=lambda seminar: reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        done=_("Seminar dijadwalkan; penguji dan peserta diberi tahu."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -429,32 +414,28 @@ def seminar_create(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 def seminar_update(request: HttpRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_organiser(request, pk)
     form = SeminarForm(request.POST or None, instance=seminar, cohort=seminar.cohort)
-    if request.method == "POST":
-        status = _attempt(
-            form,
-            lambda: update_seminar(
-                seminar=seminar, by=request.user, **_seminar_fields(form, with_kind=False)
-            ),
-        )
-        if status == 200:
-            messages.success(request, _("Perubahan seminar tersimpan."))
-            return redirect("mentoring:seminar-detail", seminar.pk)
-        return _render_seminar_form(
-            request, form, cohort=seminar.cohort, seminar=seminar, status=status
-        )
-    return _render_seminar_form(request, form, cohort=seminar.cohort, seminar=seminar)
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {"form": form, "cohort": seminar.cohort, "seminar": seminar}
+        return render(request, "mentoring/seminar_form.html", context, status=status)
+
+    if request.method == "GET":
+        return page()
+    return workflow.perform(
+        request,
+        form=form,
+        call=lambda: update_seminar(
+            seminar=seminar, by=request.user, **_seminar_fields(form, with_kind=False)
+        ),
+        render=page,
+        redirect_to=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        done=_("Perubahan seminar tersimpan."),
+    )
 
 
 def _seminar_fields(form: SeminarForm, *, with_kind: bool = True) -> dict:
     names = ["starts_at", "place", "online_link", "examiners", "projects"]
     return {name: form.cleaned_data[name] for name in (["kind", *names] if with_kind else names)}
-
-
-def _render_seminar_form(request, form, *, cohort, seminar, status=200) -> HttpResponse:
-    if status != 200:
-        messages.error(request, _("Periksa isian formulir di bawah."))
-    context = {"form": form, "cohort": cohort, "seminar": seminar}
-    return render(request, "mentoring/seminar_form.html", context, status=status)
 
 
 @require_GET
@@ -471,14 +452,24 @@ def seminar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/seminar_detail.html", context)
 
 
-def _answer(request, template: str, context: dict, *, seminar: Seminar, status: int):
-    """A plain successful POST goes back to the seminar; HTMX always gets the action fragment."""
-    if request.method == "POST" and status == 200 and not request.htmx:
-        return redirect("mentoring:seminar-detail", seminar.pk)
-    if request.htmx:
-        # htmx swaps only 2xx answers, so a refusal travels as the fragment's message.
-        return render(request, f"{template}#action", context)
-    return render(request, template, context, status=status)
+def _examiner_action(request, template: str, context, *, seminar: Seminar, form, call, done):
+    """An examiner's page on one project: HTMX swaps its action fragment, a plain POST that
+    succeeded goes back to the seminar. `context()` is read after the service ran."""
+
+    def page(status: int = 200) -> HttpResponse:
+        name = f"{template}#action" if request.htmx else template
+        return render(request, name, context(), status=status)
+
+    if request.method == "GET":
+        return page()
+    return workflow.perform(
+        request,
+        form=form,
+        call=call,
+        render=page,
+        redirect_to=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        done=done,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -486,39 +477,40 @@ def _answer(request, template: str, context: dict, *, seminar: Seminar, status: 
 def record_proposal_result(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.PROPOSAL)
     form = ProposalResultForm(request.POST or None, initial={"expected_state": project.state})
-    status = 200
-    if request.method == "POST":
-        status = _attempt(
-            form,
-            lambda: seminar_record_proposal_result(
+
+    def record():
+        try:
+            return seminar_record_proposal_result(
                 seminar=seminar,
                 project=project,
                 by=request.user,
                 accepted=form.accepted,
                 notes=form.cleaned_data["notes"],
                 expected_state=form.cleaned_data["expected_state"],
-            ),
-        )
-        project.refresh_from_db()
-        if status == 200:
-            messages.success(
-                request,
-                _("Hasil seminar rancangan tercatat. Status proyek sekarang: %(state)s.")
-                % {"state": project.get_state_display()},
             )
-    context = {
-        "seminar": seminar,
-        "project": project,
-        "form": form,
-        "waiting": project.state == ChangeProject.State.PROPOSAL_SEMINAR,
-        "results": seminar.proposal_results.filter(project=project).select_related("examiner"),
-    }
-    return _answer(
+        finally:
+            project.refresh_from_db()
+
+    def context() -> dict:
+        return {
+            "seminar": seminar,
+            "project": project,
+            "form": form,
+            "waiting": project.state == ChangeProject.State.PROPOSAL_SEMINAR,
+            "results": seminar.proposal_results.filter(project=project).select_related("examiner"),
+        }
+
+    return _examiner_action(
         request,
         "mentoring/proposalseminarresult_form.html",
         context,
         seminar=seminar,
-        status=status,
+        form=form,
+        call=record,
+        done=lambda result: (
+            _("Hasil seminar rancangan tercatat. Status proyek sekarang: %(state)s.")
+            % {"state": project.get_state_display()}
+        ),
     )
 
 
@@ -535,30 +527,29 @@ def score_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
         criteria=criteria,
         initial={ScoreForm.field_name(c): own[c.pk] for c in criteria if c.pk in own},
     )
-    status = 200
-    if request.method == "POST":
-        status = _attempt(
-            form,
-            lambda: seminar_record_scores(
-                seminar=seminar, project=project, by=request.user, scores=form.scores
-            ),
-        )
-        if status == 200:
-            messages.success(
-                request, _("Nilai Anda untuk “%(title)s” tersimpan.") % {"title": project.title}
-            )
-            summary = score_summaries(seminar, [project], rubric)[project.pk]
-    context = {
-        "seminar": seminar,
-        "project": project,
-        "form": form,
-        "rubric": rubric,
-        "summary": summary,
-        "refusal": scoring_refusal(seminar, project)
-        or ("" if criteria else incomplete_message(summary)),
-    }
-    return _answer(
-        request, "mentoring/rubricscore_form.html", context, seminar=seminar, status=status
+
+    def context() -> dict:
+        summary = score_summaries(seminar, [project], rubric)[project.pk]
+        return {
+            "seminar": seminar,
+            "project": project,
+            "form": form,
+            "rubric": rubric,
+            "summary": summary,
+            "refusal": scoring_refusal(seminar, project)
+            or ("" if criteria else incomplete_message(summary)),
+        }
+
+    return _examiner_action(
+        request,
+        "mentoring/rubricscore_form.html",
+        context,
+        seminar=seminar,
+        form=form,
+        call=lambda: seminar_record_scores(
+            seminar=seminar, project=project, by=request.user, scores=form.scores
+        ),
+        done=_("Nilai Anda untuk “%(title)s” tersimpan.") % {"title": project.title},
     )
 
 
@@ -567,43 +558,47 @@ def score_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
 def grade_project(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.RESULTS)
     form = GradeForm(request.POST or None, initial={"expected_state": project.state})
-    status = 200
-    if request.method == "POST":
-        status = _attempt(
-            form,
-            lambda: seminar_grade(
+
+    def grade():
+        try:
+            return seminar_grade(
                 seminar=seminar,
                 project=project,
                 by=request.user,
                 fail=form.cleaned_data["fail"],
                 comment=form.cleaned_data["comment"],
                 expected_state=form.cleaned_data["expected_state"],
-            ),
-        )
-        project.refresh_from_db()
-    grade = seminar.grades.filter(project=project).select_related("decided_by").first()
-    if status == 200 and grade is not None and request.method == "POST":
-        messages.success(
-            request,
+            )
+        finally:
+            project.refresh_from_db()
+
+    def context() -> dict:
+        summary = score_summaries(seminar, [project])[project.pk]
+        return {
+            "seminar": seminar,
+            "project": project,
+            "form": form,
+            "summary": summary,
+            "grade": seminar.grades.filter(project=project).select_related("decided_by").first(),
+            "refusal": scoring_refusal(seminar, project)
+            or ("" if summary.complete else incomplete_message(summary)),
+        }
+
+    return _examiner_action(
+        request,
+        "mentoring/seminargrade_form.html",
+        context,
+        seminar=seminar,
+        form=form,
+        call=grade,
+        done=lambda graded: (
             _("Hasil ditetapkan: %(outcome)s, nilai %(score)s (%(predikat)s).")
             % {
-                "outcome": grade.get_outcome_display(),
-                "score": plain_number(grade.score),
-                "predikat": grade.predikat,
-            },
-        )
-    summary = score_summaries(seminar, [project])[project.pk]
-    context = {
-        "seminar": seminar,
-        "project": project,
-        "form": form,
-        "summary": summary,
-        "grade": grade,
-        "refusal": scoring_refusal(seminar, project)
-        or ("" if summary.complete else incomplete_message(summary)),
-    }
-    return _answer(
-        request, "mentoring/seminargrade_form.html", context, seminar=seminar, status=status
+                "outcome": graded.get_outcome_display(),
+                "score": plain_number(graded.score),
+                "predikat": graded.predikat,
+            }
+        ),
     )
 
 
@@ -616,27 +611,35 @@ def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         seminar=seminar,
         organiser=request.user,
     )
-    status, notice = 200, ""
-    if request.method == "POST":
-        added = []
-        status = _attempt(
-            form,
-            lambda: added.extend(
-                seminar_add_examiners(seminar=seminar, by=request.user, examiners=form.examiners)
-            ),
-        )
-        if status == 200:
-            notice = _("%(count)d penguji ditambahkan dan diberi tahu: %(names)s.") % {
-                "count": len(added),
-                "names": ", ".join(str(person) for person in added),
-            }
-            if not request.htmx:
-                messages.success(request, notice)
-                return redirect("mentoring:seminar-detail", seminar.pk)
-            seminar = _get_seminar_for_organiser(request, pk)
-            form = ExaminerAssignmentForm(seminar=seminar, organiser=request.user)
-    context = {"seminar": seminar, "form": form, "notice": notice}
-    template = "mentoring/seminar_examiners.html"
-    if request.htmx:
-        template += "#examiner-panel"
-    return render(request, template, context, status=status)
+
+    def page(status: int = 200, fresh: bool = False) -> HttpResponse:
+        shown = _get_seminar_for_organiser(request, pk) if fresh else seminar
+        context = {
+            "seminar": shown,
+            "form": ExaminerAssignmentForm(seminar=shown, organiser=request.user)
+            if fresh
+            else form,
+        }
+        template = "mentoring/seminar_examiners.html"
+        if request.htmx:
+            template += "#examiner-panel"
+        return render(request, template, context, status=status)
+
+    if request.method == "GET":
+        return page()
+    if not form.is_valid():
+        return workflow.answer(request, render=page, invalid=True)
+    try:
+        added = seminar_add_examiners(seminar=seminar, by=request.user, examiners=form.examiners)
+    except Refused as refused:
+        return workflow.answer(request, render=page, refused=refused)
+    done = _("%(count)d penguji ditambahkan dan diberi tahu: %(names)s.") % {
+        "count": len(added),
+        "names": ", ".join(str(person) for person in added),
+    }
+    return workflow.answer(
+        request,
+        render=lambda status: page(status, fresh=True),
+        redirect_to=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        done=done,
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from milestones.models import ChangeRequest, Evidence, Milestone, MilestoneRating
+from milestones.models import Evidence, Milestone, MilestoneRating
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,31 +54,6 @@ class RescheduleForm(forms.Form):
     new_due_date = forms.DateField(label=_("Tenggat baru"), widget=DATE_WIDGET)
     reason = forms.CharField(
         label=_("Alasan perubahan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class StepForm(forms.Form):
-    """A milestone step: the state the person saw, and a comment (required for some steps)."""
-
-    expected_state = forms.ChoiceField(choices=Milestone.State.choices, widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("Komentar"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, comment_required: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].required = comment_required
-        self.fields["comment"].error_messages["required"] = _(
-            "Komentar wajib diisi untuk tindakan ini."
-        )
-
-
-class DecisionForm(StepForm):
-    expected_state = forms.ChoiceField(
-        choices=ChangeRequest.State.choices, widget=forms.HiddenInput
     )
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
 
 from tracker.models import (
     AppendOnlyMixin,
@@ -20,6 +20,7 @@ from tracker.models import (
     Role,
     Seminar,
 )
+from tracker.workflow import Stale, WorkflowModel, acting_as, guard
 
 P = ChangeProject.State
 
@@ -44,6 +45,17 @@ CHANGE_REQUEST_STATES = frozenset(
 WORK_STATES = CHANGE_REQUEST_STATES - {P.PROPOSAL_SEMINAR}
 
 
+def lock_project(project_id: int) -> ChangeProject:
+    """Lock the project row, first: milestone steps and project transitions take their locks in
+    the same order, so a report submitted while a short-term milestone is sent back sees one
+    or the other."""
+    return (
+        ChangeProject.objects.select_for_update(of=("self",))
+        .select_related("cohort", "agency")
+        .get(pk=project_id)
+    )
+
+
 class Term(models.TextChoices):
     SHORT = "short", _("Jangka pendek")
     MEDIUM = "medium", _("Jangka menengah")
@@ -57,17 +69,7 @@ TERM_RANK = models.Case(
 )
 
 
-def on_project_as(*roles: Role):
-    """A transition permission: the user stands to the milestone's project in one of these roles."""
-
-    def permission(item, user) -> bool:
-        return bool(item.project.roles_of(user) & set(roles))
-
-    permission.roles = roles
-    return permission
-
-
-class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class Milestone(WorkflowModel):
     """One activity of the plan (tonggak): who does what by when, and what it produces."""
 
     class State(models.TextChoices):
@@ -117,13 +119,37 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("milestones:detail", args=[self.pk])
 
-    # --- guards: pure reads -----------------------------------------------------------------
+    # --- guards: pure reads that say why a step may not run ('' when it may) -----------------
 
-    def project_at_work(self) -> bool:
-        return self.project.state in WORK_STATES
+    def project_at_rest_reason(self) -> str:
+        if self.project.state in WORK_STATES:
+            return ""
+        return _(
+            "Tonggak dikerjakan setelah rancangan disetujui: selama implementasi dan pemantauan "
+            "pascapelatihan. Status proyek sekarang: %(state)s."
+        ) % {"state": self.project.get_state_display()}
 
-    def has_evidence(self) -> bool:
-        return self.evidence.exists()
+    def evidence_missing_reason(self) -> str:
+        if self.evidence.exists():
+            return ""
+        return _("Unggah minimal satu bukti (berkas atau tautan) sebelum mengajukan tonggak ini.")
+
+    # --- the workflow machinery's questions ------------------------------------------------
+
+    WORKFLOW_UPDATE_FIELDS = ["state", "updated_at"]
+    WORKFLOW_RELATED = ("project__cohort", "project__agency")
+
+    def lock_related(self) -> None:
+        lock_project(self.project_id)
+
+    def stale_refusal(self) -> Stale:
+        return Stale(
+            _(
+                "Tonggak ini sekarang berstatus “%(state)s”. Tidak ada yang diubah; periksa "
+                "kembali sebelum melanjutkan."
+            )
+            % {"state": self.get_state_display()}
+        )
 
     # --- transitions: each changes only this row; services do the rest --------------------
 
@@ -131,8 +157,8 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.PLANNED,
         target=State.IN_PROGRESS,
-        conditions=[project_at_work],
-        permission=on_project_as(Role.PARTICIPANT),
+        conditions=[guard(project_at_rest_reason)],
+        permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Mulai kerjakan"), "notify": ()},
     )
     def start(self) -> None:
@@ -142,8 +168,8 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[State.IN_PROGRESS, State.RETURNED],
         target=State.SUBMITTED,
-        conditions=[project_at_work, has_evidence],
-        permission=on_project_as(Role.PARTICIPANT),
+        conditions=[guard(project_at_rest_reason), guard(evidence_missing_reason)],
+        permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan untuk diperiksa"), "notify": (Role.COACH, Role.MENTOR)},
     )
     def submit(self) -> None:
@@ -153,9 +179,9 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.ACCEPTED,
-        conditions=[project_at_work],
-        permission=on_project_as(Role.MENTOR, Role.COACH),
-        custom={"label": _("Terima"), "notify": (Role.PARTICIPANT,)},
+        conditions=[guard(project_at_rest_reason)],
+        permission=acting_as(Role.MENTOR, Role.COACH),
+        custom={"label": _("Terima"), "notify": (Role.PARTICIPANT,), "comment_allowed": True},
     )
     def accept(self) -> None:
         pass
@@ -164,8 +190,8 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.RETURNED,
-        conditions=[project_at_work],
-        permission=on_project_as(Role.MENTOR, Role.COACH),
+        conditions=[guard(project_at_rest_reason)],
+        permission=acting_as(Role.MENTOR, Role.COACH),
         custom={
             "label": _("Kembalikan"),
             "notify": (Role.PARTICIPANT,),
@@ -176,7 +202,7 @@ class Milestone(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
 
-class ChangeRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class ChangeRequest(WorkflowModel):
     """After approval, a new milestone or a moved due date waits for the mentor's decision."""
 
     class Kind(models.TextChoices):
@@ -254,12 +280,24 @@ class ChangeRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def title(self) -> str:
         return self.activity if self.kind == self.Kind.ADDITION else str(self.milestone)
 
+    WORKFLOW_UPDATE_FIELDS = ["state", "decided_by", "decided_at", "decision_comment"]
+    WORKFLOW_RELATED = ("project__cohort", "project__agency")
+
+    def lock_related(self) -> None:
+        lock_project(self.project_id)
+
+    def stale_refusal(self) -> Stale:
+        return Stale(
+            _("Usulan ini sudah diputuskan: %(state)s. Tidak ada yang diubah.")
+            % {"state": self.get_state_display()}
+        )
+
     @transition(
         field=state,
         source=State.PENDING,
         target=State.APPROVED,
-        permission=on_project_as(Role.MENTOR),
-        custom={"label": _("Setujui perubahan")},
+        permission=acting_as(Role.MENTOR),
+        custom={"label": _("Setujui perubahan"), "comment_allowed": True},
     )
     def approve(self, by, comment: str = "") -> None:
         self.decided_by, self.decided_at, self.decision_comment = by, timezone.now(), comment
@@ -268,7 +306,7 @@ class ChangeRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.PENDING,
         target=State.REJECTED,
-        permission=on_project_as(Role.MENTOR),
+        permission=acting_as(Role.MENTOR),
         custom={"label": _("Tolak perubahan"), "comment_required": True},
     )
     def reject(self, by, comment: str = "") -> None:

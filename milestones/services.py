@@ -1,8 +1,8 @@
 """Writes of the milestone plan: plan edits, milestone steps, change requests, evidence, ratings.
 
-Every step that moves a milestone or decides a change request goes through the same locked
-sequence as a project transition (`tracker.services.locked_transition`) and leaves a
-`MilestoneLog` row; notifications are sent after commit.
+Every step that moves a milestone or decides a change request goes through the guarded runner
+of every workflow (`tracker.workflow.run`) and leaves a `MilestoneLog` row; notifications are
+sent after commit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransition
 
 from milestones.models import (
     CHANGE_REQUEST_STATES,
@@ -31,48 +30,19 @@ from milestones.models import (
     MilestoneRating,
     Reminder,
     Term,
+    lock_project,
 )
 from milestones.uploads import check_upload
+from tracker import workflow
 from tracker.models import ChangeProject, ImpactIndicator, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
-from tracker.services import (
-    StaleTransition,
-    TransitionForbidden,
-    TransitionRefused,
-    locked_transition,
-)
+from tracker.workflow import Forbidden, Refused
 
 PLAN_FIELDS = ("term", "activity", "implementer", "start_date", "due_date", "expected_output")
 
 
-class StaleMilestone(StaleTransition):
-    """Someone else moved the milestone, or decided the request, first; nothing was changed."""
-
-    def __init__(self, item: Milestone | ChangeRequest) -> None:
-        self.item = item
-        if isinstance(item, ChangeRequest):
-            message = _("Usulan ini sudah diputuskan: %(state)s. Tidak ada yang diubah.")
-        else:
-            message = _(
-                "Tonggak ini sekarang berstatus “%(state)s”. Tidak ada yang diubah; periksa "
-                "kembali sebelum melanjutkan."
-            )
-        # Skip StaleTransition's project lookup: the message is about this milestone.
-        TransitionRefused.__init__(self, message % {"state": item.get_state_display()})
-
-
 def _forbidden():
-    return TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
-
-
-def _lock_project(project_id: int) -> ChangeProject:
-    # Milestone steps lock the project row first, in the same order as project transitions, so a
-    # report submitted while a short-term milestone is being sent back sees one or the other.
-    return (
-        ChangeProject.objects.select_for_update(of=("self",))
-        .select_related("cohort", "agency")
-        .get(pk=project_id)
-    )
+    return Forbidden(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
 # --- who may try what (their relation to the project; the state is checked by the service) -----
@@ -80,19 +50,13 @@ def _lock_project(project_id: int) -> ChangeProject:
 
 def may_edit_plan(project: ChangeProject, user: User) -> bool:
     """The participant writes the plan and proposes changes to it."""
-    return Role.PARTICIPANT in project.roles_of(user)
+    return Role.PARTICIPANT in workflow.roles(project, user)
 
 
 def may_decide_changes(project: ChangeProject, user: User) -> bool:
     """Only the mentor approves or rejects schedule changes."""
     # The mentor relation is a column: no need for the queries of `roles_of`.
     return user.is_authenticated and project.mentor_id == user.pk
-
-
-def may_attempt(milestone: Milestone, user: User, name: str) -> bool:
-    """Whether the user's relation to the project allows this milestone step at all."""
-    meta = getattr(Milestone, name)._django_fsm
-    return any(t.has_perm(milestone, user) for t in meta.transitions.values())
 
 
 def may_rate(project: ChangeProject, user: User) -> bool:
@@ -107,7 +71,7 @@ def _check_plan_editable(project: ChangeProject, by: User) -> None:
     if not may_edit_plan(project, by):
         raise _forbidden()
     if project.state not in PLAN_EDITABLE_STATES:
-        raise TransitionRefused(
+        raise Refused(
             _(
                 "Rencana tonggak hanya dapat diubah langsung selama rancangan masih draf atau "
                 "direvisi. Setelah rancangan disetujui, ajukan usulan perubahan kepada mentor."
@@ -123,7 +87,7 @@ def _next_order(project: ChangeProject, term: str) -> int:
 def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milestone:
     """Participant adds a milestone to the plan of a draft (or revised) proposal."""
     with transaction.atomic():
-        locked = _lock_project(project.pk)
+        locked = lock_project(project.pk)
         _check_plan_editable(locked, by)
         fields = {name: data[name] for name in PLAN_FIELDS}
         order = data.get("order") or _next_order(locked, fields["term"])
@@ -133,7 +97,7 @@ def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milesto
 def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone:
     """Participant edits a milestone of a draft (or revised) proposal."""
     with transaction.atomic():
-        locked = _lock_project(milestone.project_id)
+        locked = lock_project(milestone.project_id)
         _check_plan_editable(locked, by)
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         for name in PLAN_FIELDS:
@@ -147,39 +111,17 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
 def milestone_delete(*, milestone: Milestone, by: User) -> None:
     """Participant removes a milestone from a draft (or revised) proposal."""
     with transaction.atomic():
-        locked = _lock_project(milestone.project_id)
+        locked = lock_project(milestone.project_id)
         _check_plan_editable(locked, by)
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if row.logs.exists():
-            raise TransitionRefused(
-                _("Tonggak ini sudah memiliki riwayat langkah dan tidak dapat dihapus.")
-            )
+            raise Refused(_("Tonggak ini sudah memiliki riwayat langkah dan tidak dapat dihapus."))
         stored = list(row.evidence.exclude(file="").values_list("file", flat=True))
         row.delete()
         transaction.on_commit(partial(_delete_files, stored))
 
 
 # --- the milestone workflow -------------------------------------------------------------------
-
-
-def _acting_role(project: ChangeProject, user: User, permission) -> Role:
-    roles = project.roles_of(user)
-    for role in getattr(permission, "roles", ()):
-        if role in roles:
-            return role
-    return Role.ADMIN
-
-
-def milestone_guard_message(milestone: Milestone, name: str):
-    """Why a milestone step's condition is unmet, in words the person can act on."""
-    if not milestone.project_at_work():
-        return _(
-            "Tonggak dikerjakan setelah rancangan disetujui: selama implementasi dan pemantauan "
-            "pascapelatihan. Status proyek sekarang: %(state)s."
-        ) % {"state": milestone.project.get_state_display()}
-    if name == "submit" and not milestone.has_evidence():
-        return _("Unggah minimal satu bukti (berkas atau tautan) sebelum mengajukan tonggak ini.")
-    return _("Syarat tindakan ini belum terpenuhi.")
 
 
 def run_milestone_transition(
@@ -190,42 +132,29 @@ def run_milestone_transition(
     comment: str = "",
     expected_state: str | None = None,
 ) -> MilestoneLog:
-    """Lock the milestone, re-check state and permission, transition, save, log, notify."""
-    transition = next(iter(getattr(Milestone, name)._django_fsm.transitions.values()))
-    comment = (comment or "").strip()
-    try:
-        with transaction.atomic():
-            project = _lock_project(milestone.project_id)
-            locked, from_state = locked_transition(
-                Milestone.objects.select_related("project__cohort", "project__agency"),
-                pk=milestone.pk,
-                by=by,
-                name=name,
-                stale=StaleMilestone,
-                refused_message=milestone_guard_message,
-                update_fields=["state", "updated_at"],
-                expected_state=expected_state,
-                comment=comment,
-                comment_required=bool(transition.custom.get("comment_required")),
-                lock_of=("self",),
-            )
-            log = MilestoneLog.objects.create(
-                project=project,
-                milestone=locked,
-                actor=by,
-                role=_acting_role(project, by, transition.permission),
-                action=name,
-                from_state=from_state,
-                to_state=locked.state,
-                comment=comment,
-            )
-            if transition.custom.get("notify"):
-                transaction.on_commit(partial(notify_milestone_step, log.pk), robust=True)
-    except ConcurrentTransition:
-        milestone.refresh_from_db()
-        raise StaleMilestone(milestone) from None
-    milestone.refresh_from_db()
-    return log
+    """Run one milestone step through the guarded runner and write its MilestoneLog row."""
+
+    def record(locked: Milestone, *, from_state: str, role: Role, comment: str) -> MilestoneLog:
+        return MilestoneLog.objects.create(
+            project_id=locked.project_id,
+            milestone=locked,
+            actor=by,
+            role=role,
+            action=name,
+            from_state=from_state,
+            to_state=locked.state,
+            comment=comment,
+        )
+
+    return workflow.run(
+        milestone,
+        by=by,
+        name=name,
+        record=record,
+        comment=comment,
+        expected_state=expected_state,
+        notify=notify_milestone_step if workflow.declaration(Milestone, name).notify else None,
+    )
 
 
 def milestone_start(*, milestone, by, expected_state=None) -> MilestoneLog:
@@ -265,8 +194,7 @@ def notify_milestone_step(log_pk: int) -> None:
     log = MilestoneLog.objects.select_related(
         "milestone", "actor", "project__participant", "project__coach", "project__mentor"
     ).get(pk=log_pk)
-    declared = getattr(Milestone, log.action)._django_fsm.transitions
-    roles = next(iter(declared.values())).custom.get("notify", ())
+    roles = workflow.declaration(Milestone, log.action).notify
     recipients = [p for p in people_in_roles(log.project, roles) if p.pk != log.actor_id]
     notify(
         recipients,
@@ -284,11 +212,11 @@ def _check_may_request(project: ChangeProject, by: User) -> None:
     if not may_edit_plan(project, by):
         raise _forbidden()
     if project.state in PLAN_EDITABLE_STATES:
-        raise TransitionRefused(
+        raise Refused(
             _("Rancangan masih dapat diubah langsung; ubah rencana tonggak tanpa usulan.")
         )
     if project.state not in CHANGE_REQUEST_STATES:
-        raise TransitionRefused(
+        raise Refused(
             _("Perubahan jadwal tidak dapat diusulkan saat proyek berstatus %(state)s.")
             % {"state": project.get_state_display()}
         )
@@ -313,7 +241,7 @@ def _log_request(change: ChangeRequest, by: User) -> MilestoneLog:
 def request_addition(*, project: ChangeProject, by: User, data: dict, reason: str):
     """Participant proposes a new milestone after approval; the mentor decides."""
     with transaction.atomic():
-        locked = _lock_project(project.pk)
+        locked = lock_project(project.pk)
         _check_may_request(locked, by)
         change = ChangeRequest.objects.create(
             project=locked,
@@ -336,17 +264,17 @@ def request_reschedule(
 ) -> ChangeRequest:
     """Participant asks to move a milestone's due date, saying why; the mentor decides."""
     with transaction.atomic():
-        locked = _lock_project(milestone.project_id)
+        locked = lock_project(milestone.project_id)
         _check_may_request(locked, by)
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if row.state == Milestone.State.ACCEPTED:
-            raise TransitionRefused(_("Tonggak yang sudah diterima tidak dijadwal ulang."))
+            raise Refused(_("Tonggak yang sudah diterima tidak dijadwal ulang."))
         if new_due_date == row.due_date:
-            raise TransitionRefused(_("Tenggat baru sama dengan tenggat sekarang."))
+            raise Refused(_("Tenggat baru sama dengan tenggat sekarang."))
         if new_due_date < row.start_date:
-            raise TransitionRefused(_("Tenggat baru tidak boleh sebelum tanggal mulai."))
+            raise Refused(_("Tenggat baru tidak boleh sebelum tanggal mulai."))
         if row.change_requests.filter(state=ChangeRequest.State.PENDING).exists():
-            raise TransitionRefused(
+            raise Refused(
                 _("Usulan perubahan tenggat tonggak ini masih menunggu keputusan mentor.")
             )
         change = ChangeRequest.objects.create(
@@ -363,43 +291,33 @@ def request_reschedule(
 
 
 def _decide(*, change: ChangeRequest, by: User, name: str, comment: str, expected_state):
+    def apply_and_record(locked: ChangeRequest, *, from_state: str, role: Role, comment: str):
+        # An approved addition creates its milestone first: the log row names it.
+        if locked.state == ChangeRequest.State.APPROVED:
+            _apply(locked, locked.project)
+        return MilestoneLog.objects.create(
+            project_id=locked.project_id,
+            milestone=locked.milestone,
+            change_request=locked,
+            actor=by,
+            role=role,
+            action=name,
+            from_state=from_state,
+            to_state=locked.state,
+            comment=comment,
+        )
+
     comment = (comment or "").strip()
-    custom = next(iter(getattr(ChangeRequest, name)._django_fsm.transitions.values())).custom
-    try:
-        with transaction.atomic():
-            project = _lock_project(change.project_id)
-            locked, from_state = locked_transition(
-                ChangeRequest.objects.select_related("project__cohort", "project__agency"),
-                pk=change.pk,
-                by=by,
-                name=name,
-                stale=StaleMilestone,
-                refused_message=lambda row, name: _("Syarat tindakan ini belum terpenuhi."),
-                update_fields=["state", "decided_by", "decided_at", "decision_comment"],
-                expected_state=expected_state,
-                comment=comment,
-                comment_required=bool(custom.get("comment_required")),
-                arguments=(by, comment),
-                lock_of=("self",),
-            )
-            if locked.state == ChangeRequest.State.APPROVED:
-                _apply(locked, project)
-            log = MilestoneLog.objects.create(
-                project=project,
-                milestone=locked.milestone,
-                change_request=locked,
-                actor=by,
-                role=Role.MENTOR,
-                action=name,
-                from_state=from_state,
-                to_state=locked.state,
-                comment=comment,
-            )
-            transaction.on_commit(partial(notify_change, log.pk), robust=True)
-    except ConcurrentTransition:
-        change.refresh_from_db()
-        raise StaleMilestone(change) from None
-    change.refresh_from_db()
+    workflow.run(
+        change,
+        by=by,
+        name=name,
+        record=apply_and_record,
+        comment=comment,
+        expected_state=expected_state,
+        arguments=(by, comment),
+        notify=notify_change,
+    )
     return change
 
 
@@ -463,20 +381,20 @@ def _plan_url(project: ChangeProject) -> str:
 
 
 def _lock_for_evidence(milestone: Milestone, by: User) -> Milestone:
-    _lock_project(milestone.project_id)
+    lock_project(milestone.project_id)
     locked = (
         Milestone.objects.select_for_update(of=("self",))
         .select_related("project__cohort", "project__agency")
         .get(pk=milestone.pk)
     )
-    if Role.PARTICIPANT not in locked.project.roles_of(by):
+    if Role.PARTICIPANT not in workflow.roles(locked.project, by):
         raise _forbidden()
     if locked.project.state not in WORK_STATES:
-        raise TransitionRefused(
+        raise Refused(
             _("Bukti diunggah saat proyek dalam implementasi atau pemantauan pascapelatihan.")
         )
     if locked.state not in Milestone.EVIDENCE_STATES:
-        raise TransitionRefused(
+        raise Refused(
             _("Bukti tonggak berstatus “%(state)s” tidak dapat diubah.")
             % {"state": locked.get_state_display()}
         )
@@ -492,7 +410,7 @@ def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> 
             locked = _lock_for_evidence(milestone, by)
             twin = locked.evidence.filter(sha256=checked.sha256).first()
             if twin is not None:
-                raise TransitionRefused(
+                raise Refused(
                     _("Berkas yang sama sudah diunggah untuk tonggak ini (“%(name)s”).")
                     % {"name": twin.original_name}
                 )
@@ -520,7 +438,7 @@ def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> 
 def evidence_add_link(*, milestone: Milestone, by: User, url: str, caption: str) -> Evidence:
     """Participant adds a link (a shared folder, a news item, a dashboard) as evidence."""
     if not url.lower().startswith(("https://", "http://")):
-        raise TransitionRefused(_("Tautan harus diawali https:// atau http://."))
+        raise Refused(_("Tautan harus diawali https:// atau http://."))
     with transaction.atomic():
         locked = _lock_for_evidence(milestone, by)
         return Evidence.objects.create(
@@ -553,16 +471,16 @@ def _delete_files(names: list[str]) -> None:
 def milestone_rate(*, milestone: Milestone, by: User, rating: str, note: str = ""):
     """An examiner of the results seminar rates a short-term milestone: below, on or above."""
     with transaction.atomic():
-        project = _lock_project(milestone.project_id)
+        project = lock_project(milestone.project_id)
         if not may_rate(project, by):
             raise _forbidden()
         if project.state != ChangeProject.State.RESULTS_SEMINAR:
-            raise TransitionRefused(
+            raise Refused(
                 _("Capaian tonggak dinilai selama seminar laporan. Status proyek: %(state)s.")
                 % {"state": project.get_state_display()}
             )
         if milestone.term != Term.SHORT:
-            raise TransitionRefused(_("Hanya tonggak jangka pendek yang dinilai di seminar."))
+            raise Refused(_("Hanya tonggak jangka pendek yang dinilai di seminar."))
         seminar = (
             Seminar.objects.filter(projects=project, kind=Seminar.Kind.RESULTS, examiners=by)
             .order_by("-starts_at")
@@ -595,17 +513,17 @@ def indicator_record(
 ) -> IndicatorMeasurement:
     """Participant records the value an impact indicator reached on a date."""
     with transaction.atomic():
-        project = _lock_project(indicator.project_id)
-        if Role.PARTICIPANT not in project.roles_of(by):
+        project = lock_project(indicator.project_id)
+        if Role.PARTICIPANT not in workflow.roles(project, by):
             raise _forbidden()
         if project.state not in WORK_STATES:
-            raise TransitionRefused(
+            raise Refused(
                 _("Capaian indikator dicatat sejak implementasi sampai pemantauan pascapelatihan.")
             )
         if measured_on > timezone.localdate():
-            raise TransitionRefused(_("Tanggal pengukuran tidak boleh di masa depan."))
+            raise Refused(_("Tanggal pengukuran tidak boleh di masa depan."))
         if evidence is not None and evidence.milestone.project_id != project.pk:
-            raise TransitionRefused(_("Bukti itu bukan milik proyek ini."))
+            raise Refused(_("Bukti itu bukan milik proyek ini."))
         return IndicatorMeasurement.objects.create(
             indicator=indicator,
             value=value,

@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import ALLOWED_EVIDENCE_TYPES
-from tracker.services import TransitionRefused
+from tracker.workflow import Refused
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
@@ -52,19 +52,19 @@ def check_upload(upload, *, max_bytes: int) -> CheckedUpload:
     name = display_name(upload.name or "")
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_EVIDENCE_TYPES:
-        raise TransitionRefused(
+        raise Refused(
             _("Jenis berkas ini tidak diterima. Unggah berkas %(allowed)s.")
             % {"allowed": ALLOWED_LABEL}
         )
     if not upload.size:
-        raise TransitionRefused(_("Berkas ini kosong (0 bita). Pilih berkas yang berisi."))
+        raise Refused(_("Berkas ini kosong (0 bita). Pilih berkas yang berisi."))
     if upload.size > max_bytes:
-        raise TransitionRefused(
+        raise Refused(
             _("Berkas ini %(size)s; batas ukuran bukti adalah %(limit)s.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
         )
     if not _content_matches(upload, extension):
-        raise TransitionRefused(
+        raise Refused(
             _(
                 "Isi berkas tidak sesuai dengan jenisnya (%(extension)s). Unggah berkas asli "
                 "%(allowed)s, bukan berkas lain yang diganti namanya."
@@ -90,7 +90,7 @@ def display_name(raw: str) -> str:
     # or backslashes from a non-browser client) is an attempt, not an accident.
     for candidate in (raw, unquote(raw)):
         if "/" in candidate or "\\" in candidate or candidate.strip() in ("", ".", ".."):
-            raise TransitionRefused(
+            raise Refused(
                 _("Nama berkas tidak boleh memuat folder atau “..”. Ganti nama berkasnya.")
             )
     name = unicodedata.normalize("NFKC", raw)
@@ -100,7 +100,7 @@ def display_name(raw: str) -> str:
     path = PurePath(name)
     stem, extension = path.stem.strip(" ."), path.suffix.lower()
     if not stem:
-        raise TransitionRefused(_("Nama berkas tidak valid. Ganti nama berkasnya."))
+        raise Refused(_("Nama berkas tidak valid. Ganti nama berkasnya."))
     return f"{stem[:100]}{extension}"
 
 

@@ -15,10 +15,10 @@ urlpatterns = [
     path("tonggak/<int:pk>/", milestone.milestone_detail, name="detail"),
     path("tonggak/<int:pk>/ubah/", plan.milestone_edit, name="edit"),
     path("tonggak/<int:pk>/hapus/", plan.milestone_delete, name="delete"),
-    *(
-        path(f"tonggak/<int:pk>/{name}/", view, name=name)
-        for name, view in milestone.STEP_VIEWS.items()
-    ),
+    path("tonggak/<int:pk>/start/", milestone.start, name="start"),
+    path("tonggak/<int:pk>/submit/", milestone.submit, name="submit"),
+    path("tonggak/<int:pk>/accept/", milestone.accept, name="accept"),
+    path("tonggak/<int:pk>/return/", milestone.send_back, name="return"),
     path("tonggak/<int:pk>/bukti/unggah/", milestone.evidence_upload, name="upload-evidence"),
     path("tonggak/<int:pk>/bukti/tautan/", milestone.evidence_link, name="add-link"),
     path("tonggak/<int:pk>/jadwal-ulang/", milestone.request_reschedule, name="request-reschedule"),

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from tracker import workflow
 from tracker.models import ChangeProject
 
 NODE_W, NODE_H, ROW_H, WIDTH, MARGIN = 204, 40, 90, 900, 20
@@ -25,19 +26,13 @@ class Edge:
 
 def workflow_edges() -> tuple[list[Edge], list[Edge]]:
     """(edges between states, edges that leave from every non-final state) of the workflow."""
-    field = ChangeProject._meta.get_field("state")
-    by_name: dict[str, list] = defaultdict(list)
-    for transition in field.get_all_transitions(ChangeProject):
-        by_name[transition.name].append(transition)
+    by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for source, target, name in workflow.edges(ChangeProject):
+        by_name[name].append((str(source), str(target)))
     non_final = {value for value in ChangeProject.State if value not in ChangeProject.FINAL_STATES}
     edges, from_anywhere = [], []
-    for name, transitions in by_name.items():
-        label = str(transitions[0].custom.get("label", name))
-        pairs = [
-            (str(t.source), str(target))
-            for t in transitions
-            for target in getattr(t.target, "allowed_states", None) or [t.target]
-        ]
+    for name, pairs in by_name.items():
+        label = str(workflow.label(ChangeProject, name))
         sources = {source for source, _target in pairs}
         if len(pairs) > 1 and sources == non_final:
             from_anywhere.extend(Edge(name, label, s, t) for s, t in pairs)
@@ -162,14 +157,3 @@ def _back_edge_svg(edge: Edge, position) -> str:
         f'<text class="wf-edge-label" x="{lx:.0f}" y="{(y1 + y2) / 2 + 4:.0f}" '
         f'text-anchor="{anchor}">{escape(edge.label)}</text></g>'
     )
-
-
-def workflow_steps() -> list[tuple[str, str, str]]:
-    """(from, action, to) in words, for readers who do not see the drawing."""
-    edges, from_anywhere = workflow_edges()
-    labels = dict(ChangeProject.State.choices)
-    steps = [(str(labels[e.source]), e.label, str(labels[e.target])) for e in edges]
-    if from_anywhere:
-        edge = from_anywhere[0]
-        steps.append((str(_("status mana pun yang belum final")), edge.label, labels[edge.target]))
-    return steps

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tracker import workflow
 from tracker.imports import MAX_BYTES
 from tracker.models import ChangeProject, Cohort
 from tracker.selectors import open_projects_of, person_by_handle
 
 
 class TransitionForm(forms.Form):
-    """A workflow action: the state the person saw, and a comment (required for some actions)."""
+    """Any workflow action: the state the person saw, and a comment where the action takes one.
 
-    expected_state = forms.ChoiceField(
-        choices=ChangeProject.State.choices, widget=forms.HiddenInput
-    )
+    The model's declaration of the transition decides whether a comment is asked for and
+    whether it is required; the services check it again.
+    """
+
+    expected_state = forms.ChoiceField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Komentar"),
         required=False,
@@ -21,13 +25,34 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, comment_required: bool = False, **kwargs) -> None:
+    def __init__(self, *args, model: type[models.Model], name: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["comment"].required = comment_required
-        if comment_required:
-            self.fields["comment"].error_messages["required"] = _(
-                "Komentar wajib diisi untuk tindakan ini."
-            )
+        self.model = model
+        self.declared = workflow.declaration(model, name)
+        self.fields["expected_state"].choices = workflow.state_field(model).choices
+        if not self.declared.takes_comment:
+            del self.fields["comment"]
+        else:
+            self.fields["comment"].label = self.declared.comment_label
+            self.fields["comment"].required = self.declared.comment_required
+            self.fields["comment"].error_messages["required"] = self.declared.comment_missing
+
+    def against(self, state: str) -> TransitionForm:
+        """The same input, aimed at the state the person is shown now (after a conflict)."""
+        data = self.data.copy()
+        data["expected_state"] = state
+        return TransitionForm(data, model=self.model, name=self.declared.name)
+
+    def problems(self) -> str:
+        """Every error of the form in one line, for forms that sit in a list of items."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+    def service_arguments(self) -> dict:
+        """The cleaned input as the transition's service takes it."""
+        arguments = {"expected_state": self.cleaned_data["expected_state"]}
+        if "comment" in self.fields:
+            arguments["comment"] = self.cleaned_data["comment"]
+        return arguments
 
 
 class ParticipantImportForm(forms.Form):

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class PreferredLanguageMiddleware:
@@ -46,4 +53,26 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A database that is locked, busy or away answers 503 with "try again", never a 500.
+
+    The request's transaction was rolled back, so nothing changed; the page says so.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError):
+            return None
+        logger.warning("Database busy or unavailable for %s: %s", request.path, exception)
+        # Standalone template: the database the usual context processors read is what failed.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
         return response

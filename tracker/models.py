@@ -7,9 +7,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
+from tracker import workflow
 from tracker.validators import validate_nip
+from tracker.workflow import Stale, WorkflowModel, acting_as, guard
 
 
 class Agency(models.Model):
@@ -198,17 +200,17 @@ class Cohort(models.Model):
                 )
 
 
-def acting_as(*roles: Role):
-    """A transition permission: the user stands to the project in one of these roles."""
+def examiner_of(kind: str):
+    """A transition permission: the user examines a seminar of this kind that lists the project."""
 
     def permission(project: ChangeProject, user) -> bool:
-        return bool(project.roles_of(user) & set(roles))
+        return project.is_examiner_of(user, kind)
 
-    permission.roles = roles
+    permission.roles = (Role.EXAMINER,)
     return permission
 
 
-class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class ChangeProject(WorkflowModel):
     """One participant's change project in one cohort; its state moves only by transitions."""
 
     class State(models.TextChoices):
@@ -348,12 +350,6 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         review_state = REVIEW_STATE_OF_STAGE[stage]
         return self.transition_logs.filter(to_state=review_state).order_by("-pk").first()
 
-    def proposal_signed_off(self) -> bool:
-        return self.current_review_signers("proposal") >= {Role.COACH, Role.MENTOR}
-
-    def report_signed_off(self) -> bool:
-        return self.current_review_signers("report") >= {Role.COACH, Role.MENTOR}
-
     def short_term_milestone_counts(self) -> tuple[int, int]:
         """(accepted, total) short-term milestones of the plan."""
         counts = self.milestones.filter(term="short").aggregate(
@@ -366,29 +362,70 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         accepted, total = self.short_term_milestone_counts()
         return total > 0 and accepted == total
 
-    def results_scored(self) -> bool:
-        """Every examiner of the latest results seminar has scored since the project came to it.
-
-        Score sheets are saved whole, so one score row means a complete sheet; scores from before
-        a deferral do not count for the resubmitted report.
-        """
-        seminar = self.seminars.filter(kind="results").order_by("-starts_at", "-pk").first()
-        if seminar is None:
-            return False
-        scores = self.rubric_scores.filter(seminar=seminar)
-        arrived = (
-            self.transition_logs.filter(to_state=self.State.RESULTS_SEMINAR)
-            .order_by("-pk")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-        if arrived is not None:
-            scores = scores.filter(scored_at__gte=arrived)
-        examiners = set(seminar.examiners.values_list("pk", flat=True))
-        return bool(examiners) and examiners <= set(scores.values_list("examiner_id", flat=True))
-
     def within_deferral_window(self) -> bool:
         return self.deferral_deadline is not None and timezone.localdate() <= self.deferral_deadline
+
+    # --- guards: pure reads that say why a transition may not run ('' when it may) ------------
+
+    def proposal_incomplete_reason(self) -> str:
+        missing = self.missing_for_proposal()
+        return _("Lengkapi dulu: %(missing)s.") % {"missing": ", ".join(missing)} if missing else ""
+
+    def signoffs_missing_reason(self) -> str:
+        stage = "proposal" if self.state == self.State.PROPOSAL_REVIEW else "report"
+        if self.current_review_signers(stage) >= {Role.COACH, Role.MENTOR}:
+            return ""
+        return _("Persetujuan coach dan mentor belum lengkap.")
+
+    def short_term_milestones_reason(self) -> str:
+        accepted, total = self.short_term_milestone_counts()
+        if not total:
+            return _("Laporan belum dapat diajukan: rencana belum memuat tonggak jangka pendek.")
+        if accepted < total:
+            return _(
+                "Laporan belum dapat diajukan: semua tonggak jangka pendek harus diterima lebih "
+                "dulu (%(accepted)d dari %(total)d diterima)."
+            ) % {"accepted": accepted, "total": total}
+        return ""
+
+    # The scores live in the mentoring app, which tracker must not import (nor know its tables):
+    # mentoring installs its rule here when it loads (MentoringConfig.ready).
+    results_grading_refusal = None
+
+    def results_unscored_reason(self) -> str:
+        if type(self).results_grading_refusal is None:
+            return _("Penilaian seminar laporan belum tersedia.")
+        return type(self).results_grading_refusal(self) or ""
+
+    def deferral_expired_reason(self) -> str:
+        return (
+            "" if self.within_deferral_window() else _("Batas waktu pengajuan ulang sudah lewat.")
+        )
+
+    # --- the workflow machinery's questions ------------------------------------------------
+
+    WORKFLOW_UPDATE_FIELDS = ["state", "deferral_deadline", "updated_at"]
+    WORKFLOW_RELATED = ("cohort", "agency")
+
+    @property
+    def workflow_project(self) -> ChangeProject:
+        return self
+
+    def stale_refusal(self) -> Stale:
+        """Someone moved the project since the person saw it: say who, and to which state."""
+        last = self.transition_logs.select_related("actor").order_by("-pk").first()
+        if last is None:
+            return Stale(
+                _("Proyek ini sekarang berstatus “%(state)s”. Tidak ada yang diubah.")
+                % {"state": self.get_state_display()}
+            )
+        return Stale(
+            _(
+                "%(actor)s sudah memindahkan proyek ini ke status “%(state)s”. Tidak ada yang "
+                "diubah; periksa kembali sebelum melanjutkan."
+            )
+            % {"state": self.get_state_display(), "actor": last.actor}
+        )
 
     # --- transitions: each changes only this row; services do the rest --------------------
 
@@ -396,7 +433,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.PROPOSAL_REVIEW,
-        conditions=[proposal_is_complete],
+        conditions=[guard(proposal_incomplete_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan rancangan"), "notify": (Role.COACH, Role.MENTOR)},
     )
@@ -407,12 +444,11 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.PROPOSAL_REVIEW,
         target=State.PROPOSAL_SEMINAR,
-        conditions=[proposal_signed_off],
+        conditions=[guard(signoffs_missing_reason)],
         permission=acting_as(Role.COACH, Role.MENTOR),
         custom={
             "label": _("Setujui rancangan (coach dan mentor)"),
             "notify": (Role.PARTICIPANT, Role.ORGANISER),
-            "by_signoff": True,
         },
     )
     def approve_proposal(self) -> None:
@@ -436,12 +472,10 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.PROPOSAL_SEMINAR,
         target=RETURN_VALUE(State.IMPLEMENTATION, State.PROPOSAL_REVISION),
-        permission=lambda project, user: project.is_examiner_of(user, "proposal"),
+        permission=examiner_of("proposal"),
         custom={
             "label": _("Catat hasil seminar rancangan"),
             "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
-            "roles": (Role.EXAMINER,),
-            "by_seminar": True,
         },
     )
     def record_proposal_seminar(self, accepted: bool) -> str:
@@ -451,7 +485,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.PROPOSAL_REVISION,
         target=State.PROPOSAL_REVIEW,
-        conditions=[proposal_is_complete],
+        conditions=[guard(proposal_incomplete_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan revisi rancangan"), "notify": (Role.COACH, Role.MENTOR)},
     )
@@ -462,7 +496,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTATION,
         target=State.REPORT_REVIEW,
-        conditions=[short_term_milestones_accepted],
+        conditions=[guard(short_term_milestones_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan laporan"), "notify": (Role.COACH, Role.MENTOR)},
     )
@@ -473,12 +507,11 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.REPORT_REVIEW,
         target=State.RESULTS_SEMINAR,
-        conditions=[report_signed_off],
+        conditions=[guard(signoffs_missing_reason)],
         permission=acting_as(Role.COACH, Role.MENTOR),
         custom={
             "label": _("Setujui laporan (coach dan mentor)"),
             "notify": (Role.PARTICIPANT, Role.ORGANISER),
-            "by_signoff": True,
         },
     )
     def approve_report(self) -> None:
@@ -502,13 +535,11 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.RESULTS_SEMINAR,
         target=RETURN_VALUE(State.PASSED, State.DEFERRED, State.FAILED),
-        conditions=[results_scored],
-        permission=lambda project, user: project.is_examiner_of(user, "results"),
+        conditions=[guard(results_unscored_reason)],
+        permission=examiner_of("results"),
         custom={
             "label": _("Tetapkan hasil seminar laporan"),
             "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
-            "roles": (Role.EXAMINER,),
-            "by_seminar": True,
         },
     )
     def grade(self, outcome: str, deferral_deadline=None) -> str:
@@ -519,7 +550,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DEFERRED,
         target=State.RESULTS_SEMINAR,
-        conditions=[within_deferral_window],
+        conditions=[guard(deferral_expired_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={
             "label": _("Ajukan ulang laporan"),
@@ -547,6 +578,7 @@ class ChangeProject(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         custom={
             "label": _("Selesaikan evaluasi dampak"),
             "notify": (Role.PARTICIPANT, Role.MENTOR),
+            "comment_allowed": True,
         },
     )
     def complete_impact_review(self) -> None:
@@ -638,17 +670,7 @@ class TransitionLog(AppendOnlyMixin, models.Model):
 
     @property
     def transition_label(self) -> str:
-        return str(transition_label(self.transition))
-
-
-def transition_label(name: str) -> str:
-    """The human label of a project transition, from its declaration."""
-    method = getattr(ChangeProject, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        return name
-    first = next(iter(meta.transitions.values()))
-    return first.custom.get("label", name)
+        return str(workflow.label(ChangeProject, self.transition))
 
 
 class Seminar(models.Model):

@@ -10,7 +10,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tracker.models import ChangeProject, Notification, Role, TransitionLog, User, transition_label
+from tracker import workflow
+from tracker.models import ChangeProject, Notification, Role, TransitionLog, User
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,7 @@ def people_in_roles(project: ChangeProject, roles: Iterable[Role]) -> list[User]
 
 def transition_recipients(log: TransitionLog) -> list[User]:
     """Who must hear of this transition: the roles it names, except the person who did it."""
-    meta = getattr(ChangeProject, log.transition)._django_fsm
-    roles = next(iter(meta.transitions.values())).custom.get("notify", ())
+    roles = workflow.declaration(ChangeProject, log.transition).notify
     return [person for person in people_in_roles(log.project, roles) if person.pk != log.actor_id]
 
 
@@ -84,7 +84,7 @@ def notify_transition(log_pk: int) -> None:
         context={
             "log": log,
             "project": project,
-            "transition": transition_label(log.transition),
+            "transition": log.transition_label,
         },
         project=project,
         log=log,

@@ -10,114 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransition, can_proceed
 
+from tracker import workflow
 from tracker.imports import changes, check_rows
 from tracker.models import ChangeProject, Cohort, Role, TransitionLog, User
 from tracker.notifications import notify, notify_transition
-
-
-class TransitionRefused(Exception):
-    """The transition cannot happen; `message` says why, in the user's language."""
-
-    status = 400
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class TransitionForbidden(TransitionRefused):
-    status = 403
-
-
-class StaleTransition(TransitionRefused):
-    """Someone else moved the project first; nothing was changed."""
-
-    status = 409
-
-    def __init__(self, project: ChangeProject) -> None:
-        self.project = project
-        self.last_log = project.transition_logs.select_related("actor").order_by("-pk").first()
-        if self.last_log is not None:
-            message = _(
-                "Proyek ini sudah dipindahkan ke status “%(state)s” oleh %(actor)s. "
-                "Tidak ada yang diubah; periksa kembali sebelum melanjutkan."
-            ) % {"state": project.get_state_display(), "actor": self.last_log.actor}
-        else:
-            message = _("Proyek ini sekarang berstatus “%(state)s”. Tidak ada yang diubah.") % {
-                "state": project.get_state_display()
-            }
-        super().__init__(message)
-
-
-def transition_meta(name: str):
-    """The declared transitions of `ChangeProject.<name>`, or None when there is no such name."""
-    meta = getattr(getattr(ChangeProject, name, None), "_django_fsm", None)
-    return meta
-
-
-def transition_custom(name: str) -> dict:
-    meta = transition_meta(name)
-    return next(iter(meta.transitions.values())).custom if meta else {}
-
-
-def may_attempt(project: ChangeProject, user: User, name: str) -> bool:
-    """Whether the user's relation to the project allows this transition at all, state aside."""
-    meta = transition_meta(name)
-    return any(t.has_perm(project, user) for t in meta.transitions.values())
-
-
-def acting_role(project: ChangeProject, user: User, name: str) -> Role:
-    """The role in which the user performs this transition (their first matching relation)."""
-    meta = transition_meta(name)
-    transition = next(iter(meta.transitions.values()))
-    allowed = transition.custom.get("roles") or getattr(transition.permission, "roles", ())
-    roles = project.roles_of(user)
-    for role in allowed:
-        if role in roles:
-            return role
-    return Role.ADMIN if Role.ADMIN in roles else next(iter(allowed))
-
-
-def locked_transition(
-    queryset,
-    *,
-    pk: int,
-    by: User,
-    name: str,
-    stale,
-    refused_message,
-    update_fields: list[str],
-    expected_state: str | None = None,
-    comment: str = "",
-    comment_required: bool = False,
-    arguments: tuple = (),
-    lock_of: tuple[str, ...] = (),
-):
-    """Inside an open transaction: lock the row, re-check state and permission, run, save.
-
-    Shared by every guarded state machine (projects, milestones, change requests). `stale(row)`
-    builds the error for a row that moved since the person saw it; `refused_message(row, name)`
-    says which condition is unmet. Returns the locked, saved row and the state it left.
-    """
-    locked = queryset.select_for_update(of=lock_of).get(pk=pk)
-    if expected_state is not None and locked.state != expected_state:
-        raise stale(locked)
-    method = getattr(locked, name)
-    if not can_proceed(method, check_conditions=False):
-        raise stale(locked)
-    meta = getattr(type(locked), name)._django_fsm
-    if not meta.has_transition_perm(locked, locked.state, by):
-        raise TransitionForbidden(_("Anda tidak berwenang melakukan tindakan ini."))
-    if not can_proceed(method):
-        raise TransitionRefused(refused_message(locked, name))
-    if comment_required and not comment:
-        raise TransitionRefused(_("Komentar wajib diisi untuk tindakan ini."))
-    from_state = locked.state
-    method(*arguments)
-    locked.save(update_fields=update_fields)
-    return locked, from_state
+from tracker.workflow import Forbidden, Refused
 
 
 def run_transition(
@@ -130,84 +28,35 @@ def run_transition(
     arguments: tuple = (),
     before=None,
 ) -> TransitionLog:
-    """Lock the project, re-check state and permission, transition, save, log, notify on commit.
+    """Run one project transition through the guarded runner and write its TransitionLog row.
 
     `expected_state` is the state the person saw; if the project has moved since, the attempt is
     refused as stale. `before(locked_project, log)` runs inside the same transaction, after the
     log row exists (e.g. to store seminar results tied to this transition).
     """
-    meta = transition_meta(name)
-    if meta is None:
-        raise TransitionRefused(_("Tindakan ini tidak dikenal."))
-    comment = (comment or "").strip()
-    try:
-        with transaction.atomic():
-            locked, from_state = locked_transition(
-                ChangeProject.objects.select_related("cohort", "agency"),
-                pk=project.pk,
-                by=by,
-                name=name,
-                stale=StaleTransition,
-                refused_message=_guard_message,
-                update_fields=["state", "deferral_deadline", "updated_at"],
-                expected_state=expected_state,
-                comment=comment,
-                comment_required=bool(transition_custom(name).get("comment_required")),
-                arguments=arguments,
-            )
-            log = TransitionLog.objects.create(
-                project=locked,
-                actor=by,
-                role=acting_role(locked, by, name),
-                transition=name,
-                from_state=from_state,
-                to_state=locked.state,
-                comment=comment,
-            )
-            if before is not None:
-                before(locked, log)
-            transaction.on_commit(partial(notify_transition, log.pk), robust=True)
-    except ConcurrentTransition:
-        project.refresh_from_db()
-        raise StaleTransition(project) from None
-    project.refresh_from_db()
-    return log
 
+    def record(locked: ChangeProject, *, from_state: str, role: Role, comment: str):
+        return TransitionLog.objects.create(
+            project=locked,
+            actor=by,
+            role=role,
+            transition=name,
+            from_state=from_state,
+            to_state=locked.state,
+            comment=comment,
+        )
 
-def _guard_message(project: ChangeProject, name: str):
-    if name in ("submit_proposal", "submit_revision"):
-        return _("Rancangan belum lengkap: %(missing)s.") % {
-            "missing": ", ".join(project.missing_for_proposal())
-        }
-    if name in ("approve_proposal", "approve_report"):
-        return _("Persetujuan coach dan mentor belum lengkap.")
-    if name == "grade":
-        return _("Belum semua penguji seminar laporan memberi nilai.")
-    if name == "resubmit":
-        return _("Batas waktu pengajuan ulang sudah lewat.")
-    if name == "submit_report":
-        return short_term_milestones_message(project)
-    return _("Syarat tindakan ini belum terpenuhi.")
-
-
-def short_term_milestones_message(project: ChangeProject):
-    """Why the report cannot go yet: how many short-term milestones are accepted of how many."""
-    accepted, total = project.short_term_milestone_counts()
-    if not total:
-        return _("Laporan belum dapat diajukan: rencana belum memuat tonggak jangka pendek.")
-    return _(
-        "Laporan belum dapat diajukan: semua tonggak jangka pendek harus diterima lebih dulu "
-        "(%(accepted)d dari %(total)d diterima)."
-    ) % {"accepted": accepted, "total": total}
-
-
-def available_transitions(project: ChangeProject, user: User) -> list[str]:
-    """Names of the transitions this user may start now (conditions aside for sign-offs)."""
-    names = []
-    for transition in project.get_available_user_state_transitions(user):
-        if transition.name not in names:
-            names.append(transition.name)
-    return names
+    return workflow.run(
+        project,
+        by=by,
+        name=name,
+        record=record,
+        comment=comment,
+        expected_state=expected_state,
+        arguments=arguments,
+        before=before,
+        notify=notify_transition,
+    )
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -220,7 +69,7 @@ def user_set_language(*, user: User, language: str) -> None:
 def notification_mark_read(*, notification, by: User) -> None:
     """Mark one of the user's own notifications as read."""
     if notification.recipient_id != by.pk:
-        raise TransitionForbidden(_("Notifikasi ini bukan milik Anda."))
+        raise Forbidden(_("Notifikasi ini bukan milik Anda."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -255,11 +104,11 @@ def may_edit_proposal(project: ChangeProject, user: User) -> bool:
 def project_update_proposal(*, project: ChangeProject, by: User, data: dict) -> ChangeProject:
     """Participant saves the proposal's texts while it is a draft or being revised."""
     if not may_edit_proposal(project, by):
-        raise TransitionForbidden(_("Hanya peserta yang dapat mengubah rancangan."))
+        raise Forbidden(_("Hanya peserta yang dapat mengubah rancangan."))
     with transaction.atomic():
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
         if locked.state not in PROPOSAL_EDITABLE_STATES:
-            raise TransitionRefused(
+            raise Refused(
                 _(
                     "Rancangan berstatus “%(state)s” dan tidak dapat diubah lagi. "
                     "Tidak ada yang diubah."
@@ -352,7 +201,7 @@ def project_withdraw(*, project, by, comment, expected_state=None) -> Transition
 # --- organiser tools: participant import, coach assignment ----------------------------------
 
 
-class ImportRefused(TransitionRefused):
+class ImportRefused(Refused):
     """The rows cannot be imported as they are; `preview` shows each row's problems."""
 
     def __init__(self, preview) -> None:
@@ -366,7 +215,7 @@ class ImportRefused(TransitionRefused):
 def _require_organiser(cohort: Cohort, user: User) -> None:
     """Refuse (403) anyone but the cohort's organisers."""
     if not cohort.organisers.filter(pk=user.pk).exists():
-        raise TransitionForbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
 
 
 def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str, str]]):
@@ -440,12 +289,12 @@ def cohort_assign_coach(
     """Organiser makes one person the coach of many of the cohort's open projects at once."""
     _require_organiser(cohort, by)
     if not coach.is_active:
-        raise TransitionRefused(_("Akun coach ini sudah dinonaktifkan."))
+        raise Refused(_("Akun coach ini sudah dinonaktifkan."))
     if cohort.projects.filter(participant=coach).exists():
-        raise TransitionRefused(_("Peserta angkatan ini tidak dapat menjadi coach di angkatannya."))
+        raise Refused(_("Peserta angkatan ini tidak dapat menjadi coach di angkatannya."))
     wanted = {project.pk for project in projects}
     if not wanted:
-        raise TransitionRefused(_("Pilih minimal satu proyek."))
+        raise Refused(_("Pilih minimal satu proyek."))
     with transaction.atomic():
         locked = list(
             ChangeProject.objects.select_for_update()
@@ -453,7 +302,7 @@ def cohort_assign_coach(
             .exclude(state__in=ChangeProject.FINAL_STATES)
         )
         if len(locked) != len(wanted):
-            raise TransitionRefused(
+            raise Refused(
                 _("Hanya proyek angkatan ini yang belum berakhir yang dapat diberi coach.")
             )
         changed = [project.pk for project in locked if project.coach_id != coach.pk]

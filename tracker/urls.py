@@ -21,10 +21,19 @@ tracker_patterns = [
         name="participant-import-confirm",
     ),
     path("angkatan/<int:pk>/coach/", views.coach_assignment, name="coach-assignment"),
-    *(
-        path(f"proyek/<int:pk>/{name}/", view, name=name)
-        for name, view in views.TRANSITION_VIEWS.items()
+    path("proyek/<int:pk>/submit-proposal/", views.submit_proposal, name="submit-proposal"),
+    path("proyek/<int:pk>/return-proposal/", views.return_proposal, name="return-proposal"),
+    path("proyek/<int:pk>/submit-revision/", views.submit_revision, name="submit-revision"),
+    path("proyek/<int:pk>/submit-report/", views.submit_report, name="submit-report"),
+    path("proyek/<int:pk>/return-report/", views.return_report, name="return-report"),
+    path("proyek/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("proyek/<int:pk>/close-training/", views.close_training, name="close-training"),
+    path(
+        "proyek/<int:pk>/complete-impact-review/",
+        views.complete_impact_review,
+        name="complete-impact-review",
     ),
+    path("proyek/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]
 
 urlpatterns = [

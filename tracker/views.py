@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,12 +17,13 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker import services
+from tracker import services, workflow
 from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
 from tracker.selectors import held_roles, open_projects_of, project_timeline, projects_visible_to
+from tracker.workflow import Forbidden, Refused
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
@@ -34,95 +34,53 @@ def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject,
         ),
         pk=pk,
     )
-    return project, project.roles_of(request.user)
+    return project, workflow.roles(project, request.user)
 
 
-@dataclass(frozen=True)
-class Action:
-    """A workflow action a person starts from the project page: one URL, one service."""
-
-    transition: str
-    url_name: str
-    service: object
-    comment_required: bool = False
-    danger: bool = False
-
-
-ACTIONS = [
-    Action("submit_proposal", "tracker:submit-proposal", services.project_submit_proposal),
-    Action(
-        "return_proposal",
-        "tracker:return-proposal",
-        services.project_return_proposal,
-        comment_required=True,
-        danger=True,
-    ),
-    Action("submit_revision", "tracker:submit-revision", services.project_submit_revision),
-    Action("submit_report", "tracker:submit-report", services.project_submit_report),
-    Action(
-        "return_report",
-        "tracker:return-report",
-        services.project_return_report,
-        comment_required=True,
-        danger=True,
-    ),
-    Action("resubmit", "tracker:resubmit", services.project_resubmit),
-    Action("close_training", "tracker:close-training", services.project_close_training),
-    Action(
-        "complete_impact_review",
-        "tracker:complete-impact-review",
-        services.project_complete_impact_review,
-    ),
-    Action(
-        "withdraw",
-        "tracker:withdraw",
-        services.project_withdraw,
-        comment_required=True,
-        danger=True,
-    ),
-]
-ACTION_BY_TRANSITION = {action.transition: action for action in ACTIONS}
+# The project page's own workflow actions, each a named view below. Sign-offs, seminar results
+# and grades are the mentoring app's, on their own panels and pages.
+ACTION_URLS = {
+    "submit_proposal": "tracker:submit-proposal",
+    "return_proposal": "tracker:return-proposal",
+    "submit_revision": "tracker:submit-revision",
+    "submit_report": "tracker:submit-report",
+    "return_report": "tracker:return-report",
+    "resubmit": "tracker:resubmit",
+    "close_training": "tracker:close-training",
+    "complete_impact_review": "tracker:complete-impact-review",
+    "withdraw": "tracker:withdraw",
+}
 
 
 def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
-    """The actions this user may take now, each with its form (the failed one keeps its input)."""
-    available = []
-    for action in ACTIONS:
-        meta = services.transition_meta(action.transition)
-        if not (
-            meta.has_transition(project.state)
-            and meta.has_transition_perm(project, project.state, user)
-        ):
+    """The actions this user may take now, each with its form (the failed one keeps its input).
+
+    An action refused because the project moved on may no longer be offered; its comment is
+    then shown on its own, so nothing the person typed is lost.
+    """
+    actions = []
+    for declared in workflow.available(project, user):
+        if declared.name not in ACTION_URLS:
             continue
-        form = (
-            bound_form
-            if failed == action.transition and bound_form is not None
-            else TransitionForm(
-                initial={"expected_state": project.state},
-                comment_required=action.comment_required,
-            )
-        )
-        available.append(
+        form = bound_form if failed == declared.name and bound_form is not None else None
+        actions.append(
             {
-                "action": action,
-                "label": services.transition_custom(action.transition)["label"],
-                "form": form,
-                "blocked_reason": _blocked_reason(project, action.transition),
+                "declared": declared,
+                "url": reverse(ACTION_URLS[declared.name], args=[project.pk]),
+                "form": form
+                or TransitionForm(
+                    model=ChangeProject,
+                    name=declared.name,
+                    initial={"expected_state": project.state},
+                ),
+                "blocked": workflow.blocked_reason(project, declared.name),
             }
         )
-    return available
-
-
-def _blocked_reason(project: ChangeProject, name: str):
-    if name in ("submit_proposal", "submit_revision") and not project.proposal_is_complete():
-        return _("Lengkapi dulu: %(missing)s.") % {
-            "missing": ", ".join(project.missing_for_proposal())
-        }
-    if name == "resubmit" and not project.within_deferral_window():
-        return _("Batas waktu pengajuan ulang sudah lewat.")
-    if name == "submit_report" and not project.short_term_milestones_accepted():
-        return services.short_term_milestones_message(project)
-    return ""
+    offered = {action["declared"].name for action in actions}
+    unsent = bound_form.data.get("comment", "").strip() if bound_form is not None else ""
+    if failed and failed not in offered and unsent:
+        actions.append({"declared": bound_form.declared, "unsent": unsent})
+    return actions
 
 
 @require_GET
@@ -133,7 +91,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/home.html", {"roles": held_roles(request.user)})
 
 
-def _render_detail(request, project, roles, *, bound_form=None, failed="", status=200):
+def project_page(request, project, *, bound_form=None, failed="", status=200) -> HttpResponse:
+    """The project page; after a refused action, with that action's form as it was sent."""
+    roles = workflow.roles(project, request.user)
     is_participant = Role.PARTICIPANT in roles
     context = {
         "project": project,
@@ -153,8 +113,8 @@ def _render_detail(request, project, roles, *, bound_form=None, failed="", statu
 @require_GET
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project, roles = _get_project_for_user(request, pk)
-    return _render_detail(request, project, roles)
+    project, _roles = _get_project_for_user(request, pk)
+    return project_page(request, project)
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,7 +131,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.project_update_proposal(
                     project=project, by=request.user, data=form.cleaned_data
                 )
-            except services.TransitionRefused as refused:
+            except Refused as refused:
                 messages.error(request, refused.message)
                 status = refused.status
                 project.refresh_from_db()
@@ -192,53 +152,85 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/changeproject_form.html", context, status=status)
 
 
-def _transition_view(action: Action):
-    @require_POST
-    @login_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        project, roles = _get_project_for_user(request, pk)
-        if not services.may_attempt(project, request.user, action.transition):
-            raise PermissionDenied
-        form = TransitionForm(request.POST, comment_required=action.comment_required)
-        if not form.is_valid():
-            messages.error(request, _("Periksa isian formulir di bawah."))
-            return _render_detail(
-                request, project, roles, bound_form=form, failed=action.transition, status=400
-            )
-        kwargs = {"project": project, "by": request.user}
-        kwargs["expected_state"] = form.cleaned_data["expected_state"]
-        if action.comment_required or action.transition == "complete_impact_review":
-            kwargs["comment"] = form.cleaned_data["comment"]
-        try:
-            action.service(**kwargs)
-        except services.TransitionForbidden as refused:
-            raise PermissionDenied(refused.message) from None
-        except services.TransitionRefused as refused:
-            messages.error(request, refused.message)
-            project.refresh_from_db()
-            return _render_detail(
-                request,
-                project,
-                roles,
-                bound_form=form,
-                failed=action.transition,
-                status=refused.status,
-            )
-        messages.success(
-            request,
-            _("%(action)s: berhasil. Status sekarang: %(state)s.")
-            % {
-                "action": services.transition_custom(action.transition)["label"],
-                "state": project.get_state_display(),
-            },
-        )
-        return redirect(project)
+def _project_action(request: HttpRequest, pk: int, name: str, service) -> HttpResponse:
+    """Run one workflow action of the project page through its service and answer it."""
+    project, _roles = _get_project_for_user(request, pk)
+    if not workflow.may_attempt(project, request.user, name):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, model=ChangeProject, name=name)
 
-    view.__name__ = f"{action.transition}_view"
-    return view
+    def page(status: int) -> HttpResponse:
+        return project_page(request, project, bound_form=form, failed=name, status=status)
+
+    if not form.is_valid():
+        return workflow.answer(request, render=page, invalid=True)
+    try:
+        service(project=project, by=request.user, **form.service_arguments())
+    except Refused as refused:
+        project.refresh_from_db()
+        form = form.against(project.state)
+        return workflow.answer(request, render=page, refused=refused)
+    done = _("%(action)s: berhasil. Status sekarang: %(state)s.") % {
+        "action": form.declared.label,
+        "state": project.get_state_display(),
+    }
+    return workflow.answer(request, render=page, redirect_to=project.get_absolute_url(), done=done)
 
 
-TRANSITION_VIEWS = {action.url_name.split(":")[1]: _transition_view(action) for action in ACTIONS}
+@require_POST
+@login_required
+def submit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "submit_proposal", services.project_submit_proposal)
+
+
+@require_POST
+@login_required
+def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "return_proposal", services.project_return_proposal)
+
+
+@require_POST
+@login_required
+def submit_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "submit_revision", services.project_submit_revision)
+
+
+@require_POST
+@login_required
+def submit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "submit_report", services.project_submit_report)
+
+
+@require_POST
+@login_required
+def return_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "return_report", services.project_return_report)
+
+
+@require_POST
+@login_required
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "resubmit", services.project_resubmit)
+
+
+@require_POST
+@login_required
+def close_training(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "close_training", services.project_close_training)
+
+
+@require_POST
+@login_required
+def complete_impact_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(
+        request, pk, "complete_impact_review", services.project_complete_impact_review
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "withdraw", services.project_withdraw)
 
 
 @require_GET
@@ -379,7 +371,7 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         preview = services.cohort_import_participants(
             cohort=cohort, by=request.user, rows=stored["rows"]
         )
-    except services.TransitionForbidden as refused:
+    except Forbidden as refused:
         raise PermissionDenied(refused.message) from None
     except services.ImportRefused as refused:
         request.session.pop(IMPORT_SESSION_KEY, None)
@@ -417,9 +409,9 @@ def coach_assignment(request: HttpRequest, pk: int) -> HttpResponse:
                     coach=coach,
                     projects=form.cleaned_data["projects"],
                 )
-            except services.TransitionForbidden as refused:
+            except Forbidden as refused:
                 raise PermissionDenied(refused.message) from None
-            except services.TransitionRefused as refused:
+            except Refused as refused:
                 form.add_error(None, refused.message)
             else:
                 notice = _("%(coach)s kini coach %(count)d proyek lagi.") % {

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 
 from milestones.models import ChangeRequest, Evidence, Milestone
+from tracker import workflow
 from tracker.models import ChangeProject, ImpactIndicator, Role
 from tracker.selectors import projects_visible_to
-from tracker.services import TransitionForbidden, TransitionRefused
 
 PROJECT_RELATIONS = ("participant", "cohort", "agency", "coach", "mentor")
 
@@ -21,7 +18,7 @@ def get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, 
     project = get_object_or_404(
         projects_visible_to(request.user).select_related(*PROJECT_RELATIONS), pk=pk
     )
-    return project, project.roles_of(request.user)
+    return project, workflow.roles(project, request.user)
 
 
 def _in_scope(model, request: HttpRequest, lookup: str):
@@ -36,7 +33,7 @@ def get_milestone_for_user(request: HttpRequest, pk: int) -> tuple[Milestone, se
         ),
         pk=pk,
     )
-    return milestone, milestone.project.roles_of(request.user)
+    return milestone, workflow.roles(milestone.project, request.user)
 
 
 def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
@@ -67,17 +64,3 @@ def get_indicator_for_user(request: HttpRequest, pk: int) -> ImpactIndicator:
         ),
         pk=pk,
     )
-
-
-def refused_status(request: HttpRequest, refused: TransitionRefused) -> int:
-    """A refused service call: 403 if forbidden, else its message is shown; returns the status."""
-    if isinstance(refused, TransitionForbidden):
-        raise PermissionDenied(refused.message)
-    messages.error(request, refused.message)
-    return refused.status
-
-
-def invalid_status(request: HttpRequest) -> int:
-    """An invalid form: ask the person to check it below; returns 400."""
-    messages.error(request, _("Periksa isian formulir di bawah."))
-    return 400

@@ -2,76 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from milestones import selectors, services
-from milestones.forms import EvidenceLinkForm, EvidenceUploadForm, RescheduleForm, StepForm
+from milestones.forms import EvidenceLinkForm, EvidenceUploadForm, RescheduleForm
 from milestones.models import CHANGE_REQUEST_STATES, WORK_STATES, ChangeRequest, Milestone, Term
 from milestones.views import access
+from tracker import workflow
+from tracker.forms import TransitionForm
 from tracker.models import Role
-from tracker.services import TransitionRefused
+from tracker.workflow import Refused
 
-
-@dataclass(frozen=True)
-class Step:
-    """A milestone step a person starts from the milestone page: one URL, one service."""
-
-    transition: str
-    url_name: str
-    service: object
-    comment_required: bool = False
-    comment_allowed: bool = False
-    danger: bool = False
-
-
-STEPS = [
-    Step("start", "milestones:start", services.milestone_start),
-    Step("submit", "milestones:submit", services.milestone_submit),
-    Step("accept", "milestones:accept", services.milestone_accept, comment_allowed=True),
-    Step(
-        "send_back",
-        "milestones:return",
-        services.milestone_send_back,
-        comment_required=True,
-        danger=True,
-    ),
-]
-STEP_BY_TRANSITION = {step.transition: step for step in STEPS}
-
-
-def _step_label(name: str):
-    return next(iter(getattr(Milestone, name)._django_fsm.transitions.values())).custom["label"]
+# The milestone page's workflow steps, each a named view below.
+STEP_URLS = {
+    "start": "milestones:start",
+    "submit": "milestones:submit",
+    "accept": "milestones:accept",
+    "send_back": "milestones:return",
+}
 
 
 def milestone_steps(milestone: Milestone, user, bound_form=None, failed: str = "") -> list[dict]:
     """The steps this user may take now, each with its form and why it is blocked, if it is."""
     steps = []
-    for transition in milestone.get_all_state_transitions():
-        if transition.source != milestone.state or not transition.has_perm(milestone, user):
-            continue
-        step = STEP_BY_TRANSITION[transition.name]
-        form = (
-            bound_form
-            if failed == step.transition and bound_form is not None
-            else StepForm(
-                initial={"expected_state": milestone.state},
-                comment_required=step.comment_required,
-            )
-        )
-        blocked = ""
-        if not all(condition(milestone) for condition in transition.conditions):
-            blocked = services.milestone_guard_message(milestone, transition.name)
+    for declared in workflow.available(milestone, user):
+        form = bound_form if failed == declared.name and bound_form is not None else None
         steps.append(
-            {"step": step, "label": _step_label(step.transition), "form": form, "blocked": blocked}
+            {
+                "declared": declared,
+                "url": reverse(STEP_URLS[declared.name], args=[milestone.pk]),
+                "form": form
+                or TransitionForm(
+                    model=Milestone, name=declared.name, initial={"expected_state": milestone.state}
+                ),
+                "blocked": workflow.blocked_reason(milestone, declared.name),
+            }
         )
     return steps
 
@@ -125,11 +97,17 @@ def _render_detail(request, milestone, roles, *, status=200, **context) -> HttpR
     )
 
 
-def _detail_done(request, milestone, roles, message) -> HttpResponse:
-    messages.success(request, message)
-    if request.htmx:
-        return _render_detail(request, milestone, roles)
-    return redirect(milestone)
+def _answer(request, milestone, roles, *, done="", refused=None, invalid=False, **forms):
+    """The milestone page (or its body, for HTMX) after an action; forms keep what was typed."""
+    kept = {} if done else forms
+    return workflow.answer(
+        request,
+        render=lambda status: _render_detail(request, milestone, roles, status=status, **kept),
+        redirect_to=milestone.get_absolute_url(),
+        done=done,
+        refused=refused,
+        invalid=invalid,
+    )
 
 
 @require_GET
@@ -139,50 +117,49 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, milestone, roles)
 
 
-def _step_view(step: Step):
-    @require_POST
-    @login_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        milestone, roles = access.get_milestone_for_user(request, pk)
-        if not services.may_attempt(milestone, request.user, step.transition):
-            raise PermissionDenied
-        form = StepForm(request.POST, comment_required=step.comment_required)
-        if not form.is_valid():
-            return _render_detail(
-                request,
-                milestone,
-                roles,
-                bound_form=form,
-                failed=step.transition,
-                status=access.invalid_status(request),
-            )
-        kwargs = {
-            "milestone": milestone,
-            "by": request.user,
-            "expected_state": form.cleaned_data["expected_state"],
-        }
-        if step.comment_required or step.comment_allowed:
-            kwargs["comment"] = form.cleaned_data["comment"]
-        try:
-            step.service(**kwargs)
-        except TransitionRefused as refused:
-            status = access.refused_status(request, refused)
-            return _render_detail(
-                request, milestone, roles, bound_form=form, failed=step.transition, status=status
-            )
-        return _detail_done(
-            request,
-            milestone,
-            roles,
-            _("%(step)s: berhasil. Status tonggak sekarang: %(state)s.")
-            % {"step": _step_label(step.transition), "state": milestone.get_state_display()},
-        )
-
-    view.__name__ = f"{step.transition}_view"
-    return view
+def _step(request: HttpRequest, pk: int, name: str, service) -> HttpResponse:
+    """Run one milestone step through its service and answer it."""
+    milestone, roles = access.get_milestone_for_user(request, pk)
+    if not workflow.may_attempt(milestone, request.user, name):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, model=Milestone, name=name)
+    if not form.is_valid():
+        return _answer(request, milestone, roles, invalid=True, bound_form=form, failed=name)
+    try:
+        service(milestone=milestone, by=request.user, **form.service_arguments())
+    except Refused as refused:
+        milestone.refresh_from_db()
+        form = form.against(milestone.state)
+        return _answer(request, milestone, roles, refused=refused, bound_form=form, failed=name)
+    done = _("%(step)s: berhasil. Status tonggak sekarang: %(state)s.") % {
+        "step": form.declared.label,
+        "state": milestone.get_state_display(),
+    }
+    return _answer(request, milestone, roles, done=done)
 
 
-STEP_VIEWS = {step.url_name.split(":")[1]: _step_view(step) for step in STEPS}
+@require_POST
+@login_required
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "start", services.milestone_start)
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "submit", services.milestone_submit)
+
+
+@require_POST
+@login_required
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "accept", services.milestone_accept)
+
+
+@require_POST
+@login_required
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "send_back", services.milestone_send_back)
 
 
 @require_POST
@@ -193,9 +170,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_detail(
-            request, milestone, roles, upload_form=form, status=access.invalid_status(request)
-        )
+        return _answer(request, milestone, roles, invalid=True, upload_form=form)
     try:
         evidence = services.evidence_upload(
             milestone=milestone,
@@ -203,15 +178,10 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             upload=form.cleaned_data["file"],
             caption=form.cleaned_data["caption"],
         )
-    except TransitionRefused as refused:
-        status = access.refused_status(request, refused)
-        return _render_detail(request, milestone, roles, upload_form=form, status=status)
-    return _detail_done(
-        request,
-        milestone,
-        roles,
-        _("Bukti “%(name)s” diunggah.") % {"name": evidence.original_name},
-    )
+    except Refused as refused:
+        return _answer(request, milestone, roles, refused=refused, upload_form=form)
+    done = _("Bukti “%(name)s” diunggah.") % {"name": evidence.original_name}
+    return _answer(request, milestone, roles, done=done)
 
 
 @require_POST
@@ -222,9 +192,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
-        return _render_detail(
-            request, milestone, roles, link_form=form, status=access.invalid_status(request)
-        )
+        return _answer(request, milestone, roles, invalid=True, link_form=form)
     try:
         services.evidence_add_link(
             milestone=milestone,
@@ -232,10 +200,9 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
             url=form.cleaned_data["url"],
             caption=form.cleaned_data["caption"],
         )
-    except TransitionRefused as refused:
-        status = access.refused_status(request, refused)
-        return _render_detail(request, milestone, roles, link_form=form, status=status)
-    return _detail_done(request, milestone, roles, _("Tautan bukti ditambahkan."))
+    except Refused as refused:
+        return _answer(request, milestone, roles, refused=refused, link_form=form)
+    return _answer(request, milestone, roles, done=_("Tautan bukti ditambahkan."))
 
 
 @require_POST
@@ -243,16 +210,14 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.get_evidence_for_user(request, pk)
     milestone = evidence.milestone
-    roles = milestone.project.roles_of(request.user)
+    roles = workflow.roles(milestone.project, request.user)
     if Role.PARTICIPANT not in roles:
         raise PermissionDenied
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
-    except TransitionRefused as refused:
-        return _render_detail(
-            request, milestone, roles, status=access.refused_status(request, refused)
-        )
-    return _detail_done(request, milestone, roles, _("Bukti dihapus."))
+    except Refused as refused:
+        return _answer(request, milestone, roles, refused=refused)
+    return _answer(request, milestone, roles, done=_("Bukti dihapus."))
 
 
 @require_GET
@@ -285,9 +250,7 @@ def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = RescheduleForm(request.POST)
     if not form.is_valid():
-        return _render_detail(
-            request, milestone, roles, reschedule_form=form, status=access.invalid_status(request)
-        )
+        return _answer(request, milestone, roles, invalid=True, reschedule_form=form)
     try:
         services.request_reschedule(
             milestone=milestone,
@@ -295,9 +258,7 @@ def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             new_due_date=form.cleaned_data["new_due_date"],
             reason=form.cleaned_data["reason"],
         )
-    except TransitionRefused as refused:
-        status = access.refused_status(request, refused)
-        return _render_detail(request, milestone, roles, reschedule_form=form, status=status)
-    return _detail_done(
-        request, milestone, roles, _("Usulan perubahan tenggat dikirim kepada mentor.")
-    )
+    except Refused as refused:
+        return _answer(request, milestone, roles, refused=refused, reschedule_form=form)
+    done = _("Usulan perubahan tenggat dikirim kepada mentor.")
+    return _answer(request, milestone, roles, done=done)

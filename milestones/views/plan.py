@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milestones import selectors, services
-from milestones.forms import AdditionRequestForm, DecisionForm, MilestoneForm
-from milestones.models import CHANGE_REQUEST_STATES, PLAN_EDITABLE_STATES
+from milestones.forms import AdditionRequestForm, MilestoneForm
+from milestones.models import CHANGE_REQUEST_STATES, PLAN_EDITABLE_STATES, ChangeRequest
 from milestones.templatetags.milestones_tags import panel_context
 from milestones.views import access
+from tracker import workflow
+from tracker.forms import TransitionForm
 from tracker.models import Role
-from tracker.services import TransitionRefused
+from tracker.workflow import Refused
 
 
 def _plan_context(request, project, roles, **forms) -> dict:
@@ -54,11 +56,17 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_plan(request, project, roles)
 
 
-def _plan_done(request, project, roles, message) -> HttpResponse:
-    messages.success(request, message)
-    if request.htmx:
-        return _render_plan(request, project, roles)
-    return redirect("milestones:list", project.pk)
+def _plan_answer(request, project, roles, *, done="", refused=None, invalid=False, **forms):
+    """The plan page (or the plan fragment, for HTMX) after an action; forms keep their input."""
+    kept = {} if done else forms
+    return workflow.answer(
+        request,
+        render=lambda status: _render_plan(request, project, roles, status=status, **kept),
+        redirect_to=reverse("milestones:list", args=[project.pk]),
+        done=done,
+        refused=refused,
+        invalid=invalid,
+    )
 
 
 @require_POST
@@ -69,18 +77,15 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MilestoneForm(request.POST)
     if not form.is_valid():
-        return _render_plan(
-            request, project, roles, add_form=form, status=access.invalid_status(request)
-        )
+        return _plan_answer(request, project, roles, invalid=True, add_form=form)
     try:
         milestone = services.milestone_create(
             project=project, by=request.user, data=form.cleaned_data
         )
-    except TransitionRefused as refused:
-        return _render_plan(request, project, roles, status=access.refused_status(request, refused))
-    return _plan_done(
-        request, project, roles, _("Tonggak “%(name)s” ditambahkan.") % {"name": milestone}
-    )
+    except Refused as refused:
+        return _plan_answer(request, project, roles, refused=refused, add_form=form)
+    done = _("Tonggak “%(name)s” ditambahkan.") % {"name": milestone}
+    return _plan_answer(request, project, roles, done=done)
 
 
 PLAN_FIELD_NAMES = list(MilestoneForm.Meta.fields)
@@ -93,30 +98,34 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = milestone.project
     if not services.may_edit_plan(project, request.user):
         raise PermissionDenied
-    status = 200
     if request.method == "POST":
         form = MilestoneForm(request.POST)
-        if form.is_valid():
-            try:
-                services.milestone_update(
-                    milestone=milestone, by=request.user, data=form.cleaned_data
-                )
-            except TransitionRefused as refused:
-                status = access.refused_status(request, refused)
-            else:
-                messages.success(request, _("Tonggak diperbarui."))
-                return redirect("milestones:list", project.pk)
-        else:
-            status = access.invalid_status(request)
     else:
         form = MilestoneForm(initial=model_to_dict(milestone, fields=PLAN_FIELD_NAMES))
-    context = {
-        "milestone": milestone,
-        "project": project,
-        "form": form,
-        "editable": project.state in PLAN_EDITABLE_STATES,
-    }
-    return render(request, "milestones/milestone_form.html", context, status=status)
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {
+            "milestone": milestone,
+            "project": project,
+            "form": form,
+            "editable": project.state in PLAN_EDITABLE_STATES,
+        }
+        return render(request, "milestones/milestone_form.html", context, status=status)
+
+    if request.method == "GET":
+        return page()
+    if not form.is_valid():
+        return workflow.answer(request, render=page, invalid=True)
+    try:
+        services.milestone_update(milestone=milestone, by=request.user, data=form.cleaned_data)
+    except Refused as refused:
+        return workflow.answer(request, render=page, refused=refused)
+    return workflow.answer(
+        request,
+        render=page,
+        redirect_to=reverse("milestones:list", args=[project.pk]),
+        done=_("Tonggak diperbarui."),
+    )
 
 
 @require_POST
@@ -128,11 +137,10 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         services.milestone_delete(milestone=milestone, by=request.user)
-    except TransitionRefused as refused:
-        return _render_plan(request, project, roles, status=access.refused_status(request, refused))
-    return _plan_done(
-        request, project, roles, _("Tonggak “%(name)s” dihapus.") % {"name": milestone}
-    )
+    except Refused as refused:
+        return _plan_answer(request, project, roles, refused=refused)
+    done = _("Tonggak “%(name)s” dihapus.") % {"name": milestone}
+    return _plan_answer(request, project, roles, done=done)
 
 
 @require_POST
@@ -143,9 +151,7 @@ def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AdditionRequestForm(request.POST)
     if not form.is_valid():
-        return _render_plan(
-            request, project, roles, addition_form=form, status=access.invalid_status(request)
-        )
+        return _plan_answer(request, project, roles, invalid=True, addition_form=form)
     try:
         services.request_addition(
             project=project,
@@ -153,68 +159,49 @@ def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
             data=form.cleaned_data,
             reason=form.cleaned_data["reason"],
         )
-    except TransitionRefused as refused:
-        status = access.refused_status(request, refused)
-        return _render_plan(request, project, roles, addition_form=form, status=status)
-    return _plan_done(request, project, roles, _("Usulan tonggak baru dikirim kepada mentor."))
+    except Refused as refused:
+        return _plan_answer(request, project, roles, refused=refused, addition_form=form)
+    done = _("Usulan tonggak baru dikirim kepada mentor.")
+    return _plan_answer(request, project, roles, done=done)
 
 
-def _decision_view(name: str, service, comment_required: bool, done_message):
-    @require_POST
-    @login_required
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        change = access.get_change_for_user(request, pk)
-        project = change.project
-        roles = project.roles_of(request.user)
-        if not services.may_decide_changes(project, request.user):
-            raise PermissionDenied
-        form = DecisionForm(request.POST, comment_required=comment_required)
-        if not form.is_valid():
-            # The decision forms sit in a list of requests, so say what was wrong up front.
-            messages.error(
-                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
-            status = 400
-        else:
-            try:
-                service(
-                    change=change,
-                    by=request.user,
-                    comment=form.cleaned_data["comment"],
-                    expected_state=form.cleaned_data["expected_state"],
-                )
-            except TransitionRefused as refused:
-                status = access.refused_status(request, refused)
-            else:
-                status = 200
-                messages.success(request, done_message)
-        return _after_decision(request, project, roles, status)
+def _decide(request: HttpRequest, pk: int, name: str, service, done) -> HttpResponse:
+    """The mentor's decision on a change request, from the plan or the project's panel."""
+    change = access.get_change_for_user(request, pk)
+    project = change.project
+    roles = workflow.roles(project, request.user)
+    if not services.may_decide_changes(project, request.user):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, model=ChangeRequest, name=name)
 
-    view.__name__ = f"{name}_view"
-    return view
-
-
-def _after_decision(request, project, roles, status) -> HttpResponse:
-    if request.htmx:
-        if request.htmx.target == "milestone-panel":
-            return render(
-                request,
-                "milestones/partials/panel.html",
-                panel_context(request, project),
-                status=status,
-            )
+    def page(status: int) -> HttpResponse:
+        if request.htmx and request.htmx.target == "milestone-panel":
+            context = panel_context(request, project)
+            return render(request, "milestones/partials/panel.html", context, status=status)
         return _render_plan(request, project, roles, status=status)
-    if status != 200:
-        return _render_plan(request, project, roles, status=status)
+
+    if not form.is_valid():
+        # The decision forms sit in a list of requests, so say what was wrong up front.
+        return workflow.answer(request, render=page, refused=Refused(form.problems()))
+    try:
+        service(change=change, by=request.user, **form.service_arguments())
+    except Refused as refused:
+        return workflow.answer(request, render=page, refused=refused)
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return redirect(back)
-    return redirect("milestones:list", project.pk)
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("milestones:list", args=[project.pk])
+    return workflow.answer(request, render=page, redirect_to=back, done=done)
 
 
-change_approve = _decision_view(
-    "approve", services.change_approve, False, _("Usulan perubahan disetujui.")
-)
-change_reject = _decision_view(
-    "reject", services.change_reject, True, _("Usulan perubahan ditolak.")
-)
+@require_POST
+@login_required
+def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request, pk, "approve", services.change_approve, _("Usulan perubahan disetujui.")
+    )
+
+
+@require_POST
+@login_required
+def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "reject", services.change_reject, _("Usulan perubahan ditolak."))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,8 +14,9 @@ from milestones import selectors, services
 from milestones.forms import MeasurementForm, RatingForm
 from milestones.models import WORK_STATES
 from milestones.views import access
+from tracker import workflow
 from tracker.models import ChangeProject, Role
-from tracker.services import TransitionRefused
+from tracker.workflow import Refused
 
 
 def _ratings_context(request, project, forms: dict | None = None) -> dict:
@@ -54,31 +54,31 @@ def milestone_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_rate(project, request.user):
         raise PermissionDenied
     form = RatingForm(request.POST, auto_id=f"id_rating{milestone.pk}_%s")
-    status = 200
+
+    def page(status: int, kept=form) -> HttpResponse:
+        context = _ratings_context(request, project, {milestone.pk: kept} if kept else None)
+        template = "milestones/milestone_ratings.html"
+        if request.htmx:
+            template += "#ratings"
+        return render(request, template, context, status=status)
+
     if not form.is_valid():
-        status = access.invalid_status(request)
-    else:
-        try:
-            services.milestone_rate(
-                milestone=milestone,
-                by=request.user,
-                rating=form.cleaned_data["rating"],
-                note=form.cleaned_data["note"],
-            )
-        except TransitionRefused as refused:
-            status = access.refused_status(request, refused)
-        else:
-            messages.success(
-                request, _("Penilaian capaian “%(name)s” tersimpan.") % {"name": milestone}
-            )
-            if not request.htmx:
-                return redirect("milestones:ratings", project.pk)
-            form = None
-    context = _ratings_context(request, project, {milestone.pk: form} if form else None)
-    template = "milestones/milestone_ratings.html"
-    if request.htmx:
-        template += "#ratings"
-    return render(request, template, context, status=status)
+        return workflow.answer(request, render=page, invalid=True)
+    try:
+        services.milestone_rate(
+            milestone=milestone,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            note=form.cleaned_data["note"],
+        )
+    except Refused as refused:
+        return workflow.answer(request, render=page, refused=refused)
+    return workflow.answer(
+        request,
+        render=lambda status: page(status, kept=None),
+        redirect_to=reverse("milestones:ratings", args=[project.pk]),
+        done=_("Penilaian capaian “%(name)s” tersimpan.") % {"name": milestone},
+    )
 
 
 # --- impact indicators over time ---------------------------------------------------------------
@@ -113,7 +113,7 @@ def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_record(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = access.get_indicator_for_user(request, pk)
     project = indicator.project
-    roles = project.roles_of(request.user)
+    roles = workflow.roles(project, request.user)
     if Role.PARTICIPANT not in roles:
         raise PermissionDenied
     form = MeasurementForm(
@@ -121,15 +121,20 @@ def indicator_record(request: HttpRequest, pk: int) -> HttpResponse:
         evidence=selectors.evidence_of_project(project),
         auto_id=f"id_indicator{indicator.pk}_%s",
     )
-    if form.is_valid():
-        try:
-            services.indicator_record(indicator=indicator, by=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
-            status = access.refused_status(request, refused)
-        else:
-            messages.success(request, _("Capaian “%(name)s” dicatat.") % {"name": indicator.name})
-            return redirect(reverse("milestones:indicators", args=[project.pk]))
-    else:
-        status = access.invalid_status(request)
-    context = _indicators_context(request, project, roles, bound=form, failed=indicator.pk)
-    return render(request, "milestones/indicator_list.html", context, status=status)
+
+    def page(status: int) -> HttpResponse:
+        context = _indicators_context(request, project, roles, bound=form, failed=indicator.pk)
+        return render(request, "milestones/indicator_list.html", context, status=status)
+
+    if not form.is_valid():
+        return workflow.answer(request, render=page, invalid=True)
+    try:
+        services.indicator_record(indicator=indicator, by=request.user, **form.cleaned_data)
+    except Refused as refused:
+        return workflow.answer(request, render=page, refused=refused)
+    return workflow.answer(
+        request,
+        render=page,
+        redirect_to=reverse("milestones:indicators", args=[project.pk]),
+        done=_("Capaian “%(name)s” dicatat.") % {"name": indicator.name},
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from reports import charts
 from reports.models import GeneratedDocument
 from reports.selectors import approved_proposal_submission, may_download, may_download_minutes
+from tracker import workflow
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def cell(value, kind: str = "text"):
 def report_downloads(context, project):
     """Links to the project's documents that this user may download."""
     user = context["request"].user
-    roles = project.roles_of(user)
+    roles = workflow.roles(project, user)
     Kind = GeneratedDocument.Kind
     links = []
     if may_download(project, user, Kind.PROJECT_REPORT, roles=roles):

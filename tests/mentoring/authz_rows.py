@@ -31,8 +31,9 @@ EXAMINER_ACTS = {"examiner": 200, "organiser": 403, "admin": 403, "anonymous": L
 # The world's project is a draft: coach and mentor may sign, but nothing awaits sign-off (302 back
 # to the project with a message); everyone else in scope is refused.
 ROWS = [
-    project_action("mentoring:approve-proposal", {"coach": 302, "mentor": 302}),
-    project_action("mentoring:approve-report", {"coach": 302, "mentor": 302}),
+    # The project is a draft: coach and mentor may sign off, but not now (409, it is not in review).
+    project_action("mentoring:approve-proposal", {"coach": 409, "mentor": 409}),
+    project_action("mentoring:approve-report", {"coach": 409, "mentor": 409}),
     # Everyone signed in gets the list; it is empty for those who neither examine nor organise.
     Row("mentoring:seminar-list", others=200, expect={"anonymous": LOGIN}),
     Row(
@@ -123,10 +124,10 @@ ROWS += [
         args=lambda world: [world.project.pk],
     ),
     project_action("mentoring:consultation-create", {"participant": 400}),
-    # The session names the mentor: the mentor's empty POST confirms it; the coach is told it
-    # is not theirs to confirm (400).
-    _decision("mentoring:consultation-confirm", {"mentor": 302, "coach": 400}),
-    _decision("mentoring:consultation-dispute", {"mentor": 400, "coach": 400}),
+    # The session names the mentor: the mentor's empty POST lacks the state they saw (400); it
+    # is not the coach's to decide (403).
+    _decision("mentoring:consultation-confirm", {"mentor": 400}),
+    _decision("mentoring:consultation-dispute", {"mentor": 400}),
     Row(
         "mentoring:journal",
         others=OUT_OF_SCOPE,

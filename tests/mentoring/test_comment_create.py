@@ -78,8 +78,8 @@ def test_empty_comment_is_refused_with_a_message(client, world):
 def test_empty_comment_over_htmx_shows_the_message_in_the_fragment(client, world):
     response = _post(client, world, world.participant, {"body": ""}, htmx=True)
     fragment = response.content.decode()
-    # htmx swaps only 2xx answers: the refusal travels inside the fragment.
-    assert response.status_code == 200
+    # htmx swaps 400 and 409 answers (base.html): the refusal shows inside the fragment.
+    assert response.status_code == 400
     assert "<html" not in fragment
     assert "Komentar tidak boleh kosong." in fragment
     assert not Comment.objects.exists()

@@ -21,7 +21,8 @@ def _url(world, consultation):
 
 def _post(client, world, user, consultation, *, htmx=False):
     client.force_login(user)
-    return client.post(_url(world, consultation), headers=HTMX if htmx else {})
+    data = {"expected_state": Consultation.Status.RECORDED}
+    return client.post(_url(world, consultation), data, headers=HTMX if htmx else {})
 
 
 def test_mentor_confirms_consultation(client, world, consultation):
@@ -65,7 +66,7 @@ def test_confirming_twice_is_refused_and_changes_nothing(
     first_decision = consultation.decided_at
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, world, world.mentor, consultation)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Konsultasi ini sudah “Dikonfirmasi”" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.decided_at == first_decision
@@ -74,20 +75,26 @@ def test_confirming_twice_is_refused_and_changes_nothing(
 
 def test_coach_cannot_confirm_the_mentors_consultation(client, world, consultation):
     response = _post(client, world, world.coach, consultation)
-    assert response.status_code == 400
-    assert "hanya beliau yang dapat mengonfirmasi" in response.content.decode()
-    assert "Siti Mentor" in response.content.decode()
+    assert response.status_code == 403
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.RECORDED
     assert consultation.decided_at is None
 
 
 def test_refusal_over_htmx_is_shown_in_the_fragment(client, world, consultation):
-    response = _post(client, world, world.coach, consultation, htmx=True)
-    assert response.status_code == 200
-    assert "hanya beliau yang dapat mengonfirmasi" in response.content.decode()
-    consultation.refresh_from_db()
-    assert consultation.status == Consultation.Status.RECORDED
+    _post(client, world, world.mentor, consultation)
+    response = _post(client, world, world.mentor, consultation, htmx=True)
+    fragment = response.content.decode()
+    assert response.status_code == 409
+    assert "<html" not in fragment
+    assert "Konsultasi ini sudah “Dikonfirmasi”" in fragment
+
+
+def test_confirmation_is_logged(client, world, consultation):
+    _post(client, world, world.mentor, consultation)
+    log = consultation.logs.get()
+    assert (log.action, log.from_state, log.to_state) == ("confirm", "recorded", "confirmed")
+    assert (log.actor, log.role) == (world.mentor, "mentor")
 
 
 @pytest.mark.parametrize(

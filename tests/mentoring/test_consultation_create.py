@@ -105,7 +105,7 @@ def test_future_date_is_refused_and_nothing_is_recorded(
 def test_future_date_over_htmx_shows_the_message_in_the_fragment(client, world):
     response = _post(client, world, world.participant, _session(held_on="2026-12-01"), htmx=True)
     fragment = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<html" not in fragment
     assert "Tanggal konsultasi tidak boleh di masa depan." in fragment
     # What was typed stays in the form.

@@ -20,11 +20,12 @@ def consultation(world):
 def _post(client, world, user, consultation, data, *, htmx=False):
     client.force_login(user)
     url = reverse("mentoring:consultation-dispute", args=[world.project.pk, consultation.pk])
+    data = {"expected_state": Consultation.Status.RECORDED, **data}
     return client.post(url, data, headers=HTMX if htmx else {})
 
 
 def test_coach_disputes_consultation_with_a_reason(client, world, consultation):
-    response = _post(client, world, world.coach, consultation, {"reason": "Sesi itu batal."})
+    response = _post(client, world, world.coach, consultation, {"comment": "Sesi itu batal."})
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.DISPUTED
@@ -36,16 +37,16 @@ def test_participant_is_told_why(
     client, world, consultation, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.coach, consultation, {"reason": "Sesi itu batal."})
+        _post(client, world, world.coach, consultation, {"comment": "Sesi itu batal."})
     assert [mail.to for mail in mailoutbox] == [[world.participant.email]]
     assert "menyanggah" in mailoutbox[0].body
     assert "Sesi itu batal." in mailoutbox[0].body
 
 
 def test_reason_is_required(client, world, consultation):
-    response = _post(client, world, world.coach, consultation, {"reason": "  "})
+    response = _post(client, world, world.coach, consultation, {"comment": "  "})
     assert response.status_code == 400
-    assert "Alasan sanggahan wajib diisi." in response.content.decode()
+    assert "Alasan sanggahan wajib diisi" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.RECORDED
 
@@ -53,16 +54,16 @@ def test_reason_is_required(client, world, consultation):
 def test_missing_reason_over_htmx_is_shown_in_the_fragment(client, world, consultation):
     response = _post(client, world, world.coach, consultation, {}, htmx=True)
     fragment = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<html" not in fragment
-    assert "Alasan sanggahan wajib diisi." in fragment
+    assert "Alasan sanggahan wajib diisi" in fragment
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.RECORDED
 
 
 def test_htmx_dispute_shows_the_reason_in_the_panel(client, world, consultation):
     response = _post(
-        client, world, world.coach, consultation, {"reason": "Tanggalnya keliru."}, htmx=True
+        client, world, world.coach, consultation, {"comment": "Tanggalnya keliru."}, htmx=True
     )
     fragment = response.content.decode()
     assert "Konsultasi disanggah; peserta diberi tahu." in fragment
@@ -71,9 +72,12 @@ def test_htmx_dispute_shows_the_reason_in_the_panel(client, world, consultation)
 
 def test_confirmed_consultation_cannot_be_disputed_later(client, world, consultation):
     client.force_login(world.coach)
-    client.post(reverse("mentoring:consultation-confirm", args=[world.project.pk, consultation.pk]))
-    response = _post(client, world, world.coach, consultation, {"reason": "Berubah pikiran."})
-    assert response.status_code == 400
+    client.post(
+        reverse("mentoring:consultation-confirm", args=[world.project.pk, consultation.pk]),
+        {"expected_state": Consultation.Status.RECORDED},
+    )
+    response = _post(client, world, world.coach, consultation, {"comment": "Berubah pikiran."})
+    assert response.status_code == 409
     assert "Tidak ada yang diubah." in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.CONFIRMED
@@ -81,16 +85,15 @@ def test_confirmed_consultation_cannot_be_disputed_later(client, world, consulta
 
 
 def test_mentor_cannot_dispute_the_coachs_consultation(client, world, consultation):
-    response = _post(client, world, world.mentor, consultation, {"reason": "Tidak hadir."})
-    assert response.status_code == 400
-    assert "Hendra Coach" in response.content.decode()
+    response = _post(client, world, world.mentor, consultation, {"comment": "Tidak hadir."})
+    assert response.status_code == 403
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.RECORDED
 
 
 @pytest.mark.parametrize("persona", ["participant", "examiner", "organiser", "agency_head"])
 def test_nobody_but_coach_and_mentor_may_dispute(client, world, consultation, persona):
-    response = _post(client, world, world.persona(persona), consultation, {"reason": "x"})
+    response = _post(client, world, world.persona(persona), consultation, {"comment": "x"})
     assert response.status_code == 403
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.RECORDED

@@ -55,7 +55,7 @@ def test_incomplete_entry_is_refused_with_messages(client, world):
 
 def test_incomplete_entry_over_htmx_keeps_the_fragment(client, world):
     response = _post(client, world, world.participant, {**ENTRY, "happened": ""}, htmx=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ceritakan apa yang terjadi." in response.content.decode()
     assert not JournalEntry.objects.exists()
 

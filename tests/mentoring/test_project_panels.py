@@ -87,7 +87,7 @@ def test_timeline_lists_consultations_but_not_comments(client, world, notes):
     client.force_login(world.mentor)
     client.post(
         f"/proyek/{world.project.pk}/konsultasi/{consultation.pk}/sanggah/",
-        {"reason": "Sesi ditunda ke pekan depan."},
+        {"expected_state": "recorded", "comment": "Sesi ditunda ke pekan depan."},
     )
     page = _page(client, world, "participant")
     timeline = page.split('id="timeline-heading"')[1]

@@ -92,7 +92,7 @@ def test_a_second_decision_on_a_moved_project_is_stale(client, world, proposal_s
     _post(client, proposal_seminar, world.project)
     response = _post(client, proposal_seminar, world.project, decision="revise", notes="Terlambat")
     assert response.status_code == 409
-    assert "sudah dipindahkan" in response.content.decode()
+    assert "sudah memindahkan proyek ini" in response.content.decode()
     assert ProposalSeminarResult.objects.count() == 1
     assert TransitionLog.objects.filter(project=world.project).count() == 1
 

@@ -9,7 +9,8 @@ from milestones.models import Milestone, Term
 from tests.milestones.conftest import with_state
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tracker.models import ChangeProject
-from tracker.services import TransitionRefused, project_submit_proposal, project_submit_report
+from tracker.services import project_submit_proposal, project_submit_report
+from tracker.workflow import Refused
 
 S = ChangeProject.State
 
@@ -27,7 +28,7 @@ def complete_draft(world) -> ChangeProject:
 def test_proposal_needs_a_short_term_milestone(world, complete_draft):
     MilestoneFactory(project=complete_draft, term=Term.MEDIUM)
     assert complete_draft.missing_for_proposal() == ["minimal satu tonggak jangka pendek"]
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         project_submit_proposal(project=complete_draft, by=world.participant)
     assert "minimal satu tonggak jangka pendek" in str(refused.value.message)
     complete_draft.refresh_from_db()
@@ -48,7 +49,7 @@ def test_report_needs_every_short_term_milestone_accepted(client, world, at_work
     first = MilestoneFactory(project=at_work, state=Milestone.State.ACCEPTED)
     second = MilestoneFactory(project=at_work, state=Milestone.State.IN_PROGRESS)
     MilestoneFactory(project=at_work, term=Term.MEDIUM)  # medium-term work goes on afterwards
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         project_submit_report(project=at_work, by=world.participant)
     assert "(1 dari 2 diterima)" in str(refused.value.message)
     at_work.refresh_from_db()
@@ -71,7 +72,7 @@ def test_report_needs_every_short_term_milestone_accepted(client, world, at_work
 
 
 def test_report_without_any_short_term_milestone_is_refused(world, at_work):
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         project_submit_report(project=at_work, by=world.participant)
     assert "rencana belum memuat tonggak jangka pendek" in str(refused.value.message)
 
@@ -79,6 +80,6 @@ def test_report_without_any_short_term_milestone_is_refused(world, at_work):
 def test_a_returned_milestone_blocks_the_report_again(world, at_work):
     put_project_in(at_work, S.IMPLEMENTATION)
     milestone = MilestoneFactory(project=at_work, state=Milestone.State.RETURNED)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         project_submit_report(project=at_work, by=world.participant)
     assert milestone.state == Milestone.State.RETURNED

@@ -27,7 +27,7 @@ from tests.milestones.files import (
     make_pptx,
     make_xlsx,
 )
-from tracker.services import TransitionRefused
+from tracker.workflow import Refused
 
 ACCEPTED = [
     ("notulen rapat.pdf", make_pdf, "application/pdf"),
@@ -146,7 +146,7 @@ def test_same_file_may_support_another_milestone(client, world, milestone):
 
 def test_service_refuses_a_name_that_still_carries_a_path(world, milestone, settings):
     upload = SimpleUploadedFile("..\\..\\windows\\bukti.pdf", make_pdf())
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.evidence_upload(
             milestone=milestone, by=world.participant, upload=upload, caption="Bukti"
         )

@@ -11,7 +11,7 @@ from tests.conftest import PERSONAS
 from tests.milestones.conftest import with_state
 from tests.milestones.factories import LinkEvidenceFactory, MilestoneFactory, put_project_in
 from tracker.models import ChangeProject, Role
-from tracker.services import StaleTransition, TransitionForbidden, TransitionRefused
+from tracker.workflow import Forbidden, Refused, Stale
 
 M = Milestone.State
 IN_SCOPE = {"participant", "coach", "mentor", "examiner", "organiser", "agency_head", "admin"}
@@ -187,16 +187,16 @@ def test_starting_tells_nobody(world, milestone, mailoutbox, django_capture_on_c
 
 
 def test_service_rechecks_permission_and_state(world, milestone):
-    with pytest.raises(TransitionForbidden):
+    with pytest.raises(Forbidden):
         services.milestone_start(milestone=milestone, by=world.mentor)
-    with pytest.raises(StaleTransition):
+    with pytest.raises(Stale):
         services.milestone_accept(milestone=milestone, by=world.mentor)
-    with pytest.raises(StaleTransition):
+    with pytest.raises(Stale):
         services.milestone_start(
             milestone=milestone, by=world.participant, expected_state=M.SUBMITTED
         )
     put_project_in(world.project, ChangeProject.State.PROPOSAL_REVIEW)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.milestone_start(milestone=milestone, by=world.participant)
     assert "Rancangan ditelaah" in str(refused.value.message)
     milestone.refresh_from_db()

@@ -7,10 +7,13 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from tests.factories import ChangeProjectFactory, UserFactory
 from tracker.models import ChangeProject, TransitionLog
-from tracker.services import TransitionRefused, run_transition
+from tracker.services import run_transition
+from tracker.workflow import Refused
 
 S = ChangeProject.State
 
@@ -32,7 +35,7 @@ def _race(attempts) -> tuple[list, list]:
         try:
             barrier.wait()
             successes.append(attempt())
-        except TransitionRefused as refused:
+        except Refused as refused:
             refusals.append(refused)
         finally:
             connection.close()
@@ -107,3 +110,70 @@ def test_two_different_transitions_from_one_state_one_wins(world):
     assert len(logs) == 1
     project.refresh_from_db()
     assert project.state == logs[0].to_state
+
+
+def _post_together(posts) -> list[int]:
+    """POST from separate threads and clients at the same moment; every answer's status.
+
+    An exception in a view is counted as the 500 a person would have seen.
+    """
+    barrier = threading.Barrier(len(posts))
+    statuses: list[int] = []
+
+    def run(user, url, data):
+        client = Client()
+        client.force_login(user)
+        try:
+            barrier.wait()
+            statuses.append(client.post(url, data).status_code)
+        except Exception:  # noqa: BLE001 - a crash in the view is exactly what we count
+            statuses.append(500)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+def _in_review(world) -> ChangeProject:
+    return ChangeProjectFactory(
+        participant=UserFactory(),
+        cohort=world.cohort,
+        coach=world.coach,
+        mentor=world.mentor,
+        state=S.PROPOSAL_REVIEW,
+    )
+
+
+def test_ten_transitions_on_ten_projects_all_succeed_without_a_500(world):
+    projects = [_in_review(world) for _ in range(10)]
+    statuses = _post_together(
+        [
+            (
+                world.coach,
+                reverse("tracker:return-proposal", args=[project.pk]),
+                {"expected_state": S.PROPOSAL_REVIEW, "comment": "Perbaiki latar belakang."},
+            )
+            for project in projects
+        ]
+    )
+    assert sorted(statuses) == [302] * 10
+    for project in projects:
+        project.refresh_from_db()
+        assert project.state == S.DRAFT
+        assert TransitionLog.objects.filter(project=project).count() == 1
+
+
+def test_ten_transitions_on_one_project_one_wins_and_the_rest_are_told(world):
+    project = _in_review(world)
+    url = reverse("tracker:return-proposal", args=[project.pk])
+    data = {"expected_state": S.PROPOSAL_REVIEW, "comment": "Perbaiki latar belakang."}
+    statuses = _post_together([(world.coach, url, data)] * 10)
+    assert sorted(statuses) == [302] + [409] * 9
+    project.refresh_from_db()
+    assert project.state == S.DRAFT
+    assert TransitionLog.objects.filter(project=project).count() == 1

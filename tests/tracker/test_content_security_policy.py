@@ -37,7 +37,7 @@ def test_htmx_fragment_answers_send_the_policy_too(client, world):
     client.force_login(world.coach)
     response = client.post(
         reverse("mentoring:comment-create", args=[world.project.pk]),
-        {"body": "Mohon lengkapi data dasar.", "visibility": "all"},
+        {"body": "Mohon lengkapi data dasar.", "visibility": "everyone"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

@@ -138,7 +138,7 @@ def test_project_page_links_to_the_form_only_when_the_participant_may_edit(
 
 
 def test_service_refuses_anyone_but_the_participant(world):
-    with pytest.raises(services.TransitionForbidden):
+    with pytest.raises(services.Forbidden):
         services.project_update_proposal(project=world.project, by=world.coach, data=FILLED)
     world.project.refresh_from_db()
     assert world.project.title != FILLED["title"]

@@ -47,7 +47,7 @@ def test_incomplete_proposal_shows_what_is_missing_and_a_disabled_button(client,
         reverse("tracker:submit-proposal", args=[world.project.pk]), {"expected_state": S.DRAFT}
     )
     assert response.status_code == 400
-    assert "Rancangan belum lengkap" in response.content.decode()
+    assert "Lengkapi dulu: tujuan jangka pendek, ringkasan inovasi." in response.content.decode()
     world.project.refresh_from_db()
     assert world.project.state == S.DRAFT
 
@@ -73,8 +73,12 @@ def test_stale_page_keeps_what_the_person_typed_and_says_who_moved_it(client, wo
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "sudah dipindahkan ke status “Mengundurkan diri”" in page
-    assert world.organiser.full_name in page
+    assert (
+        f"{world.organiser.full_name} sudah memindahkan proyek ini ke status “Mengundurkan diri”"
+        in page
+    )
+    # The action is gone with the state, but what the coach wrote is still there to copy.
+    assert "Latar belakang perlu data 2025." in page
     assert (
         TransitionLog.objects.filter(project=in_review, transition="return_proposal").count() == 0
     )

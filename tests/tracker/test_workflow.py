@@ -12,12 +12,8 @@ from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import score_by_every_examiner
 from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
-from tracker.services import (
-    StaleTransition,
-    TransitionForbidden,
-    TransitionRefused,
-    run_transition,
-)
+from tracker.services import run_transition
+from tracker.workflow import Forbidden, Refused, Stale
 
 S = ChangeProject.State
 COMPLETE = {
@@ -92,7 +88,7 @@ def test_transition_for_persona(world, name, persona):
         assert log.role == persona
         assert TransitionLog.objects.filter(project=project).count() == 1
     else:
-        with pytest.raises(TransitionForbidden):
+        with pytest.raises(Forbidden):
             run_transition(
                 project=project, by=user, name=name, comment="Alasan.", arguments=arguments
             )
@@ -107,7 +103,7 @@ def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(world, nam
     wrong = S.COMPLETED if source != S.COMPLETED else S.DRAFT
     project = _project_in(world, wrong)
     user = world.persona(sorted(allowed)[0])
-    with pytest.raises(StaleTransition):
+    with pytest.raises(Stale):
         run_transition(project=project, by=user, name=name, comment="x", arguments=arguments)
     project.refresh_from_db()
     assert project.state == wrong
@@ -118,7 +114,7 @@ def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(world, nam
 def test_comment_is_required(world, name):
     source, allowed, arguments, _target = CASES[name]
     project = _project_in(world, source)
-    with pytest.raises(TransitionRefused, match="Komentar wajib diisi"):
+    with pytest.raises(Refused, match="Komentar wajib diisi"):
         run_transition(
             project=project, by=world.persona(sorted(allowed)[0]), name=name, comment=" "
         )
@@ -128,7 +124,7 @@ def test_comment_is_required(world, name):
 
 def test_incomplete_proposal_cannot_be_submitted(world):
     project = _project_in(world, S.DRAFT, goal_short_term="", mentor=None)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         run_transition(project=project, by=world.participant, name="submit_proposal")
     assert "tujuan jangka pendek" in str(refused.value.message)
     assert "mentor" in str(refused.value.message)
@@ -139,7 +135,7 @@ def test_incomplete_proposal_cannot_be_submitted(world):
 def test_resubmission_after_the_deferral_deadline_is_refused(world):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     project = _project_in(world, S.DEFERRED, deferral_deadline=yesterday)
-    with pytest.raises(TransitionRefused, match="Batas waktu"):
+    with pytest.raises(Refused, match="Batas waktu"):
         run_transition(project=project, by=world.participant, name="resubmit")
 
 
@@ -147,7 +143,7 @@ def test_withdrawal_is_possible_from_every_non_final_state_only(world):
     for state in S:
         project = _project_in(world, state, participant=UserFactory())
         if state in ChangeProject.FINAL_STATES:
-            with pytest.raises(StaleTransition):
+            with pytest.raises(Stale):
                 run_transition(project=project, by=world.organiser, name="withdraw", comment="x")
         else:
             run_transition(project=project, by=world.organiser, name="withdraw", comment="x")
@@ -158,7 +154,7 @@ def test_withdrawal_is_possible_from_every_non_final_state_only(world):
 def test_stale_attempt_names_the_new_state_and_who_moved_it(world):
     project = _project_in(world, S.PROPOSAL_REVIEW)
     run_transition(project=project, by=world.coach, name="return_proposal", comment="Perbaiki.")
-    with pytest.raises(StaleTransition) as stale:
+    with pytest.raises(Stale) as stale:
         run_transition(
             project=project,
             by=world.mentor,
@@ -190,7 +186,7 @@ def test_grade_deferred_sets_the_deadline_and_passing_clears_it(world):
     project.refresh_from_db()
     assert (project.state, project.deferral_deadline) == (S.DEFERRED, deadline)
     run_transition(project=project, by=world.participant, name="resubmit")
-    with pytest.raises(TransitionRefused, match="Belum semua penguji"):
+    with pytest.raises(Refused, match="Nilai belum lengkap"):
         run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
     score_by_every_examiner(project, percent=90)
     run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED, None))
@@ -206,7 +202,7 @@ def test_grade_waits_for_every_examiner(world):
     from tests.mentoring.conftest import fill_scores
 
     fill_scores(seminar, project, world.examiner, 90)
-    with pytest.raises(TransitionRefused, match="Belum semua penguji"):
+    with pytest.raises(Refused, match="Nilai belum lengkap"):
         run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
     fill_scores(seminar, project, late, 80)
     run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
@@ -217,7 +213,7 @@ def test_grade_waits_for_every_examiner(world):
 def test_examiner_of_another_kind_of_seminar_cannot_grade(world):
     project = _project_in(world, S.RESULTS_SEMINAR)
     project.seminars.filter(kind=Seminar.Kind.RESULTS).delete()
-    with pytest.raises(TransitionForbidden):
+    with pytest.raises(Forbidden):
         run_transition(project=project, by=world.examiner, name="grade", arguments=(S.PASSED,))
 
 

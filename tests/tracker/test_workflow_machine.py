@@ -8,7 +8,13 @@ import datetime
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from mentoring.selectors import score_summaries
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
@@ -16,7 +22,8 @@ from tests.mentoring.conftest import fill_scores
 from tests.milestones.factories import complete_plan
 from tracker.diagram import workflow_edges
 from tracker.models import ChangeProject, Seminar, TransitionLog
-from tracker.services import TransitionRefused, run_transition
+from tracker.services import run_transition
+from tracker.workflow import Refused
 
 S = ChangeProject.State
 PERSONAS = ["participant", "coach", "mentor", "examiner", "organiser", "agency_head", "stranger"]
@@ -63,6 +70,14 @@ def test_random_sequences_follow_the_declared_workflow(world):
         @rule(data=st.data())
         def advance(self, data):
             """A move declared from here, tried by each persona in turn until one may make it."""
+            if self.project.state in (S.PROPOSAL_REVIEW, S.REPORT_REVIEW):
+                # Approval is two sign-offs, not one transition anyone can run.
+                for persona in ("coach", "mentor"):
+                    self.sign_off(persona)
+                return
+            if self.project.state == S.RESULTS_SEMINAR:
+                # Grading needs every examiner's sheet first.
+                self.score("both", data.draw(st.integers(min_value=0, max_value=100)))
             here = sorted(
                 {n for n, s, _t in DECLARED if s == self.project.state and n != "withdraw"}
             )
@@ -71,6 +86,12 @@ def test_random_sequences_follow_the_declared_workflow(world):
                 for persona in PERSONAS:
                     if self._attempt(persona, name, data):
                         break
+
+        # Withdrawing ends a run: only once it reached the results seminar, so runs go deep.
+        @precondition(lambda self: self.project.state in (S.RESULTS_SEMINAR, S.PASSED, S.DEFERRED))
+        @rule(data=st.data())
+        def organiser_withdraws(self, data):
+            self._attempt("organiser", "withdraw", data)
 
         def _attempt(self, persona, name, data):
             arguments = data.draw(ARGUMENTS.get(name, st.just(())))
@@ -83,7 +104,7 @@ def test_random_sequences_follow_the_declared_workflow(world):
                     comment="Catatan acak.",
                     arguments=arguments,
                 )
-            except TransitionRefused:
+            except Refused:
                 self.project.refresh_from_db()
                 assert self.project.state == before
                 return False
@@ -107,7 +128,7 @@ def test_random_sequences_follow_the_declared_workflow(world):
                 "both": [self.people["examiner"], self.second_examiner],
             }[who]
             for examiner in examiners:
-                with contextlib.suppress(TransitionRefused):
+                with contextlib.suppress(Refused):
                     fill_scores(self.results_seminar, self.project, examiner, percent)
 
         @rule(persona=st.sampled_from(["coach", "mentor"]))
@@ -122,7 +143,7 @@ def test_random_sequences_follow_the_declared_workflow(world):
             before = self.project.state
             try:
                 project_sign_off(project=self.project, by=self.people[persona], stage=stage)
-            except TransitionRefused:
+            except Refused:
                 return
             if self.project.state != before:
                 self.successes += 1
