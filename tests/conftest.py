@@ -127,3 +127,33 @@ def _isolated_media_and_cache(settings, tmp_path):
     # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero.
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On SQLite, start every table's ids at a different offset.
+
+    Each table's ids otherwise start at 1 in every test, so a project id passed where a seminar
+    id belongs still finds a row: the swapped-argument bug that only PostgreSQL caught once.
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for index, model in enumerate(apps.get_models(include_auto_created=True), start=1):
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            table = model._meta.db_table
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            offset = index * 10_000 + (row[0] if row else 0)
+            if row:
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [offset, table]
+                )
+            else:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, offset]
+                )
