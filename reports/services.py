@@ -18,17 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.aggregates import AgencyReport, CohortRecap, agency_report_data, cohort_recap_data
+from reports.documents.agency_report import AgencyReport, agency_report_data
+from reports.documents.approval_page import ApprovalPage, approval_page_data
+from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
+from reports.documents.cohort_recap import CohortRecap, cohort_recap_data
+from reports.documents.project_report import ProjectReport, project_report_data
+from reports.documents.seminar_minutes import SeminarMinutes, seminar_minutes_data
 from reports.models import GeneratedDocument, ReportJob
 from reports.pdf import PartRenderer, html_to_pdf, qr_svg
-from reports.selectors import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    ProjectDocument,
-    approval_page_data,
-    project_report_data,
-    seminar_minutes_data,
-)
 from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 
 logger = logging.getLogger(__name__)
@@ -36,11 +33,8 @@ logger = logging.getLogger(__name__)
 # Raise when a template's layout changes, so documents issued with the old layout are not reused.
 LAYOUT_VERSION = 2
 
-TEMPLATES = {
-    GeneratedDocument.Kind.PROJECT_REPORT: "reports/project_report.html",
-    GeneratedDocument.Kind.APPROVAL_PAGE: "reports/approval_page.html",
-    GeneratedDocument.Kind.SEMINAR_MINUTES: "reports/seminar_minutes.html",
-}
+# A document about one project, issued on demand while the person waits.
+ProjectDocument = ProjectReport | ApprovalPage | SeminarMinutes
 
 
 class DocumentUnavailable(Exception):
@@ -59,7 +53,7 @@ def new_code() -> str:
 def document_html(data: ProjectDocument, document: GeneratedDocument) -> str:
     """The final HTML of a document, footer with its code and QR included."""
     return render_to_string(
-        TEMPLATES[data.kind],
+        data.template_name,
         {
             "data": data,
             "document": document,
@@ -195,10 +189,6 @@ def check_rate(user: User) -> None:
 
 # --- reports about many projects: laid out in parts, built in the background ------------------
 
-COLLECTION_TEMPLATES = {
-    GeneratedDocument.Kind.AGENCY_REPORT: "reports/agency_report.html",
-    GeneratedDocument.Kind.COHORT_RECAP: "reports/cohort_recap.html",
-}
 # Projects laid out per part: small enough for progress and the time limit to act often, large
 # enough that the per-part cost (styles, page setup) stays a few percent.
 LINES_PER_PART = {
@@ -242,7 +232,7 @@ def collection_pdf(
     context = collection_context(data, document)
 
     def html(**extra) -> str:
-        return render_to_string(COLLECTION_TEMPLATES[data.kind], {**context, **extra})
+        return render_to_string(data.template_name, {**context, **extra})
 
     def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
         size = LINES_PER_PART[data.kind]

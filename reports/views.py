@@ -15,12 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports import exports, services
-from reports.aggregates import agency_projects
+from reports.documents.agency_report import agency_projects
+from reports.documents.base import document_for_code
 from reports.filters import filtered_projects
 from reports.forms import AgencyReportForm
 from reports.models import GeneratedDocument, ReportJob
 from reports.selectors import (
-    document_for_code,
     jobs_of,
     may_download,
     may_download_minutes,
