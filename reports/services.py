@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.selectors import sees_examiner_scores
 from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
@@ -90,9 +91,14 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
 def issue_seminar_minutes(
     *, seminar: Seminar, project: ChangeProject, by: User
 ) -> GeneratedDocument:
-    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded."""
+    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded.
+
+    Someone who may see only the grade gets a copy without each examiner's scores.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        data = seminar_minutes_data(seminar, project)
+        data = seminar_minutes_data(
+            seminar, project, examiner_scores=sees_examiner_scores(project, by)
+        )
         if data is None:
             raise DocumentUnavailable(
                 _("Berita acara belum tersedia: hasil seminar untuk proyek ini belum dicatat.")
@@ -120,8 +126,10 @@ CSV_DESCRIPTION = _("Data dokumen dalam bentuk tabel (CSV)")
 
 
 def data_key(data) -> str:
-    """The SHA-256 that names a document's content: same data and layout, same document."""
-    text = f"{LAYOUT_VERSION}\n{data.kind}\n{data.csv_text()}"
+    """The SHA-256 that names a document's content: same data, layout and audience, same
+    document."""
+    audience = [data.audience] if data.audience else []
+    text = "\n".join([str(LAYOUT_VERSION), data.kind, *audience, data.csv_text()])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

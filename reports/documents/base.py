@@ -148,8 +148,8 @@ class Document:
     kind: ClassVar[str]
     template_name: ClassVar[str]
     csv_name: ClassVar[str]
-    # Set when the document's content depends on who it is for: the stored document of one
-    # audience is never served to another, even when their data happen to coincide.
+    # Names who the document is for when its content depends on the reader; part of the content
+    # hash, so the stored document of one audience is never served to another.
     audience: str = ""
 
     @property

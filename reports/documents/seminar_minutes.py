@@ -58,6 +58,13 @@ class SeminarMinutes(Document):
     outcome: FieldGroup
     ratings: Table
     signatures: tuple[Signature, ...]
+    # Each examiner's rubric scores were left out: this copy is for someone who may see only the
+    # grade (mentoring.selectors.sees_examiner_scores).
+    scores_withheld: bool = False
+
+    @property
+    def audience(self) -> str:  # type: ignore[override]
+        return "tanpa-nilai-penguji" if self.scores_withheld else ""
 
     @property
     def sections(self) -> list[Section]:
@@ -89,8 +96,14 @@ def _ordinal_examiners(seminar: Seminar) -> list[tuple[str, User]]:
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
 
 
-def seminar_minutes_data(seminar: Seminar, project: ChangeProject) -> SeminarMinutes | None:
-    """The minutes of the project at the seminar, or None while its result is not recorded."""
+def seminar_minutes_data(
+    seminar: Seminar, project: ChangeProject, *, examiner_scores: bool = True
+) -> SeminarMinutes | None:
+    """The minutes of the project at the seminar, or None while its result is not recorded.
+
+    Without `examiner_scores` a results seminar's minutes leave out each examiner's rubric
+    scores and totals, and keep the criteria, the final score and the grade.
+    """
     seminar = (
         Seminar.objects.select_related("cohort").prefetch_related("examiners").get(pk=seminar.pk)
     )
@@ -103,7 +116,9 @@ def seminar_minutes_data(seminar: Seminar, project: ChangeProject) -> SeminarMin
         results, outcome, signatures = _proposal_minutes(seminar, project, label_of)
         ratings_rows: tuple = ()
     else:
-        results, outcome, signatures = _results_minutes(seminar, project, label_of)
+        results, outcome, signatures = _results_minutes(
+            seminar, project, label_of, examiner_scores=examiner_scores
+        )
         ratings_rows = tuple(
             (
                 rating.milestone.activity,
@@ -211,6 +226,7 @@ def seminar_minutes_data(seminar: Seminar, project: ChangeProject) -> SeminarMin
         outcome=outcome,
         ratings=ratings,
         signatures=signatures,
+        scores_withheld=seminar.kind == Seminar.Kind.RESULTS and not examiner_scores,
     )
 
 
@@ -271,29 +287,31 @@ def _proposal_minutes(seminar, project, label_of):
     return results, outcome, tuple(reversed(signatures))
 
 
-def _results_minutes(seminar, project, label_of):
+def _results_minutes(seminar, project, label_of, *, examiner_scores):
     grade = seminar.grades.select_related("decided_by").get(project=project)
     summary = score_summaries(seminar, [project])[project.pk]
     sheets = [sheet for sheet in summary.sheets if sheet.scores]
+    # Who signs is no secret; what each of them gave is, for some readers.
+    printed = sheets if examiner_scores else []
     examiner_columns = tuple(
         Column(
             f"nilai_penguji_{number}",
             label_of.get(sheet.examiner.pk, sheet.examiner.get_full_name()),
             "number",
-            f"{max(10, 44 // max(1, len(sheets)))}%",
+            f"{max(10, 44 // max(1, len(printed)))}%",
         )
-        for number, sheet in enumerate(sheets, start=1)
+        for number, sheet in enumerate(printed, start=1)
     )
     rows = [
-        (criterion.name, criterion.weight, *(sheet.scores.get(criterion.pk) for sheet in sheets))
+        (criterion.name, criterion.weight, *(sheet.scores.get(criterion.pk) for sheet in printed))
         for criterion in summary.criteria
     ]
     results = Table(
         key="nilai",
-        title=_("Nilai per kriteria"),
+        title=_("Nilai per kriteria") if printed else _("Kriteria penilaian"),
         columns=(
-            Column("kriteria", _("Kriteria"), width="40%"),
-            Column("bobot", _("Bobot"), "number", "10%"),
+            Column("kriteria", _("Kriteria"), width="40%" if printed else "78%"),
+            Column("bobot", _("Bobot"), "number", "10%" if printed else "16%"),
             *examiner_columns,
         ),
         rows=tuple(rows),
@@ -311,7 +329,7 @@ def _results_minutes(seminar, project, label_of):
                     sheet.total,
                     "score",
                 )
-                for number, sheet in enumerate(sheets, start=1)
+                for number, sheet in enumerate(printed, start=1)
             ),
             Field("nilai_akhir", _("Nilai akhir (rata-rata penguji)"), grade.score, "score"),
             Field("predikat", _("Predikat"), grade.predikat),
