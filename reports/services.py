@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import secrets
@@ -19,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import sees_examiner_scores
+from reports import limits
 from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
@@ -111,7 +111,7 @@ def _issue(data: ProjectDocument, *, project: ChangeProject, by: User) -> Genera
     issued = stored_document(data.kind, key, project=project)
     if issued is not None:
         return issued
-    check_rate(by)
+    spend_quota(by)
     document = _new_document(data, key, by=by, project=project)
     pdf = html_to_pdf(
         document_html(data, document),
@@ -184,15 +184,12 @@ class RateLimited(DocumentUnavailable):
         ) % {"limit": self.limit, "minutes": self.minutes}
 
 
-def check_rate(user: User) -> None:
-    """Refuse another generation once the user reached REPORT_RATE_LIMIT in the window."""
-    since = timezone.now() - datetime.timedelta(seconds=settings.REPORT_RATE_WINDOW)
-    generated = GeneratedDocument.objects.filter(generated_by=user, generated_at__gte=since)
-    waiting = ReportJob.objects.filter(
-        requested_by=user, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
-    )
-    if generated.count() + waiting.count() >= settings.REPORT_RATE_LIMIT:
-        raise RateLimited(settings.REPORT_RATE_LIMIT, max(1, settings.REPORT_RATE_WINDOW // 60))
+def spend_quota(user: User) -> None:
+    """Count one generation (a document or a report job) toward the user's REPORT_RATE_LIMIT,
+    or refuse it once the window's quota is spent; atomic across processes (reports/limits.py)."""
+    limit, window = settings.REPORT_RATE_LIMIT, settings.REPORT_RATE_WINDOW
+    if not limits.take("reports", user.pk, limit=limit, window=window):
+        raise RateLimited(limit, max(1, window // 60))
 
 
 # --- reports about many projects: laid out in parts, built in the background ------------------
@@ -350,7 +347,7 @@ def _request(data: Collection, *, parameters: dict, title: str, by: User) -> Rep
     ).first()
     if waiting is not None and not waiting.timed_out():
         return waiting
-    check_rate(by)
+    spend_quota(by)
     job = ReportJob.objects.create(
         kind=data.kind,
         requested_by=by,
@@ -448,7 +445,7 @@ def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
         raise JobRefused(_("Hanya peminta laporan ini yang dapat mengulangnya."))
     if not job.is_failed:
         raise JobRefused(_("Laporan ini tidak gagal, jadi tidak perlu diulang."))
-    check_rate(by)
+    spend_quota(by)
     retried = ReportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
         status=ReportJob.Status.QUEUED,
         attempt=F("attempt") + 1,
