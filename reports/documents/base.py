@@ -148,9 +148,12 @@ class Document:
     kind: ClassVar[str]
     template_name: ClassVar[str]
     csv_name: ClassVar[str]
-    # Names who the document is for when its content depends on the reader; part of the content
-    # hash, so the stored document of one audience is never served to another.
-    audience: str = ""
+
+    @property
+    def audience(self) -> str:
+        """Who this copy is for when the content depends on the reader, else "". Part of the
+        content hash, so the stored document of one audience is never served to another."""
+        return ""
 
     @property
     def sections(self) -> list[Section]:

@@ -63,7 +63,7 @@ class SeminarMinutes(Document):
     scores_withheld: bool = False
 
     @property
-    def audience(self) -> str:  # type: ignore[override]
+    def audience(self) -> str:
         return "tanpa-nilai-penguji" if self.scores_withheld else ""
 
     @property
