@@ -303,8 +303,8 @@ def project_report_scenario(count: int) -> dict:
     from django.conf import settings
     from django.utils import translation
 
+    from reports.documents.project_report import project_report_data
     from reports.pdf import PDF_VARIANT, JejakURLFetcher, site_base_url
-    from reports.selectors import project_report_data
     from reports.services import document_html, issue_project_report
 
     started = time.perf_counter()

@@ -122,8 +122,17 @@ STATE_OF_KIND = {
     Seminar.Kind.PROPOSAL: ChangeProject.State.PROPOSAL_SEMINAR,
     Seminar.Kind.RESULTS: ChangeProject.State.RESULTS_SEMINAR,
 }
-# Who sees every examiner's scores on the project page; the others see only the final grade.
+# Who sees every examiner's scores, on pages and in documents; the others see only the final grade.
 REVIEWER_ROLES = {Role.EXAMINER, Role.ORGANISER, Role.COACH, Role.MENTOR, Role.ADMIN}
+
+
+def sees_examiner_scores(project: ChangeProject, user: User, roles=None) -> bool:
+    """Whether the user may see each examiner's rubric scores of the project, not only its grade.
+
+    The one rule for the project page, the seminar minutes and their attached CSV alike.
+    """
+    roles = workflow.roles(project, user) if roles is None else roles
+    return bool(set(roles) & REVIEWER_ROLES)
 
 
 def seminars_visible_to(user: User) -> QuerySet[Seminar]:
@@ -400,10 +409,7 @@ def project_seminars(project: ChangeProject, user: User) -> dict:
         entry.update(seminar=seminar, can_view=seminar.pk in visible)
         entry["results"] = seminar.project_results
         entries.append(entry)
-    return {
-        "entries": entries,
-        "shows_scores": bool(workflow.roles(project, user) & REVIEWER_ROLES),
-    }
+    return {"entries": entries, "shows_scores": sees_examiner_scores(project, user)}
 
 
 def examines(seminar: Seminar, user: User) -> bool:

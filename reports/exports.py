@@ -1,12 +1,12 @@
 """The project list as a table of plain values, written as CSV or XLSX.
 
 Both formats take the same rows from the same filtered queryset as the page, so a download always
-holds what the person sees in the list (all pages of it).
+holds what the person sees in the list (all pages of it). reports/spreadsheet.py writes them, as
+it writes the CSV attached to every document, so text never runs as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from reports.spreadsheet import write_csv, xlsx_cell
 from tracker.models import ChangeProject
 
 Value = str | int | datetime.datetime | None
@@ -60,27 +61,9 @@ def rows(projects: QuerySet[ChangeProject]) -> Iterator[list[Value]]:
         yield [value(project) for _label, value in COLUMNS]
 
 
-# A cell that starts like a formula would run as one in a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return f"'{text}" if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
-
-
 def csv_bytes(table: Iterable[list[Value]]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read Indonesian names right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header())
-    for row in table:
-        writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return write_csv(header(), table).encode("utf-8")
 
 
 def xlsx_bytes(table: Iterable[list[Value]], *, title: str) -> bytes:
@@ -98,17 +81,7 @@ def xlsx_bytes(table: Iterable[list[Value]], *, title: str) -> bytes:
         head.append(cell)
     sheet.append(head)
     for row in table:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_cell(sheet, value: Value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Text stays text: a title starting with "=" must not become a formula.
-        cell.data_type = "s"
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from reports.aggregates import agency_cohorts, cohort_years
+from reports.documents.agency_report import agency_cohorts, cohort_years
 from tracker.models import ChangeProject, Cohort
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import secrets
@@ -18,17 +17,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.aggregates import AgencyReport, CohortRecap, agency_report_data, cohort_recap_data
+from mentoring.selectors import sees_examiner_scores
+from reports import limits
+from reports.documents.agency_report import AgencyReport, agency_report_data
+from reports.documents.approval_page import ApprovalPage, approval_page_data
+from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
+from reports.documents.cohort_recap import CohortRecap, cohort_recap_data
+from reports.documents.project_report import ProjectReport, project_report_data
+from reports.documents.seminar_minutes import SeminarMinutes, seminar_minutes_data
 from reports.models import GeneratedDocument, ReportJob
 from reports.pdf import PartRenderer, html_to_pdf, qr_svg
-from reports.selectors import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    ProjectDocument,
-    approval_page_data,
-    project_report_data,
-    seminar_minutes_data,
-)
 from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 
 logger = logging.getLogger(__name__)
@@ -36,11 +34,8 @@ logger = logging.getLogger(__name__)
 # Raise when a template's layout changes, so documents issued with the old layout are not reused.
 LAYOUT_VERSION = 2
 
-TEMPLATES = {
-    GeneratedDocument.Kind.PROJECT_REPORT: "reports/project_report.html",
-    GeneratedDocument.Kind.APPROVAL_PAGE: "reports/approval_page.html",
-    GeneratedDocument.Kind.SEMINAR_MINUTES: "reports/seminar_minutes.html",
-}
+# A document about one project, issued on demand while the person waits.
+ProjectDocument = ProjectReport | ApprovalPage | SeminarMinutes
 
 
 class DocumentUnavailable(Exception):
@@ -59,7 +54,7 @@ def new_code() -> str:
 def document_html(data: ProjectDocument, document: GeneratedDocument) -> str:
     """The final HTML of a document, footer with its code and QR included."""
     return render_to_string(
-        TEMPLATES[data.kind],
+        data.template_name,
         {
             "data": data,
             "document": document,
@@ -96,9 +91,14 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
 def issue_seminar_minutes(
     *, seminar: Seminar, project: ChangeProject, by: User
 ) -> GeneratedDocument:
-    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded."""
+    """The minutes of a project at a seminar as a verifiable PDF, once its result is recorded.
+
+    Someone who may see only the grade gets a copy without each examiner's scores.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        data = seminar_minutes_data(seminar, project)
+        data = seminar_minutes_data(
+            seminar, project, examiner_scores=sees_examiner_scores(project, by)
+        )
         if data is None:
             raise DocumentUnavailable(
                 _("Berita acara belum tersedia: hasil seminar untuk proyek ini belum dicatat.")
@@ -111,7 +111,7 @@ def _issue(data: ProjectDocument, *, project: ChangeProject, by: User) -> Genera
     issued = stored_document(data.kind, key, project=project)
     if issued is not None:
         return issued
-    check_rate(by)
+    spend_quota(by)
     document = _new_document(data, key, by=by, project=project)
     pdf = html_to_pdf(
         document_html(data, document),
@@ -126,8 +126,10 @@ CSV_DESCRIPTION = _("Data dokumen dalam bentuk tabel (CSV)")
 
 
 def data_key(data) -> str:
-    """The SHA-256 that names a document's content: same data and layout, same document."""
-    text = f"{LAYOUT_VERSION}\n{data.kind}\n{data.csv_text()}"
+    """The SHA-256 that names a document's content: same data, layout and audience, same
+    document."""
+    audience = [data.audience] if data.audience else []
+    text = "\n".join([str(LAYOUT_VERSION), data.kind, *audience, data.csv_text()])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -182,23 +184,16 @@ class RateLimited(DocumentUnavailable):
         ) % {"limit": self.limit, "minutes": self.minutes}
 
 
-def check_rate(user: User) -> None:
-    """Refuse another generation once the user reached REPORT_RATE_LIMIT in the window."""
-    since = timezone.now() - datetime.timedelta(seconds=settings.REPORT_RATE_WINDOW)
-    generated = GeneratedDocument.objects.filter(generated_by=user, generated_at__gte=since)
-    waiting = ReportJob.objects.filter(
-        requested_by=user, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
-    )
-    if generated.count() + waiting.count() >= settings.REPORT_RATE_LIMIT:
-        raise RateLimited(settings.REPORT_RATE_LIMIT, max(1, settings.REPORT_RATE_WINDOW // 60))
+def spend_quota(user: User) -> None:
+    """Count one generation (a document or a report job) toward the user's REPORT_RATE_LIMIT,
+    or refuse it once the window's quota is spent; atomic across processes (reports/limits.py)."""
+    limit, window = settings.REPORT_RATE_LIMIT, settings.REPORT_RATE_WINDOW
+    if not limits.take("reports", user.pk, limit=limit, window=window):
+        raise RateLimited(limit, max(1, window // 60))
 
 
 # --- reports about many projects: laid out in parts, built in the background ------------------
 
-COLLECTION_TEMPLATES = {
-    GeneratedDocument.Kind.AGENCY_REPORT: "reports/agency_report.html",
-    GeneratedDocument.Kind.COHORT_RECAP: "reports/cohort_recap.html",
-}
 # Projects laid out per part: small enough for progress and the time limit to act often, large
 # enough that the per-part cost (styles, page setup) stays a few percent.
 LINES_PER_PART = {
@@ -242,7 +237,7 @@ def collection_pdf(
     context = collection_context(data, document)
 
     def html(**extra) -> str:
-        return render_to_string(COLLECTION_TEMPLATES[data.kind], {**context, **extra})
+        return render_to_string(data.template_name, {**context, **extra})
 
     def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
         size = LINES_PER_PART[data.kind]
@@ -352,7 +347,7 @@ def _request(data: Collection, *, parameters: dict, title: str, by: User) -> Rep
     ).first()
     if waiting is not None and not waiting.timed_out():
         return waiting
-    check_rate(by)
+    spend_quota(by)
     job = ReportJob.objects.create(
         kind=data.kind,
         requested_by=by,
@@ -450,7 +445,7 @@ def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
         raise JobRefused(_("Hanya peminta laporan ini yang dapat mengulangnya."))
     if not job.is_failed:
         raise JobRefused(_("Laporan ini tidak gagal, jadi tidak perlu diulang."))
-    check_rate(by)
+    spend_quota(by)
     retried = ReportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
         status=ReportJob.Status.QUEUED,
         attempt=F("attempt") + 1,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import itertools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -14,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports import exports, services
-from reports.aggregates import agency_projects
+from reports import exports, limits, services
+from reports.documents.agency_report import agency_projects
+from reports.documents.base import document_for_code
 from reports.filters import filtered_projects
 from reports.forms import AgencyReportForm
 from reports.models import GeneratedDocument, ReportJob
 from reports.selectors import (
-    document_for_code,
     jobs_of,
     may_download,
     may_download_minutes,
@@ -33,6 +34,10 @@ from tracker.selectors import projects_visible_to
 # Codes are 60 random bits; capping lookups per address keeps guessing hopeless.
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_SECONDS = 600
+# Exports of more rows than the list's largest page are counted: at most EXPORT_LIMIT per person
+# in EXPORT_WINDOW_SECONDS (a large export reads and writes every project in scope).
+EXPORT_LIMIT = 10
+EXPORT_WINDOW_SECONDS = 600
 
 
 def _get_project_for_download(request: HttpRequest, pk: int, kind: str) -> ChangeProject:
@@ -109,20 +114,10 @@ def seminar_minutes(request: HttpRequest, pk: int, project_pk: int) -> HttpRespo
     return _pdf_response(document, "berita-acara")
 
 
-def _over_verify_limit(request: HttpRequest) -> bool:
-    key = f"reports:verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=VERIFY_WINDOW_SECONDS)
-        count = 1
-    return count > VERIFY_LIMIT
-
-
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    if _over_verify_limit(request):
+    address = limits.client_address(request)
+    if not limits.take("verify", address, limit=VERIFY_LIMIT, window=VERIFY_WINDOW_SECONDS):
         response = render(
             request, "reports/generateddocument_verify.html", {"limited": True}, status=429
         )
@@ -208,17 +203,33 @@ def _export(request: HttpRequest, build) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    return build(projects.qs, f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
+    table = exports.rows(projects.qs)
+    # Reading one row past a page tells a large list without asking the database to count.
+    first = list(itertools.islice(table, MAX_PER_PAGE + 1))
+    if len(first) > MAX_PER_PAGE and not limits.take(
+        "exports", request.user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS
+    ):
+        response = HttpResponse(
+            _(
+                "Anda sudah mengunduh %(limit)s daftar besar dalam %(minutes)s menit terakhir, "
+                "batas yang berlaku. Tunggu sebentar lalu coba lagi, atau persempit daftar "
+                "dengan filter."
+            )
+            % {"limit": EXPORT_LIMIT, "minutes": EXPORT_WINDOW_SECONDS // 60},
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(EXPORT_WINDOW_SECONDS)
+        return response
+    return build(itertools.chain(first, table), f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
 
 
 @never_cache
 @require_GET
 @login_required
 def project_export_csv(request: HttpRequest) -> HttpResponse:
-    def build(projects, stem):
-        response = HttpResponse(
-            exports.csv_bytes(exports.rows(projects)), content_type="text/csv; charset=utf-8"
-        )
+    def build(table, stem):
+        response = HttpResponse(exports.csv_bytes(table), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
 
@@ -229,9 +240,9 @@ def project_export_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def project_export_xlsx(request: HttpRequest) -> HttpResponse:
-    def build(projects, stem):
+    def build(table, stem):
         response = HttpResponse(
-            exports.xlsx_bytes(exports.rows(projects), title=str(_("Proyek"))),
+            exports.xlsx_bytes(table, title=str(_("Proyek"))),
             content_type=XLSX_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'

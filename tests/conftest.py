@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -124,9 +124,14 @@ def _indonesian_by_default():
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
-    # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero.
+    # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero,
+    # under a key prefix of the test's own (the cache is a database table or Redis, shared with
+    # other tests and runs, and a test without the database must not touch it).
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(scope="session")

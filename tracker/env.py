@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -80,3 +82,46 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
     if config["ENGINE"].endswith("sqlite3"):
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+def env_cache(name: str, *, table: str) -> dict:
+    """Redis when the variable holds a redis:// URL, else the database cache table `table`."""
+    raw = env_str(name)
+    if not raw:
+        # Rate limits count one entry per allowed request: room for them before any culling.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if not _is_redis_url(raw):
+        # The URL may carry a password: name only its start.
+        raise ImproperlyConfigured(
+            f"{name} must be a URL such as redis://127.0.0.1:6379/0 (redis://, rediss:// or "
+            f"unix://); got one starting with {raw.split(':', 1)[0] + ':'!r}."
+        )
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+
+
+def _is_redis_url(raw: str) -> bool:
+    try:
+        parts = urlsplit(raw)
+        if parts.scheme == "unix":
+            return bool(parts.path)
+        return parts.scheme in ("redis", "rediss") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, or out of range
+        return False
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.1,192.168.10.0/24."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or CIDR ranges separated by commas, such as "
+                f"10.0.0.1,192.168.10.0/24; got {item!r}."
+            ) from None
+    return tuple(networks)

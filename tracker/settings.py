@@ -7,7 +7,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tracker.env import env_bool, env_database, env_int, env_list, env_str
+from tracker.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +89,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", str(BASE_DIR / "db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Rate limits and throttles count here, shared by every process on every host: Redis when
+# REDIS_URL is set, else a table in the database (made by `migrate`, see reports/migrations).
+CACHES = {"default": env_cache("REDIS_URL", table="jejak_cache")}
+# The reverse proxies in front of Jejak (addresses or CIDR ranges). Only when a request comes
+# from one of them is its X-Forwarded-For read for the client's address (reports/limits.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 AUTH_USER_MODEL = "tracker.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -13,8 +13,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from reports import charts
+from reports.documents.approval_page import approved_proposal_submission
 from reports.models import GeneratedDocument
-from reports.selectors import approved_proposal_submission, may_download, may_download_minutes
+from reports.selectors import may_download, may_download_minutes
 from tracker import workflow
 
 register = template.Library()

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from mentoring.models import Comment
 from milestones.models import IndicatorMeasurement, Milestone, Term
-from reports.aggregates import agency_report_data, cohort_recap_data
-from reports.selectors import project_report_data, seminar_minutes_data
+from reports.documents.agency_report import agency_report_data
+from reports.documents.cohort_recap import cohort_recap_data
+from reports.documents.project_report import project_report_data
+from reports.documents.seminar_minutes import seminar_minutes_data
 from tests.factories import AgencyFactory, ChangeProjectFactory, CohortFactory, UserFactory
 from tests.milestones.factories import MilestoneFactory
 from tracker.models import ChangeProject, ImpactIndicator, Seminar

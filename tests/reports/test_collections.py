@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from pypdf import PdfReader
 
-from reports.aggregates import agency_report_data, cohort_recap_data
+from reports.documents.agency_report import agency_report_data
+from reports.documents.cohort_recap import cohort_recap_data
 from reports.models import GeneratedDocument
 from reports.services import collection_context, issue_collection
 from tests.factories import ChangeProjectFactory, UserFactory

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from reports.documents.seminar_minutes import seminar_minutes_data
 from reports.models import GeneratedDocument
-from reports.selectors import seminar_minutes_data
 from reports.services import DocumentUnavailable, issue_seminar_minutes
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory

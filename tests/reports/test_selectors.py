@@ -10,14 +10,11 @@ import pytest
 import time_machine
 
 from mentoring.services import project_sign_off
+from reports.documents.approval_page import approval_page_data
+from reports.documents.base import document_for_code, normalise_code
+from reports.documents.project_report import project_report_data
 from reports.models import GeneratedDocument
-from reports.selectors import (
-    approval_page_data,
-    document_for_code,
-    may_download,
-    normalise_code,
-    project_report_data,
-)
+from reports.selectors import may_download
 from tests.reports.conftest import at, fill_proposal, grade_project
 from tracker.models import ChangeProject
 from tracker.services import project_return_proposal, project_submit_proposal

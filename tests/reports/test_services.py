@@ -14,8 +14,9 @@ from django.utils import translation
 from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes
 
+from reports.documents.approval_page import approval_page_data
+from reports.documents.project_report import project_report_data
 from reports.models import GeneratedDocument
-from reports.selectors import approval_page_data, project_report_data
 from reports.services import (
     DocumentUnavailable,
     document_html,

@@ -1,0 +1,362 @@
+"""The seminar minutes (berita acara) of one project at one seminar, from what its examiners
+recorded: the proposal seminar's decision, or the results seminar's scores and grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mentoring.models import RubricScore
+from mentoring.selectors import score_summaries
+from milestones.models import MilestoneRating
+from reports.documents.base import (
+    Column,
+    Document,
+    Field,
+    FieldGroup,
+    Kind,
+    Letterhead,
+    Person,
+    Section,
+    Signature,
+    Table,
+    load_project,
+    long_date,
+    person_line,
+    project_letterhead,
+    project_subject,
+)
+from tracker.models import ChangeProject, Role, Seminar, User
+
+
+@dataclass(frozen=True)
+class SeminarMinutes(Document):
+    """The berita acara of one project at one seminar, from what the examiners recorded."""
+
+    kind: ClassVar[str] = Kind.SEMINAR_MINUTES
+    template_name: ClassVar[str] = "reports/seminar_minutes.html"
+    csv_name: ClassVar[str] = "berita-acara-seminar.csv"
+
+    project_id: int
+    seminar_id: int
+    letterhead: Letterhead
+    document_title: str
+    heading: str
+    project_title: str
+    authors: tuple[str, ...]
+    subject: str
+    opening: str
+    seminar: FieldGroup
+    identity: FieldGroup
+    examiners: Table
+    results: Table
+    outcome: FieldGroup
+    ratings: Table
+    signatures: tuple[Signature, ...]
+    # Each examiner's rubric scores were left out: this copy is for someone who may see only the
+    # grade (mentoring.selectors.sees_examiner_scores).
+    scores_withheld: bool = False
+
+    @property
+    def audience(self) -> str:
+        return "tanpa-nilai-penguji" if self.scores_withheld else ""
+
+    @property
+    def sections(self) -> list[Section]:
+        return [
+            self.seminar,
+            self.identity,
+            self.examiners,
+            self.results,
+            self.outcome,
+            self.ratings,
+        ]
+
+
+def minutes_recorded(seminar: Seminar, project: ChangeProject) -> bool:
+    """Whether the seminar's result for the project is recorded, so its minutes can be issued."""
+    if seminar.kind == Seminar.Kind.PROPOSAL:
+        return seminar.proposal_results.filter(project=project).exists()
+    return seminar.grades.filter(project=project).exists()
+
+
+def _ordinal_examiners(seminar: Seminar) -> list[tuple[str, User]]:
+    examiners = sorted(seminar.examiners.all(), key=lambda person: (person.full_name, person.pk))
+    return [
+        (_("Penguji %(number)s") % {"number": ROMAN[number]}, examiner)
+        for number, examiner in enumerate(examiners, start=1)
+    ]
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
+
+
+def seminar_minutes_data(
+    seminar: Seminar, project: ChangeProject, *, examiner_scores: bool = True
+) -> SeminarMinutes | None:
+    """The minutes of the project at the seminar, or None while its result is not recorded.
+
+    Without `examiner_scores` a results seminar's minutes leave out each examiner's rubric
+    scores and totals, and keep the criteria, the final score and the grade.
+    """
+    seminar = (
+        Seminar.objects.select_related("cohort").prefetch_related("examiners").get(pk=seminar.pk)
+    )
+    if not minutes_recorded(seminar, project):
+        return None
+    project = load_project(project)
+    ordinals = _ordinal_examiners(seminar)
+    label_of = {examiner.pk: label for label, examiner in ordinals}
+    if seminar.kind == Seminar.Kind.PROPOSAL:
+        results, outcome, signatures = _proposal_minutes(seminar, project, label_of)
+        ratings_rows: tuple = ()
+    else:
+        results, outcome, signatures = _results_minutes(
+            seminar, project, label_of, examiner_scores=examiner_scores
+        )
+        ratings_rows = tuple(
+            (
+                rating.milestone.activity,
+                label_of.get(rating.examiner_id, rating.examiner.get_full_name()),
+                rating.get_rating_display(),
+                rating.note,
+            )
+            for rating in MilestoneRating.objects.filter(
+                seminar=seminar, milestone__project=project
+            )
+            .select_related("milestone", "examiner")
+            .order_by(
+                "milestone__order", "milestone__due_date", "milestone_id", "examiner__full_name"
+            )
+        )
+    starts = timezone.localtime(seminar.starts_at)
+    kind_label = seminar.get_kind_display()
+    opening = _(
+        "Pada hari ini %(weekday)s, tanggal %(date)s, pukul %(time)s, %(where)s telah "
+        "dilaksanakan %(seminar)s %(label)s peserta %(cohort)s yang diselenggarakan oleh "
+        "%(institution)s, dengan hasil sebagai berikut."
+    ) % {
+        "weekday": date_format(starts, "l"),
+        "date": long_date(starts.date()),
+        "time": date_format(starts, "H.i T"),
+        "where": (
+            _("bertempat di %(place)s,") % {"place": seminar.place}
+            if seminar.place
+            else _("secara daring,")
+        ),
+        "seminar": str(kind_label).lower(),
+        "label": project.project_label,
+        "cohort": project.cohort,
+        "institution": project.cohort.institution,
+    }
+    where = []
+    if seminar.place:
+        where.append(Field("tempat", _("Tempat"), seminar.place))
+    if seminar.online_link:
+        where.append(Field("tautan", _("Tautan daring"), seminar.online_link))
+    seminar_fields = FieldGroup(
+        key="seminar",
+        title=_("Pelaksanaan seminar"),
+        fields=(
+            Field("jenis", _("Jenis seminar"), kind_label),
+            Field("waktu", _("Waktu"), seminar.starts_at, "datetime"),
+            *where,
+        ),
+    )
+    participant = Person.of(project.participant)
+    identity = FieldGroup(
+        key="identitas",
+        title=_("Identitas"),
+        fields=(
+            Field("judul", _("Judul"), project.title),
+            Field("peserta", _("Nama peserta"), participant.name),
+            Field("nip_peserta", _("NIP"), participant.nip),
+            Field("jabatan_peserta", _("Jabatan"), participant.position),
+            Field("instansi", _("Instansi"), project.agency.name),
+            Field("coach", _("Coach"), person_line(project.coach)),
+            Field("mentor", _("Mentor"), person_line(project.mentor)),
+        ),
+    )
+    examiners = Table(
+        key="penguji",
+        title=_("Penguji"),
+        columns=(
+            Column("sebutan", _("Sebutan"), width="14%"),
+            Column("nama", _("Nama"), width="30%"),
+            Column("nip", _("NIP"), "nip", "20%"),
+            Column("jabatan", _("Jabatan"), width="30%"),
+        ),
+        rows=tuple(
+            (label, examiner.get_full_name(), examiner.nip or "", examiner.position)
+            for label, examiner in ordinals
+        ),
+        empty_text=_("Belum ada penguji yang ditetapkan."),
+    )
+    ratings = Table(
+        key="capaian_tonggak",
+        title=_("Capaian tonggak jangka pendek"),
+        columns=(
+            Column("tonggak", _("Tonggak"), width="38%"),
+            Column("penguji", _("Penguji"), width="14%"),
+            Column("capaian", _("Capaian"), width="18%"),
+            Column("catatan", _("Catatan"), width="24%"),
+        ),
+        rows=ratings_rows,
+        hide_when_empty=True,
+    )
+    return SeminarMinutes(
+        project_id=project.pk,
+        seminar_id=seminar.pk,
+        letterhead=project_letterhead(project),
+        document_title=_("Berita acara %(seminar)s") % {"seminar": kind_label.lower()},
+        heading=f"{str(kind_label).title()} {project.project_label}",
+        project_title=project.title,
+        authors=tuple(signature.person.name for signature in signatures),
+        subject=project_subject(project),
+        opening=opening,
+        seminar=seminar_fields,
+        identity=identity,
+        examiners=examiners,
+        results=results,
+        outcome=outcome,
+        ratings=ratings,
+        signatures=signatures,
+        scores_withheld=seminar.kind == Seminar.Kind.RESULTS and not examiner_scores,
+    )
+
+
+def _proposal_minutes(seminar, project, label_of):
+    recorded = list(
+        seminar.proposal_results.filter(project=project)
+        .select_related("examiner")
+        .order_by("recorded_at", "pk")
+    )
+    results = Table(
+        key="hasil",
+        title=_("Hasil seminar"),
+        columns=(
+            Column("penguji", _("Penguji"), width="24%"),
+            Column("keputusan", _("Keputusan"), width="15%"),
+            Column("catatan", _("Catatan"), "longtext", "36%"),
+            Column("waktu", _("Dicatat pada"), "datetime", "19%"),
+        ),
+        rows=tuple(
+            (
+                result.examiner.get_full_name(),
+                result.get_decision_display(),
+                result.notes,
+                result.recorded_at,
+            )
+            for result in recorded
+        ),
+    )
+    final = recorded[-1]
+    outcome = FieldGroup(
+        key="kesimpulan",
+        title=_("Kesimpulan"),
+        fields=(
+            Field(
+                "keputusan",
+                _("Rancangan dinyatakan"),
+                _("Diterima dan dilanjutkan ke implementasi")
+                if final.accepted
+                else _("Perlu direvisi sebelum diajukan kembali"),
+            ),
+            Field("catatan", _("Catatan penguji"), final.notes, "longtext"),
+        ),
+    )
+    signatures = []
+    seen = set()
+    for result in reversed(recorded):
+        if result.examiner_id in seen:
+            continue
+        seen.add(result.examiner_id)
+        signatures.append(
+            Signature(
+                role=label_of.get(result.examiner_id, str(Role.EXAMINER.label)),
+                person=Person.of(result.examiner),
+                wording=str(_("Mencatat hasil seminar")),
+                signed_at=result.recorded_at,
+            )
+        )
+    return results, outcome, tuple(reversed(signatures))
+
+
+def _results_minutes(seminar, project, label_of, *, examiner_scores):
+    grade = seminar.grades.select_related("decided_by").get(project=project)
+    summary = score_summaries(seminar, [project])[project.pk]
+    sheets = [sheet for sheet in summary.sheets if sheet.scores]
+    # Who signs is no secret; what each of them gave is, for some readers.
+    printed = sheets if examiner_scores else []
+    examiner_columns = tuple(
+        Column(
+            f"nilai_penguji_{number}",
+            label_of.get(sheet.examiner.pk, sheet.examiner.get_full_name()),
+            "number",
+            f"{max(10, 44 // max(1, len(printed)))}%",
+        )
+        for number, sheet in enumerate(printed, start=1)
+    )
+    rows = [
+        (criterion.name, criterion.weight, *(sheet.scores.get(criterion.pk) for sheet in printed))
+        for criterion in summary.criteria
+    ]
+    results = Table(
+        key="nilai",
+        title=_("Nilai per kriteria") if printed else _("Kriteria penilaian"),
+        columns=(
+            Column("kriteria", _("Kriteria"), width="40%" if printed else "78%"),
+            Column("bobot", _("Bobot"), "number", "10%" if printed else "16%"),
+            *examiner_columns,
+        ),
+        rows=tuple(rows),
+        empty_text=_("Belum ada nilai yang dicatat."),
+    )
+    outcome = FieldGroup(
+        key="kesimpulan",
+        title=_("Kesimpulan"),
+        fields=(
+            *(
+                Field(
+                    f"total_penguji_{number}",
+                    _("Total tertimbang %(examiner)s")
+                    % {"examiner": label_of.get(sheet.examiner.pk, sheet.examiner.get_full_name())},
+                    sheet.total,
+                    "score",
+                )
+                for number, sheet in enumerate(printed, start=1)
+            ),
+            Field("nilai_akhir", _("Nilai akhir (rata-rata penguji)"), grade.score, "score"),
+            Field("predikat", _("Predikat"), grade.predikat),
+            Field("hasil", _("Hasil"), grade.get_outcome_display()),
+            Field("catatan", _("Catatan penguji"), grade.notes, "longtext"),
+            Field("ditetapkan_oleh", _("Ditetapkan oleh"), grade.decided_by.get_full_name()),
+            Field("ditetapkan_pada", _("Ditetapkan pada"), grade.decided_at, "datetime"),
+        ),
+    )
+    scored_at = dict(
+        RubricScore.objects.filter(seminar=seminar, project=project)
+        .values("examiner")
+        .annotate(last=Max("scored_at"))
+        .values_list("examiner", "last")
+    )
+    signatures = []
+    for sheet in sheets:
+        examiner = sheet.examiner
+        decided = examiner.pk == grade.decided_by_id
+        signatures.append(
+            Signature(
+                role=label_of.get(examiner.pk, str(Role.EXAMINER.label)),
+                person=Person.of(examiner),
+                wording=str(
+                    _("Mengisi nilai dan menetapkan hasil") if decided else _("Mengisi nilai")
+                ),
+                signed_at=grade.decided_at if decided else scored_at[examiner.pk],
+            )
+        )
+    return results, outcome, tuple(signatures)
