@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -122,3 +126,164 @@ SVG_IMAGE = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b"<script>alert(1)</script></svg>"
 )
+
+
+def make_xlsm() -> bytes:
+    """A macro-enabled workbook, as Excel saves it (to be renamed .xlsx)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return _package(
+        "xl/workbook.xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        {
+            "xl/workbook.xml": f'<workbook xmlns="{main}"><sheets/></workbook>',
+            "xl/vbaProject.bin": 'Attribute VB_Name = "Module1"',
+        },
+    )
+
+
+def make_docx_with_vba_part() -> bytes:
+    """A Word document that declares itself macro-free but carries a VBA project part."""
+    return _package(
+        "word/document.xml",
+        f"{_OFFICE}.wordprocessingml.document.main+xml",
+        {"word/document.xml": "<w:document/>", "word/vbaProject.bin": "macro"},
+    )
+
+
+def make_xlsx_with_macro_sheet() -> bytes:
+    """An Excel 4.0 macro sheet: macros without any VBA project."""
+    return _package(
+        "xl/workbook.xml",
+        f"{_OFFICE}.spreadsheetml.sheet.main+xml",
+        {
+            "xl/workbook.xml": "<workbook/>",
+            "xl/macrosheets/sheet1.xml": "<xm:macrosheet/>",
+        },
+    )
+
+
+# --- hand-built ZIP archives: bombs cost kilobytes to build, not the gigabytes they inflate to --
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Member:
+    """One ZIP member as raw deflate data, with its true CRC and inflated size."""
+
+    name: str
+    data: bytes
+    crc: int
+    size: int
+
+
+def member(name: str, content: bytes | str) -> Member:
+    content = content.encode() if isinstance(content, str) else content
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return Member(
+        name, compressor.compress(content) + compressor.flush(), zlib.crc32(content), len(content)
+    )
+
+
+@functools.cache
+def bomb_member(name: str, mebibytes: int, prefix: bytes = b"", suffix: bytes = b"") -> Member:
+    """`prefix`, then `mebibytes` MiB of one letter, then `suffix`, deflated at ~1000:1.
+
+    Each MiB is compressed once: after a full flush the compressor starts afresh, so every
+    further MiB deflates to the very same bytes and the stream is that block repeated.
+    """
+    chunk = b"a" * MIB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.compress(suffix) + compressor.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(mebibytes):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(suffix, crc)
+    return Member(
+        name, head + block * mebibytes + tail, crc, len(prefix) + mebibytes * MIB + len(suffix)
+    )
+
+
+def zip_of(members: list[Member], declared_sizes: dict[str, int] | None = None) -> bytes:
+    """A ZIP archive of deflated members; `declared_sizes` makes the directory lie about some."""
+    declared_sizes = declared_sizes or {}
+    body, directory = io.BytesIO(), io.BytesIO()
+    for item in members:
+        name = item.name.encode()
+        size = declared_sizes.get(item.name, item.size)
+        offset = body.tell()
+        body.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                item.crc,
+                len(item.data),
+                size,
+                len(name),
+                0,
+            )
+        )
+        body.write(name + item.data)
+        directory.write(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                item.crc,
+                len(item.data),
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
+        directory.write(name)
+    end = struct.pack(
+        "<4s4H2LH",
+        b"PK\x05\x06",
+        0,
+        0,
+        len(members),
+        len(members),
+        directory.tell(),
+        body.tell(),
+        0,
+    )
+    return body.getvalue() + directory.getvalue() + end
+
+
+def office_members(main_part: str, main_type: str, parts: dict[str, str]) -> list[Member]:
+    """The members of a minimal Office package, as `_package` writes them."""
+    with zipfile.ZipFile(io.BytesIO(_package(main_part, main_type, parts))) as archive:
+        return [member(name, archive.read(name)) for name in archive.namelist()]
+
+
+def make_docx_bomb(mebibytes: int = 1024, *, lie: bool = False) -> bytes:
+    """A DOCX of about a megabyte whose document inflates to `mebibytes` MiB."""
+    members = office_members(
+        "word/document.xml", f"{_OFFICE}.wordprocessingml.document.main+xml", {}
+    )
+    bomb = bomb_member(
+        "word/document.xml",
+        mebibytes,
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>",
+        b"</w:t></w:r></w:p></w:body></w:document>",
+    )
+    return zip_of([*members, bomb], {bomb.name: 4096} if lie else None)

@@ -157,15 +157,21 @@ def test_rerun_updates_a_participant_already_in_the_cohort(organiser, world):
     assert _counts() == before
 
 
-def test_person_from_another_cohort_gets_a_project_here(organiser, world):
-    ChangeProjectFactory(participant=world.other_participant, cohort=CohortFactory())
-    # other_participant is already in this cohort too; use a person with an account only.
-    person = UserFactory(nip="198801012010011001")
-    preview = _upload(organiser, world, _csv([_row(world, person.nip, person.full_name)]))
+def test_participant_of_the_organisers_other_cohort_gets_a_project_here_and_is_updated(
+    organiser, world
+):
+    earlier = CohortFactory(number="I", year=2024)
+    earlier.organisers.add(world.organiser)
+    person = UserFactory(nip="198801012010011001", agency=world.dinas)
+    ChangeProjectFactory(participant=person, cohort=earlier)
+    row = _row(world, person.nip, "Nama Baru", "baru@jejak.example")
+    preview = _upload(organiser, world, _csv([row]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
     organiser.post(_confirm_url(world), {"token": _token(preview)})
     assert ChangeProject.objects.filter(participant=person, cohort=world.cohort).count() == 1
     assert User.objects.filter(nip=person.nip).count() == 1
+    person.refresh_from_db()
+    assert (person.full_name, person.email) == ("Nama Baru", "baru@jejak.example")
 
 
 def test_xlsx_with_semicolon_free_columns_in_any_order_is_read(organiser, world):
@@ -357,17 +363,18 @@ def test_import_page_explains_the_columns(organiser, world):
 
 
 def test_the_sample_file_offered_on_the_page_imports_cleanly(organiser, world):
-    AgencyFactory(code="DINKES-JABAR")
+    dinkes = AgencyFactory(code="DINKES-JABAR")
     AgencyFactory(code="LABKESDA-JABAR")
     UserFactory(username="coach2")
-    User.objects.filter(pk=world.mentor.pk).update(nip="197804252005012007")
+    # The mentor works at the first row's agency; the second row names no mentor.
+    User.objects.filter(pk=world.mentor.pk).update(nip="197804252005012007", agency=dinkes)
     with open(finders.find("import/contoh-impor-peserta.csv"), "rb") as sample:
         response = _upload(organiser, world, sample.read())
     assert response.status_code == 200
     assert response.content.decode().count("Akun dan proyek baru") == 2
 
 
-PREVIEW_QUERIES = 14
+PREVIEW_QUERIES = 17
 
 
 def test_preview_query_count_is_the_same_for_1_and_50_rows(
