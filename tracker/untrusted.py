@@ -173,21 +173,23 @@ def _inflate_every_part(archive, entries, max_uncompressed: int) -> bytes:
     left = max_uncompressed
     content_types = b""
     for entry in entries:
-        # The declared size may lie; open the part allowing just past what is left of the cap.
+        # The declared size may lie: open the part allowing one byte past what is left of the
+        # cap, and check the CRC here (zipfile would check it at that byte, and fail there).
         probe = copy.copy(entry)
-        probe.file_size = left + 1
-        size, kept = 0, []
+        probe.file_size, probe.CRC = left + 1, None
+        size, crc, kept = 0, 0, []
         keep = entry.filename == CONTENT_TYPES
         with archive.open(probe) as part:
             while chunk := part.read(ZIP_CHUNK):
                 size += len(chunk)
                 if size > left:
                     raise _too_large(max_uncompressed)
+                crc = zlib.crc32(chunk, crc)
                 if keep:
                     if size > MAX_CONTENT_TYPES_BYTES:
                         raise _unreadable_office()
                     kept.append(chunk)
-        if size != entry.file_size:
+        if size != entry.file_size or crc != entry.CRC:
             raise _unreadable_office()
         left -= size
         if keep:
@@ -339,6 +341,16 @@ MAX_IMAGE_PIXELS = 50_000_000
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 
 
+def _too_many_pixels() -> UnsafeFile:
+    return UnsafeFile(
+        _(
+            "Gambar ini terlalu besar (lebih dari %(limit)d megapiksel). Perkecil ukurannya, "
+            "lalu unggah lagi."
+        )
+        % {"limit": MAX_IMAGE_PIXELS // 1_000_000}
+    )
+
+
 def clean_image(fileobj, image_format: str) -> bytes:
     """The image re-encoded upright, without EXIF (GPS included), XMP, comments or text chunks."""
     from PIL import ExifTags, Image, ImageOps
@@ -347,16 +359,7 @@ def clean_image(fileobj, image_format: str) -> bytes:
     try:
         with Image.open(fileobj, formats=[image_format]) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UnsafeFile(
-                    _(
-                        "Gambar ini terlalu besar (%(pixels)d megapiksel; paling banyak "
-                        "%(limit)d). Perkecil ukurannya, lalu unggah lagi."
-                    )
-                    % {
-                        "pixels": image.width * image.height // 1_000_000,
-                        "limit": MAX_IMAGE_PIXELS // 1_000_000,
-                    }
-                )
+                raise _too_many_pixels()
             image.load()
             turned = image.getexif().get(ExifTags.Base.Orientation, 1) in range(2, 9)
             # Turn the pixels as the camera meant before the orientation tag goes with the rest.
@@ -370,7 +373,9 @@ def clean_image(fileobj, image_format: str) -> bytes:
             upright.save(buffer, format=image_format, **options)
     except UnsafeFile:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise _too_many_pixels() from None
+    except (OSError, SyntaxError, ValueError):
         raise DamagedFile(
             _("Gambar ini rusak atau tidak dapat dibaca. Simpan ulang, lalu unggah lagi.")
         ) from None
