@@ -208,7 +208,13 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
             sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True), start=1
         ):
             if line > MAX_LINES:
-                raise _too_many_rows()
+                raise UnreadableFile(
+                    _(
+                        "Lembar kerja ini lebih panjang dari %(max)d baris (baris kosong ikut "
+                        "dihitung); hapus baris kosongnya, atau bagi daftarnya."
+                    )
+                    % {"max": MAX_LINES}
+                )
             if any(value not in (None, "") for value in values):
                 rows.append((line, [_cell_text(value) for value in values]))
                 if len(rows) > MAX_ROWS + 1:
