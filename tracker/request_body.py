@@ -1,11 +1,12 @@
 """The request body is capped before anything reads it; an unreadable form gets a clear message.
 
 `REQUEST_MAX_BYTES` is the largest upload plus room for the rest of the form. The middleware
-refuses a larger declared Content-Length (413) before Django reads a byte, and parses multipart
-forms itself, before the CSRF check does, so that what goes wrong while reading them (a file past
-the cap, a part header Django refuses, such as a file name of thousands of characters) answers
-with a message in the user's language instead of a bare 400. The upload handler counts the bytes
-actually received, whatever the declared length, and stops at the same cap.
+refuses a larger declared Content-Length (413) before Django reads a byte, and parses POST forms
+itself, before the CSRF check does, so that what goes wrong while reading them (a file past the
+cap, form fields past DATA_UPLOAD_MAX_MEMORY_SIZE, a part header Django refuses, such as a file
+name of thousands of characters) answers with a message in the user's language, not a bare 400.
+The upload handler counts the bytes actually received, whatever the declared length, and stops
+at the same cap.
 
 Django never reads a body without a Content-Length (WSGI gives it an empty stream, and the
 multipart parser stops at length 0); nginx de-chunks chunked uploads, applies its own
@@ -73,9 +74,10 @@ class RequestBodyLimitMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if _declared_length(request) > settings.REQUEST_MAX_BYTES:
             return _too_large(request)
-        if request.method == "POST" and request.content_type == "multipart/form-data":
+        if request.method == "POST":
             try:
-                request.POST  # noqa: B018 -- parse now, where its failures can be answered
+                # Parse now, where its failures can be answered (CSRF would parse it next).
+                request.POST  # noqa: B018
             except RequestDataTooBig:
                 return _too_large(request)
             except MultiPartParserError:
@@ -115,7 +117,7 @@ def _too_large(request: HttpRequest) -> HttpResponse:
         "evidence": filesizeformat(settings.EVIDENCE_MAX_BYTES),
         "list": filesizeformat(settings.PARTICIPANT_IMPORT_MAX_BYTES),
     }
-    return _refuse(request, message, status=413, title=_("Berkas terlalu besar"))
+    return _refuse(request, message, status=413, title=_("Kiriman terlalu besar"))
 
 
 def _unreadable_form(request: HttpRequest) -> HttpResponse:
