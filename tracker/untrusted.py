@@ -5,13 +5,15 @@ first bytes, Office packages (OOXML) that inflate too far or carry macros, PDFs 
 content, and images that carry metadata. Every check reads a bounded amount of the file and
 raises `UnsafeFile` with a message in the user's language; callers turn it into their own refusal.
 
-Why an Office package cannot exhaust memory here: `zipfile` never yields more bytes for a member
-than the size we open it with, and each `read(ZIP_CHUNK)` inflates at most ZIP_CHUNK bytes. We
-first refuse from the central directory (declared sizes over the cap, a suspicious ratio, more
-than MAX_ZIP_ENTRIES parts, any method but stored or deflate, whose decompressors bound their
-output), then inflate every member in ZIP_CHUNK steps, opened with a size just past what is
-left of the cap, and refuse as soon as the count passes it or differs from the declared size. A
-parser that later reads whole members (openpyxl does) therefore gets at most the cap in total.
+Why an Office package cannot exhaust memory here. First the central directory is checked:
+declared sizes past the cap, a part over 1 MiB inflating more than 100-fold, more than
+MAX_ZIP_ENTRIES parts, encryption, and any method but stored or deflate (the only ones whose
+reads zipfile bounds) are refused. Then every part is inflated ZIP_CHUNK bytes at a time (zipfile
+never yields more per read), opened with a size one byte past what is left of the cap, and the
+file is refused as soon as the count passes the cap, or when a part is not exactly its declared
+size and CRC. Only then may a parser read whole parts (openpyxl does; a whole-part read inflates
+the real stream at once): each real stream is now known to be its declared size, and together
+they fit in the cap. Nothing is ever extracted to disk.
 """
 
 from __future__ import annotations
