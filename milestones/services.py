@@ -424,7 +424,7 @@ def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> 
                 sha256=checked.sha256,
                 uploaded_by=by,
             )
-            evidence.file.save(checked.name, upload, save=False)
+            evidence.file.save(checked.name, checked.content, save=False)
             stored = evidence.file.name
             evidence.save()
     except BaseException:

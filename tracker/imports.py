@@ -7,21 +7,37 @@ so what gets written is always checked against the database as it is at that mom
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from tracker import untrusted
 from tracker.models import Agency, ChangeProject, Cohort, User
+from tracker.selectors import accounts_managed_by, coaches_assignable_in
 from tracker.validators import validate_nip
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = settings.PARTICIPANT_IMPORT_MAX_BYTES
 MAX_ROWS = 1000
+# A workbook may inflate to this much XML in all: a full list of 1,000 rows needs about 1 MiB.
+XLSX_MAX_UNCOMPRESSED = 10 * 1024 * 1024
+# Only the first columns and lines of a sheet are read, so a sheet that declares itself
+# 16,384 columns wide or a million rows long costs nothing.
+XLSX_MAX_COLUMNS = 50
+MAX_LINES = 10 * MAX_ROWS
+# Longer cells are cut here (every limit on a value is far below it), keeping the rows kept
+# between preview and confirmation small.
+MAX_CELL_CHARS = 300
+# Control characters other than tab, line feed and carriage return never occur in a text list.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BINARY_SIGNATURES = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
 
 # Column key -> accepted header spellings (compared lower-cased, with single spaces).
 COLUMNS = {
@@ -54,6 +70,8 @@ class UnreadableFile(Exception):
 
 def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     """The upload's rows as {"line": n, column key: text}; refuses wrong types, sizes, headers."""
+    if not content:
+        raise UnreadableFile(_("Berkas kosong: baris pertama harus berisi judul kolom."))
     if len(content) > MAX_BYTES:
         raise UnreadableFile(
             _("Berkas terlalu besar (maksimal %(size)d KB).") % {"size": MAX_BYTES // 1024}
@@ -66,7 +84,7 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     else:
         raise UnreadableFile(_("Jenis berkas tidak didukung: unggah berkas .csv atau .xlsx."))
     # Blank lines are skipped, but every row keeps its line number in the file.
-    table = [(line, row) for line, row in enumerate(table, start=1) if any(c.strip() for c in row)]
+    table = [(line, row) for line, row in table if any(c.strip() for c in row)]
     if not table:
         raise UnreadableFile(_("Berkas kosong: baris pertama harus berisi judul kolom."))
     (_header_line, header), body = table[0], table[1:]
@@ -74,18 +92,22 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     if not body:
         raise UnreadableFile(_("Berkas hanya berisi judul kolom; belum ada peserta."))
     if len(body) > MAX_ROWS:
-        raise UnreadableFile(
-            _("Berkas berisi %(count)d baris; maksimal %(max)d peserta sekali impor.")
-            % {"count": len(body), "max": MAX_ROWS}
-        )
+        raise _too_many_rows()
     return [
         {"line": str(line), **{key: _cell(row, index) for key, index in keys.items()}}
         for line, row in body
     ]
 
 
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(
+        _("Berkas berisi lebih dari %(max)d baris; maksimal %(max)d peserta sekali impor.")
+        % {"max": MAX_ROWS}
+    )
+
+
 def _cell(row: list[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
+    return row[index].strip()[:MAX_CELL_CHARS] if index < len(row) else ""
 
 
 def _column_keys(header: list[str]) -> dict[str, int]:
@@ -104,41 +126,105 @@ def _column_keys(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
-    if b"\x00" in content:
-        raise UnreadableFile(_("Berkas ini bukan CSV (teks); unggah .csv atau .xlsx."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheet programs on Windows save CSV in the ANSI code page by default.
-        text = content.decode("cp1252", errors="replace")
+def _not_text() -> UnreadableFile:
+    return UnreadableFile(_("Berkas ini bukan CSV (teks); unggah .csv atau .xlsx."))
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    if content.startswith(BINARY_SIGNATURES):
+        raise _not_text()
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export.
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _not_text() from None
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Spreadsheet programs on Windows save CSV in the ANSI code page by default.
+            text = content.decode("cp1252", errors="replace")
+    if CONTROL_CHARACTERS.search(text):
+        raise _not_text()
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    # newline="": the reader itself splits lines, so CR-only files (old Mac exports) and line
+    # breaks inside quoted cells both read right.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows, previous = [], 0
+    try:
+        for row in reader:
+            # A record may span lines (a quoted line break); it is named by its first line.
+            rows.append((previous + 1, row))
+            previous = reader.line_num
+    except csv.Error as error:
+        if "field limit" in str(error):
+            message = _(
+                "Baris %(line)d berisi isian yang terlalu panjang (lebih dari %(limit)s huruf); "
+                "periksa tanda kutipnya."
+            ) % {"line": reader.line_num, "limit": intcomma(csv.field_size_limit())}
+        else:
+            message = _(
+                "Berkas CSV tidak dapat dibaca mulai baris %(line)d; periksa tanda kutipnya, "
+                "atau simpan ulang sebagai CSV."
+            ) % {"line": reader.line_num}
+        raise UnreadableFile(message) from None
+    return rows
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _unreadable_xlsx() -> UnreadableFile:
+    return UnreadableFile(_("Berkas XLSX tidak dapat dibaca; simpan ulang lalu unggah."))
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     # Imported here: openpyxl is only needed when someone uploads a workbook.
     from openpyxl import load_workbook
 
     if not content.startswith(b"PK\x03\x04"):
         raise UnreadableFile(_("Berkas ini bukan XLSX; simpan ulang sebagai .xlsx atau .csv."))
+    source = io.BytesIO(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise UnreadableFile(
-            _("Berkas XLSX tidak dapat dibaca; simpan ulang lalu unggah.")
-        ) from None
+        # Sizes, ratio and macros first: openpyxl reads whole parts into memory.
+        untrusted.inspect_ooxml(source, max_uncompressed=XLSX_MAX_UNCOMPRESSED)
+    except untrusted.DamagedFile:
+        raise _unreadable_xlsx() from None
+    except untrusted.UnsafeFile as unsafe:
+        raise UnreadableFile(unsafe.message) from None
     try:
-        sheet = workbook.worksheets[0]
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception:
+        # openpyxl's errors on malformed parts are not a closed set (ParseError, KeyError,
+        # ValueError, TypeError, ...): whatever it cannot open is refused.
+        raise _unreadable_xlsx() from None
+    try:
+        if not workbook.worksheets:
+            raise UnreadableFile(_("Berkas XLSX ini tidak berisi lembar kerja."))
         rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
+        sheet = workbook.worksheets[0]
+        for line, values in enumerate(
+            sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True), start=1
+        ):
+            if line > MAX_LINES:
+                raise UnreadableFile(
+                    _(
+                        "Lembar kerja ini lebih panjang dari %(max)d baris (baris kosong ikut "
+                        "dihitung); hapus baris kosongnya, atau bagi daftarnya."
+                    )
+                    % {"max": MAX_LINES}
+                )
+            if any(value not in (None, "") for value in values):
+                rows.append((line, [_cell_text(value) for value in values]))
+                if len(rows) > MAX_ROWS + 1:
+                    raise _too_many_rows()
         return rows
+    except UnreadableFile:
+        raise
+    except Exception:
+        # Sheets are parsed while they are read: malformed sheet XML fails here, not above.
+        raise _unreadable_xlsx() from None
     finally:
         workbook.close()
 
@@ -153,6 +239,12 @@ def _cell_text(value) -> str:
 
 
 # --- checking the rows ---------------------------------------------------------------------
+#
+# Tenancy: an import creates accounts, and updates only accounts the organiser manages
+# (`accounts_managed_by`: people who are only participants of their cohorts). Anyone else found
+# by NIP gets a project here, linked to the account as it is. Staff and the admin are never
+# imported. A coach must be assignable in the cohort (`coaches_assignable_in`); a mentor, the
+# participant's direct superior, must work in the row's agency or one of its parent agencies.
 
 
 @dataclass
@@ -162,8 +254,10 @@ class RowCheck:
     line: int
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
-    action: str = ""  # "new", "new_project", "update" or "unchanged"
+    notes: list[str] = field(default_factory=list)
+    action: str = ""  # "new", "new_project", "link", "update" or "unchanged"
     user: User | None = None
+    may_update_account: bool = False
     project: ChangeProject | None = None
     agency: Agency | None = None
     mentor: User | None = None
@@ -177,6 +271,7 @@ class RowCheck:
 ACTION_LABELS = {
     "new": _("Akun dan proyek baru"),
     "new_project": _("Akun sudah ada; proyek baru"),
+    "link": _("Akun orang lain sudah ada; proyek baru, akunnya tidak diubah"),
     "update": _("Sudah terdaftar; diperbarui"),
     "unchanged": _("Sudah terdaftar; tidak berubah"),
 }
@@ -207,12 +302,29 @@ def normalise_nip(raw: str) -> str:
     return re.sub(r"[\s.\-]", "", raw)
 
 
-def check_rows(cohort: Cohort, rows: list[dict[str, str]]) -> Preview:
-    """Every row checked against the file and the database: a fixed number of queries."""
+@dataclass
+class _Known:
+    """What the database says about the people, coaches and agencies a file names."""
+
+    people: dict[str, User]
+    managed: set[int]
+    coaches: dict[str, User]
+    assignable: set[int]
+    agencies: dict[str, Agency]
+    parents: dict[int, int | None]
+    usernames: set[str]
+    projects: dict[int, ChangeProject]
+
+
+def check_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> Preview:
+    """Every row checked against the file and the database: a fixed number of queries.
+
+    `by` is the organiser importing: whose accounts they manage decides what may be updated.
+    """
     checks = [
         RowCheck(
             line=int(row["line"]) if str(row.get("line", "")).isdigit() else index,
-            values={key: str(row.get(key, ""))[:300] for key in COLUMNS},
+            values={key: str(row.get(key, ""))[:MAX_CELL_CHARS] for key in COLUMNS},
         )
         for index, row in enumerate(rows, start=2)
     ]
@@ -220,35 +332,52 @@ def check_rows(cohort: Cohort, rows: list[dict[str, str]]) -> Preview:
         check.values["nip"] = normalise_nip(check.values["nip"])
         check.values["mentor_nip"] = normalise_nip(check.values["mentor_nip"])
     nips = {c.values["nip"] for c in checks} | {c.values["mentor_nip"] for c in checks}
-    people = {user.nip: user for user in User.objects.filter(nip__in=nips - {""})}
-    coaches = {
-        user.username.lower(): user
-        for user in User.objects.filter(
-            username__in={c.values["coach_username"] for c in checks} - {""}
-        )
-    }
-    agencies = {
-        agency.code.lower(): agency
-        for agency in Agency.objects.filter(
-            code__in={c.values["agency_code"] for c in checks} - {""}
-        )
-    }
-    usernames = set(
-        User.objects.filter(username__in={c.values["nip"] for c in checks}).values_list(
-            "username", flat=True
-        )
+    nips.discard("")
+    usernames = {c.values["coach_username"] for c in checks} - {""}
+    known = _Known(
+        people={user.nip: user for user in User.objects.filter(nip__in=nips)},
+        managed=set(accounts_managed_by(by).filter(nip__in=nips).values_list("pk", flat=True)),
+        coaches={
+            user.username.lower(): user for user in User.objects.filter(username__in=usernames)
+        },
+        assignable=set(
+            coaches_assignable_in(cohort)
+            .filter(username__in=usernames)
+            .values_list("pk", flat=True)
+        ),
+        agencies={
+            agency.code.lower(): agency
+            for agency in Agency.objects.filter(
+                code__in={c.values["agency_code"] for c in checks} - {""}
+            )
+        },
+        # The whole tree as id -> parent id: one small query, whatever the depth.
+        parents=dict(Agency.objects.values_list("pk", "parent_id")),
+        usernames=set(
+            User.objects.filter(username__in={c.values["nip"] for c in checks}).values_list(
+                "username", flat=True
+            )
+        ),
+        projects={
+            project.participant_id: project
+            for project in cohort.projects.filter(participant__nip__in=nips)
+        },
     )
-    projects = {
-        project.participant_id: project
-        for project in cohort.projects.filter(participant__nip__in=nips - {""})
-    }
     first_line: dict[str, int] = {}
     for check in checks:
-        _check_row(check, cohort, people, coaches, agencies, usernames, projects, first_line)
+        _check_row(check, cohort, known, first_line)
     return Preview(checks)
 
 
-def _check_row(check, cohort, people, coaches, agencies, usernames, projects, first_line):
+def _lineage(agency_id: int, parents: dict[int, int | None]) -> set[int]:
+    chain: set[int] = set()
+    while agency_id is not None and agency_id not in chain:
+        chain.add(agency_id)
+        agency_id = parents.get(agency_id)
+    return chain
+
+
+def _check_row(check: RowCheck, cohort: Cohort, known: _Known, first_line: dict) -> None:
     values, errors = check.values, check.errors
     nip = values["nip"]
     if not nip:
@@ -278,61 +407,114 @@ def _check_row(check, cohort, people, coaches, agencies, usernames, projects, fi
             errors.append(_("Email “%(email)s” tidak valid.") % {"email": values["email"]})
     if len(values["position"]) > 200:
         errors.append(_("Jabatan paling banyak 200 huruf."))
-    check.agency = agencies.get(values["agency_code"].lower())
+    check.agency = known.agencies.get(values["agency_code"].lower())
     if not values["agency_code"]:
         errors.append(_("Kode instansi wajib diisi."))
     elif check.agency is None:
         errors.append(
             _("Kode instansi “%(code)s” tidak dikenal.") % {"code": values["agency_code"]}
         )
-    check.user = people.get(nip)
+    check.user = known.people.get(nip)
     if check.user is not None:
         if check.user.is_staff or check.user.is_superuser:
             errors.append(
-                _("NIP ini milik akun pengelola Jejak; akun itu tidak diubah lewat impor.")
+                _(
+                    "NIP ini milik akun pengelola Jejak; akun itu tidak diimpor sebagai peserta "
+                    "dan tidak diubah lewat impor."
+                )
             )
         elif not check.user.is_active:
             errors.append(_("Akun dengan NIP ini sudah dinonaktifkan; hubungi admin."))
-    elif nip in usernames:
+        check.may_update_account = check.user.pk in known.managed
+    elif nip in known.usernames:
         errors.append(_("Nama pengguna %(nip)s sudah dipakai akun lain.") % {"nip": nip})
-    if values["mentor_nip"]:
-        check.mentor = people.get(values["mentor_nip"])
-        if check.mentor is None or not check.mentor.is_active:
-            errors.append(
-                _("NIP mentor %(nip)s tidak terdaftar di Jejak.") % {"nip": values["mentor_nip"]}
-            )
-        elif values["mentor_nip"] == nip:
-            errors.append(_("Peserta tidak dapat menjadi mentor proyeknya sendiri."))
-    if values["coach_username"]:
-        check.coach = coaches.get(values["coach_username"].lower())
-        if check.coach is None or not check.coach.is_active:
-            errors.append(
-                _("Username coach “%(username)s” tidak terdaftar di Jejak.")
-                % {"username": values["coach_username"]}
-            )
-        elif check.user is not None and check.coach.pk == check.user.pk:
-            errors.append(_("Peserta tidak dapat menjadi coach proyeknya sendiri."))
+    _check_mentor(check, known)
+    _check_coach(check, cohort, known)
     if errors:
         return
-    check.project = projects.get(check.user.pk) if check.user else None
+    check.project = known.projects.get(check.user.pk) if check.user else None
     if check.user is None:
         check.action = "new"
     elif check.project is None:
-        check.action = "new_project"
+        check.action = "new_project" if check.may_update_account else "link"
     else:
         check.action = "update" if changes(check) else "unchanged"
+    if check.user is not None and not check.may_update_account and account_changes(check):
+        check.notes.append(
+            _(
+                "Akun ini juga dipakai di luar angkatan Anda: nama, email, jabatan dan "
+                "instansinya tetap seperti di Jejak; isian berkas untuk akun ini diabaikan."
+            )
+        )
 
 
-def changes(check: RowCheck) -> dict[str, dict]:
-    """The fields a checked row would change on the existing account and project."""
-    values, user, project = check.values, check.user, check.project
-    wanted_user = {
+def _check_mentor(check: RowCheck, known: _Known) -> None:
+    values = check.values
+    if not values["mentor_nip"]:
+        return
+    check.mentor = known.people.get(values["mentor_nip"])
+    mentor = check.mentor
+    if mentor is None or not mentor.is_active:
+        check.errors.append(
+            _("NIP mentor %(nip)s tidak terdaftar di Jejak.") % {"nip": values["mentor_nip"]}
+        )
+    elif values["mentor_nip"] == values["nip"]:
+        check.errors.append(_("Peserta tidak dapat menjadi mentor proyeknya sendiri."))
+    elif mentor.is_superuser:
+        check.errors.append(_("Akun admin Jejak tidak dapat menjadi mentor."))
+    elif check.agency is not None and mentor.agency_id not in _lineage(
+        check.agency.pk, known.parents
+    ):
+        # The mentor is the participant's direct superior: same agency, or one above it.
+        check.errors.append(
+            _(
+                "Mentor %(name)s tidak bekerja di %(agency)s atau instansi induknya; mentor "
+                "adalah atasan langsung peserta."
+            )
+            % {"name": mentor, "agency": check.agency}
+        )
+
+
+def _check_coach(check: RowCheck, cohort: Cohort, known: _Known) -> None:
+    username = check.values["coach_username"]
+    if not username:
+        return
+    check.coach = known.coaches.get(username.lower())
+    coach = check.coach
+    if coach is None or not coach.is_active:
+        check.errors.append(
+            _("Username coach “%(username)s” tidak terdaftar di Jejak.") % {"username": username}
+        )
+    elif check.user is not None and coach.pk == check.user.pk:
+        check.errors.append(_("Peserta tidak dapat menjadi coach proyeknya sendiri."))
+    elif coach.pk not in known.assignable:
+        check.errors.append(coach_not_assignable(coach, cohort))
+
+
+def coach_not_assignable(coach: User, cohort: Cohort):
+    """Why someone outside `coaches_assignable_in(cohort)` cannot coach there."""
+    return _(
+        "%(name)s tidak dapat menjadi coach di angkatan ini: coach adalah orang %(institution)s, "
+        "bukan admin Jejak, peserta angkatan ini, atau orang lembaga pelatihan lain."
+    ) % {"name": coach, "institution": cohort.institution}
+
+
+def account_changes(check: RowCheck) -> dict:
+    """The account fields the file gives differently from the account as it is."""
+    values, user = check.values, check.user
+    wanted = {
         "full_name": values["full_name"],
         "email": values["email"],
         "position": values["position"],
         "agency": check.agency,
     }
-    user_changes = {k: v for k, v in wanted_user.items() if getattr(user, k) != v}
+    return {name: value for name, value in wanted.items() if getattr(user, name) != value}
+
+
+def changes(check: RowCheck) -> dict[str, dict]:
+    """The fields a checked row would change: on the account only if the organiser manages it."""
+    project = check.project
+    user_changes = account_changes(check) if check.may_update_account else {}
     project_changes = {}
     if project is not None and not project.is_final:
         if check.coach is not None and project.coach_id != check.coach.pk:

@@ -178,3 +178,51 @@ def open_projects_of(cohort: Cohort) -> QuerySet[ChangeProject]:
         .select_related("participant", "coach", "mentor")
         .order_by("participant__full_name", "pk")
     )
+
+
+def accounts_managed_by(organiser: User) -> QuerySet[User]:
+    """Accounts an organiser may update (import): people who are, in Jejak, only their cohorts'.
+
+    That is participants of the organiser's cohorts with no relation elsewhere: not in another
+    cohort, not coaching, mentoring or examining outside them, not organising or heading an
+    agency, not staff. Anyone else's name, email, position and agency belong to them and to the
+    other cohorts they stand in, so an import links such a person and leaves the account alone.
+    """
+    mine = Cohort.objects.filter(organisers=organiser)
+    elsewhere = ChangeProject.objects.exclude(cohort__in=mine)
+    person = OuterRef("pk")
+    return (
+        User.objects.filter(is_staff=False, is_superuser=False)
+        .filter(Exists(ChangeProject.objects.filter(cohort__in=mine, participant=person)))
+        .exclude(
+            Exists(elsewhere.filter(Q(participant=person) | Q(coach=person) | Q(mentor=person)))
+        )
+        .exclude(Exists(Seminar.objects.exclude(cohort__in=mine).filter(examiners=person)))
+        .exclude(Exists(Cohort.objects.filter(organisers=person)))
+        .exclude(Exists(AgencyHead.objects.filter(user=person)))
+    )
+
+
+def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
+    """Who may be made a coach in the cohort, by import or by the coach page.
+
+    Active accounts, never the admin, not a participant of this cohort, and not another
+    institution's people: someone who organises, coaches or examines only in cohorts of other
+    training institutions is not offered. A trainer new to Jejak (no such duty anywhere yet) is.
+    """
+    here = Cohort.objects.filter(institution__iexact=cohort.institution)
+    there = Cohort.objects.exclude(institution__iexact=cohort.institution)
+
+    def serves(cohorts: QuerySet[Cohort]):
+        person = OuterRef("pk")
+        return (
+            Exists(cohorts.filter(organisers=person))
+            | Exists(ChangeProject.objects.filter(cohort__in=cohorts, coach=person))
+            | Exists(Seminar.objects.filter(cohort__in=cohorts, examiners=person))
+        )
+
+    return (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .exclude(Exists(ChangeProject.objects.filter(cohort=cohort, participant=OuterRef("pk"))))
+        .filter(serves(here) | ~serves(there))
+    )

@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
-from tracker.imports import changes, check_rows
+from tracker.imports import changes, check_rows, coach_not_assignable
 from tracker.models import ChangeProject, Cohort, Role, TransitionLog, User
 from tracker.notifications import notify, notify_transition
+from tracker.selectors import coaches_assignable_in
 from tracker.workflow import Forbidden, Refused
 
 
@@ -222,13 +223,14 @@ def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str,
     """Organiser imports participant rows: re-checked now, then all written or none.
 
     A new person gets an account (no password until the admin sets one) and a draft project in
-    the cohort; someone already in the cohort is updated, never added twice.
+    the cohort; someone already in the cohort is updated, never added twice. Only accounts the
+    organiser manages are updated; anyone else is linked as they are (see `tracker.imports`).
     """
     _require_organiser(cohort, by)
     with transaction.atomic():
         # One import per cohort at a time, so two confirmations cannot both add a person.
         Cohort.objects.select_for_update().get(pk=cohort.pk)
-        preview = check_rows(cohort, rows)
+        preview = check_rows(cohort, rows, by=by)
         if not preview.ok:
             raise ImportRefused(preview)
         for check in preview.rows:
@@ -252,11 +254,11 @@ def _import_row(cohort: Cohort, check) -> None:
         check.user = user
     elif check.action == "new_project":
         _update_user(check.user, changes(check).get("user", {}))
-    if check.action in ("new", "new_project"):
+    if check.action in ("new", "new_project", "link"):
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Rancangan %(label)s %(name)s") % {
                 "label": cohort.project_label,
-                "name": values["full_name"],
+                "name": check.user.full_name,
             }
         check.project = ChangeProject.objects.create(
             participant=check.user,
@@ -292,6 +294,8 @@ def cohort_assign_coach(
         raise Refused(_("Akun coach ini sudah dinonaktifkan."))
     if cohort.projects.filter(participant=coach).exists():
         raise Refused(_("Peserta angkatan ini tidak dapat menjadi coach di angkatannya."))
+    if not coaches_assignable_in(cohort).filter(pk=coach.pk).exists():
+        raise Refused(coach_not_assignable(coach, cohort))
     wanted = {project.pk for project in projects}
     if not wanted:
         raise Refused(_("Pilih minimal satu proyek."))

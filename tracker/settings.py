@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is the first to read a POST body.
+    "tracker.request_body.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tracker.middleware.PreferredLanguageMiddleware",
@@ -121,6 +123,16 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 # Milestone evidence: largest accepted upload, in bytes (10 MiB unless set).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Largest participant list (CSV or XLSX) an organiser may import, in bytes.
+PARTICIPANT_IMPORT_MAX_BYTES = 1024 * 1024
+# A request body past the largest upload plus 1 MiB for the rest of its form is refused (413)
+# before it is read. nginx's client_max_body_size must be at least this (see README).
+REQUEST_MAX_BYTES = max(EVIDENCE_MAX_BYTES, PARTICIPANT_IMPORT_MAX_BYTES) + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tracker.request_body.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A milestone not yet accepted with no activity for this many days counts as stuck.
 STUCK_AFTER_DAYS = env_int("STUCK_AFTER_DAYS", 14, minimum=1)
 # `send_reminders` tells reviewers about items waiting on them for more than this many days.

@@ -338,7 +338,7 @@ def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
     except UnreadableFile as unreadable:
         form.add_error("file", unreadable.message)
         return _render_import(request, context, status=400)
-    preview = check_rows(cohort, rows)
+    preview = check_rows(cohort, rows, by=request.user)
     context["preview"] = preview
     if not preview.ok:
         return _render_import(request, context, status=400)
@@ -381,7 +381,8 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     message = (
         _(
             "Impor selesai: %(new)d akun baru, %(new_project)d proyek baru untuk akun yang "
-            "sudah ada, %(update)d diperbarui, %(unchanged)d tidak berubah."
+            "sudah ada, %(link)d proyek baru untuk akun di luar angkatan Anda (akunnya tidak "
+            "diubah), %(update)d diperbarui, %(unchanged)d tidak berubah."
         )
         % preview.counts
     )

@@ -141,3 +141,16 @@ def test_page_query_count_is_the_same_for_1_and_50_projects(
     with django_assert_num_queries(8):
         page = organiser.get(_url(world)).content.decode()
     assert page.count('name="projects"') == 50
+
+
+def test_the_admin_or_another_institutions_coach_cannot_be_assigned(organiser, world):
+    elsewhere = CohortFactory(institution="Pusdiklat Kementerian Lain")
+    outsider = UserFactory(username="coach_lain")
+    ChangeProjectFactory(cohort=elsewhere, coach=outsider)
+    for handle in ("admin", "coach_lain"):
+        response = organiser.post(
+            _url(world), {"coach": handle, "projects": [world.other_project.pk]}
+        )
+        assert response.status_code == 400
+        assert "tidak dapat menjadi coach di angkatan ini" in response.content.decode()
+    assert _coaches(world.other_project) == [None]

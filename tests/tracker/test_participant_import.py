@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import tracemalloc
+import zipfile
 
 import openpyxl
 import pytest
@@ -11,8 +13,16 @@ from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import AgencyFactory, ChangeProjectFactory, CohortFactory, UserFactory
-from tracker.imports import MAX_BYTES
+from tests.factories import (
+    AgencyFactory,
+    AgencyHeadFactory,
+    ChangeProjectFactory,
+    CohortFactory,
+    SeminarFactory,
+    UserFactory,
+)
+from tests.milestones.files import bomb_member, make_xlsm, member, zip_of
+from tracker.imports import MAX_BYTES, UnreadableFile, read_table
 from tracker.models import ChangeProject, User
 
 HEADER = [
@@ -157,15 +167,21 @@ def test_rerun_updates_a_participant_already_in_the_cohort(organiser, world):
     assert _counts() == before
 
 
-def test_person_from_another_cohort_gets_a_project_here(organiser, world):
-    ChangeProjectFactory(participant=world.other_participant, cohort=CohortFactory())
-    # other_participant is already in this cohort too; use a person with an account only.
-    person = UserFactory(nip="198801012010011001")
-    preview = _upload(organiser, world, _csv([_row(world, person.nip, person.full_name)]))
+def test_participant_of_the_organisers_other_cohort_gets_a_project_here_and_is_updated(
+    organiser, world
+):
+    earlier = CohortFactory(number="I", year=2024)
+    earlier.organisers.add(world.organiser)
+    person = UserFactory(nip="198801012010011001", agency=world.dinas)
+    ChangeProjectFactory(participant=person, cohort=earlier)
+    row = _row(world, person.nip, "Nama Baru", "baru@jejak.example")
+    preview = _upload(organiser, world, _csv([row]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
     organiser.post(_confirm_url(world), {"token": _token(preview)})
     assert ChangeProject.objects.filter(participant=person, cohort=world.cohort).count() == 1
     assert User.objects.filter(nip=person.nip).count() == 1
+    person.refresh_from_db()
+    assert (person.full_name, person.email) == ("Nama Baru", "baru@jejak.example")
 
 
 def test_xlsx_with_semicolon_free_columns_in_any_order_is_read(organiser, world):
@@ -357,17 +373,18 @@ def test_import_page_explains_the_columns(organiser, world):
 
 
 def test_the_sample_file_offered_on_the_page_imports_cleanly(organiser, world):
-    AgencyFactory(code="DINKES-JABAR")
+    dinkes = AgencyFactory(code="DINKES-JABAR")
     AgencyFactory(code="LABKESDA-JABAR")
     UserFactory(username="coach2")
-    User.objects.filter(pk=world.mentor.pk).update(nip="197804252005012007")
+    # The mentor works at the first row's agency; the second row names no mentor.
+    User.objects.filter(pk=world.mentor.pk).update(nip="197804252005012007", agency=dinkes)
     with open(finders.find("import/contoh-impor-peserta.csv"), "rb") as sample:
         response = _upload(organiser, world, sample.read())
     assert response.status_code == 200
     assert response.content.decode().count("Akun dan proyek baru") == 2
 
 
-PREVIEW_QUERIES = 14
+PREVIEW_QUERIES = 17
 
 
 def test_preview_query_count_is_the_same_for_1_and_50_rows(
@@ -391,3 +408,328 @@ def test_errors_name_the_line_of_the_file_even_after_blank_lines(organiser, worl
     page = _upload(organiser, world, content).content.decode()
     row = page.split('class="import-row--error"', 1)[1].split("</tr>", 1)[0]
     assert '<td class="num" data-label="Baris">4</td>' in row
+
+
+# --- tenancy: accounts outside the organiser's cohorts are linked, never changed -------------
+
+
+def _account(user: User) -> tuple:
+    user.refresh_from_db()
+    return (
+        user.username,
+        user.full_name,
+        user.email,
+        user.position,
+        user.agency_id,
+        user.password,
+        user.is_staff,
+        user.is_superuser,
+        user.is_active,
+    )
+
+
+def _other_organisers_cohort():
+    cohort = CohortFactory(institution="Pusdiklat Kementerian Lain")
+    cohort.organisers.add(UserFactory(is_staff=True))
+    return cohort
+
+
+def _other_organisers_participant(world):
+    person = UserFactory(nip="198702022011012003")
+    ChangeProjectFactory(participant=person, cohort=_other_organisers_cohort())
+    return person
+
+
+def _account_without_roles(world):
+    return UserFactory(nip="198903032012031004")
+
+
+OUTSIDERS = {
+    "agency head": lambda world: world.agency_head,
+    "another organiser's participant": _other_organisers_participant,
+    "mentor of this cohort": lambda world: world.mentor,
+    "account made by the admin": _account_without_roles,
+}
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS, ids=list(OUTSIDERS))
+def test_people_outside_the_organisers_cohorts_are_linked_and_their_accounts_unchanged(
+    organiser, world, outsider
+):
+    person = OUTSIDERS[outsider](world)
+    before = _account(person)
+    row = _row(world, person.nip, "Nama Palsu", "penyerang@jahat.example", mentor="")
+    row[4] = "Jabatan Palsu"
+    preview = _upload(organiser, world, _csv([row]))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Akun orang lain sudah ada; proyek baru, akunnya tidak diubah" in page
+    assert "isian berkas untuk akun ini diabaikan" in page
+    response = organiser.post(_confirm_url(world), {"token": _token(preview)})
+    assert response.status_code == 302
+    assert _account(person) == before
+    project = ChangeProject.objects.get(participant=person, cohort=world.cohort)
+    assert project.agency == world.dinas
+    assert "Nama Palsu" not in project.title
+
+
+@pytest.mark.parametrize("persona", ["admin", "other organiser"])
+def test_staff_and_admin_accounts_are_refused_and_unchanged(organiser, world, persona):
+    if persona == "admin":
+        world.admin.nip = "198001012005011001"
+        world.admin.save(update_fields=["nip"])
+        person = world.admin
+    else:
+        person = UserFactory(is_staff=True, nip="198001012005011002")
+        _other_organisers_cohort().organisers.add(person)
+    before = _account(person)
+    response = _upload(organiser, world, _csv([_row(world, person.nip, email="x@jahat.example")]))
+    assert response.status_code == 400
+    assert "akun pengelola Jejak" in response.content.decode()
+    assert _account(person) == before
+    assert not ChangeProject.objects.filter(participant=person).exists()
+
+
+def test_participant_of_this_cohort_with_a_wider_role_keeps_their_account(organiser, world):
+    AgencyHeadFactory(user=world.participant, agency=world.other_agency)
+    before = _account(world.participant)
+    preview = _upload(organiser, world, _csv([_row(world, world.participant.nip, "Nama Lain")]))
+    page = preview.content.decode()
+    assert "Sudah terdaftar; tidak berubah" in page
+    assert "isian berkas untuk akun ini diabaikan" in page
+    organiser.post(_confirm_url(world), {"token": _token(preview)})
+    assert _account(world.participant) == before
+
+
+def test_confirm_checks_tenancy_again_and_changes_nothing_of_a_person_who_left_its_reach(
+    organiser, world
+):
+    earlier = CohortFactory(number="II", year=2024)
+    earlier.organisers.add(world.organiser)
+    person = UserFactory(nip="198801012010011001", agency=world.dinas)
+    ChangeProjectFactory(participant=person, cohort=earlier)
+    preview = _upload(organiser, world, _csv([_row(world, person.nip, "Nama Baru")]))
+    assert "Akun sudah ada; proyek baru" in preview.content.decode()
+    # Between preview and confirmation the person joins another organiser's cohort.
+    ChangeProjectFactory(participant=person, cohort=_other_organisers_cohort())
+    before = _account(person)
+    response = organiser.post(_confirm_url(world), {"token": _token(preview)})
+    assert response.status_code == 302
+    assert _account(person) == before
+    assert ChangeProject.objects.filter(participant=person, cohort=world.cohort).exists()
+
+
+# --- who may be coach and mentor ----------------------------------------------------------
+
+
+def _coach_elsewhere(world):
+    coach = UserFactory(username="coach_lain")
+    ChangeProjectFactory(cohort=_other_organisers_cohort(), coach=coach)
+    return coach
+
+
+def _organiser_elsewhere(world):
+    person = UserFactory(username="penyelenggara_lain", is_staff=True)
+    _other_organisers_cohort().organisers.add(person)
+    return person
+
+
+def _superuser(world):
+    return world.admin
+
+
+@pytest.mark.parametrize(
+    "build", [_superuser, _coach_elsewhere, _organiser_elsewhere], ids=lambda b: b.__name__
+)
+def test_coach_must_be_someone_the_organiser_may_assign(organiser, world, build):
+    coach = build(world)
+    response = _upload(organiser, world, _csv([_row(world, coach=coach.username)]))
+    assert response.status_code == 400
+    assert "tidak dapat menjadi coach di angkatan ini" in response.content.decode()
+    assert not User.objects.filter(nip=NEW_NIP).exists()
+
+
+def test_coach_of_another_institution_who_also_serves_this_one_may_coach(organiser, world):
+    coach = _coach_elsewhere(world)
+    SeminarFactory(cohort=CohortFactory()).examiners.add(coach)
+    response = _upload(organiser, world, _csv([_row(world, coach=coach.username)]))
+    assert response.status_code == 200
+    assert "Akun dan proyek baru" in response.content.decode()
+
+
+def test_mentor_must_work_in_the_participants_agency_or_above(organiser, world):
+    superior = UserFactory(nip="197001012000011001", agency=world.province)
+    world.admin.nip = "198001012005011001"
+    world.admin.save(update_fields=["nip"])
+    rows = [
+        _row(world, mentor=world.other_participant.nip),
+        _row(world, nip=SECOND_NIP, email="d@x.example", mentor=world.admin.nip),
+        _row(world, nip="199303032017011003", email="e@x.example", mentor=superior.nip),
+    ]
+    response = _upload(organiser, world, _csv(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "tidak bekerja di Dinas Kesehatan Uji atau instansi induknya" in page
+    assert "Akun admin Jejak tidak dapat menjadi mentor." in page
+    # The third row, whose mentor heads the unit above, is fine.
+    assert "2 baris bermasalah" in page
+
+
+# --- hostile files -------------------------------------------------------------------------
+
+
+def _xlsx_replacing(parts: dict[str, bytes | str], rows=None) -> bytes:
+    """A real workbook with some of its parts swapped for others."""
+    original = io.BytesIO(_xlsx(rows or []))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, parts.get(name, source.read(name)))
+    return buffer.getvalue()
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _far_row_sheet() -> str:
+    cells = "".join(
+        f'<c r="{column}{{row}}" t="inlineStr"><is><t>{title}</t></is></c>'
+        for column, title in zip("ABCDEFG", HEADER, strict=True)
+    )
+    return (
+        f'<worksheet xmlns="{SHEET_NS}"><sheetData>'
+        f'<row r="1">{cells.format(row=1)}</row><row r="900000">{cells.format(row=900000)}</row>'
+        "</sheetData></worksheet>"
+    )
+
+
+HOSTILE = [
+    (
+        "field over the csv limit",
+        "p.csv",
+        lambda w: _csv([_row(w, name="x" * 140_000)]),
+        "terlalu panjang",
+    ),
+    (
+        "unclosed quote swallowing the file",
+        "p.csv",
+        lambda w: _csv([_row(w)]) + b'"' + b"y" * 140_000,
+        "terlalu panjang",
+    ),
+    (
+        "workbook without a sheet",
+        "p.xlsx",
+        lambda w: _xlsx_replacing(
+            {"xl/workbook.xml": f'<workbook xmlns="{SHEET_NS}"><sheets/></workbook>'}
+        ),
+        "tidak berisi lembar kerja",
+    ),
+    (
+        "malformed sheet xml",
+        "p.xlsx",
+        lambda w: _xlsx_replacing(
+            {"xl/worksheets/sheet1.xml": '<worksheet><sheetData><row r="1"><c'}
+        ),
+        "Berkas XLSX tidak dapat dibaca",
+    ),
+    (
+        "malformed workbook xml",
+        "p.xlsx",
+        lambda w: _xlsx_replacing({"xl/workbook.xml": "<workbook><sheets><sheet"}),
+        "Berkas XLSX tidak dapat dibaca",
+    ),
+    (
+        "sheet reaching row 900000",
+        "p.xlsx",
+        lambda w: _xlsx_replacing({"xl/worksheets/sheet1.xml": _far_row_sheet()}),
+        "lebih panjang dari 10000 baris",
+    ),
+    ("binary text", "p.csv", lambda w: b"NIP,Nama\x01\x02\x03\x1b[31m", "bukan CSV"),
+    ("pdf renamed csv", "p.csv", lambda w: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "bukan CSV"),
+    ("workbook renamed csv", "p.csv", lambda w: _xlsx([_row(w)]), "bukan CSV"),
+    ("empty file", "p.csv", lambda w: b"", "kosong"),
+    ("xlsx that is a plain zip", "p.xlsx", lambda w: zip_of([member("a.txt", "x")]), "XLSX"),
+    ("workbook with macros", "p.xlsx", lambda w: make_xlsm(), "memuat makro"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "build", "message"), HOSTILE, ids=[row[0] for row in HOSTILE]
+)
+def test_hostile_files_get_a_reason_and_change_nothing(
+    organiser, world, case, name, build, message
+):
+    before = _counts()
+    response = _upload(organiser, world, build(world), name=name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _counts() == before
+
+
+def test_csv_with_old_mac_line_endings_is_read(organiser, world):
+    content = _csv([_row(world), _row(world, nip=SECOND_NIP, email="d@x.example")])
+    response = _upload(organiser, world, content.replace(b"\r\n", b"\r"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Akun dan proyek baru") == 2
+
+
+def test_excel_unicode_text_export_is_read(organiser, world):
+    content = _csv([_row(world, name="Citra Ñuñez")], delimiter="\t").decode()
+    response = _upload(organiser, world, content.encode("utf-16"))
+    assert response.status_code == 200
+    assert "Citra Ñuñez" in response.content.decode()
+
+
+def test_more_rows_than_one_import_takes_are_refused(organiser, world):
+    rows = [_row(world, nip=f"19900101201503{1 + i % 2}{i:03d}") for i in range(1001)]
+    response = _upload(organiser, world, _csv(rows))
+    assert response.status_code == 400
+    assert "maksimal 1000 peserta sekali impor" in response.content.decode()
+
+
+def _shared_strings_bomb(mebibytes: int, *, lie: bool) -> bytes:
+    """A real workbook whose shared strings inflate to `mebibytes` MiB; under 1 MiB on disk."""
+    with zipfile.ZipFile(io.BytesIO(_xlsx([]))) as source:
+        members = [
+            member(name, source.read(name))
+            for name in source.namelist()
+            if name != "xl/sharedStrings.xml"
+        ]
+    bomb = bomb_member(
+        "xl/sharedStrings.xml",
+        mebibytes,
+        f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>'.encode(),
+        b"</t></si></sst>",
+    )
+    return zip_of([*members, bomb], {bomb.name: 2048} if lie else None)
+
+
+@pytest.mark.parametrize("lie", [False, True], ids=["honest directory", "lying directory"])
+def test_workbook_inflating_to_a_gigabyte_is_refused_before_openpyxl_opens_it(
+    organiser, world, monkeypatch, lie
+):
+    content = _shared_strings_bomb(1000, lie=lie)
+    assert len(content) < MAX_BYTES
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open a workbook that inflates this far")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    response = _upload(organiser, world, content, name="peserta.xlsx")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "mengembang" in page
+    assert "tidak diterima" in page
+
+
+def test_reading_a_lying_workbook_bomb_stays_small_in_memory():
+    content = _shared_strings_bomb(1000, lie=True)
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile, match="mengembang"):
+            read_table("peserta.xlsx", content)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Inflating is done 64 KiB at a time and stops at the cap: nothing near the gigabyte.
+    assert peak < 8 * 1024 * 1024
