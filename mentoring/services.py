@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +37,13 @@ from mentoring.selectors import (
 )
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
-from tracker.services import StaleTransition, TransitionForbidden, TransitionRefused, run_transition
+from tracker.services import (
+    StaleTransition,
+    TransitionForbidden,
+    TransitionRefused,
+    once_per_form,
+    run_transition,
+)
 
 APPROVAL_OF_STAGE = {
     SignOff.Stage.PROPOSAL: ("approve_proposal", ChangeProject.State.PROPOSAL_REVIEW),
@@ -80,7 +85,7 @@ def project_sign_off(
         if locked.current_review_signers(stage) >= {Role.COACH, Role.MENTOR}:
             run_transition(project=locked, by=by, name=transition_name)
         else:
-            transaction.on_commit(lambda: _notify_first_signoff(signoff.pk), robust=True)
+            _notify_first_signoff(signoff.pk)
     project.refresh_from_db()
     return signoff
 
@@ -120,6 +125,7 @@ class ActionForbidden(ActionRefused):
     status = 403
 
 
+@once_per_form
 def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str) -> Comment:
     """Someone on the project writes a comment; the people allowed to read it are told."""
     roles = project.roles_of(by)
@@ -142,7 +148,7 @@ def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str
         comment = Comment.objects.create(
             project=project, author=by, author_role=role, body=body, visibility=visibility
         )
-        transaction.on_commit(partial(_notify_comment, comment.pk), robust=True)
+        _notify_comment(comment.pk)
     return comment
 
 
@@ -172,6 +178,7 @@ def _notify_comment(comment_pk: int) -> None:
     )
 
 
+@once_per_form
 def consultation_record(
     *,
     project: ChangeProject,
@@ -223,9 +230,7 @@ def consultation_record(
             follow_up=(follow_up or "").strip(),
             stage=stage,
         )
-        transaction.on_commit(
-            partial(_notify_consultation, consultation.pk, "consultation-recorded"), robust=True
-        )
+        _notify_consultation(consultation.pk, "consultation-recorded")
     return consultation
 
 
@@ -269,9 +274,7 @@ def _decide(consultation: Consultation, by: User, status: str, *, reason: str) -
         locked.dispute_reason = reason
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "dispute_reason", "decided_at"])
-        transaction.on_commit(
-            partial(_notify_consultation, locked.pk, "consultation-decided"), robust=True
-        )
+        _notify_consultation(locked.pk, "consultation-decided")
     consultation.refresh_from_db()
     return consultation
 
@@ -293,6 +296,7 @@ def _notify_consultation(consultation_pk: int, template: str) -> None:
     )
 
 
+@once_per_form
 def journal_write(
     *,
     project: ChangeProject,
@@ -322,6 +326,7 @@ def journal_write(
     )
 
 
+@once_per_form
 def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
     """The coach or mentor answers a shared reflection; the participant is told."""
     project = entry.project
@@ -337,7 +342,7 @@ def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
     role = Role.COACH if Role.COACH in roles else Role.MENTOR
     with transaction.atomic():
         reply = JournalReply.objects.create(entry=entry, author=by, author_role=role, body=body)
-        transaction.on_commit(partial(_notify_journal_reply, reply.pk), robust=True)
+        _notify_journal_reply(reply.pk)
     return reply
 
 
@@ -358,6 +363,7 @@ def _notify_journal_reply(reply_pk: int) -> None:
 # --- Seminars and grading ------------------------------------------------------------------
 
 
+@once_per_form
 def seminar_schedule(
     *,
     cohort: Cohort,
@@ -444,9 +450,7 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
         tell_examiners = {p.pk for p in examiners} - (set() if moved else before_examiners)
         tell_projects = {p.pk for p in projects} - (set() if moved else before_projects)
         if tell_examiners or tell_projects:
-            transaction.on_commit(
-                partial(_notify_scheduled, seminar.pk, tell_examiners, tell_projects), robust=True
-            )
+            _notify_scheduled(seminar.pk, tell_examiners, tell_projects)
     return seminar
 
 
@@ -457,6 +461,7 @@ def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[
         template="seminar-scheduled",
         context={"seminar": seminar, "project": None},
         url=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        cohort_id=seminar.cohort_id,
     )
     for project in ChangeProject.objects.filter(pk__in=project_ids).select_related("participant"):
         notify(

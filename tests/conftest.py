@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import (
     AgencyFactory,
@@ -127,3 +129,31 @@ def _isolated_media_and_cache(settings, tmp_path):
     # Generated PDFs and uploads land in a throwaway folder; rate-limit counters start at zero.
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the background tasks that are due, as `manage.py db_worker` does, in this process.
+
+    Returns how many ran. Tasks queued by a task (an email's retry) run too once they are due.
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        ran = 0
+        while (due := DBTaskResult.objects.ready().first()) is not None:
+            due.claim(worker.worker_id)
+            worker.run_task(due)
+            ran += 1
+        return ran
+
+    return run

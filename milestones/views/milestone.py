@@ -202,6 +202,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             upload=form.cleaned_data["file"],
             caption=form.cleaned_data["caption"],
+            form_token=form.cleaned_data["form_token"],
         )
     except TransitionRefused as refused:
         status = access.refused_status(request, refused)
@@ -231,6 +232,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             url=form.cleaned_data["url"],
             caption=form.cleaned_data["caption"],
+            form_token=form.cleaned_data["form_token"],
         )
     except TransitionRefused as refused:
         status = access.refused_status(request, refused)
@@ -294,6 +296,7 @@ def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             new_due_date=form.cleaned_data["new_due_date"],
             reason=form.cleaned_data["reason"],
+            form_token=form.cleaned_data["form_token"],
         )
     except TransitionRefused as refused:
         status = access.refused_status(request, refused)

@@ -74,7 +74,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         milestone = services.milestone_create(
-            project=project, by=request.user, data=form.cleaned_data
+            project=project,
+            by=request.user,
+            data=form.cleaned_data,
+            form_token=form.cleaned_data["form_token"],
         )
     except TransitionRefused as refused:
         return _render_plan(request, project, roles, status=access.refused_status(request, refused))
@@ -152,6 +155,7 @@ def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             data=form.cleaned_data,
             reason=form.cleaned_data["reason"],
+            form_token=form.cleaned_data["form_token"],
         )
     except TransitionRefused as refused:
         status = access.refused_status(request, refused)
