@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -157,3 +158,17 @@ def run_tasks(db):
         return ran
 
     return run
+
+
+_FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f-]{36})"')
+
+
+def form_token(html: str, action: str | None = None) -> str:
+    """The one-time token rendered in the form that posts to `action` (or the page's only one)."""
+    if action is None:
+        (token,) = _FORM_TOKEN.findall(html)
+        return token
+    start = html.index(f'action="{action}"')
+    found = _FORM_TOKEN.search(html, start, html.index("</form>", start))
+    assert found, f"the form posting to {action} carries no form token"
+    return found.group(1)
