@@ -190,3 +190,11 @@ def test_ten_identical_score_posts_keep_one_score_per_criterion(client, world, r
     responses = _post_ten_times(client, url, {f"criterion_{c.pk}": "20" for c in criteria})
     assert {r.status_code for r in responses} == {302}
     assert RubricScore.objects.filter(examiner=world.examiner).count() == len(criteria)
+
+
+def test_every_rendering_carries_a_new_token_without_an_id(client, world):
+    url = reverse("mentoring:comment-create", args=[world.project.pk])
+    first = _page(client, world.participant, world.project.get_absolute_url())
+    second = client.get(world.project.get_absolute_url()).content.decode()
+    assert form_token(first, url) != form_token(second, url)
+    assert f'type="hidden" name="form_token" value="{form_token(first, url)}">' in first

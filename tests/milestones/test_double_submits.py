@@ -169,3 +169,19 @@ def test_ten_identical_rating_posts_keep_one_rating(client, world):
     responses = [client.post(url, {"rating": "sesuai", "note": "Baik."}) for _ in range(10)]
     assert {r.status_code for r in responses} == {302}
     assert MilestoneRating.objects.count() == 1
+
+
+def test_a_repeat_after_the_first_result_was_deleted_creates_it_again(client, world, milestone):
+    # The participant removed the link, then the browser sent the old form again.
+    url = reverse("milestones:add-link", args=[milestone.pk])
+    page = _page(client, world.participant, milestone.get_absolute_url())
+    data = {
+        "url": "https://drive.example.go.id/a",
+        "caption": "A",
+        "form_token": form_token(page, url),
+    }
+    client.post(url, data)
+    client.post(reverse("milestones:delete-evidence", args=[Evidence.objects.get().pk]))
+    assert not Evidence.objects.exists()
+    assert client.post(url, data).status_code == 302
+    assert Evidence.objects.count() == 1
