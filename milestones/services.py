@@ -636,10 +636,8 @@ def send_reminder(digest, *, today: datetime.date) -> bool:
             recipient=digest.recipient, sent_on=today, defaults={"items": digest.total}
         )
         if not created:
-            failed = reminder.delivery is not None and (
-                reminder.delivery.status == EmailDelivery.Status.FAILED
-            )
-            return failed and email_requeue(reminder.delivery)
+            # Queued again only if the worker gave up on it; sent or still trying: skipped.
+            return reminder.delivery is not None and email_requeue(reminder.delivery)
         notices = notify(
             [digest.recipient],
             template="milestone-reminder",

@@ -195,7 +195,8 @@ class EmailDeliveryAdmin(OrganiserScopedAdmin, ReadOnlyAdmin):
         "last_attempt_at",
         "next_attempt_at",
     ]
-    list_filter = ["status", "cohort"]
+    # Only the cohorts of the rows shown: another institution's cohort names stay out.
+    list_filter = ["status", ("cohort", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["to", "subject", "last_error"]
     date_hierarchy = "created_at"
     fields = [

@@ -414,7 +414,7 @@ def _import_row(cohort: Cohort, check) -> None:
             }
         check.project = ChangeProject.objects.create(
             participant=check.user,
-            cohort_id=cohort.pk,
+            cohort=cohort,
             agency=check.agency,
             coach=check.coach,
             mentor=check.mentor,

@@ -298,6 +298,8 @@ def test_organiser_sees_the_failed_emails_of_their_cohorts_only(organiser_in_adm
     page = page.decode()
     assert world.coach.email in page and world.mentor.email in page
     assert "lain@luar.example" not in page
+    other_cohort = EmailDelivery.objects.get(to="lain@luar.example").cohort
+    assert str(other_cohort) not in page  # not even as a filter choice
     assert "Gagal" in page
     other = EmailDelivery.objects.get(to="lain@luar.example")
     response = organiser_in_admin.get(
