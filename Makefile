@@ -27,10 +27,10 @@ check-system: install ## Check the Debian packages WeasyPrint needs
 	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	  exit 1; }
 
-run: check-system ## Migrate, load the demo data, start the report worker and serve on http://127.0.0.1:8000
+run: check-system ## Migrate, load the demo data, start the background worker and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py seed_demo
-	@# The worker builds large reports in the background; it stops when the server stops.
+	@# The worker sends emails and builds large reports; it stops when the server stops.
 	@$(DEV_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
@@ -38,7 +38,7 @@ run: check-system ## Migrate, load the demo data, start the report worker and se
 serve: install ## Serve on http://127.0.0.1:8000 without migrating, seeding or the worker
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
-worker: install ## Run the background worker alone (it builds reports of many projects)
+worker: install ## Run the background worker alone (it sends emails and builds large reports)
 	$(DEV_ENV) $(PY) manage.py db_worker
 
 test: check-system ## Run the whole test suite (PostgreSQL when DATABASE_URL is set)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import Comment, Consultation, JournalEntry, RubricCriterion
 from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
+from tracker.forms import FormTokenField
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.selectors import person_by_handle
 
@@ -17,6 +18,8 @@ class PanelForm(forms.Form):
     """A form on the project page: its ids are prefixed so that several forms can share a page."""
 
     id_prefix = "note"
+
+    form_token = FormTokenField()
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
@@ -131,6 +134,7 @@ class JournalEntryForm(PanelForm):
 
 
 class JournalReplyForm(forms.Form):
+    form_token = FormTokenField()
     body = forms.CharField(
         label=_("Tanggapan"),
         max_length=5000,
@@ -146,6 +150,8 @@ class ProjectChoiceField(forms.ModelMultipleChoiceField):
 
 class SeminarForm(forms.ModelForm):
     """Schedule or change a seminar: its kind (fixed once saved), time, place, people, projects."""
+
+    form_token = FormTokenField()
 
     examiners = forms.ModelMultipleChoiceField(
         label=_("Penguji"),

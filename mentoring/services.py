@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,7 +39,7 @@ from mentoring.selectors import (
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
-from tracker.services import run_transition
+from tracker.services import once_per_form, run_transition
 from tracker.workflow import Forbidden, Refused
 
 APPROVAL_OF_STAGE = {
@@ -83,7 +82,7 @@ def project_sign_off(
         if locked.current_review_signers(stage) >= {Role.COACH, Role.MENTOR}:
             run_transition(project=locked, by=by, name=transition_name)
         else:
-            transaction.on_commit(lambda: _notify_first_signoff(signoff.pk), robust=True)
+            _notify_first_signoff(signoff.pk)
     project.refresh_from_db()
     return signoff
 
@@ -107,6 +106,7 @@ def _notify_first_signoff(signoff_pk: int) -> None:
 # --- Comments, consultations and journal
 
 
+@once_per_form
 def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str) -> Comment:
     """Someone on the project writes a comment; the people allowed to read it are told."""
     roles = workflow.roles(project, by)
@@ -129,7 +129,7 @@ def comment_post(*, project: ChangeProject, by: User, body: str, visibility: str
         comment = Comment.objects.create(
             project=project, author=by, author_role=role, body=body, visibility=visibility
         )
-        transaction.on_commit(partial(_notify_comment, comment.pk), robust=True)
+        _notify_comment(comment.pk)
     return comment
 
 
@@ -159,6 +159,7 @@ def _notify_comment(comment_pk: int) -> None:
     )
 
 
+@once_per_form
 def consultation_record(
     *,
     project: ChangeProject,
@@ -218,9 +219,7 @@ def consultation_record(
             action=ConsultationLog.Action.RECORD,
             to_state=consultation.status,
         )
-        transaction.on_commit(
-            partial(_notify_consultation, consultation.pk, "consultation-recorded"), robust=True
-        )
+        _notify_consultation(consultation.pk, "consultation-recorded")
     return consultation
 
 
@@ -286,6 +285,7 @@ def _notify_consultation(consultation_pk: int, template: str) -> None:
     )
 
 
+@once_per_form
 def journal_write(
     *,
     project: ChangeProject,
@@ -315,6 +315,7 @@ def journal_write(
     )
 
 
+@once_per_form
 def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
     """The coach or mentor answers a shared reflection; the participant is told."""
     project = entry.project
@@ -330,7 +331,7 @@ def journal_reply(*, entry: JournalEntry, by: User, body: str) -> JournalReply:
     role = Role.COACH if Role.COACH in roles else Role.MENTOR
     with transaction.atomic():
         reply = JournalReply.objects.create(entry=entry, author=by, author_role=role, body=body)
-        transaction.on_commit(partial(_notify_journal_reply, reply.pk), robust=True)
+        _notify_journal_reply(reply.pk)
     return reply
 
 
@@ -351,6 +352,7 @@ def _notify_journal_reply(reply_pk: int) -> None:
 # --- Seminars and grading ------------------------------------------------------------------
 
 
+@once_per_form
 def seminar_schedule(
     *,
     cohort: Cohort,
@@ -435,9 +437,7 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
         tell_examiners = {p.pk for p in examiners} - (set() if moved else before_examiners)
         tell_projects = {p.pk for p in projects} - (set() if moved else before_projects)
         if tell_examiners or tell_projects:
-            transaction.on_commit(
-                partial(_notify_scheduled, seminar.pk, tell_examiners, tell_projects), robust=True
-            )
+            _notify_scheduled(seminar.pk, tell_examiners, tell_projects)
     return seminar
 
 
@@ -448,6 +448,7 @@ def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[
         template="seminar-scheduled",
         context={"seminar": seminar, "project": None},
         url=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        cohort_id=seminar.cohort_id,
     )
     for project in ChangeProject.objects.filter(pk__in=project_ids).select_related("participant"):
         notify(

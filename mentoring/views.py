@@ -168,6 +168,8 @@ def journal_panel_context(project: ChangeProject, user, *, form=None) -> dict:
         "is_reader": is_reader,
         "entries": journal_entries_visible_to(project, user),
         "form": (form or JournalEntryForm()) if is_writer else None,
+        # One token for every reply form of this rendering: each reply's content differs.
+        "reply_form": JournalReplyForm(auto_id=False) if is_reader else None,
     }
 
 
@@ -327,7 +329,7 @@ def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         refusal = Refused(" ".join(form.errors["body"]))
         return JOURNAL.answer(request, project, refused=refusal)
     try:
-        services.journal_reply(entry=entry, by=request.user, body=form.cleaned_data["body"])
+        services.journal_reply(entry=entry, by=request.user, **form.cleaned_data)
     except Refused as refused:
         return JOURNAL.answer(request, project, refused=refused)
     return JOURNAL.answer(request, project, done=_("Tanggapan terkirim; peserta diberi tahu."))
@@ -435,7 +437,9 @@ def seminar_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _seminar_fields(form: SeminarForm, *, with_kind: bool = True) -> dict:
     names = ["starts_at", "place", "online_link", "examiners", "projects"]
-    return {name: form.cleaned_data[name] for name in (["kind", *names] if with_kind else names)}
+    if with_kind:
+        names = ["kind", *names, "form_token"]
+    return {name: form.cleaned_data[name] for name in names}
 
 
 @require_GET

@@ -5,12 +5,15 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Evidence, Milestone, MilestoneRating
+from tracker.forms import FormTokenField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MilestoneForm(forms.ModelForm):
     """A milestone of the plan; the service, not the form, writes it."""
+
+    form_token = FormTokenField()
 
     class Meta:
         model = Milestone
@@ -51,6 +54,7 @@ class AdditionRequestForm(MilestoneForm):
 
 
 class RescheduleForm(forms.Form):
+    form_token = FormTokenField()
     new_due_date = forms.DateField(label=_("Tenggat baru"), widget=DATE_WIDGET)
     reason = forms.CharField(
         label=_("Alasan perubahan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -58,6 +62,7 @@ class RescheduleForm(forms.Form):
 
 
 class EvidenceUploadForm(forms.Form):
+    form_token = FormTokenField()
     file = forms.FileField(
         label=_("Berkas"),
         help_text=_("PDF, DOCX, XLSX, PPTX, JPG atau PNG."),
@@ -72,6 +77,8 @@ class EvidenceUploadForm(forms.Form):
 
 class EvidenceLinkForm(forms.Form):
     """A link as evidence; its ids differ from the upload form's, which shares the page."""
+
+    form_token = FormTokenField()
 
     url = forms.URLField(
         label=_("Tautan"),
@@ -99,6 +106,7 @@ class RatingForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
+    form_token = FormTokenField()
     value = forms.DecimalField(label=_("Nilai"), max_digits=14, decimal_places=2)
     measured_on = forms.DateField(label=_("Tanggal pengukuran"), widget=DATE_WIDGET)
     note = forms.CharField(

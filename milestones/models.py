@@ -16,6 +16,7 @@ from tracker.models import (
     AppendOnlyMixin,
     AppendOnlyQuerySet,
     ChangeProject,
+    EmailDelivery,
     ImpactIndicator,
     Role,
     Seminar,
@@ -539,6 +540,15 @@ class Reminder(models.Model):
     sent_on = models.DateField(_("tanggal"))
     items = models.PositiveSmallIntegerField(_("jumlah butir"))
     sent_at = models.DateTimeField(_("waktu kirim"), default=timezone.now)
+    # The day's email; when the worker gave up on it, the next run of the command tries again.
+    delivery = models.ForeignKey(
+        EmailDelivery,
+        verbose_name=_("pengiriman email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("pengingat")

@@ -316,6 +316,13 @@ class ReminderDigest:
     def total(self) -> int:
         return len(self.overdue) + len(self.due_soon) + len(self.to_review) + len(self.to_decide)
 
+    @property
+    def cohort_id(self) -> int | None:
+        """The one cohort everything in the digest belongs to, if there is only one."""
+        items = [*self.overdue, *self.due_soon, *self.to_review, *self.to_decide]
+        cohorts = {item.project.cohort_id for item in items}
+        return cohorts.pop() if len(cohorts) == 1 else None
+
 
 def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
     """Per person: their milestones due soon or overdue, and reviews waiting on them too long."""

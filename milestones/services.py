@@ -1,14 +1,13 @@
 """Writes of the milestone plan: plan edits, milestone steps, change requests, evidence, ratings.
 
 Every step that moves a milestone or decides a change request goes through the guarded runner
-of every workflow (`tracker.workflow.run`) and leaves a `MilestoneLog` row; notifications are
-sent after commit.
+of every workflow (`tracker.workflow.run`) and leaves a `MilestoneLog` row; its notices are
+written (and emails queued) in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -34,8 +33,9 @@ from milestones.models import (
 )
 from milestones.uploads import check_upload
 from tracker import workflow
-from tracker.models import ChangeProject, ImpactIndicator, Role, Seminar, User
-from tracker.notifications import notify, people_in_roles
+from tracker.models import ChangeProject, EmailDelivery, ImpactIndicator, Role, Seminar, User
+from tracker.notifications import email_requeue, notify, people_in_roles
+from tracker.services import once_per_form
 from tracker.workflow import Forbidden, Refused
 
 PLAN_FIELDS = ("term", "activity", "implementer", "start_date", "due_date", "expected_output")
@@ -84,6 +84,7 @@ def _next_order(project: ChangeProject, term: str) -> int:
     return (top or 0) + 1
 
 
+@once_per_form
 def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milestone:
     """Participant adds a milestone to the plan of a draft (or revised) proposal."""
     with transaction.atomic():
@@ -118,7 +119,7 @@ def milestone_delete(*, milestone: Milestone, by: User) -> None:
             raise Refused(_("Tonggak ini sudah memiliki riwayat langkah dan tidak dapat dihapus."))
         stored = list(row.evidence.exclude(file="").values_list("file", flat=True))
         row.delete()
-        transaction.on_commit(partial(_delete_files, stored))
+        transaction.on_commit(lambda: _delete_files(stored), robust=True)
 
 
 # --- the milestone workflow -------------------------------------------------------------------
@@ -190,7 +191,7 @@ def milestone_send_back(*, milestone, by, comment, expected_state=None) -> Miles
 
 
 def notify_milestone_step(log_pk: int) -> None:
-    """After commit: tell the people the step concerns (reviewers or the participant)."""
+    """Inside the step's transaction: tell the people it concerns (reviewers or participant)."""
     log = MilestoneLog.objects.select_related(
         "milestone", "actor", "project__participant", "project__coach", "project__mentor"
     ).get(pk=log_pk)
@@ -234,10 +235,11 @@ def _log_request(change: ChangeRequest, by: User) -> MilestoneLog:
         to_state=change.state,
         comment=change.reason,
     )
-    transaction.on_commit(partial(notify_change, log.pk), robust=True)
+    notify_change(log.pk)
     return log
 
 
+@once_per_form
 def request_addition(*, project: ChangeProject, by: User, data: dict, reason: str):
     """Participant proposes a new milestone after approval; the mentor decides."""
     with transaction.atomic():
@@ -259,6 +261,7 @@ def request_addition(*, project: ChangeProject, by: User, data: dict, reason: st
     return change
 
 
+@once_per_form
 def request_reschedule(
     *, milestone: Milestone, by: User, new_due_date: datetime.date, reason: str
 ) -> ChangeRequest:
@@ -355,7 +358,7 @@ def change_reject(*, change: ChangeRequest, by: User, comment, expected_state=No
 
 
 def notify_change(log_pk: int) -> None:
-    """After commit: a new request goes to the mentor, a decision to the participant."""
+    """Inside the transaction: a new request goes to the mentor, a decision to the participant."""
     log = MilestoneLog.objects.select_related(
         "change_request__milestone", "actor", "project__participant", "project__mentor"
     ).get(pk=log_pk)
@@ -401,6 +404,7 @@ def _lock_for_evidence(milestone: Milestone, by: User) -> Milestone:
     return locked
 
 
+@once_per_form
 def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> Evidence:
     """Participant uploads a file as evidence; refused files leave no row and no stored file."""
     checked = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
@@ -435,6 +439,7 @@ def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> 
     return evidence
 
 
+@once_per_form
 def evidence_add_link(*, milestone: Milestone, by: User, url: str, caption: str) -> Evidence:
     """Participant adds a link (a shared folder, a news item, a dashboard) as evidence."""
     if not url.lower().startswith(("https://", "http://")):
@@ -457,7 +462,7 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
         stored = evidence.file.name if evidence.file else ""
         Evidence.objects.filter(pk=evidence.pk).delete()
         if stored:
-            transaction.on_commit(partial(_delete_files, [stored]))
+            transaction.on_commit(lambda: _delete_files([stored]), robust=True)
 
 
 def _delete_files(names: list[str]) -> None:
@@ -502,6 +507,7 @@ def milestone_rate(*, milestone: Milestone, by: User, rating: str, note: str = "
 # --- impact indicators over time ---------------------------------------------------------------
 
 
+@once_per_form
 def indicator_record(
     *,
     indicator: ImpactIndicator,
@@ -538,16 +544,19 @@ def indicator_record(
 
 
 def send_reminder(digest, *, today: datetime.date) -> bool:
-    """Send one person today's reminder digest, unless they already had one today."""
+    """Queue one person's reminder digest for today, unless they already had one today.
+
+    Today's digest counts as sent once queued; if the worker gave up on its email (the mail
+    server stayed down), the next run queues that email again instead of skipping it.
+    """
     with transaction.atomic():
-        _row, created = Reminder.objects.get_or_create(
+        reminder, created = Reminder.objects.select_for_update().get_or_create(
             recipient=digest.recipient, sent_on=today, defaults={"items": digest.total}
         )
         if not created:
-            return False
-        # Inside the transaction: if the mail cannot be sent, the day's row is rolled back and
-        # the next run tries again.
-        notify(
+            # Queued again only if the worker gave up on it; sent or still trying: skipped.
+            return reminder.delivery is not None and email_requeue(reminder.delivery)
+        notices = notify(
             [digest.recipient],
             template="milestone-reminder",
             context={
@@ -559,5 +568,8 @@ def send_reminder(digest, *, today: datetime.date) -> bool:
                 "waiting_days": settings.REVIEW_WAITING_DAYS,
             },
             url=reverse("tracker:home"),
+            cohort_id=digest.cohort_id,
         )
+        reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()
+        reminder.save(update_fields=["delivery"])
     return True

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import (
     AgencyFactory,
@@ -162,3 +165,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute(
                     "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, offset]
                 )
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the background tasks that are due, as `manage.py db_worker` does, in this process.
+
+    Returns how many ran. Tasks queued by a task (an email's retry) run too once they are due.
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        ran = 0
+        while (due := DBTaskResult.objects.ready().first()) is not None:
+            due.claim(worker.worker_id)
+            worker.run_task(due)
+            ran += 1
+        return ran
+
+    return run
+
+
+_FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f-]{36})"')
+
+
+def form_token(html: str, action: str | None = None) -> str:
+    """The one-time token rendered in the form that posts to `action` (or the page's only one)."""
+    if action is None:
+        (token,) = _FORM_TOKEN.findall(html)
+        return token
+    start = html.index(f'action="{action}"')
+    found = _FORM_TOKEN.search(html, start, html.index("</form>", start))
+    assert found, f"the form posting to {action} carries no form token"
+    return found.group(1)

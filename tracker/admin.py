@@ -1,23 +1,26 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.models import (
     Agency,
     AgencyHead,
     ChangeProject,
     Cohort,
+    EmailDelivery,
     ImpactIndicator,
     Notification,
     Seminar,
     TransitionLog,
     User,
 )
+from tracker.notifications import email_requeue
 
 
 class OrganiserScopedAdmin(admin.ModelAdmin):
@@ -174,3 +177,55 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["read_at"]
     search_fields = ["recipient__full_name", "message"]
     list_select_related = ["recipient"]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(OrganiserScopedAdmin, ReadOnlyAdmin):
+    """How each email fared with the mail server; an organiser sees those of their cohorts.
+
+    The bodies stay out: they may quote comments meant for reviewers only.
+    """
+
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+    ]
+    # Only the cohorts of the rows shown: another institution's cohort names stay out.
+    list_filter = ["status", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["to", "subject", "last_error"]
+    date_hierarchy = "created_at"
+    fields = [
+        "to",
+        "subject",
+        "cohort",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Kirim ulang email yang gagal"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queued = sum(
+            email_requeue(delivery)
+            for delivery in queryset.filter(status=EmailDelivery.Status.FAILED)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d email diantrekan untuk dikirim ulang.",
+                "%(count)d email diantrekan untuk dikirim ulang.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS,
+        )

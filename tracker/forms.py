@@ -1,13 +1,46 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
 from tracker.imports import MAX_BYTES
 from tracker.models import ChangeProject, Cohort
+from tracker.notifications import single_line
 from tracker.selectors import open_projects_of, person_by_handle
+
+
+class FormTokenInput(forms.HiddenInput):
+    """A hidden input without an id: a page may hold several forms, each with its token."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
+class FormTokenField(forms.UUIDField):
+    """The hidden one-time token of a form that creates something (`once_per_form`).
+
+    Each rendering of an unbound form gets a new token; a malformed one counts as none.
+    """
+
+    widget = FormTokenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class TransitionForm(forms.Form):
@@ -146,3 +179,10 @@ class ProposalForm(forms.ModelForm):
             "stakeholders": _("Siapa yang terlibat atau terdampak, dan perannya."),
             "innovation_summary": _("Terobosan yang Anda tawarkan, dalam beberapa kalimat."),
         }
+
+    def clean_title(self) -> str:
+        # A title is one line: it heads pages and documents and goes into email subjects.
+        title = single_line(self.cleaned_data["title"])
+        if not title:
+            raise ValidationError(_("Isi judul proyek."), code="required")
+        return title

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -821,3 +823,88 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class EmailDelivery(models.Model):
+    """One notification's email, sent by the background worker: its attempts and outcome.
+
+    The message is rendered when the notice is written (in the recipient's language), so the
+    worker sends what the person would have read at that moment.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu dikirim")
+        RETRYING = "retrying", _("Dicoba lagi")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    notification = models.OneToOneField(
+        Notification,
+        verbose_name=_("notifikasi"),
+        on_delete=models.CASCADE,
+        related_name="email",
+    )
+    # Whose failed emails an organiser sees: the cohort everything in the message belongs to.
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("angkatan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    to = models.EmailField(_("alamat"))
+    subject = models.CharField(_("subjek"), max_length=500)
+    body_text = models.TextField(_("isi (teks)"))
+    body_html = models.TextField(_("isi (HTML)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("percobaan terakhir"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pengiriman email")
+        verbose_name_plural = _("pengiriman email")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to} · {self.subject}"
+
+
+class FormSubmission(models.Model):
+    """A form submission that created something, keyed by its one-time token and content.
+
+    A double click or a retried POST carries the same token and the same content: it finds this
+    row and gets the first result back instead of creating a second one.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="form_submissions",
+    )
+    token = models.UUIDField(_("token formulir"))
+    digest = models.CharField(_("sidik isi"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    result = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kiriman formulir")
+        verbose_name_plural = _("kiriman formulir")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "token", "digest"], name="one_result_per_form_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.token}"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
 from tracker.imports import changes, check_rows, coach_not_assignable
-from tracker.models import ChangeProject, Cohort, Role, TransitionLog, User
+from tracker.models import ChangeProject, Cohort, FormSubmission, Role, TransitionLog, User
 from tracker.notifications import notify, notify_transition
 from tracker.selectors import coaches_assignable_in
 from tracker.workflow import Forbidden, Refused
@@ -312,9 +315,7 @@ def cohort_assign_coach(
         changed = [project.pk for project in locked if project.coach_id != coach.pk]
         ChangeProject.objects.filter(pk__in=changed).update(coach=coach, updated_at=timezone.now())
         if changed:
-            transaction.on_commit(
-                partial(_notify_coach_assigned, cohort.pk, coach.pk, changed), robust=True
-            )
+            _notify_coach_assigned(cohort.pk, coach.pk, changed)
     return len(changed)
 
 
@@ -330,4 +331,64 @@ def _notify_coach_assigned(cohort_pk: int, coach_pk: int, project_ids: list[int]
         template="coach-assigned",
         context={"cohort": cohort, "projects": projects},
         url=reverse("tracker:home"),
+        cohort_id=cohort.pk,
     )
+
+
+# --- one-time form tokens -------------------------------------------------------------------
+
+
+def once_per_form(service):
+    """Make a service that creates something from a form idempotent per submitted form.
+
+    The decorated service takes `form_token` (the form's hidden one-time token; None runs it
+    plainly). The token and a digest of the arguments are claimed in the same transaction as the
+    creation, under a uniqueness constraint: a double click or a retried POST (same token, same
+    content) gets the first result back and creates nothing. On PostgreSQL a concurrent repeat
+    waits on the first one's claim and then finds its result. Different content under the same
+    token (the form edited after going back in the browser) is a new submission.
+    """
+
+    @functools.wraps(service)
+    def run(*, form_token=None, by: User, **kwargs):
+        if form_token is None:
+            return service(by=by, **kwargs)
+        digest = _submission_digest(service, kwargs)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    claim = FormSubmission.objects.create(user=by, token=form_token, digest=digest)
+            except IntegrityError:
+                claim = FormSubmission.objects.get(user=by, token=form_token, digest=digest)
+                if claim.result is not None:
+                    return claim.result
+                # What the first submission made is gone since; this one counts afresh.
+            result = service(by=by, **kwargs)
+            claim.result = result
+            claim.save(update_fields=["content_type", "object_id"])
+        return result
+
+    return run
+
+
+def _submission_digest(service, kwargs: dict) -> str:
+    plain = json.dumps([service.__qualname__, _plain(kwargs)], sort_keys=True, default=str)
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return [value._meta.label, value.pk]
+    if isinstance(value, File):
+        content = hashlib.sha256()
+        for chunk in value.chunks():
+            content.update(chunk)
+        value.seek(0)
+        return [value.name, content.hexdigest()]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(item) for item in value), key=repr)
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [_plain(item) for item in value]
+    return str(value)

@@ -160,6 +160,13 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Jejak <jejak@localhost>")
+# Seconds the worker waits on the mail server before counting an attempt as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# Emails are sent by the background worker (`manage.py db_worker`). A failed attempt is tried
+# again after EMAIL_RETRY_DELAY seconds, doubling each time, up to EMAIL_MAX_ATTEMPTS attempts;
+# then the delivery is marked failed (organisers see it in the admin).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 300, minimum=1)
 # Absolute address of the site, for links in emails and documents.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -176,6 +183,8 @@ REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 600, minimum=10)
 REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 30, minimum=1)
 REPORT_RATE_WINDOW = env_int("REPORT_RATE_WINDOW", 3600, minimum=60)
 
+# Notices and their emails are queued inside the transaction of the change they report: the
+# database backend on the default database makes the task row commit or roll back with it.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

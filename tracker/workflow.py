@@ -289,8 +289,8 @@ def run(
     `expected_state` (the one the person saw) is refused as stale; then the permission (403),
     the guards (400, with their reason) and a required comment. `record(locked, from_state=,
     role=, comment=)` writes the log row; `before(locked, log)` writes what belongs with it (a
-    seminar result, an applied change); `notify(log_pk)` runs after commit. Returns the log row;
-    `instance` is reloaded.
+    seminar result, an applied change); `notify(log_pk)` writes the notices in the same
+    transaction. Returns the log row; `instance` is reloaded.
     """
     model = type(instance)
     declared = declaration(model, name)
@@ -327,7 +327,8 @@ def run(
             if before is not None:
                 before(locked, log)
             if notify is not None:
-                transaction.on_commit(lambda: notify(log.pk), robust=True)
+                # Notices commit with the change or not at all; the worker sends the emails.
+                notify(log.pk)
     except ConcurrentTransition:
         instance.refresh_from_db()
         raise instance.stale_refusal() from None

@@ -177,6 +177,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             upload=form.cleaned_data["file"],
             caption=form.cleaned_data["caption"],
+            form_token=form.cleaned_data["form_token"],
         )
     except Refused as refused:
         return _answer(request, milestone, roles, refused=refused, upload_form=form)
@@ -199,6 +200,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             url=form.cleaned_data["url"],
             caption=form.cleaned_data["caption"],
+            form_token=form.cleaned_data["form_token"],
         )
     except Refused as refused:
         return _answer(request, milestone, roles, refused=refused, link_form=form)
@@ -257,6 +259,7 @@ def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             new_due_date=form.cleaned_data["new_due_date"],
             reason=form.cleaned_data["reason"],
+            form_token=form.cleaned_data["form_token"],
         )
     except Refused as refused:
         return _answer(request, milestone, roles, refused=refused, reschedule_form=form)

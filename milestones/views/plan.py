@@ -80,7 +80,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _plan_answer(request, project, roles, invalid=True, add_form=form)
     try:
         milestone = services.milestone_create(
-            project=project, by=request.user, data=form.cleaned_data
+            project=project,
+            by=request.user,
+            data=form.cleaned_data,
+            form_token=form.cleaned_data["form_token"],
         )
     except Refused as refused:
         return _plan_answer(request, project, roles, refused=refused, add_form=form)
@@ -158,6 +161,7 @@ def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             data=form.cleaned_data,
             reason=form.cleaned_data["reason"],
+            form_token=form.cleaned_data["form_token"],
         )
     except Refused as refused:
         return _plan_answer(request, project, roles, refused=refused, addition_form=form)

@@ -146,7 +146,9 @@ def score_all_criteria(new_page, examiner: User, score: str) -> object:
     return page
 
 
-def test_a_project_from_first_draft_to_graded_report_through_the_pages(new_page, cast, tmp_path):
+def test_a_project_from_first_draft_to_graded_report_through_the_pages(
+    new_page, cast, tmp_path, run_tasks
+):
     project = cast.project
 
     # The participant writes the proposal and its short-term milestone, then submits it.
@@ -179,6 +181,7 @@ def test_a_project_from_first_draft_to_graded_report_through_the_pages(new_page,
     page.get_by_role("button", name="Ajukan rancangan").click()
     success_message(page, "Ajukan rancangan: berhasil")
     state_is(page, S.PROPOSAL_REVIEW)
+    run_tasks()  # the background worker sends the emails
     assert {message.to[0] for message in mail.outbox} >= {cast.coach.email, cast.mentor.email}
 
     # Coach and mentor both approve it for the seminar.

@@ -101,15 +101,15 @@ def test_coach_writes_a_reviewer_only_comment(client, world):
 
 
 def test_reviewer_only_comment_is_mailed_to_mentor_but_never_to_participant(
-    client, world, mailoutbox, django_capture_on_commit_callbacks
+    client, world, mailoutbox, run_tasks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(
-            client,
-            world,
-            world.coach,
-            {"body": "Analisis masalahnya masih lemah.", "visibility": "reviewers"},
-        )
+    _post(
+        client,
+        world,
+        world.coach,
+        {"body": "Analisis masalahnya masih lemah.", "visibility": "reviewers"},
+    )
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.mentor.email]]
     assert "Analisis masalahnya masih lemah." in mailoutbox[0].body
     assert "khusus penelaah" in mailoutbox[0].subject
@@ -117,10 +117,10 @@ def test_reviewer_only_comment_is_mailed_to_mentor_but_never_to_participant(
 
 
 def test_open_comment_is_mailed_to_participant_and_mentor_but_not_its_author(
-    client, world, mailoutbox, django_capture_on_commit_callbacks
+    client, world, mailoutbox, run_tasks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.coach, {"body": "Bagus, lanjutkan.", "visibility": ""})
+    _post(client, world, world.coach, {"body": "Bagus, lanjutkan.", "visibility": ""})
+    run_tasks()
     recipients = sorted(address for mail in mailoutbox for address in mail.to)
     assert recipients == sorted([world.participant.email, world.mentor.email])
     assert all("Bagus, lanjutkan." in mail.body for mail in mailoutbox)
@@ -128,11 +128,9 @@ def test_open_comment_is_mailed_to_participant_and_mentor_but_not_its_author(
     assert notification.url == f"{world.project.get_absolute_url()}#comments"
 
 
-def test_participant_comment_notifies_coach_and_mentor(
-    client, world, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.participant, {"body": "Mohon masukan."})
+def test_participant_comment_notifies_coach_and_mentor(client, world, mailoutbox, run_tasks):
+    _post(client, world, world.participant, {"body": "Mohon masukan."})
+    run_tasks()
     assert sorted(address for mail in mailoutbox for address in mail.to) == sorted(
         [world.coach.email, world.mentor.email]
     )

@@ -35,10 +35,10 @@ def test_mentor_confirms_consultation(client, world, consultation):
 
 
 def test_participant_is_told_of_the_confirmation(
-    client, world, consultation, mailoutbox, django_capture_on_commit_callbacks
+    client, world, consultation, mailoutbox, run_tasks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.mentor, consultation)
+    _post(client, world, world.mentor, consultation)
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.participant.email]]
     assert "Siti Mentor mengonfirmasi catatan konsultasi" in mailoutbox[0].body
     assert "dikonfirmasi" in mailoutbox[0].subject
@@ -58,14 +58,14 @@ def test_htmx_confirmation_replaces_the_panel(client, world, consultation):
 
 
 def test_confirming_twice_is_refused_and_changes_nothing(
-    client, world, consultation, mailoutbox, django_capture_on_commit_callbacks
+    client, world, consultation, mailoutbox, run_tasks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.mentor, consultation)
+    _post(client, world, world.mentor, consultation)
+    run_tasks()
     consultation.refresh_from_db()
     first_decision = consultation.decided_at
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, world, world.mentor, consultation)
+    response = _post(client, world, world.mentor, consultation)
+    run_tasks()
     assert response.status_code == 409
     assert "Konsultasi ini sudah “Dikonfirmasi”" in response.content.decode()
     consultation.refresh_from_db()

@@ -76,9 +76,9 @@ def test_stage_is_taken_from_the_project_state_at_the_time(client, world, state,
     assert Consultation.objects.get().stage == stage
 
 
-def test_named_mentor_is_notified(client, world, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.participant, _session())
+def test_named_mentor_is_notified(client, world, mailoutbox, run_tasks):
+    _post(client, world, world.participant, _session())
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.mentor.email]]
     assert "Strategi pelibatan pemangku kepentingan" in mailoutbox[0].body
     assert "9 November 2026" in mailoutbox[0].body
@@ -91,11 +91,9 @@ def test_today_is_accepted(client, world):
     assert response.status_code == 302
 
 
-def test_future_date_is_refused_and_nothing_is_recorded(
-    client, world, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, world, world.participant, _session(held_on="2026-11-11"))
+def test_future_date_is_refused_and_nothing_is_recorded(client, world, mailoutbox, run_tasks):
+    response = _post(client, world, world.participant, _session(held_on="2026-11-11"))
+    run_tasks()
     assert response.status_code == 400
     assert "Tanggal konsultasi tidak boleh di masa depan." in response.content.decode()
     assert not Consultation.objects.exists()

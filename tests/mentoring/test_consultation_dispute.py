@@ -33,11 +33,9 @@ def test_coach_disputes_consultation_with_a_reason(client, world, consultation):
     assert consultation.decided_at is not None
 
 
-def test_participant_is_told_why(
-    client, world, consultation, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.coach, consultation, {"comment": "Sesi itu batal."})
+def test_participant_is_told_why(client, world, consultation, mailoutbox, run_tasks):
+    _post(client, world, world.coach, consultation, {"comment": "Sesi itu batal."})
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.participant.email]]
     assert "menyanggah" in mailoutbox[0].body
     assert "Sesi itu batal." in mailoutbox[0].body

@@ -42,14 +42,14 @@ def _examiners(seminar) -> set[str]:
 
 
 def test_organiser_adds_examiners_from_the_pool_and_by_username_or_nip(
-    organiser, world, seminar, pool, django_capture_on_commit_callbacks, mailoutbox
+    organiser, world, seminar, pool, run_tasks, mailoutbox
 ):
     typed = UserFactory(username="penguji_c", nip="198002022006041003")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = organiser.post(
-            _url(seminar),
-            {"pool": [pool[0].pk], "people": f"penguji_b\n\n{typed.nip[:8]} {typed.nip[8:]}\n"},
-        )
+    response = organiser.post(
+        _url(seminar),
+        {"pool": [pool[0].pk], "people": f"penguji_b\n\n{typed.nip[:8]} {typed.nip[8:]}\n"},
+    )
+    run_tasks()
     assert response.status_code == 302
     assert response["Location"] == reverse("mentoring:seminar-detail", args=[seminar.pk])
     assert _examiners(seminar) == {"examiner", "penguji_a", "penguji_b", "penguji_c"}

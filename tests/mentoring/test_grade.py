@@ -69,12 +69,12 @@ def test_grading_is_refused_while_a_score_sheet_is_partial(
 
 @time_machine.travel(TODAY, tick=False)
 def test_complete_scores_above_the_deferral_bands_pass(
-    client, world, results_seminar, scored, mailoutbox, django_capture_on_commit_callbacks
+    client, world, results_seminar, scored, mailoutbox, run_tasks
 ):
     scored(80, 90)
     client.force_login(world.examiner)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _grade(client, results_seminar, world.project, comment="Dampak nyata.")
+    response = _grade(client, results_seminar, world.project, comment="Dampak nyata.")
+    run_tasks()
     assert response.status_code == 302
     world.project.refresh_from_db()
     assert world.project.state == S.PASSED

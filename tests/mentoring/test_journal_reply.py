@@ -39,11 +39,9 @@ def test_mentor_replies_as_mentor(client, world, shared):
     assert JournalReply.objects.get().author_role == Role.MENTOR
 
 
-def test_reply_notifies_the_participant(
-    client, world, shared, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        _post(client, world, world.coach, shared, {"body": "Coba libatkan camat."})
+def test_reply_notifies_the_participant(client, world, shared, mailoutbox, run_tasks):
+    _post(client, world, world.coach, shared, {"body": "Coba libatkan camat."})
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.participant.email]]
     assert "Coba libatkan camat." in mailoutbox[0].body
     assert "Hendra Coach menanggapi catatan refleksi Anda" in mailoutbox[0].subject

@@ -34,11 +34,11 @@ def test_examiner_sees_the_form(client, world, proposal_seminar):
 
 
 def test_examiner_accepts_the_proposal_and_implementation_starts(
-    client, world, proposal_seminar, mailoutbox, django_capture_on_commit_callbacks
+    client, world, proposal_seminar, mailoutbox, run_tasks
 ):
     client.force_login(world.examiner)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, proposal_seminar, world.project, notes="Rancangan kuat.")
+    response = _post(client, proposal_seminar, world.project, notes="Rancangan kuat.")
+    run_tasks()
     assert response.status_code == 302
     assert response["Location"] == reverse("mentoring:seminar-detail", args=[proposal_seminar.pk])
     world.project.refresh_from_db()

@@ -44,11 +44,11 @@ def test_organiser_sees_the_form_with_the_cohorts_waiting_projects(client, world
 
 
 def test_organiser_schedules_a_proposal_seminar_and_people_are_told(
-    client, world, waiting, mailoutbox, django_capture_on_commit_callbacks
+    client, world, waiting, mailoutbox, run_tasks
 ):
     client.force_login(world.organiser)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url(world), _data(world))
+    response = client.post(_url(world), _data(world))
+    run_tasks()
     seminar = Seminar.objects.get(place="Aula Utama BPSDM")
     assert response.status_code == 302
     assert response["Location"] == reverse("mentoring:seminar-detail", args=[seminar.pk])

@@ -25,16 +25,14 @@ NEW_MILESTONE = {
 }
 
 
-def test_reschedule_end_to_end(
-    client, world, milestone, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_reschedule_end_to_end(client, world, milestone, mailoutbox, run_tasks):
     old_due = milestone.due_date
     client.force_login(world.participant)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("milestones:request-reschedule", args=[milestone.pk]),
-            {"new_due_date": "2026-12-11", "reason": "Narasumber berhalangan."},
-        )
+    response = client.post(
+        reverse("milestones:request-reschedule", args=[milestone.pk]),
+        {"new_due_date": "2026-12-11", "reason": "Narasumber berhalangan."},
+    )
+    run_tasks()
     assert response.status_code == 302
     change = ChangeRequest.objects.get()
     assert (change.state, change.old_due_date, change.new_due_date) == (
@@ -58,12 +56,12 @@ def test_reschedule_end_to_end(
     client.force_login(world.mentor)
     page = client.get(world.project.get_absolute_url()).content.decode()
     assert reverse("milestones:approve-change", args=[change.pk]) in page
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("milestones:approve-change", args=[change.pk]),
-            {"expected_state": CR.PENDING, "comment": "Setuju."},
-            headers={"HX-Request": "true", "HX-Target": "milestone-panel"},
-        )
+    response = client.post(
+        reverse("milestones:approve-change", args=[change.pk]),
+        {"expected_state": CR.PENDING, "comment": "Setuju."},
+        headers={"HX-Request": "true", "HX-Target": "milestone-panel"},
+    )
+    run_tasks()
     assert response.status_code == 200
     fragment = response.content.decode()
     assert fragment.lstrip().startswith("<section") and 'id="milestone-panel"' in fragment
@@ -87,7 +85,7 @@ def test_reschedule_end_to_end(
 
 
 def test_addition_end_to_end_with_rejection_then_approval(
-    client, world, at_work, mailoutbox, django_capture_on_commit_callbacks
+    client, world, at_work, mailoutbox, run_tasks
 ):
     MilestoneFactory(project=at_work, order=1)
     client.force_login(world.participant)
@@ -126,11 +124,11 @@ def test_addition_end_to_end_with_rejection_then_approval(
     client.post(url, NEW_MILESTONE)
     second = ChangeRequest.objects.get(state=CR.PENDING)
     client.force_login(world.mentor)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("milestones:approve-change", args=[second.pk]),
-            {"expected_state": CR.PENDING},
-        )
+    response = client.post(
+        reverse("milestones:approve-change", args=[second.pk]),
+        {"expected_state": CR.PENDING},
+    )
+    run_tasks()
     assert response.status_code == 302
     second.refresh_from_db()
     added = at_work.milestones.get(activity=NEW_MILESTONE["activity"])

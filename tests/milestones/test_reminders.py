@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from milestones.models import Milestone, MilestoneLog, Reminder
 from tests.milestones.factories import MilestoneFactory, RescheduleFactory, put_project_in
-from tracker.models import ChangeProject, Role
+from tracker.models import ChangeProject, EmailDelivery, Notification, Role
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 NOW = datetime.datetime(2026, 11, 30, 7, 0, tzinfo=JAKARTA)
@@ -81,15 +81,22 @@ def waiting(world, at_work):
     return draft
 
 
-def _run() -> str:
-    out = StringIO()
-    call_command("send_reminders", stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def remind(run_tasks):
+    """Run the command, then the worker: what the morning cron job and `db_worker` do."""
+
+    def run() -> str:
+        out = StringIO()
+        call_command("send_reminders", stdout=out)
+        run_tasks()
+        return out.getvalue()
+
+    return run
 
 
 @time_machine.travel(NOW, tick=False)
-def test_each_person_hears_about_what_waits_on_them(world, waiting, mailoutbox):
-    _run()
+def test_each_person_hears_about_what_waits_on_them(world, waiting, mailoutbox, remind):
+    remind()
     mail = {message.to[0]: message.body for message in mailoutbox}
     assert sorted(mail) == sorted(
         [
@@ -114,27 +121,27 @@ def test_each_person_hears_about_what_waits_on_them(world, waiting, mailoutbox):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_second_run_on_the_same_day_sends_nothing(world, waiting, mailoutbox):
-    _run()
+def test_second_run_on_the_same_day_sends_nothing(world, waiting, mailoutbox, remind):
+    remind()
     sent = len(mailoutbox)
-    output = _run()
+    output = remind()
     assert len(mailoutbox) == sent == 4
-    assert "reminders sent: 0" in output
+    assert "reminders queued: 0" in output
     assert Reminder.objects.count() == 4
 
 
-def test_next_day_reminds_again(world, waiting, mailoutbox):
+def test_next_day_reminds_again(world, waiting, mailoutbox, remind):
     with time_machine.travel(NOW, tick=False):
-        _run()
+        remind()
     with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
-        _run()
+        remind()
     assert len(mailoutbox) == 8
 
 
 @time_machine.travel(NOW, tick=False)
-def test_waiting_threshold_comes_from_settings(world, waiting, mailoutbox, settings):
+def test_waiting_threshold_comes_from_settings(world, waiting, mailoutbox, settings, remind):
     settings.REVIEW_WAITING_DAYS = 7
-    _run()
+    remind()
     # Five and four days of waiting are within a week: coach and mentor hear nothing yet.
     assert {message.to[0] for message in mailoutbox} == {
         world.participant.email,
@@ -143,7 +150,9 @@ def test_waiting_threshold_comes_from_settings(world, waiting, mailoutbox, setti
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_failed_send_is_retried_on_the_next_run(world, waiting, mailoutbox, monkeypatch):
+def test_a_reminder_the_worker_gave_up_on_is_sent_by_the_next_run(
+    world, waiting, mailoutbox, monkeypatch, settings, remind
+):
     from django.core.mail import EmailMultiAlternatives
 
     original = EmailMultiAlternatives.send
@@ -151,10 +160,49 @@ def test_a_failed_send_is_retried_on_the_next_run(world, waiting, mailoutbox, mo
     def broken(self, *args, **kwargs):
         raise OSError("SMTP down")
 
+    settings.EMAIL_MAX_ATTEMPTS = 1
     monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
-    with pytest.raises(OSError):
-        _run()
-    assert not Reminder.objects.exists()
+    assert "reminders queued: 4" in remind()
+    assert mailoutbox == []
+    assert Reminder.objects.count() == 4
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"failed"}
+    # The day's notices are under the bell all the same.
+    assert world.participant.notifications.filter(message__startswith="[Jejak] 2 hal").exists()
+
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
-    _run()
+    assert "reminders queued: 4" in remind()
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [
+            world.participant.email,
+            world.coach.email,
+            world.mentor.email,
+            world.other_participant.email,
+        ]
+    )
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Notification.objects.count() == 4
+    assert "reminders queued: 0" in remind()
     assert len(mailoutbox) == 4
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reminder_still_being_retried_is_not_queued_twice(
+    world, waiting, mailoutbox, monkeypatch, remind
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    def broken(self, *args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    remind()
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"retrying"}
+    assert "reminders queued: 0" in remind()
+    assert EmailDelivery.objects.count() == 4
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reminder_email_belongs_to_the_cohort_of_everything_it_lists(world, waiting, remind):
+    remind()
+    participant = EmailDelivery.objects.get(to=world.participant.email)
+    assert participant.cohort == world.cohort

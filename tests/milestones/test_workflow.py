@@ -162,27 +162,27 @@ def test_htmx_refusal_answers_with_the_fragment_and_message(client, world, miles
 
 
 def test_submission_tells_coach_and_mentor_and_acceptance_tells_participant(
-    world, milestone, mailoutbox, django_capture_on_commit_callbacks
+    world, milestone, mailoutbox, run_tasks
 ):
     LinkEvidenceFactory(milestone=milestone)
     with_state(milestone, M.IN_PROGRESS)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.milestone_submit(milestone=milestone, by=world.participant)
+    services.milestone_submit(milestone=milestone, by=world.participant)
+    run_tasks()
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
         [world.coach.email, world.mentor.email]
     )
     assert "Diajukan" in mailoutbox[0].subject
     mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.milestone_accept(milestone=milestone, by=world.mentor)
+    services.milestone_accept(milestone=milestone, by=world.mentor)
+    run_tasks()
     assert [mail.to for mail in mailoutbox] == [[world.participant.email]]
     assert milestone.activity in mailoutbox[0].body
     assert world.participant.notifications.filter(url=milestone.get_absolute_url()).exists()
 
 
-def test_starting_tells_nobody(world, milestone, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.milestone_start(milestone=milestone, by=world.participant)
+def test_starting_tells_nobody(world, milestone, mailoutbox, run_tasks):
+    services.milestone_start(milestone=milestone, by=world.participant)
+    run_tasks()
     assert mailoutbox == []
 
 

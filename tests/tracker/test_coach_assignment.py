@@ -32,14 +32,14 @@ def _coaches(*projects) -> list:
 
 
 def test_organiser_assigns_one_coach_to_many_projects(
-    organiser, world, new_coach, django_capture_on_commit_callbacks, mailoutbox
+    organiser, world, new_coach, run_tasks, mailoutbox
 ):
     third = ChangeProjectFactory(cohort=world.cohort)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = organiser.post(
-            _url(world),
-            {"coach": "coach_baru", "projects": [world.other_project.pk, third.pk]},
-        )
+    response = organiser.post(
+        _url(world),
+        {"coach": "coach_baru", "projects": [world.other_project.pk, third.pk]},
+    )
+    run_tasks()
     assert response.status_code == 302
     assert _coaches(world.other_project, third) == [new_coach.pk, new_coach.pk]
     assert _coaches(world.project) == [world.coach.pk]

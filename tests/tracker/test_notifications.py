@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import ChangeProjectFactory, UserFactory
 from tests.milestones.factories import complete_plan
-from tracker.models import ChangeProject, Notification
+from tracker.models import ChangeProject, EmailDelivery, Notification
 from tracker.services import run_transition
 
 S = ChangeProject.State
@@ -47,7 +47,7 @@ def test_each_transition_tells_who_must_act_next(
     world,
     project,
     mailoutbox,
-    django_capture_on_commit_callbacks,
+    run_tasks,
     name,
     source,
     actor,
@@ -57,8 +57,8 @@ def test_each_transition_tells_who_must_act_next(
     ChangeProject.objects.filter(pk=project.pk).update(state=source)
     project.refresh_from_db()
     by = project.participant if actor == "participant" else world.persona(actor)
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(project=project, by=by, name=name, comment="Catatan.", arguments=arguments)
+    run_transition(project=project, by=by, name=name, comment="Catatan.", arguments=arguments)
+    run_tasks()
     expected = {_email_of(world, project, persona) for persona in told}
     assert {message.to[0] for message in mailoutbox} == expected
     assert len(mailoutbox) == len(expected)
@@ -66,14 +66,12 @@ def test_each_transition_tells_who_must_act_next(
     assert Notification.objects.filter(project=project).count() == len(expected)
 
 
-def test_email_names_the_action_the_state_and_the_comment(
-    world, project, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_email_names_the_action_the_state_and_the_comment(world, project, mailoutbox, run_tasks):
     ChangeProject.objects.filter(pk=project.pk).update(state=S.PROPOSAL_REVIEW)
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(
-            project=project, by=world.coach, name="return_proposal", comment="Tambahkan data 2025."
-        )
+    run_transition(
+        project=project, by=world.coach, name="return_proposal", comment="Tambahkan data 2025."
+    )
+    run_tasks()
     (message,) = mailoutbox
     assert message.subject == f"[Jejak] {project.title}: Draf"
     assert "Hendra Coach melakukan “Kembalikan rancangan”" in message.body
@@ -83,27 +81,21 @@ def test_email_names_the_action_the_state_and_the_comment(
     assert "Tambahkan data 2025." in html
 
 
-def test_nothing_is_sent_when_the_transition_rolls_back(
-    world, project, mailoutbox, django_capture_on_commit_callbacks
-):
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
+def test_nothing_is_sent_when_the_transition_rolls_back(world, project, mailoutbox, run_tasks):
+    with pytest.raises(RuntimeError), transaction.atomic():
         run_transition(project=project, by=project.participant, name="submit_proposal")
         raise RuntimeError("something later in the same request failed")
+    assert run_tasks() == 0
     project.refresh_from_db()
     assert project.state == S.DRAFT
     assert mailoutbox == []
     assert not Notification.objects.exists()
+    assert not EmailDelivery.objects.exists()
 
 
-def test_bell_counts_unread_and_reading_opens_the_project(
-    client, world, project, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(project=project, by=project.participant, name="submit_proposal")
+def test_bell_counts_unread_and_reading_opens_the_project(client, world, project, run_tasks):
+    run_transition(project=project, by=project.participant, name="submit_proposal")
+    run_tasks()
     client.force_login(world.coach)
     page = client.get(reverse("tracker:notifications")).content.decode()
     assert 'class="bell__count">1<' in page
@@ -115,11 +107,9 @@ def test_bell_counts_unread_and_reading_opens_the_project(
     assert "bell__count" not in client.get(reverse("tracker:notifications")).content.decode()
 
 
-def test_someone_elses_notification_is_404_and_stays_unread(
-    client, world, project, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(project=project, by=project.participant, name="submit_proposal")
+def test_someone_elses_notification_is_404_and_stays_unread(client, world, project, run_tasks):
+    run_transition(project=project, by=project.participant, name="submit_proposal")
+    run_tasks()
     notification = Notification.objects.get(recipient=world.coach)
     client.force_login(world.mentor)
     response = client.post(reverse("tracker:notification-read", args=[notification.pk]))
@@ -128,9 +118,9 @@ def test_someone_elses_notification_is_404_and_stays_unread(
     assert notification.read_at is None
 
 
-def test_mark_all_read(client, world, project, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(project=project, by=project.participant, name="submit_proposal")
+def test_mark_all_read(client, world, project, run_tasks):
+    run_transition(project=project, by=project.participant, name="submit_proposal")
+    run_tasks()
     client.force_login(world.mentor)
     client.post(reverse("tracker:notifications-read-all"))
     assert not Notification.objects.filter(recipient=world.mentor, read_at__isnull=True).exists()
@@ -138,7 +128,7 @@ def test_mark_all_read(client, world, project, django_capture_on_commit_callback
 
 
 def test_notification_list_query_count_is_constant(
-    client, world, project, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client, world, project, django_assert_max_num_queries, run_tasks
 ):
     client.force_login(world.coach)
     with django_assert_max_num_queries(10) as first:
@@ -150,12 +140,12 @@ def test_notification_list_query_count_is_constant(
 
 
 def test_each_recipient_reads_the_email_in_their_own_language(
-    world, project, mailoutbox, django_capture_on_commit_callbacks
+    world, project, mailoutbox, run_tasks
 ):
     world.mentor.language = "en"
     world.mentor.save(update_fields=["language"])
-    with django_capture_on_commit_callbacks(execute=True):
-        run_transition(project=project, by=project.participant, name="submit_proposal")
+    run_transition(project=project, by=project.participant, name="submit_proposal")
+    run_tasks()
     by_recipient = {message.to[0]: message for message in mailoutbox}
     assert by_recipient[world.coach.email].subject.endswith(": Rancangan ditelaah")
     assert by_recipient[world.mentor.email].subject.endswith(": Proposal under review")

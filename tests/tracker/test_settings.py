@@ -55,6 +55,8 @@ def test_secret_key_is_required_when_debug_is_off():
         ({"DEBUG": "maybe"}, "DEBUG must be one of"),
         ({"DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/jejak"}, "DATABASE_URL must start"),
         ({"DEBUG": "1", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
+        ({"DEBUG": "1", "EMAIL_MAX_ATTEMPTS": "0"}, "EMAIL_MAX_ATTEMPTS must be at least 1"),
+        ({"DEBUG": "1", "EMAIL_RETRY_DELAY": "soon"}, "EMAIL_RETRY_DELAY must be a whole number"),
     ],
 )
 def test_malformed_values_stop_start_up_with_a_clear_message(overrides, message):

@@ -9,8 +9,10 @@ from milestones.services import send_reminder
 
 class Command(BaseCommand):
     help = (
-        "Email participants about milestones due within 7 days or overdue, and coaches and "
-        "mentors about items waiting on them; at most one email per person per day."
+        "Remind participants about milestones due within 7 days or overdue, and coaches and "
+        "mentors about items waiting on them; at most one reminder per person per day. The "
+        "emails are sent by the background worker (manage.py db_worker); one it gave up on is "
+        "queued again by the next run."
     )
 
     def handle(self, *args, **options) -> None:
@@ -23,6 +25,6 @@ class Command(BaseCommand):
             else:
                 skipped += 1
         self.stdout.write(
-            f"Pengingat terkirim / reminders sent: {sent}; "
+            f"Pengingat diantrekan / reminders queued: {sent}; "
             f"sudah dikirim hari ini / already sent today: {skipped}."
         )

@@ -31,6 +31,8 @@ ORGANISER_PERMISSIONS = [
     ("tracker", "impactindicator", ("view", "add", "change", "delete")),
     ("tracker", "agency", ("view",)),
     ("tracker", "agencyhead", ("view",)),
+    # How the emails of their cohorts fared (read-only), to follow up on failed ones.
+    ("tracker", "emaildelivery", ("view",)),
     ("tracker", "user", ("view", "add", "change")),
     # Rubrics are data the organiser keeps in step with the regulation in force.
     ("mentoring", "rubric", ("view", "add", "change")),
