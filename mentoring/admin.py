@@ -16,14 +16,23 @@ from mentoring.models import (
     RubricCriterion,
     SignOff,
 )
-from tracker.admin import OrganiserScopedAdmin, ReadOnlyAdmin
+from tracker.admin import (
+    OrganiserScopedAdmin,
+    ReadOnlyAdmin,
+    ScopedChoicesMixin,
+    SuperuserOnlyAdmin,
+)
 
 
 @admin.register(Comment)
 class CommentAdmin(OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
     list_display = ["created_at", "project", "author", "author_role", "visibility", "excerpt"]
-    list_filter = ["visibility", "author_role", "project__cohort"]
+    list_filter = [
+        "visibility",
+        "author_role",
+        ("project__cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["body", "project__title", "author__full_name"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author"]
@@ -48,7 +57,13 @@ class ConsultationAdmin(OrganiserScopedAdmin):
         "status",
         "topic",
     ]
-    list_filter = ["status", "stage", "mode", "consultant_role", "project__cohort"]
+    list_filter = [
+        "status",
+        "stage",
+        "mode",
+        "consultant_role",
+        ("project__cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "topic",
         "outcome",
@@ -67,14 +82,14 @@ class ConsultationAdmin(OrganiserScopedAdmin):
         return False
 
 
-class JournalReplyInline(admin.StackedInline):
+class JournalReplyInline(ScopedChoicesMixin, admin.StackedInline):
     model = JournalReply
     extra = 0
     autocomplete_fields = ["author"]
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(SuperuserOnlyAdmin):
     """Reflections for superusers only: organisers with staff access must not read them here."""
 
     list_display = ["created_at", "project", "author", "sharing", "reply_count", "excerpt"]
@@ -86,23 +101,7 @@ class JournalEntryAdmin(admin.ModelAdmin):
     inlines = [JournalReplyInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request).annotate(reply_total=Count("replies"))
-        return queryset if request.user.is_superuser else queryset.none()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
+        return super().get_queryset(request).annotate(reply_total=Count("replies"))
 
     @admin.display(description=_("tanggapan"), ordering="reply_total")
     def reply_count(self, entry: JournalEntry) -> int:
