@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +21,12 @@ from mentoring.models import (
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
+    Rubric,
     RubricCriterion,
     RubricScore,
     SeminarGrade,
     SignOff,
+    plain_number,
 )
 from mentoring.selectors import (
     STATE_OF_KIND,
@@ -529,12 +531,22 @@ def seminar_record_scores(
         if refusal:
             raise TransitionRefused(refusal)
         rubric = rubric_for(seminar)
+        if rubric is not None:
+            # Locked and read again: an edit in place cannot slip in between this check and the
+            # scores, and once a score exists the admin saves edits as a new version.
+            rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
         criteria = (
             {criterion.pk: criterion for criterion in rubric.criteria.all()} if rubric else {}
         )
         if not criteria:
             raise TransitionRefused(
                 _("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya.")
+            )
+        weights_error = rubric.weights_error(c.weight for c in criteria.values())
+        if weights_error:
+            raise TransitionRefused(
+                _("%(error)s Minta penyelenggara memperbaiki rubrik sebelum menilai.")
+                % {"error": weights_error}
             )
         if set(scores) != set(criteria):
             raise TransitionRefused(_("Isi satu nilai untuk setiap kriteria rubrik."))
@@ -553,12 +565,6 @@ def seminar_record_scores(
             for pk, value in scores.items()
         ]
     return saved
-
-
-def plain_number(value: Decimal) -> str:
-    """A decimal in the reader's locale without trailing zeros: 100, 7,5."""
-    places = max(0, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, places)
 
 
 def score_range_message(criterion: RubricCriterion) -> str:

@@ -237,6 +237,16 @@ def elsewhere(world) -> Elsewhere:
     records = one_of_everything(project, seminar, examiner)
     records |= {"tracker.cohort": cohort, "tracker.changeproject": project}
     records |= {"tracker.seminar": seminar}
+    from mentoring.models import Rubric
+
+    rubric = Rubric.objects.create(
+        programme="pkp",
+        regulation="Peraturan LAN 5/2022",
+        name="Rubrik Pusdiklat Lain",
+        institution=cohort.institution,
+    )
+    rubric.criteria.create(name="Capaian", weight=100)
+    records["mentoring.rubric"] = rubric
     return Elsewhere(organiser, cohort, participant, coach, mentor, examiner, project, records)
 
 
