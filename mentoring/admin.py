@@ -25,6 +25,7 @@ from mentoring.selectors import owns_rubric, rubrics_visible_to
 from tracker.admin import (
     OrganiserScopedAdmin,
     ReadOnlyAdmin,
+    RecordedDeletionMixin,
     ScopedChoicesMixin,
     SuperuserOnlyAdmin,
     institution_field,
@@ -33,7 +34,7 @@ from tracker.selectors import institutions_organised_by
 
 
 @admin.register(Comment)
-class CommentAdmin(OrganiserScopedAdmin):
+class CommentAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
     list_display = ["created_at", "project", "author", "author_role", "visibility", "excerpt"]
     list_filter = [
@@ -52,7 +53,7 @@ class CommentAdmin(OrganiserScopedAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(OrganiserScopedAdmin):
+class ConsultationAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
     list_display = [
         "held_on",
@@ -94,10 +95,13 @@ class JournalReplyInline(ScopedChoicesMixin, admin.StackedInline):
     model = JournalReply
     extra = 0
     autocomplete_fields = ["author"]
+    # A reply is deleted from its own page, which asks why and keeps a record.
+    can_delete = False
+    show_change_link = True
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(SuperuserOnlyAdmin):
+class JournalEntryAdmin(RecordedDeletionMixin, SuperuserOnlyAdmin):
     """Reflections for superusers only: organisers with staff access must not read them here."""
 
     list_display = ["created_at", "project", "author", "sharing", "reply_count", "excerpt"]
@@ -118,6 +122,14 @@ class JournalEntryAdmin(SuperuserOnlyAdmin):
     @admin.display(description=_("apa yang terjadi"))
     def excerpt(self, entry: JournalEntry) -> str:
         return Truncator(entry.happened).chars(80)
+
+
+@admin.register(JournalReply)
+class JournalReplyAdmin(RecordedDeletionMixin, SuperuserOnlyAdmin):
+    list_display = ["created_at", "entry", "author", "author_role"]
+    search_fields = ["body", "author__full_name"]
+    list_select_related = ["entry__author", "author"]
+    autocomplete_fields = ["entry", "author"]
 
 
 @admin.register(SignOff)

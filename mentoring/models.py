@@ -70,8 +70,9 @@ class Comment(models.Model):
     WRITING_ROLES = (Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER)
     REVIEWER_ROLES = frozenset({Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER})
 
+    # PROTECT: a comment is removed on its own, with a deletion record, never along the way.
     project = models.ForeignKey(
-        ChangeProject, verbose_name=_("proyek"), on_delete=models.CASCADE, related_name="comments"
+        ChangeProject, verbose_name=_("proyek"), on_delete=models.PROTECT, related_name="comments"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,10 +215,11 @@ class JournalEntry(models.Model):
 
     READER_ROLES = frozenset({Role.COACH, Role.MENTOR})
 
+    # PROTECT: a reflection is removed on its own, with a deletion record, never along the way.
     project = models.ForeignKey(
         ChangeProject,
         verbose_name=_("proyek"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="journal_entries",
     )
     author = models.ForeignKey(

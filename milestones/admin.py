@@ -11,7 +11,7 @@ from milestones.models import (
     MilestoneRating,
     Reminder,
 )
-from tracker.admin import OrganiserScopedAdmin, SuperuserOnlyAdmin
+from tracker.admin import OrganiserScopedAdmin, RecordedDeletionMixin, SuperuserOnlyAdmin
 
 
 class ProjectScopedAdmin(OrganiserScopedAdmin):
@@ -69,7 +69,7 @@ class MilestoneLogAdmin(ProjectScopedAdmin):
 
 
 @admin.register(MilestoneRating)
-class MilestoneRatingAdmin(OrganiserScopedAdmin):
+class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "milestone__project__cohort__organisers"
     list_display = ["milestone", "examiner", "rating", "rated_at"]
     list_filter = ["rating"]
@@ -78,7 +78,7 @@ class MilestoneRatingAdmin(OrganiserScopedAdmin):
 
 
 @admin.register(IndicatorMeasurement)
-class IndicatorMeasurementAdmin(OrganiserScopedAdmin):
+class IndicatorMeasurementAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "indicator__project__cohort__organisers"
     # Evidence has no admin of its own: an organiser may pick that of their cohorts' projects.
     choice_lookups = {"evidence": "milestone__project__cohort__organisers"}

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
 from django_tasks_db.models import DBTaskResult
@@ -26,6 +26,7 @@ from tracker.models import (
     AgencyHead,
     ChangeProject,
     Cohort,
+    DeletionRecord,
     ImpactIndicator,
     Notification,
     Seminar,
@@ -33,6 +34,7 @@ from tracker.models import (
     User,
 )
 from tracker.selectors import institutions_organised_by, people_organised_by
+from tracker.services import delete_with_record
 
 
 class ScopedChoicesMixin:
@@ -133,6 +135,44 @@ class ReferenceDataAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+
+class DeletionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penghapusan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Disimpan bersama isi data yang dihapus, siapa, dan kapan."),
+        error_messages={"required": _("Tulis alasan penghapusan.")},
+    )
+
+
+class RecordedDeletionMixin:
+    """Records people relied on: deleting one asks why and writes a deletion record of every
+    row it removes (see `delete_with_record`); there is no bulk delete."""
+
+    delete_confirmation_template = "admin/recorded_delete_confirmation.html"
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        form = DeletionReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if form.is_valid():
+                request.deletion_reason = form.cleaned_data["reason"]
+            else:
+                # Django deletes on any non-empty POST: without a reason, show the page again.
+                request.POST = QueryDict()
+        return super().delete_view(request, object_id, {**(extra_context or {}), "reason": form})
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        delete_with_record(obj=obj, by=request.user, reason=request.deletion_reason)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        raise PermissionDenied
 
 
 class AgencyHeadInline(ScopedChoicesMixin, admin.TabularInline):
@@ -381,6 +421,27 @@ class NotificationAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
     list_filter = ["read_at"]
     search_fields = ["recipient__full_name", "message"]
     list_select_related = ["recipient"]
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(SuperuserOnlyAdmin):
+    """What was deleted, by whom, when and why: read here, never changed or removed."""
+
+    list_display = ["deleted_at", "content_type", "object_repr", "deleted_by", "reason"]
+    list_filter = ["content_type"]
+    search_fields = ["object_repr", "reason", "deleted_by__full_name"]
+    list_select_related = ["content_type", "deleted_by"]
+    date_hierarchy = "deleted_at"
+    readonly_fields = [field.name for field in DeletionRecord._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 # Groups carry permissions and task results carry people's addresses: the operator's only.

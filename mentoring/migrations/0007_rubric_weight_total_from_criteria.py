@@ -17,7 +17,7 @@ def weight_total_from_criteria(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mentoring", "0006_rubric_ownership_and_versions"),
+        ("mentoring", "0006_rubric_versions_and_kept_records"),
     ]
 
     operations = [
