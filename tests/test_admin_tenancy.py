@@ -311,3 +311,11 @@ def test_the_operator_still_picks_from_everyone(world, elsewhere):
     form = admin.site._registry[Seminar].get_form(request, None, change=False)
     assert elsewhere.project in form.base_fields["projects"].queryset
     assert isinstance(form.base_fields["cohort"].queryset.model(), models.Model)
+
+
+def test_a_participant_cannot_be_made_organiser_of_their_own_cohort(client, world, staff_organiser):
+    client.force_login(staff_organiser)
+    forged = [staff_organiser.pk, world.participant.pk]
+    response = _post_change(client, world.cohort, organisers=forged)
+    assert "Peserta angkatan ini tidak dapat menjadi penyelenggaranya." in _refused(response)
+    assert list(world.cohort.organisers.all()) == [staff_organiser]

@@ -287,8 +287,20 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
+class CohortAdminForm(forms.ModelForm):
+    def clean_organisers(self):
+        organisers = self.cleaned_data["organisers"]
+        if self.instance.pk and organisers.filter(projects__cohort=self.instance).exists():
+            # An organiser closes, withdraws and schedules the cohort's projects: not their own.
+            raise forms.ValidationError(
+                _("Peserta angkatan ini tidak dapat menjadi penyelenggaranya.")
+            )
+        return organisers
+
+
 @admin.register(Cohort)
 class CohortAdmin(OrganiserScopedAdmin):
+    form = CohortAdminForm
     cohort_lookup = "organisers"
     list_display = [
         "__str__",
