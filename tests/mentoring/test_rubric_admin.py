@@ -7,14 +7,17 @@ never changed: saving it makes a new version for later seminars.
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
-from mentoring.models import Rubric, RubricCriterion
+from mentoring.models import Rubric, RubricCriterion, RubricScore
 from mentoring.selectors import rubric_for
 from mentoring.services import seminar_record_scores
 from reports.models import GeneratedDocument
@@ -259,3 +262,49 @@ def test_a_participant_cannot_reach_the_rubric_admin(client, organiser):
     client.force_login(User.objects.get(username="peserta"))
     response = client.get(reverse("admin:mentoring_rubric_changelist"))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.parametrize("attempt", range(5))
+def test_an_edit_racing_the_first_score_never_changes_weights_under_it(
+    client, world, results_seminar, attempt
+):
+    rubric = rubric_for(results_seminar)
+    before = _weights(rubric)
+    client.force_login(world.admin)
+    weights = {"Capaian terhadap rencana": "20", "Kepemimpinan strategis": "25"}
+    data = _edited(client, rubric, weights)
+    scores = {c.pk: D(80) for c in rubric.criteria.all()}
+    barrier = threading.Barrier(2)
+
+    def edit():
+        try:
+            barrier.wait()
+            client.post(_url(rubric), data)
+        finally:
+            connection.close()
+
+    def score():
+        try:
+            barrier.wait()
+            seminar_record_scores(
+                seminar=results_seminar, project=world.project, by=world.examiner, scores=scores
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for work in (edit, score)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    scored = RubricScore.objects.filter(criterion__rubric=rubric)
+    assert scored.count() == len(scores)
+    if _weights(rubric) != before:
+        # Edited in place: that is only right if every score came after the edit.
+        edited = LogEntry.objects.get(object_id=str(rubric.pk), action_flag=CHANGE).action_time
+        assert all(score.scored_at > edited for score in scored)
+    else:
+        assert _weights(Rubric.objects.get(previous_version=rubric)) != before
