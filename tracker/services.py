@@ -8,6 +8,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.urls import reverse
@@ -239,7 +240,7 @@ def delete_with_record(*, obj: models.Model, by: User, reason: str) -> list[Dele
     record first: who, when, why, and what it said. A reason is required."""
     reason = reason.strip()
     if not reason:
-        raise TransitionRefused(_("Tulis alasan penghapusan."))
+        raise ValidationError(_("Tulis alasan penghapusan."))
     with transaction.atomic():
         collector = Collector(using=router.db_for_write(type(obj)))
         collector.collect([obj])
