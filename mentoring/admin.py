@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +21,27 @@ from mentoring.models import (
     RubricCriterion,
     SignOff,
 )
-from tracker.admin import OrganiserScopedAdmin, ReadOnlyAdmin
+from mentoring.selectors import owns_rubric, rubrics_visible_to
+from tracker.admin import (
+    OrganiserScopedAdmin,
+    ReadOnlyAdmin,
+    RecordedDeletionMixin,
+    ScopedChoicesMixin,
+    SuperuserOnlyAdmin,
+    institution_field,
+)
+from tracker.selectors import institutions_organised_by
 
 
 @admin.register(Comment)
-class CommentAdmin(OrganiserScopedAdmin):
+class CommentAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
     list_display = ["created_at", "project", "author", "author_role", "visibility", "excerpt"]
-    list_filter = ["visibility", "author_role", "project__cohort"]
+    list_filter = [
+        "visibility",
+        "author_role",
+        ("project__cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["body", "project__title", "author__full_name"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author"]
@@ -35,7 +53,7 @@ class CommentAdmin(OrganiserScopedAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(OrganiserScopedAdmin):
+class ConsultationAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
     list_display = [
         "held_on",
@@ -48,7 +66,13 @@ class ConsultationAdmin(OrganiserScopedAdmin):
         "status",
         "topic",
     ]
-    list_filter = ["status", "stage", "mode", "consultant_role", "project__cohort"]
+    list_filter = [
+        "status",
+        "stage",
+        "mode",
+        "consultant_role",
+        ("project__cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "topic",
         "outcome",
@@ -67,14 +91,17 @@ class ConsultationAdmin(OrganiserScopedAdmin):
         return False
 
 
-class JournalReplyInline(admin.StackedInline):
+class JournalReplyInline(ScopedChoicesMixin, admin.StackedInline):
     model = JournalReply
     extra = 0
     autocomplete_fields = ["author"]
+    # A reply is deleted from its own page, which asks why and keeps a record.
+    can_delete = False
+    show_change_link = True
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(RecordedDeletionMixin, SuperuserOnlyAdmin):
     """Reflections for superusers only: organisers with staff access must not read them here."""
 
     list_display = ["created_at", "project", "author", "sharing", "reply_count", "excerpt"]
@@ -86,23 +113,7 @@ class JournalEntryAdmin(admin.ModelAdmin):
     inlines = [JournalReplyInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request).annotate(reply_total=Count("replies"))
-        return queryset if request.user.is_superuser else queryset.none()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
+        return super().get_queryset(request).annotate(reply_total=Count("replies"))
 
     @admin.display(description=_("tanggapan"), ordering="reply_total")
     def reply_count(self, entry: JournalEntry) -> int:
@@ -113,6 +124,14 @@ class JournalEntryAdmin(admin.ModelAdmin):
         return Truncator(entry.happened).chars(80)
 
 
+@admin.register(JournalReply)
+class JournalReplyAdmin(RecordedDeletionMixin, SuperuserOnlyAdmin):
+    list_display = ["created_at", "entry", "author", "author_role"]
+    search_fields = ["body", "author__full_name"]
+    list_select_related = ["entry__author", "author"]
+    autocomplete_fields = ["entry", "author"]
+
+
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyAdmin):
     list_display = ["signed_at", "project", "stage", "role", "signer"]
@@ -121,8 +140,24 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_select_related = ["project", "signer"]
 
 
+class CriterionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        weights = [
+            form.cleaned_data["weight"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        error = self.instance.weights_error(weights)
+        if error:
+            raise ValidationError(error)
+
+
 class RubricCriterionInline(admin.TabularInline):
     model = RubricCriterion
+    formset = CriterionFormSet
     extra = 0
 
 
@@ -131,11 +166,92 @@ class GradeBandInline(admin.TabularInline):
     extra = 0
 
 
+class RubricAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A shared rubric an organiser edits becomes their institution's own copy: offer theirs.
+        field = self.fields.get("institution")
+        shown = self.initial.get("institution")
+        if isinstance(field, forms.ChoiceField) and shown not in dict(field.choices):
+            self.initial["institution"] = field.initial
+
+
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    """Organisers keep rubrics as data: criteria with weights, and the bands that give predikat."""
+    """Rubrics are data: criteria with weights, and the bands that give predikat.
 
-    list_display = ["name", "programme", "regulation", "is_default"]
+    The operator keeps the shared rubrics; an organiser keeps their institution's own, and
+    saving a shared one makes their institution's copy. A rubric someone has scored against is
+    never changed: saving it makes a new version, which later seminars use.
+    """
+
+    form = RubricAdminForm
+    list_display = ["name", "programme", "regulation", "owner", "version", "is_default"]
     list_filter = ["programme", "is_default"]
-    search_fields = ["name", "regulation"]
+    search_fields = ["name", "regulation", "institution"]
+    readonly_fields = ["version", "previous_version"]
     inlines = [RubricCriterionInline, GradeBandInline]
+
+    @admin.display(description=_("pemilik"), ordering="institution")
+    def owner(self, rubric: Rubric) -> str:
+        return rubric.institution or _("Bersama (admin sistem)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request) & rubrics_visible_to(request.user)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "institution" and not request.user.is_superuser:
+            return institution_field(db_field, request)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or bool(institutions_organised_by(request.user))
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or owns_rubric(obj, request.user))
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        if object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            rubric = self.get_object(request, unquote(object_id))
+            if rubric is not None:
+                # Locked, like scoring locks it: no score can arrive between check and save.
+                rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+                if not owns_rubric(rubric, request.user) or rubric.is_in_use():
+                    self._save_as_new_version(request, rubric)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _save_as_new_version(self, request: HttpRequest, rubric: Rubric) -> None:
+        if request.method != "POST":
+            self.message_user(request, self._new_version_notice(request, rubric), messages.WARNING)
+            return
+        if not self.has_change_permission(request, rubric):
+            raise PermissionDenied
+        # Django's "save as new" copies the form and every inline row into a new rubric.
+        request.POST = request.POST.copy()
+        request.POST["_saveasnew"] = "1"
+        request.replaced_rubric = rubric
+
+    def _new_version_notice(self, request: HttpRequest, rubric: Rubric) -> str:
+        if rubric.is_in_use():
+            return _(
+                "Rubrik ini sudah dipakai untuk menilai. Perubahan yang Anda simpan menjadi versi "
+                "baru untuk seminar berikutnya; nilai yang sudah diberikan tetap memakai versi ini."
+            )
+        return _(
+            "Rubrik ini rubrik bersama. Perubahan yang Anda simpan menjadi rubrik milik lembaga "
+            "Anda, dipakai untuk angkatan lembaga Anda; rubrik bersama tidak berubah."
+        )
+
+    def save_model(self, request: HttpRequest, obj: Rubric, form, change: bool) -> None:
+        replaced = getattr(request, "replaced_rubric", None)
+        if replaced is not None:
+            obj.previous_version = replaced
+            obj.version = replaced.version + 1
+        super().save_model(request, obj, form, change)

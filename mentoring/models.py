@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -81,8 +81,9 @@ class Comment(models.Model):
     WRITING_ROLES = (Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER)
     REVIEWER_ROLES = frozenset({Role.COACH, Role.MENTOR, Role.EXAMINER, Role.ORGANISER})
 
+    # PROTECT: a comment is removed on its own, with a deletion record, never along the way.
     project = models.ForeignKey(
-        ChangeProject, verbose_name=_("proyek"), on_delete=models.CASCADE, related_name="comments"
+        ChangeProject, verbose_name=_("proyek"), on_delete=models.PROTECT, related_name="comments"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -327,10 +328,11 @@ class JournalEntry(models.Model):
 
     READER_ROLES = frozenset({Role.COACH, Role.MENTOR})
 
+    # PROTECT: a reflection is removed on its own, with a deletion record, never along the way.
     project = models.ForeignKey(
         ChangeProject,
         verbose_name=_("proyek"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="journal_entries",
     )
     author = models.ForeignKey(
@@ -418,7 +420,12 @@ def sheet_total(sheet: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
 
 
 class Rubric(models.Model):
-    """How a programme's results seminar is scored: weighted criteria, and bands for predikat."""
+    """How a programme's results seminar is scored: weighted criteria, and bands for predikat.
+
+    Shared rubrics (no institution) are kept by the operator; an institution's own rubric is
+    used for its cohorts and edited only by their organisers. Once anyone has scored against a
+    rubric it is frozen: a change makes a new version, and issued scores keep the old one.
+    """
 
     programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
     regulation = models.CharField(
@@ -427,6 +434,33 @@ class Rubric(models.Model):
         help_text=_("Misalnya Peraturan LAN 5/2022 jo. 6/2022."),
     )
     name = models.CharField(_("nama"), max_length=200)
+    institution = models.CharField(
+        _("lembaga pelatihan"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Kosong untuk rubrik bersama yang dikelola admin sistem. Rubrik milik satu lembaga "
+            "dipakai untuk angkatan lembaga itu dan hanya diubah penyelenggaranya."
+        ),
+    )
+    weight_total = models.DecimalField(
+        _("jumlah bobot"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(CENT)],
+        help_text=_("Bobot semua kriteria harus berjumlah tepat sebesar ini."),
+    )
+    version = models.PositiveSmallIntegerField(_("versi"), default=1, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("versi sebelumnya"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="later_versions",
+    )
     is_default = models.BooleanField(
         _("nilai bawaan"),
         default=False,
@@ -449,6 +483,26 @@ class Rubric(models.Model):
         reached = [band for band in self.bands.all() if band.min_score <= score]
         return max(reached, key=lambda band: band.min_score, default=None)
 
+    def weights_error(self, weights: Iterable[Decimal]) -> str | None:
+        """Why these criterion weights do not fit this rubric, or None if they add up."""
+        total = sum(weights, Decimal(0))
+        if total == self.weight_total:
+            return None
+        return _(
+            "Bobot kriteria berjumlah %(total)s, padahal rubrik ini mensyaratkan jumlah "
+            "%(required)s."
+        ) % {"total": plain_number(total), "required": plain_number(self.weight_total)}
+
+    def is_in_use(self) -> bool:
+        """Whether any examiner has scored against this rubric (it is then frozen)."""
+        return RubricScore.objects.filter(criterion__rubric=self).exists()
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal in the reader's locale without trailing zeros: 100, 7,5."""
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return formats.number_format(value, places)
+
 
 class RubricCriterion(models.Model):
     """One thing examiners score, with its weight in the total and its highest score."""
@@ -462,7 +516,7 @@ class RubricCriterion(models.Model):
         max_digits=6,
         decimal_places=2,
         validators=[MinValueValidator(CENT)],
-        help_text=_("Bobot relatif; jumlah bobot tidak harus 100."),
+        help_text=_("Jumlah bobot semua kriteria harus sama dengan jumlah bobot rubrik."),
     )
     max_score = models.DecimalField(
         _("nilai maksimum"),

@@ -42,6 +42,7 @@ from mentoring.models import (
 )
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
+from tracker.selectors import institutions_organised_by
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -195,14 +196,35 @@ def examiner_candidates(cohort: Cohort) -> QuerySet[User]:
 
 def rubric_for(seminar: Seminar) -> Rubric | None:
     """The rubric this seminar is scored with: the one its scores already use, else the
-    newest rubric of the cohort's programme (so a rubric added later never mixes into a
-    seminar that has started scoring)."""
+    current rubric for its cohort (so a rubric added later never mixes into a seminar that
+    has started scoring)."""
     rubrics = Rubric.objects.prefetch_related("criteria", "bands")
     used = rubrics.filter(
         pk__in=RubricScore.objects.filter(seminar=seminar).values("criterion__rubric")
     )
+    return used.first() or current_rubric(rubrics, seminar.cohort)
+
+
+def current_rubric(rubrics: QuerySet[Rubric], cohort: Cohort) -> Rubric | None:
+    """The newest rubric of the cohort's programme: its institution's own, else a shared one."""
     return (
-        used.first() or rubrics.filter(programme=seminar.cohort.programme).order_by("-pk").first()
+        rubrics.filter(programme=cohort.programme, institution__in=["", cohort.institution])
+        .order_by(Case(When(institution="", then=1), default=0), "-pk")
+        .first()
+    )
+
+
+def rubrics_visible_to(user: User) -> QuerySet[Rubric]:
+    """Shared rubrics and those of the institutions the user organises for; all for the admin."""
+    if user.is_superuser:
+        return Rubric.objects.all()
+    return Rubric.objects.filter(institution__in=["", *institutions_organised_by(user)])
+
+
+def owns_rubric(rubric: Rubric, user: User) -> bool:
+    """Whether the user keeps this rubric: the admin keeps all, an organiser their institution's."""
+    return user.is_superuser or (
+        bool(rubric.institution) and rubric.institution in institutions_organised_by(user)
     )
 
 
@@ -518,10 +540,14 @@ def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
         .values_list("seminar_id", "criterion__rubric_id")
         .distinct()
     )
+    cohorts = {seminar.cohort for seminar in seminars}
     rubrics = list(
         Rubric.objects.filter(
             Q(pk__in=set(used.values()))
-            | Q(programme__in={seminar.cohort.programme for seminar in seminars})
+            | Q(
+                programme__in={cohort.programme for cohort in cohorts},
+                institution__in={"", *(cohort.institution for cohort in cohorts)},
+            )
         )
         .prefetch_related("criteria", "bands")
         .order_by("-pk")
@@ -529,9 +555,15 @@ def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
     by_pk = {rubric.pk: rubric for rubric in rubrics}
     newest = {}
     for rubric in rubrics:
-        newest.setdefault(rubric.programme, rubric)
+        newest.setdefault((rubric.programme, rubric.institution), rubric)
+
+    def current(cohort: Cohort) -> Rubric | None:
+        return newest.get((cohort.programme, cohort.institution)) or newest.get(
+            (cohort.programme, "")
+        )
+
     return {
-        seminar.pk: by_pk.get(used.get(seminar.pk)) or newest.get(seminar.cohort.programme)
+        seminar.pk: by_pk.get(used.get(seminar.pk)) or current(seminar.cohort)
         for seminar in seminars
     }
 

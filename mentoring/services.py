@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -20,10 +20,12 @@ from mentoring.models import (
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
+    Rubric,
     RubricCriterion,
     RubricScore,
     SeminarGrade,
     SignOff,
+    plain_number,
 )
 from mentoring.selectors import (
     STATE_OF_KIND,
@@ -521,12 +523,22 @@ def seminar_record_scores(
         if refusal:
             raise Refused(refusal)
         rubric = rubric_for(seminar)
+        if rubric is not None:
+            # Locked and read again: an edit in place cannot slip in between this check and the
+            # scores, and once a score exists the admin saves edits as a new version.
+            rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
         criteria = (
             {criterion.pk: criterion for criterion in rubric.criteria.all()} if rubric else {}
         )
         if not criteria:
             raise Refused(
                 _("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya.")
+            )
+        weights_error = rubric.weights_error(c.weight for c in criteria.values())
+        if weights_error:
+            raise Refused(
+                _("%(error)s Minta penyelenggara memperbaiki rubrik sebelum menilai.")
+                % {"error": weights_error}
             )
         if set(scores) != set(criteria):
             raise Refused(_("Isi satu nilai untuk setiap kriteria rubrik."))
@@ -545,12 +557,6 @@ def seminar_record_scores(
             for pk, value in scores.items()
         ]
     return saved
-
-
-def plain_number(value: Decimal) -> str:
-    """A decimal in the reader's locale without trailing zeros: 100, 7,5."""
-    places = max(0, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, places)
 
 
 def score_range_message(criterion: RubricCriterion) -> str:

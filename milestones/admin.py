@@ -11,7 +11,7 @@ from milestones.models import (
     MilestoneRating,
     Reminder,
 )
-from tracker.admin import OrganiserScopedAdmin
+from tracker.admin import OrganiserScopedAdmin, RecordedDeletionMixin, SuperuserOnlyAdmin
 
 
 class ProjectScopedAdmin(OrganiserScopedAdmin):
@@ -69,19 +69,25 @@ class MilestoneLogAdmin(ProjectScopedAdmin):
 
 
 @admin.register(MilestoneRating)
-class MilestoneRatingAdmin(admin.ModelAdmin):
+class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+    cohort_lookup = "milestone__project__cohort__organisers"
     list_display = ["milestone", "examiner", "rating", "rated_at"]
     list_filter = ["rating"]
+    list_select_related = ["milestone", "examiner"]
     readonly_fields = ["rated_at"]
 
 
 @admin.register(IndicatorMeasurement)
-class IndicatorMeasurementAdmin(admin.ModelAdmin):
+class IndicatorMeasurementAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+    cohort_lookup = "indicator__project__cohort__organisers"
+    # Evidence has no admin of its own: an organiser may pick that of their cohorts' projects.
+    choice_lookups = {"evidence": "milestone__project__cohort__organisers"}
     list_display = ["indicator", "value", "measured_on", "recorded_by"]
+    list_select_related = ["indicator", "recorded_by"]
     readonly_fields = ["recorded_at"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(SuperuserOnlyAdmin):
     list_display = ["sent_on", "recipient", "items", "sent_at"]
     readonly_fields = ["recipient", "sent_on", "items", "sent_at"]

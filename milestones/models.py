@@ -456,8 +456,9 @@ class MilestoneRating(models.Model):
         ON = "sesuai", _("Sesuai target")
         ABOVE = "melampaui", _("Melampaui target")
 
+    # PROTECT: a rating is removed on its own, with a deletion record, never along the way.
     milestone = models.ForeignKey(
-        Milestone, verbose_name=_("tonggak"), on_delete=models.CASCADE, related_name="ratings"
+        Milestone, verbose_name=_("tonggak"), on_delete=models.PROTECT, related_name="ratings"
     )
     examiner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -494,10 +495,11 @@ class MilestoneRating(models.Model):
 class IndicatorMeasurement(models.Model):
     """A value an impact indicator actually reached on a date, optionally backed by evidence."""
 
+    # PROTECT: a measurement is removed on its own, with a deletion record, never along the way.
     indicator = models.ForeignKey(
         ImpactIndicator,
         verbose_name=_("indikator"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="measurements",
     )
     value = models.DecimalField(_("nilai"), max_digits=14, decimal_places=2)

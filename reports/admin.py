@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from reports.models import GeneratedDocument, ReportJob
+from tracker.admin import SuperuserOnlyAdmin
 
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
-    """Issued documents are records: they can be looked up, never edited."""
+class GeneratedDocumentAdmin(SuperuserOnlyAdmin):
+    """Issued documents are records: the operator looks them up, nobody edits them."""
 
     list_display = ["code", "kind", "title", "subject", "generated_at", "generated_by"]
     list_filter = ["kind"]
@@ -28,7 +29,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(SuperuserOnlyAdmin):
     """Report requests, for the operator: who asked for what, how it went, and why it failed."""
 
     list_display = ["pk", "kind", "title", "requested_by", "status", "failure", "created_at"]

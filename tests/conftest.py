@@ -207,3 +207,141 @@ def form_token(html: str, action: str | None = None) -> str:
     found = _FORM_TOKEN.search(html, start, html.index("</form>", start))
     assert found, f"the form posting to {action} carries no form token"
     return found.group(1)
+
+
+# --- Tenancy: another institution's cohort, and one record of every kind on a project --------
+
+
+@dataclass
+class Elsewhere:
+    """Another institution's cohort and its people: nothing here is the world organiser's."""
+
+    organiser: User
+    cohort: Cohort
+    participant: User
+    coach: User
+    mentor: User
+    examiner: User
+    project: ChangeProject
+    records: dict
+
+
+def one_of_everything(project: ChangeProject, seminar, examiner: User) -> dict:
+    """A row of every model the admin shows, on `project`, keyed by model label."""
+    from mentoring.models import SignOff
+    from milestones.models import IndicatorMeasurement, MilestoneLog, MilestoneRating, Reminder
+    from tests.mentoring.factories import (
+        CommentFactory,
+        ConsultationFactory,
+        JournalEntryFactory,
+        JournalReplyFactory,
+    )
+    from tests.milestones.factories import LinkEvidenceFactory, MilestoneFactory, RescheduleFactory
+    from tracker.models import ImpactIndicator, Notification, TransitionLog
+
+    milestone = MilestoneFactory(project=project)
+    evidence = LinkEvidenceFactory(milestone=milestone)
+    indicator = ImpactIndicator.objects.create(
+        project=project, name="Waktu layanan", unit="menit", baseline=60, target=15
+    )
+    submission = TransitionLog.objects.create(
+        project=project,
+        actor=project.participant,
+        role="participant",
+        transition="submit_proposal",
+        from_state="draft",
+        to_state="proposal_review",
+    )
+    entry = JournalEntryFactory(project=project)
+    return {
+        "tracker.impactindicator": indicator,
+        "tracker.transitionlog": submission,
+        "tracker.notification": Notification.objects.create(
+            recipient=project.participant, project=project, message="Rancangan diajukan"
+        ),
+        "milestones.milestone": milestone,
+        "milestones.evidence": evidence,
+        "milestones.changerequest": RescheduleFactory(milestone=milestone),
+        "milestones.milestonelog": MilestoneLog.objects.create(
+            project=project,
+            milestone=milestone,
+            actor=project.participant,
+            role="participant",
+            action="start",
+            from_state="planned",
+            to_state="in_progress",
+        ),
+        "milestones.milestonerating": MilestoneRating.objects.create(
+            milestone=milestone, examiner=examiner, seminar=seminar, rating="sesuai"
+        ),
+        "milestones.indicatormeasurement": IndicatorMeasurement.objects.create(
+            indicator=indicator,
+            value=30,
+            measured_on="2026-11-30",
+            evidence=evidence,
+            recorded_by=project.participant,
+        ),
+        "milestones.reminder": Reminder.objects.create(
+            recipient=project.participant, sent_on="2026-11-01", items=1
+        ),
+        "mentoring.comment": CommentFactory(project=project),
+        "mentoring.consultation": ConsultationFactory(project=project),
+        "mentoring.journalentry": entry,
+        "mentoring.journalreply": JournalReplyFactory(entry=entry),
+        "mentoring.signoff": SignOff.objects.create(
+            project=project,
+            submission=submission,
+            stage="proposal",
+            role="coach",
+            signer=project.coach,
+            wording="Disetujui untuk diseminarkan",
+        ),
+    }
+
+
+@pytest.fixture
+def elsewhere(world) -> Elsewhere:
+    organiser = UserFactory(username="other_organiser", full_name="Yuni Lain", is_staff=True)
+    cohort = CohortFactory(institution="Pusdiklat Lain", programme="pkp")
+    cohort.organisers.add(organiser)
+    participant = UserFactory(username="far_participant", full_name="Joko Jauh")
+    coach = UserFactory(username="far_coach", full_name="Tono Coach Jauh")
+    mentor = UserFactory(username="far_mentor", full_name="Wati Mentor Jauh")
+    examiner = UserFactory(username="far_examiner", full_name="Eko Penguji Jauh")
+    project = ChangeProjectFactory(
+        participant=participant, cohort=cohort, coach=coach, mentor=mentor, title="Proyek Jauh"
+    )
+    seminar = SeminarFactory(cohort=cohort)
+    seminar.examiners.add(examiner)
+    seminar.projects.add(project)
+    records = one_of_everything(project, seminar, examiner)
+    records |= {"tracker.cohort": cohort, "tracker.changeproject": project}
+    records |= {"tracker.seminar": seminar}
+    from mentoring.models import Rubric
+
+    rubric = Rubric.objects.create(
+        programme="pkp",
+        regulation="Peraturan LAN 5/2022",
+        name="Rubrik Pusdiklat Lain",
+        institution=cohort.institution,
+    )
+    rubric.criteria.create(name="Capaian", weight=100)
+    records["mentoring.rubric"] = rubric
+    return Elsewhere(organiser, cohort, participant, coach, mentor, examiner, project, records)
+
+
+@pytest.fixture
+def here(world) -> dict:
+    """One record of every kind on the world's project, which the world organiser reaches."""
+    seminar = world.project.seminars.get()
+    return one_of_everything(world.project, seminar, world.examiner)
+
+
+@pytest.fixture
+def staff_organiser(world) -> User:
+    """The world organiser holding every model permission there is: only code stands between
+    them and another institution's data, which is the case these tests prove."""
+    from django.contrib.auth.models import Permission
+
+    world.organiser.user_permissions.add(*Permission.objects.all())
+    return User.objects.get(pk=world.organiser.pk)

@@ -1,18 +1,33 @@
+"""The Django admin: everything for the operator; for organisers, their own cohorts only.
+
+Staff who are not superusers (organisers) reach exactly what the scoped querysets below give
+them, and every picker offers only that: a forged id posted to a form fails its validation.
+"""
+
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from tracker.models import (
     Agency,
     AgencyHead,
     ChangeProject,
     Cohort,
+    DeletionRecord,
     EmailDelivery,
     ImpactIndicator,
     Notification,
@@ -21,9 +36,46 @@ from tracker.models import (
     User,
 )
 from tracker.notifications import email_requeue
+from tracker.selectors import institutions_organised_by, people_organised_by
+from tracker.services import delete_with_record
 
 
-class OrganiserScopedAdmin(admin.ModelAdmin):
+class ScopedChoicesMixin:
+    """Every foreign-key and many-to-many picker offers a non-superuser only what the related
+    model's admin shows them; a related model without an admin offers nothing, unless
+    `choice_lookups` names the field's path from that model to the organiser."""
+
+    choice_lookups: dict[str, str] = {}
+
+    def get_field_queryset(self, db, db_field, request: HttpRequest):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if request.user.is_superuser:
+            return queryset
+        model = db_field.remote_field.model
+        if db_field.name in self.choice_lookups:
+            lookup = {self.choice_lookups[db_field.name]: request.user}
+            return model._default_manager.using(db).filter(**lookup).distinct()
+        try:
+            return self.admin_site.get_model_admin(model).get_queryset(request)
+        except NotRegistered:
+            return model._default_manager.none()
+
+
+def institution_field(db_field, request: HttpRequest) -> forms.ChoiceField:
+    """An organiser files things only under the training institutions they organise for."""
+    names = institutions_organised_by(request.user)
+    return forms.ChoiceField(
+        label=db_field.verbose_name,
+        choices=[(name, name) for name in names],
+        initial=names[0] if len(names) == 1 else None,
+        error_messages={
+            "invalid_choice": _("Pilih lembaga pelatihan yang angkatannya Anda selenggarakan."),
+            "required": _("Pilih lembaga pelatihan."),
+        },
+    )
+
+
+class OrganiserScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Staff who are not superusers see only the objects of cohorts they organise."""
 
     cohort_lookup = "cohort__organisers"
@@ -34,15 +86,115 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.cohort_lookup: request.user}).distinct()
 
+    def in_scope(self, request: HttpRequest, obj) -> bool:
+        return (
+            obj is None
+            or request.user.is_superuser
+            or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
 
-class AgencyHeadInline(admin.TabularInline):
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
+
+
+class SuperuserOnlyAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """For the operator only, whatever permissions a staff account was given."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class ReferenceDataAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """Shared by every institution: anyone with the permission reads it, only the operator
+    writes it (an agency head reads all of an agency's projects, so heads are granted by him)."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class DeletionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penghapusan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Disimpan bersama isi data yang dihapus, siapa, dan kapan."),
+        error_messages={"required": _("Tulis alasan penghapusan.")},
+    )
+
+
+class RecordedDeletionMixin:
+    """Records people relied on: deleting one asks why and writes a deletion record of every
+    row it removes (see `delete_with_record`); there is no bulk delete."""
+
+    delete_confirmation_template = "admin/recorded_delete_confirmation.html"
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        form = DeletionReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if form.is_valid():
+                request.deletion_reason = form.cleaned_data["reason"]
+            else:
+                # Django deletes on any non-empty POST: without a reason, show the page again.
+                request.POST = QueryDict()
+        return super().delete_view(request, object_id, {**(extra_context or {}), "reason": form})
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        delete_with_record(obj=obj, by=request.user, reason=request.deletion_reason)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        raise PermissionDenied
+
+
+class AgencyHeadInline(ScopedChoicesMixin, admin.TabularInline):
     model = AgencyHead
     extra = 0
     autocomplete_fields = ["user"]
 
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "parent", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code", "region"]
@@ -50,8 +202,15 @@ class AgencyAdmin(admin.ModelAdmin):
     inlines = [AgencyHeadInline]
 
 
+PERSONAL_FIELDS = ("full_name", "nip", "position", "agency", "email", "language")
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
+    """The operator manages accounts. An organiser reads the people of their cohorts and
+    corrects the personal data of those without staff rights; they never see or set
+    privileges or anyone else's password, and accounts come from the participant import."""
+
     list_display = ["username", "full_name", "nip", "position", "agency", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "is_active", "agency"]
     search_fields = ["username", "full_name", "nip", "email"]
@@ -59,10 +218,7 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["agency"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (
-            _("Data pegawai"),
-            {"fields": ("full_name", "nip", "position", "agency", "email", "language")},
-        ),
+        (_("Data pegawai"), {"fields": PERSONAL_FIELDS}),
         (
             _("Hak akses"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -79,9 +235,75 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=people_organised_by(request.user).values("pk"))
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        login = ("username", "password") if obj is not None and obj.pk == request.user.pk else ()
+        return (
+            (None, {"fields": login or ("username",)}),
+            (_("Data pegawai"), {"fields": PERSONAL_FIELDS}),
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("username",)
+
+    def get_list_filter(self, request: HttpRequest):
+        return self.list_filter if request.user.is_superuser else ["agency"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and (
+            obj is None
+            or request.user.is_superuser
+            or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return True
+        # Nobody edits an account holding rights (a fellow organiser, the operator): changing
+        # its email or name would be a step towards acting as them.
+        if obj.is_staff or obj.is_superuser:
+            return False
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def user_change_password(self, request: HttpRequest, id, form_url=""):
+        if not request.user.is_superuser and unquote(id) != str(request.user.pk):
+            if self.get_object(request, unquote(id)) is None:
+                raise Http404
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+class CohortAdminForm(forms.ModelForm):
+    def clean_organisers(self):
+        organisers = self.cleaned_data["organisers"]
+        if self.instance.pk and organisers.filter(projects__cohort=self.instance).exists():
+            # An organiser closes, withdraws and schedules the cohort's projects: not their own.
+            raise forms.ValidationError(
+                _("Peserta angkatan ini tidak dapat menjadi penyelenggaranya.")
+            )
+        return organisers
+
 
 @admin.register(Cohort)
 class CohortAdmin(OrganiserScopedAdmin):
+    form = CohortAdminForm
     cohort_lookup = "organisers"
     list_display = [
         "__str__",
@@ -96,8 +318,24 @@ class CohortAdmin(OrganiserScopedAdmin):
     filter_horizontal = ["organisers"]
     date_hierarchy = "learning_starts_on"
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "institution" and not request.user.is_superuser:
+            return institution_field(db_field, request)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class ImpactIndicatorInline(admin.TabularInline):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new institution is a new tenant: the operator opens it with its first cohort.
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or bool(institutions_organised_by(request.user))
+        )
+
+    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change and not request.user.is_superuser:
+            form.instance.organisers.add(request.user)
+
+
+class ImpactIndicatorInline(ScopedChoicesMixin, admin.TabularInline):
     model = ImpactIndicator
     extra = 0
 
@@ -105,7 +343,7 @@ class ImpactIndicatorInline(admin.TabularInline):
 @admin.register(ChangeProject)
 class ChangeProjectAdmin(OrganiserScopedAdmin):
     list_display = ["title", "participant", "cohort", "agency", "coach", "mentor", "state"]
-    list_filter = ["state", "cohort__programme", "cohort"]
+    list_filter = ["state", "cohort__programme", ("cohort", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "participant__full_name", "participant__nip"]
     list_select_related = ["participant", "cohort", "agency", "coach", "mentor"]
     autocomplete_fields = ["participant", "agency", "coach", "mentor"]
@@ -114,22 +352,39 @@ class ChangeProjectAdmin(OrganiserScopedAdmin):
     inlines = [ImpactIndicatorInline]
 
 
+class SeminarAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        cohort, projects = cleaned.get("cohort"), cleaned.get("projects")
+        if cohort and projects and any(project.cohort_id != cohort.pk for project in projects):
+            self.add_error("projects", _("Proyek seminar harus dari angkatan seminar ini."))
+        return cleaned
+
+
 @admin.register(Seminar)
 class SeminarAdmin(OrganiserScopedAdmin):
+    form = SeminarAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "kind", "starts_at", "place"]
-    list_filter = ["kind", "cohort"]
+    list_filter = ["kind", ("cohort", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["place", "cohort__number"]
     filter_horizontal = ["examiners", "projects"]
     date_hierarchy = "starts_at"
 
 
 @admin.register(AgencyHead)
-class AgencyHeadAdmin(admin.ModelAdmin):
+class AgencyHeadAdmin(ReferenceDataAdmin):
     list_display = ["user", "agency", "is_delegate"]
     list_filter = ["is_delegate"]
     search_fields = ["user__full_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Who heads which agency is about people: an organiser reads it for their own people.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__in=people_organised_by(request.user).values("pk"))
 
 
 @admin.register(ImpactIndicator)
@@ -141,8 +396,10 @@ class ImpactIndicatorAdmin(OrganiserScopedAdmin):
     autocomplete_fields = ["project"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(OrganiserScopedAdmin):
     """Records written by the workflow: visible in the admin, never edited there."""
+
+    cohort_lookup = "project__cohort__organisers"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -172,7 +429,9 @@ class TransitionLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(SuperuserOnlyAdmin, ReadOnlyAdmin):
+    """Someone's own messages: the operator may look one up, nobody else."""
+
     list_display = ["created_at", "recipient", "message", "read_at"]
     list_filter = ["read_at"]
     search_fields = ["recipient__full_name", "message"]
@@ -180,11 +439,13 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(OrganiserScopedAdmin, ReadOnlyAdmin):
+class EmailDeliveryAdmin(ReadOnlyAdmin):
     """How each email fared with the mail server; an organiser sees those of their cohorts.
 
     The bodies stay out: they may quote comments meant for reviewers only.
     """
+
+    cohort_lookup = "cohort__organisers"
 
     list_display = [
         "created_at",
@@ -229,3 +490,39 @@ class EmailDeliveryAdmin(OrganiserScopedAdmin, ReadOnlyAdmin):
             % {"count": queued},
             messages.SUCCESS,
         )
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(SuperuserOnlyAdmin):
+    """What was deleted, by whom, when and why: read here, never changed or removed."""
+
+    list_display = ["deleted_at", "content_type", "object_repr", "deleted_by", "reason"]
+    list_filter = ["content_type"]
+    search_fields = ["object_repr", "reason", "deleted_by__full_name"]
+    list_select_related = ["content_type", "deleted_by"]
+    date_hierarchy = "deleted_at"
+    readonly_fields = [field.name for field in DeletionRecord._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+# Groups carry permissions and task results carry people's addresses: the operator's only.
+admin.site.unregister(Group)
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdmin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(DBTaskResult)
+class DBTaskResultAdmin(SuperuserOnlyAdmin, TaskResultAdmin):
+    pass

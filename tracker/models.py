@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -622,6 +623,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Log rows are append-only.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # An upsert would rewrite rows already written.
+        if kwargs.get("update_conflicts"):
+            raise PermissionError("Log rows are append-only.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AppendOnlyMixin:
     """For audit models: a row, once written, never changes and is never deleted."""
@@ -673,6 +680,35 @@ class TransitionLog(AppendOnlyMixin, models.Model):
     @property
     def transition_label(self) -> str:
         return str(workflow.label(ChangeProject, self.transition))
+
+
+class DeletionRecord(AppendOnlyMixin, models.Model):
+    """A record someone removed: who, when, why, and everything the record said."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("jenis data"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_pk = models.CharField(_("ID data"), max_length=64)
+    object_repr = models.CharField(_("data"), max_length=200)
+    data = models.JSONField(_("isi data"), encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("alasan"))
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dihapus oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deleted_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catatan penghapusan")
+        verbose_name_plural = _("catatan penghapusan")
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} · {self.object_repr}"
 
 
 class Seminar(models.Model):

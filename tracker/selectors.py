@@ -66,6 +66,30 @@ def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
     return projects.filter(scope)
 
 
+def people_organised_by(user: User) -> QuerySet[User]:
+    """The people of the cohorts the user organises: participants, coaches and mentors of their
+    projects, examiners of their seminars, fellow organisers, and the user themselves."""
+    cohorts = Cohort.objects.filter(organisers=user).values("pk")
+    projects = ChangeProject.objects.filter(cohort__in=cohorts)
+    return User.objects.filter(
+        Q(pk=user.pk)
+        | Q(pk__in=projects.values("participant"))
+        | Q(pk__in=projects.filter(coach__isnull=False).values("coach"))
+        | Q(pk__in=projects.filter(mentor__isnull=False).values("mentor"))
+        | Q(
+            pk__in=Seminar.objects.filter(cohort__in=cohorts, examiners__isnull=False).values(
+                "examiners"
+            )
+        )
+        | Q(pk__in=Cohort.organisers.through.objects.filter(cohort__in=cohorts).values("user"))
+    )
+
+
+def institutions_organised_by(user: User) -> list[str]:
+    """The training institutions whose cohorts the user organises, by name."""
+    return sorted(set(Cohort.objects.filter(organisers=user).values_list("institution", flat=True)))
+
+
 def held_roles(user: User) -> set[Role]:
     """The roles the user holds on at least one project, cohort, seminar or agency: one query."""
     if not user.is_authenticated:

@@ -8,15 +8,27 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
 from tracker.imports import changes, check_rows, coach_not_assignable
-from tracker.models import ChangeProject, Cohort, FormSubmission, Role, TransitionLog, User
+from tracker.models import (
+    ChangeProject,
+    Cohort,
+    DeletionRecord,
+    FormSubmission,
+    Role,
+    TransitionLog,
+    User,
+)
 from tracker.notifications import notify, notify_transition
 from tracker.selectors import coaches_assignable_in
 from tracker.workflow import Forbidden, Refused
@@ -82,6 +94,34 @@ def notification_mark_read(*, notification, by: User) -> None:
 def notifications_mark_all_read(*, by: User) -> int:
     """Mark every unread notification of the user as read; returns how many."""
     return by.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def delete_with_record(*, obj: models.Model, by: User, reason: str) -> list[DeletionRecord]:
+    """Remove a record and whatever it takes along, writing each removed row to the deletion
+    record first: who, when, why, and what it said. A reason is required."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tulis alasan penghapusan."))
+    with transaction.atomic():
+        collector = Collector(using=router.db_for_write(type(obj)))
+        collector.collect([obj])
+        removed = [row for rows in collector.data.values() for row in rows]
+        removed += [row for queryset in collector.fast_deletes for row in queryset]
+        now = timezone.now()
+        records = DeletionRecord.objects.bulk_create(
+            DeletionRecord(
+                content_type=ContentType.objects.get_for_model(row),
+                object_pk=str(row.pk),
+                object_repr=str(row)[:200],
+                data=serializers.serialize("python", [row])[0]["fields"],
+                reason=reason,
+                deleted_by=by,
+                deleted_at=now,
+            )
+            for row in removed
+        )
+        collector.delete()
+    return records
 
 
 # While the proposal is drafted, or revised after its seminar, the participant edits its texts.

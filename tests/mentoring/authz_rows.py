@@ -2,8 +2,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mentoring.models import JournalEntry
-from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, project_action
+from mentoring.models import JournalEntry, Rubric
+from tests.authz import (
+    IN_PROJECT_SCOPE,
+    LOGIN,
+    NOT_THEIRS,
+    OUT_OF_SCOPE,
+    Row,
+    admin_page,
+    model_admin_pages,
+    project_action,
+)
 from tests.factories import SeminarFactory
 from tests.mentoring.factories import ConsultationFactory, JournalEntryFactory
 from tracker.models import Seminar
@@ -160,5 +169,32 @@ ROWS += [
         others=OUT_OF_SCOPE,
         expect={"organiser": 200, "examiner": 403, "admin": 403, "anonymous": LOGIN},
         args=lambda world: [_proposal_seminar(world).pk],
+    ),
+]
+
+
+def _shared_rubric(world) -> Rubric:
+    return Rubric.objects.get(programme=world.cohort.programme, institution="", is_default=True)
+
+
+def _add_other_institutions_rubric(world) -> None:
+    Rubric.objects.create(
+        programme=world.cohort.programme,
+        regulation="Peraturan LAN 5/2022",
+        name="Rubrik lembaga lain",
+        institution="Pusdiklat Lain",
+    )
+
+
+# Rubrics in the admin: the organiser reads the shared ones (saving one makes their institution's
+# copy) and never reaches another institution's; only the admin deletes a shared one.
+ROWS += [
+    *model_admin_pages("mentoring_rubric", _shared_rubric, delete=403),
+    admin_page(
+        "admin:mentoring_rubric_change",
+        NOT_THEIRS,
+        args=lambda world: [Rubric.objects.get(institution="Pusdiklat Lain").pk],
+        setup=_add_other_institutions_rubric,
+        case="another institution",
     ),
 ]

@@ -1,6 +1,20 @@
 from __future__ import annotations
 
-from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, project_action
+from django.contrib.contenttypes.models import ContentType
+
+from tests.authz import (
+    IN_PROJECT_SCOPE,
+    LOGIN,
+    NOT_THEIRS,
+    OUT_OF_SCOPE,
+    STAFF_ONLY,
+    Row,
+    admin_page,
+    model_admin_pages,
+    project_action,
+)
+from tests.factories import CohortFactory
+from tracker.models import ChangeProject, Cohort, ImpactIndicator
 
 # A POST without the form's fields: allowed personas get 400 (form refused), the rest 403/404.
 ROWS = [
@@ -76,5 +90,93 @@ ROWS += [
         others=OUT_OF_SCOPE,
         expect=ORGANISER_ONLY,
         args=lambda world: [world.cohort.pk],
+    ),
+]
+
+
+def _add_indicator(world) -> None:
+    ImpactIndicator.objects.create(
+        project=world.project, name="Waktu layanan", unit="menit", baseline=60, target=15
+    )
+
+
+def _add_other_cohort(world) -> None:
+    CohortFactory(institution="Pusdiklat Lain", number="99")
+
+
+# The Django admin as the organiser reaches it with the demo organiser group's permissions: their
+# cohorts, projects, seminars and indicators, the people of their cohorts, agencies to read.
+# Everyone without staff rights is sent to the admin login (302); so is an object outside the
+# organiser's cohorts (the admin redirects to its index); a right they lack answers 403.
+ROWS += [
+    admin_page("admin:index", 200),
+    admin_page("admin:app_list", 200, args=lambda world: ["tracker"]),
+    Row("admin:login", others=200, expect={"organiser": 302, "admin": 302}),
+    # Logging out sends everyone to the app's login page.
+    Row("admin:logout", others=302, method="post"),
+    admin_page("admin:password_change", 200),
+    admin_page("admin:password_change_done", 200),
+    admin_page("admin:jsi18n", 200),
+    Row(
+        "admin:view_on_site",
+        others=STAFF_ONLY,
+        args=lambda world: [ContentType.objects.get_for_model(ChangeProject).pk, world.project.pk],
+    ),
+    admin_page(
+        "admin:autocomplete",
+        200,
+        data=lambda world: {
+            "app_label": "tracker",
+            "model_name": "changeproject",
+            "field_name": "coach",
+        },
+    ),
+    *model_admin_pages("tracker_cohort", lambda world: world.cohort, delete=403),
+    admin_page(
+        "admin:tracker_cohort_change",
+        NOT_THEIRS,
+        args=lambda world: [Cohort.objects.get(institution="Pusdiklat Lain").pk],
+        setup=_add_other_cohort,
+        case="another institution",
+    ),
+    *model_admin_pages("tracker_changeproject", lambda world: world.project, delete=403),
+    *model_admin_pages("tracker_seminar", lambda world: world.project.seminars.get()),
+    *model_admin_pages(
+        "tracker_impactindicator",
+        lambda world: world.project.indicators.get(),
+        setup=_add_indicator,
+    ),
+    *model_admin_pages("tracker_agency", lambda world: world.dinas, add=403, delete=403),
+    *model_admin_pages(
+        "tracker_agencyhead",
+        lambda world: world.agency_head.headships.get(),
+        add=403,
+        change=NOT_THEIRS,
+        delete=403,
+    ),
+    *model_admin_pages("tracker_user", lambda world: world.participant, add=403, delete=403),
+    admin_page(
+        "admin:tracker_user_change",
+        NOT_THEIRS,
+        args=lambda world: [world.stranger.pk],
+        case="outside their cohorts",
+    ),
+    admin_page(
+        "admin:auth_user_password_change",
+        403,
+        args=lambda world: [world.participant.pk],
+        case="someone in their cohort",
+    ),
+    admin_page(
+        "admin:auth_user_password_change",
+        404,
+        args=lambda world: [world.admin.pk],
+        case="outside their cohorts",
+    ),
+    admin_page(
+        "admin:auth_user_password_change",
+        200,
+        args=lambda world: [world.organiser.pk],
+        case="their own",
     ),
 ]

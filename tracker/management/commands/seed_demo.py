@@ -41,6 +41,20 @@ ORGANISER_PERMISSIONS = [
 ]
 
 
+def organiser_group() -> Group:
+    """The organisers' permission group, with its permissions when it is first made."""
+    group, created = Group.objects.get_or_create(name=ORGANISER_GROUP)
+    if created:
+        for app_label, model, actions in ORGANISER_PERMISSIONS:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+    return group
+
+
 class Command(BaseCommand):
     help = "Load realistic demo data; running it again changes nothing."
 
@@ -90,16 +104,7 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             people[username] = user
-        group, created = Group.objects.get_or_create(name=ORGANISER_GROUP)
-        if created:
-            for app_label, model, actions in ORGANISER_PERMISSIONS:
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{action}_{model}" for action in actions],
-                    )
-                )
-        people["penyelenggara"].groups.add(group)
+        people["penyelenggara"].groups.add(organiser_group())
         return people
 
     def _cohorts(self, people: dict[str, User]) -> dict[str, Cohort]:
