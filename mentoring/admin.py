@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import (
     Comment,
     Consultation,
+    ConsultationLog,
     GradeBand,
     JournalEntry,
     JournalReply,
@@ -89,6 +90,16 @@ class ConsultationAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(ConsultationLog)
+class ConsultationLogAdmin(ReadOnlyAdmin):
+    """Each step of a session on the control form, as the workflow wrote it."""
+
+    list_display = ["created_at", "project", "consultation", "action", "actor", "role", "to_state"]
+    list_filter = ["action", "role"]
+    list_select_related = ["project", "consultation", "actor"]
+    date_hierarchy = "created_at"
 
 
 class JournalReplyInline(ScopedChoicesMixin, admin.StackedInline):

@@ -179,4 +179,32 @@ ROWS += [
         args=lambda world: [world.organiser.pk],
         case="their own",
     ),
+    # Email deliveries: the organiser reads those of their cohorts; nobody adds, edits or deletes.
+    admin_page("admin:tracker_emaildelivery_changelist", 200),
+    admin_page("admin:tracker_emaildelivery_add", 403, admin=403),
+    admin_page("admin:tracker_emaildelivery_change", 200, args=lambda world: [_email(world).pk]),
+    admin_page(
+        "admin:tracker_emaildelivery_delete", 403, admin=403, args=lambda world: [_email(world).pk]
+    ),
+    admin_page("admin:tracker_emaildelivery_history", 200, args=lambda world: [_email(world).pk]),
 ]
+
+
+def _email(world):
+    """An email about the world's project, as notify() queues it."""
+    from tracker.models import EmailDelivery, Notification
+
+    notice, _created = Notification.objects.get_or_create(
+        recipient=world.participant, project=world.project, message="Rancangan diterima"
+    )
+    delivery, _created = EmailDelivery.objects.get_or_create(
+        notification=notice,
+        defaults={
+            "cohort": world.cohort,
+            "to": world.participant.email or "budi@example.org",
+            "subject": "Rancangan diterima",
+            "body_text": "Isi",
+            "body_html": "<p>Isi</p>",
+        },
+    )
+    return delivery

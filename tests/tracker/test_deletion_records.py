@@ -176,3 +176,30 @@ def test_deletion_records_are_the_operators_to_read(client, world, here, staff_o
     assert client.get(_admin_url(record, "change")).status_code == 200
     client.force_login(staff_organiser)
     assert client.get(reverse("admin:tracker_deletionrecord_changelist")).status_code == 403
+
+
+def test_a_consultation_with_its_history_is_kept_and_the_admin_says_why(client, world):
+    # Recording a session writes its first log row, which no deletion may take along: the
+    # control form's answer to a wrong entry is the consultant's dispute, a logged state.
+    from mentoring.models import Consultation
+    from mentoring.services import consultation_record
+
+    consultation = consultation_record(
+        project=world.project,
+        by=world.participant,
+        held_on=world.project.created_at.date(),
+        consultant_role="mentor",
+        mode=Consultation.Mode.ONLINE,
+        topic="Data dasar",
+        outcome="Sepakat memakai data 2025.",
+    )
+    client.force_login(world.admin)
+    page = client.get(_admin_url(consultation, "delete"))
+    assert page.status_code == 200
+    assert "riwayat konsultasi" in page.content.decode()
+    response = client.post(
+        _admin_url(consultation, "delete"), {"post": "yes", "reason": "Salah proyek."}
+    )
+    assert response.status_code == 200
+    assert Consultation.objects.filter(pk=consultation.pk).exists()
+    assert not DeletionRecord.objects.exists()
