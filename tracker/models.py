@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -7,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,13 +53,51 @@ class Agency(models.Model):
             ancestor = ancestor.parent
 
     def ancestors(self) -> list[Agency]:
-        """From the top-level agency down to this one's parent."""
-        chain = []
-        ancestor = self.parent
-        while ancestor is not None:
-            chain.append(ancestor)
-            ancestor = ancestor.parent
-        return chain[::-1]
+        """From the top-level agency down to this one's parent (one query, cached)."""
+        if "_ancestors" not in self.__dict__:
+            if self.parent_id is None:
+                self.__dict__["_ancestors"] = []
+            else:
+                found = Agency.objects.filter(pk__in=lineage_sql(self.parent_id)).in_bulk()
+                chain, step = [], self.parent_id
+                while step is not None and step in found:
+                    chain.append(found[step])
+                    step = found[step].parent_id
+                self.__dict__["_ancestors"] = chain[::-1]
+        return self.__dict__["_ancestors"]
+
+
+def lineage_sql(agency_ids) -> RawSQL:
+    """The ids of the given agencies and every agency above them, as one recursive subquery."""
+    table = Agency._meta.db_table
+    ids = [agency_ids] if isinstance(agency_ids, int) else list(agency_ids)
+    if not ids:
+        return RawSQL(f"SELECT id FROM {table} WHERE 1 = 0", [])  # noqa: S608
+    marks = ", ".join(["%s"] * len(ids))
+    return RawSQL(
+        f"WITH RECURSIVE lineage (id, parent_id) AS ("  # noqa: S608 - the table name is ours
+        f" SELECT id, parent_id FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT agency.id, agency.parent_id FROM {table} agency"
+        f" JOIN lineage ON agency.id = lineage.parent_id"
+        f") SELECT id FROM lineage",
+        ids,
+    )
+
+
+def subtree_sql(agency_ids: list[int]) -> RawSQL:
+    """The ids of the given agencies and every unit below them, as one recursive subquery."""
+    table = Agency._meta.db_table
+    agency_ids = list(agency_ids)
+    if not agency_ids:
+        return RawSQL(f"SELECT id FROM {table} WHERE 1 = 0", [])  # noqa: S608
+    marks = ", ".join(["%s"] * len(agency_ids))
+    return RawSQL(
+        f"WITH RECURSIVE subtree (id) AS ("  # noqa: S608 - the table name is ours
+        f" SELECT id FROM {table} WHERE id IN ({marks})"
+        f" UNION SELECT agency.id FROM {table} agency JOIN subtree ON agency.parent_id = subtree.id"
+        f") SELECT id FROM subtree",
+        list(agency_ids),
+    )
 
 
 class User(AbstractUser):
@@ -203,6 +244,14 @@ class Cohort(models.Model):
                 )
 
 
+@dataclass(frozen=True)
+class Relations:
+    """How one person stands to one project."""
+
+    roles: frozenset[Role]
+    examined: frozenset[str]  # the kinds of this project's seminars they examine
+
+
 def examiner_of(kind: str):
     """A transition permission: the user examines a seminar of this kind that lists the project."""
 
@@ -295,10 +344,34 @@ class ChangeProject(WorkflowModel):
     # --- who stands where ------------------------------------------------------------------
 
     def roles_of(self, user) -> set[Role]:
-        """The relations in which the user stands to this project."""
-        roles: set[Role] = set()
+        """The relations in which the user stands to this project (one query)."""
+        return set(self.relations_of(user).roles)
+
+    def relations_of(self, user) -> Relations:
+        """Who the user is on this project: their roles, and which seminars of it they examine.
+
+        Use `tracker.workflow.roles` (cached per loaded project) rather than calling this again.
+        """
         if not user.is_authenticated:
-            return roles
+            return Relations(frozenset(), frozenset())
+        flags = (
+            ChangeProject.objects.filter(pk=self.pk)
+            .annotate(
+                examines_proposal=self._examines(user, "proposal"),
+                examines_results=self._examines(user, "results"),
+                organises=models.Exists(
+                    Cohort.organisers.through.objects.filter(
+                        cohort_id=models.OuterRef("cohort_id"), user_id=user.pk
+                    )
+                ),
+                heads=models.Exists(
+                    AgencyHead.objects.filter(user=user, agency_id__in=lineage_sql(self.agency_id))
+                ),
+            )
+            .values("examines_proposal", "examines_results", "organises", "heads")
+            .get()
+        )
+        roles: set[Role] = set()
         if user.is_superuser:
             roles.add(Role.ADMIN)
         if self.participant_id == user.pk:
@@ -307,19 +380,30 @@ class ChangeProject(WorkflowModel):
             roles.add(Role.COACH)
         if self.mentor_id == user.pk:
             roles.add(Role.MENTOR)
-        if self.seminars.filter(examiners=user).exists():
+        examined = frozenset(kind for kind in ("proposal", "results") if flags[f"examines_{kind}"])
+        if examined:
             roles.add(Role.EXAMINER)
-        if self.cohort.organisers.filter(pk=user.pk).exists():
+        if flags["organises"]:
             roles.add(Role.ORGANISER)
-        if AgencyHead.objects.filter(user=user, agency__in=self.agency_lineage_ids()).exists():
+        if flags["heads"]:
             roles.add(Role.AGENCY_HEAD)
-        return roles
+        return Relations(frozenset(roles), examined)
+
+    @staticmethod
+    def _examines(user, kind: str) -> models.Exists:
+        return models.Exists(
+            Seminar.projects.through.objects.filter(
+                changeproject_id=models.OuterRef("pk"),
+                seminar__kind=kind,
+                seminar__examiners=user,
+            )
+        )
 
     def agency_lineage_ids(self) -> list[int]:
         return [self.agency_id, *(agency.pk for agency in self.agency.ancestors())]
 
     def is_examiner_of(self, user, kind: str) -> bool:
-        return self.seminars.filter(kind=kind, examiners=user).exists()
+        return kind in workflow.relations(self, user).examined
 
     # --- guards: pure reads, no side effects ------------------------------------------------
 

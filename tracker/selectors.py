@@ -6,35 +6,49 @@ import re
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import (
+    Agency,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    Role,
+    Seminar,
+    User,
+    lineage_sql,
+    subtree_sql,
+)
 
 
 def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
-    """The given agencies and all their sub-units, one query per level of depth."""
-    found: set[int] = set(agency_ids)
-    frontier = set(found)
-    while frontier:
-        children = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier = children - found
-        found |= frontier
-    return found
+    """The given agencies and all their sub-units (one recursive query)."""
+    agency_ids = list(agency_ids)
+    if not agency_ids:
+        return set()
+    return set(
+        Agency.objects.filter(pk__in=subtree_sql(list(agency_ids))).values_list("pk", flat=True)
+    )
 
 
 def agency_lineage_ids(agency_ids: Iterable[int]) -> set[int]:
-    """The given agencies and all their parents up to the top, one query per level of height."""
-    found: set[int] = set(agency_ids)
-    frontier = set(found)
-    while frontier:
-        parents = set(
-            Agency.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
-                "parent_id", flat=True
-            )
-        )
-        frontier = parents - found
-        found |= frontier
-    return found
+    """The given agencies and all their parents up to the top (one recursive query)."""
+    return set(
+        Agency.objects.filter(pk__in=lineage_sql(list(agency_ids))).values_list("pk", flat=True)
+    )
+
+
+def headed_subtree_sql(user: User) -> RawSQL:
+    """The agencies the user heads and all their units, as one recursive subquery."""
+    agency, head = Agency._meta.db_table, AgencyHead._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE subtree (id) AS ("  # noqa: S608 - the table names are ours
+        f" SELECT agency_id FROM {head} WHERE user_id = %s"
+        f" UNION SELECT unit.id FROM {agency} unit JOIN subtree ON unit.parent_id = subtree.id"
+        f") SELECT id FROM subtree",
+        [user.pk],
+    )
 
 
 def headed_agency_ids(user: User) -> set[int]:
@@ -60,9 +74,8 @@ def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
         | Q(pk__in=examined)
         | Q(cohort__in=organised)
     )
-    headed = headed_agency_ids(user)
-    if headed:
-        scope |= Q(agency_id__in=headed)
+    # The agencies the user heads and their units, as a subquery of the same statement.
+    scope |= Q(agency_id__in=headed_subtree_sql(user))
     return projects.filter(scope)
 
 

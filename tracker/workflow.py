@@ -31,7 +31,7 @@ from django_fsm import (
 )
 
 if TYPE_CHECKING:
-    from tracker.models import ChangeProject, Role, User
+    from tracker.models import ChangeProject, Relations, Role, User
 
 # --- refusals -----------------------------------------------------------------------------------
 
@@ -61,17 +61,22 @@ class Stale(Refused):
 # --- roles, worked out once per loaded project and person -----------------------------------------
 
 
-def roles(project: ChangeProject, user) -> frozenset[Role]:
-    """The relations in which the user stands to this project, computed once per loaded project.
+def relations(project: ChangeProject, user) -> Relations:
+    """How the user stands to this project, worked out once per loaded project.
 
     The answer lives on the project instance, so it lasts as long as the request that loaded it.
     Writes lock and reload the row before they check a permission, so they always ask afresh.
     """
-    known = project.__dict__.setdefault("_workflow_roles", {})
+    known = project.__dict__.setdefault("_workflow_relations", {})
     key = user.pk if user.is_authenticated else None
     if key not in known:
-        known[key] = frozenset(project.roles_of(user))
+        known[key] = project.relations_of(user)
     return known[key]
+
+
+def roles(project: ChangeProject, user) -> frozenset[Role]:
+    """The relations in which the user stands to this project (cached like `relations`)."""
+    return relations(project, user).roles
 
 
 def acting_as(*allowed: Role):

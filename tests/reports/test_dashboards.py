@@ -419,7 +419,7 @@ HOME_QUERIES = {
     "coach": 13,
     "examiner": 15,
     "organiser": 10,
-    "agency_head": 13,
+    "agency_head": 12,
 }
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import AgencyFactory, ChangeProjectFactory, CohortFactory, UserFactory
-from tracker.models import ChangeProject, Programme
-from tracker.selectors import agency_subtree_ids
+from tracker.models import Agency, ChangeProject, Programme
+from tracker.selectors import agency_lineage_ids, agency_subtree_ids
 
 
 @pytest.fixture
@@ -33,18 +33,30 @@ def test_subtree_of_a_unit_excludes_its_parent_and_siblings(tree):
     assert agency_subtree_ids([directorate_general.pk]) == {directorate_general.pk, directorate.pk}
 
 
-def test_subtree_query_count_grows_with_depth_not_width(tree, django_assert_num_queries):
-    ministry = tree[0]
-    for n in range(20):
-        AgencyFactory(name=f"Unit {n}", parent=ministry)
-    # One query per level below the ministry: children, grandchildren, and the empty third level.
-    with django_assert_num_queries(3):
-        agency_subtree_ids([ministry.pk])
-
-
-def test_ancestors_run_from_the_top(tree):
+def test_subtree_is_one_query_whatever_its_depth_or_width(tree, django_assert_num_queries):
     ministry, directorate_general, directorate, *_ = tree
-    assert directorate.ancestors() == [ministry, directorate_general]
+    units = [AgencyFactory(name=f"Unit {n}", parent=ministry) for n in range(20)]
+    deep = AgencyFactory(name="Seksi", parent=AgencyFactory(name="Subdit", parent=directorate))
+    with django_assert_num_queries(1):
+        found = agency_subtree_ids([ministry.pk])
+    assert {unit.pk for unit in units} | {deep.pk, directorate_general.pk} <= found
+    assert agency_subtree_ids([directorate.pk]) >= {directorate.pk, deep.pk}
+    assert ministry.pk not in agency_subtree_ids([directorate.pk])
+
+
+def test_lineage_is_one_query_and_runs_to_the_top(tree, django_assert_num_queries):
+    ministry, directorate_general, directorate, *_ = tree
+    with django_assert_num_queries(1):
+        found = agency_lineage_ids([directorate.pk])
+    assert found == {ministry.pk, directorate_general.pk, directorate.pk}
+
+
+def test_ancestors_run_from_the_top_in_one_query(tree, django_assert_num_queries):
+    ministry, directorate_general, directorate, *_ = tree
+    directorate = Agency.objects.get(pk=directorate.pk)
+    with django_assert_num_queries(1):
+        assert directorate.ancestors() == [ministry, directorate_general]
+        assert directorate.ancestors() == [ministry, directorate_general]
 
 
 def test_agency_cannot_become_its_own_descendant(tree):
