@@ -42,7 +42,7 @@ from mentoring.models import (
 )
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
-from tracker.selectors import institutions_organised_by
+from tracker.selectors import institutions_organised_by, loaded
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -75,30 +75,80 @@ def comments_visible_to(project: ChangeProject, user: User) -> QuerySet[Comment]
     return comments.order_by("created_at", "pk")
 
 
-def consultations_of(project: ChangeProject) -> QuerySet[Consultation]:
-    """The project's control-form entries, newest session first, with the people named."""
-    return project.consultations.select_related("recorded_by", "consultant").order_by(
-        "-held_on", "-pk"
+def consultations_of(project: ChangeProject) -> list[Consultation]:
+    """The project's control-form entries, newest session first, with the people named (read
+    once per loaded project)."""
+    return loaded(
+        project,
+        "consultations",
+        lambda: list(
+            project.consultations.select_related("recorded_by", "consultant").order_by(
+                "-held_on", "-pk"
+            )
+        ),
     )
 
 
-def consultation_counts(project: ChangeProject) -> list[dict]:
+def consultation_counts(consultations: list[Consultation]) -> list[dict]:
     """Per stage, in workflow order: how many sessions were recorded, confirmed and disputed."""
-    rows = (
-        project.consultations.values("stage")
-        .annotate(
-            recorded=Count("pk"),
-            confirmed=Count("pk", filter=Q(status=Consultation.Status.CONFIRMED)),
-            disputed=Count("pk", filter=Q(status=Consultation.Status.DISPUTED)),
-        )
-        .order_by()
-    )
-    by_stage = {row["stage"]: row for row in rows}
-    empty = {"recorded": 0, "confirmed": 0, "disputed": 0}
+    counts = {value: {"recorded": 0, "confirmed": 0, "disputed": 0} for value in Consultation.Stage}
+    for consultation in consultations:
+        row = counts[consultation.stage]
+        row["recorded"] += 1
+        if consultation.status != Consultation.Status.RECORDED:
+            row[consultation.status] += 1
     return [
-        {**empty, **by_stage.get(value, {}), "stage": value, "label": label}
+        {**counts[value], "stage": value, "label": label}
         for value, label in Consultation.Stage.choices
     ]
+
+
+def signoffs_of(project: ChangeProject) -> list[SignOff]:
+    """The project's coach and mentor sign-offs, oldest first (read once per loaded project)."""
+    return loaded(
+        project,
+        "signoffs",
+        lambda: list(project.signoffs.select_related("signer").order_by("signed_at", "pk")),
+    )
+
+
+def proposal_signed_by_both(project: ChangeProject) -> bool:
+    """Whether coach and mentor both signed off one proposal submission (the approval page)."""
+    signed: dict[int, set[str]] = defaultdict(set)
+    for signoff in signoffs_of(project):
+        if signoff.stage == SignOff.Stage.PROPOSAL:
+            signed[signoff.submission_id].add(signoff.role)
+    return any(roles >= {Role.COACH, Role.MENTOR} for roles in signed.values())
+
+
+def seminars_of(project: ChangeProject) -> list[Seminar]:
+    """The project's seminars, earliest first, with their examiners and this project's results
+    and grades (read once per loaded project)."""
+    return loaded(
+        project,
+        "seminars",
+        lambda: list(
+            project.seminars.select_related("cohort")
+            .prefetch_related(
+                "examiners",
+                Prefetch(
+                    "proposal_results",
+                    queryset=ProposalSeminarResult.objects.filter(project=project).select_related(
+                        "examiner"
+                    ),
+                    to_attr="project_results",
+                ),
+                Prefetch(
+                    "grades",
+                    queryset=SeminarGrade.objects.filter(project=project).select_related(
+                        "decided_by"
+                    ),
+                    to_attr="project_grades",
+                ),
+            )
+            .order_by("starts_at", "pk")
+        ),
+    )
 
 
 def journal_entries_visible_to(project: ChangeProject, user: User) -> QuerySet[JournalEntry]:
@@ -399,36 +449,20 @@ def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> 
 
 def project_seminars(project: ChangeProject, user: User) -> dict:
     """What the project page shows of the project's seminars, by what this user may see."""
-    visible = set(seminars_visible_to(user).filter(projects=project).values_list("pk", flat=True))
-    seminars = (
-        project.seminars.select_related("cohort")
-        .prefetch_related(
-            "examiners",
-            Prefetch(
-                "proposal_results",
-                queryset=ProposalSeminarResult.objects.filter(project=project).select_related(
-                    "examiner"
-                ),
-                to_attr="project_results",
-            ),
-            Prefetch(
-                "grades",
-                queryset=SeminarGrade.objects.filter(project=project).select_related("decided_by"),
-                to_attr="project_grades",
-            ),
-        )
-        .order_by("starts_at", "pk")
-    )
+    roles = workflow.roles(project, user)
     entries = []
-    for seminar in seminars:
+    for seminar in seminars_of(project):
         grade = next(iter(seminar.project_grades), None)
         summary = (
             score_summaries(seminar, [project])[project.pk]
             if seminar.kind == Seminar.Kind.RESULTS
             else None
         )
-        entry = _entry(seminar, project, examines(seminar, user), summary=summary, grade=grade)
-        entry.update(seminar=seminar, can_view=seminar.pk in visible)
+        is_examiner = examines(seminar, user)
+        entry = _entry(seminar, project, is_examiner, summary=summary, grade=grade)
+        # As `seminars_visible_to`: its examiners, its cohort's organisers, the admin.
+        can_view = is_examiner or bool(roles & {Role.ORGANISER, Role.ADMIN})
+        entry.update(seminar=seminar, can_view=can_view)
         entry["results"] = seminar.project_results
         entries.append(entry)
     return {"entries": entries, "shows_scores": sees_examiner_scores(project, user)}

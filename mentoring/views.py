@@ -64,9 +64,9 @@ def _get_project_for_user(
 ) -> ChangeProject:
     """The project if in the user's scope (404 otherwise); 403 without one of `allowed` roles."""
     project = get_object_or_404(
-        projects_visible_to(request.user).select_related(
-            "participant", "cohort", "agency", "coach", "mentor"
-        ),
+        projects_visible_to(request.user)
+        .with_relations(request.user)
+        .select_related("participant", "cohort", "agency", "coach", "mentor"),
         pk=pk,
     )
     if allowed is not None and not workflow.roles(project, request.user) & set(allowed):
@@ -131,7 +131,7 @@ def consultation_panel_context(project: ChangeProject, user, *, form=None, kept=
     `kept` is the decision form a coach or mentor had filled in when it was refused.
     """
     roles = workflow.roles(project, user)
-    consultations = list(consultations_of(project))
+    consultations = consultations_of(project)
     is_participant = Role.PARTICIPANT in roles
     has_consultant = bool(project.coach_id or project.mentor_id)
     stage = Consultation.stage_of(project.state)
@@ -141,7 +141,7 @@ def consultation_panel_context(project: ChangeProject, user, *, form=None, kept=
     return {
         "project": project,
         "consultations": consultations,
-        "counts": consultation_counts(project),
+        "counts": consultation_counts(consultations),
         "is_participant": is_participant,
         "has_consultant": has_consultant,
         "stage_label": Consultation.Stage(stage).label if stage else "",

@@ -141,34 +141,25 @@ class Progress:
         return self.accepted * 100 // self.total if self.total else 0
 
 
-def progress_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> Progress:
-    """Share accepted overall and per term, and how many are overdue or stuck: one query."""
-    rows = {
-        row["term"]: row
-        for row in with_flags(project.milestones.all(), now=now)
-        .order_by()
-        .values("term")
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(state=ACCEPTED)),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
-            stuck=Count("pk", filter=Q(is_stuck=True)),
-        )
-    }
+def progress_of(milestones: list[Milestone]) -> Progress:
+    """Share accepted overall and per term, and how many are overdue or stuck.
+
+    Counts the flagged milestones of `plan_of` (no query of its own).
+    """
     terms = [
         TermProgress(
             term=term.value,
             label=str(term.label),
-            total=rows.get(term.value, {}).get("total", 0),
-            accepted=rows.get(term.value, {}).get("accepted", 0),
+            total=sum(1 for m in milestones if m.term == term),
+            accepted=sum(1 for m in milestones if m.term == term and m.state == ACCEPTED),
         )
         for term in Term
     ]
     return Progress(
-        total=sum(row["total"] for row in rows.values()),
-        accepted=sum(row["accepted"] for row in rows.values()),
-        overdue=sum(row["overdue"] for row in rows.values()),
-        stuck=sum(row["stuck"] for row in rows.values()),
+        total=len(milestones),
+        accepted=sum(1 for m in milestones if m.state == ACCEPTED),
+        overdue=sum(1 for m in milestones if m.is_overdue),
+        stuck=sum(1 for m in milestones if m.is_stuck),
         terms=terms,
     )
 
@@ -405,3 +396,14 @@ def milestone_totals(
         )
     )
     return {row[f"project__{by}"]: row for row in rows}
+
+
+def indicators_with_latest(project: ChangeProject) -> QuerySet[ImpactIndicator]:
+    """The project's impact indicators, each with `latest_value` and `latest_on` (one query)."""
+    latest = IndicatorMeasurement.objects.filter(indicator=OuterRef("pk")).order_by(
+        "-measured_on", "-pk"
+    )
+    return project.indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_on=Subquery(latest.values("measured_on")[:1]),
+    )

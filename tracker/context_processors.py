@@ -8,4 +8,8 @@ def unread_notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notification_count": user.notifications.filter(read_at__isnull=True).count()}
+    # Loaded with the user by tracker.auth.AccountBackend; counted here for any other user object.
+    count = getattr(user, "unread_notification_count", None)
+    if count is None:
+        count = user.notifications.filter(read_at__isnull=True).count()
+    return {"unread_notification_count": count}

@@ -53,17 +53,22 @@ class Agency(models.Model):
             ancestor = ancestor.parent
 
     def ancestors(self) -> list[Agency]:
-        """From the top-level agency down to this one's parent (one query, cached)."""
+        """From the top-level agency down to this one's parent (at most one query, cached).
+
+        Parents already loaded with `select_related("agency__parent__parent")` cost nothing.
+        """
         if "_ancestors" not in self.__dict__:
-            if self.parent_id is None:
-                self.__dict__["_ancestors"] = []
-            else:
-                found = Agency.objects.filter(pk__in=lineage_sql(self.parent_id)).in_bulk()
-                chain, step = [], self.parent_id
+            chain, agency = [], self
+            while agency.parent_id is not None and Agency.parent.is_cached(agency):
+                agency = agency.parent
+                chain.append(agency)
+            if agency.parent_id is not None:
+                found = Agency.objects.filter(pk__in=lineage_sql(agency.parent_id)).in_bulk()
+                step = agency.parent_id
                 while step is not None and step in found:
                     chain.append(found[step])
                     step = found[step].parent_id
-                self.__dict__["_ancestors"] = chain[::-1]
+            self.__dict__["_ancestors"] = chain[::-1]
         return self.__dict__["_ancestors"]
 
 
@@ -81,6 +86,18 @@ def lineage_sql(agency_ids) -> RawSQL:
         f" JOIN lineage ON agency.id = lineage.parent_id"
         f") SELECT id FROM lineage",
         ids,
+    )
+
+
+def headed_subtree_sql(user) -> RawSQL:
+    """The agencies the user heads and all their units, as one recursive subquery."""
+    agency, head = Agency._meta.db_table, AgencyHead._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE subtree (id) AS ("  # noqa: S608 - the table names are ours
+        f" SELECT agency_id FROM {head} WHERE user_id = %s"
+        f" UNION SELECT unit.id FROM {agency} unit JOIN subtree ON unit.parent_id = subtree.id"
+        f") SELECT id FROM subtree",
+        [user.pk],
     )
 
 
@@ -262,6 +279,48 @@ def examiner_of(kind: str):
     return permission
 
 
+RELATION_FLAGS = (
+    "relations_examines_proposal",
+    "relations_examines_results",
+    "relations_organises",
+    "relations_heads",
+)
+
+
+def relation_flags(user) -> dict:
+    """Annotations that say how `user` stands to each project (see ChangeProject.relations_of)."""
+
+    def examines(kind: str) -> models.Exists:
+        return models.Exists(
+            Seminar.projects.through.objects.filter(
+                changeproject_id=models.OuterRef("pk"), seminar__kind=kind, seminar__examiners=user
+            )
+        )
+
+    return {
+        "relations_examines_proposal": examines("proposal"),
+        "relations_examines_results": examines("results"),
+        "relations_organises": models.Exists(
+            Cohort.organisers.through.objects.filter(
+                cohort_id=models.OuterRef("cohort_id"), user_id=user.pk
+            )
+        ),
+        "relations_heads": models.Case(
+            models.When(agency_id__in=headed_subtree_sql(user), then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+    }
+
+
+class ChangeProjectQuerySet(models.QuerySet):
+    def with_relations(self, user) -> ChangeProjectQuerySet:
+        """Load each project with how `user` stands to it, so `workflow.roles` costs no query."""
+        if not user.is_authenticated:
+            return self
+        return self.annotate(relations_user=models.Value(user.pk), **relation_flags(user))
+
+
 class ChangeProject(WorkflowModel):
     """One participant's change project in one cohort; its state moves only by transitions."""
 
@@ -324,6 +383,8 @@ class ChangeProject(WorkflowModel):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
+    objects = ChangeProjectQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proyek perubahan")
         verbose_name_plural = _("proyek perubahan")
@@ -350,27 +411,20 @@ class ChangeProject(WorkflowModel):
     def relations_of(self, user) -> Relations:
         """Who the user is on this project: their roles, and which seminars of it they examine.
 
-        Use `tracker.workflow.roles` (cached per loaded project) rather than calling this again.
+        Read from the annotations of `ChangeProject.objects.with_relations(user)` when the
+        project was loaded that way, else one query. Use `tracker.workflow.roles` (cached per
+        loaded project) rather than calling this again.
         """
         if not user.is_authenticated:
             return Relations(frozenset(), frozenset())
-        flags = (
-            ChangeProject.objects.filter(pk=self.pk)
-            .annotate(
-                examines_proposal=self._examines(user, "proposal"),
-                examines_results=self._examines(user, "results"),
-                organises=models.Exists(
-                    Cohort.organisers.through.objects.filter(
-                        cohort_id=models.OuterRef("cohort_id"), user_id=user.pk
-                    )
-                ),
-                heads=models.Exists(
-                    AgencyHead.objects.filter(user=user, agency_id__in=lineage_sql(self.agency_id))
-                ),
+        flags = self.__dict__
+        if flags.get("relations_user") != user.pk:
+            flags = (
+                ChangeProject.objects.filter(pk=self.pk)
+                .annotate(**relation_flags(user))
+                .values(*RELATION_FLAGS)
+                .get()
             )
-            .values("examines_proposal", "examines_results", "organises", "heads")
-            .get()
-        )
         roles: set[Role] = set()
         if user.is_superuser:
             roles.add(Role.ADMIN)
@@ -380,24 +434,16 @@ class ChangeProject(WorkflowModel):
             roles.add(Role.COACH)
         if self.mentor_id == user.pk:
             roles.add(Role.MENTOR)
-        examined = frozenset(kind for kind in ("proposal", "results") if flags[f"examines_{kind}"])
+        examined = frozenset(
+            kind for kind in ("proposal", "results") if flags[f"relations_examines_{kind}"]
+        )
         if examined:
             roles.add(Role.EXAMINER)
-        if flags["organises"]:
+        if flags["relations_organises"]:
             roles.add(Role.ORGANISER)
-        if flags["heads"]:
+        if flags["relations_heads"]:
             roles.add(Role.AGENCY_HEAD)
         return Relations(frozenset(roles), examined)
-
-    @staticmethod
-    def _examines(user, kind: str) -> models.Exists:
-        return models.Exists(
-            Seminar.projects.through.objects.filter(
-                changeproject_id=models.OuterRef("pk"),
-                seminar__kind=kind,
-                seminar__examiners=user,
-            )
-        )
 
     def agency_lineage_ids(self) -> list[int]:
         return [self.agency_id, *(agency.pk for agency in self.agency.ancestors())]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
-from django.utils.translation import gettext_lazy as _
 
 from tracker.models import (
     Agency,
@@ -16,10 +15,14 @@ from tracker.models import (
     Cohort,
     Role,
     Seminar,
+    TransitionLog,
     User,
+    headed_subtree_sql,
     lineage_sql,
     subtree_sql,
 )
+
+T = TypeVar("T")
 
 
 def agency_subtree_ids(agency_ids: Iterable[int]) -> set[int]:
@@ -36,18 +39,6 @@ def agency_lineage_ids(agency_ids: Iterable[int]) -> set[int]:
     """The given agencies and all their parents up to the top (one recursive query)."""
     return set(
         Agency.objects.filter(pk__in=lineage_sql(list(agency_ids))).values_list("pk", flat=True)
-    )
-
-
-def headed_subtree_sql(user: User) -> RawSQL:
-    """The agencies the user heads and all their units, as one recursive subquery."""
-    agency, head = Agency._meta.db_table, AgencyHead._meta.db_table
-    return RawSQL(
-        f"WITH RECURSIVE subtree (id) AS ("  # noqa: S608 - the table names are ours
-        f" SELECT agency_id FROM {head} WHERE user_id = %s"
-        f" UNION SELECT unit.id FROM {agency} unit JOIN subtree ON unit.parent_id = subtree.id"
-        f") SELECT id FROM subtree",
-        [user.pk],
     )
 
 
@@ -126,72 +117,24 @@ def held_roles(user: User) -> set[Role]:
     return held
 
 
-def project_timeline(project: ChangeProject) -> list[dict]:
-    """What happened to the project, oldest first: transitions, sign-offs, seminars, sessions."""
-    events = [
-        {
-            "at": log.created_at,
-            "kind": "transition",
-            "title": log.transition_label,
-            "detail": log.get_to_state_display(),
-            "actor": log.actor,
-            "role": log.get_role_display(),
-            "comment": log.comment,
-        }
-        for log in project.transition_logs.select_related("actor")
-    ]
-    events += [
-        {
-            "at": signoff.signed_at,
-            "kind": "signoff",
-            "title": signoff.wording,
-            "detail": signoff.get_stage_display(),
-            "actor": signoff.signer,
-            "role": signoff.get_role_display(),
-            "comment": "",
-        }
-        for signoff in project.signoffs.select_related("signer")
-    ]
-    events += [
-        {
-            "at": seminar.starts_at,
-            "kind": "seminar",
-            "title": seminar.get_kind_display(),
-            "detail": seminar.place or seminar.online_link,
-            "actor": None,
-            "role": "",
-            "comment": "",
-        }
-        for seminar in project.seminars.all()
-    ]
-    # Consultations come from the mentoring app through the reverse relation (no import upward);
-    # comments stay out: the timeline is shown to everyone in scope.
-    for consultation in project.consultations.select_related("recorded_by", "consultant"):
-        events.append(
-            {
-                "at": consultation.created_at,
-                "kind": "consultation",
-                "title": _("Konsultasi dicatat"),
-                "detail": f"{consultation.get_stage_display()} · {consultation.topic}",
-                "actor": consultation.recorded_by,
-                "role": Role.PARTICIPANT.label,
-                "comment": "",
-            }
-        )
-        if consultation.decided_at is not None:
-            events.append(
-                {
-                    "at": consultation.decided_at,
-                    "kind": "consultation",
-                    "title": _("Konsultasi: %(status)s")
-                    % {"status": consultation.get_status_display()},
-                    "detail": consultation.topic,
-                    "actor": consultation.consultant,
-                    "role": consultation.get_consultant_role_display(),
-                    "comment": consultation.dispute_reason,
-                }
-            )
-    return sorted(events, key=lambda event: event["at"])
+def loaded(project: ChangeProject, key: str, load: Callable[[], T]) -> T:
+    """What `load()` returns for this loaded project, worked out once per instance.
+
+    The panels of one page share their reads through it (the seminars, the sessions, the log):
+    the instance lives as long as the request that loaded it, and writes work on rows they lock
+    and reload, never on this instance.
+    """
+    memo = project.__dict__.setdefault("_loaded", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def transitions_of(project: ChangeProject) -> list[TransitionLog]:
+    """The project's transition log, oldest first, with the people who acted."""
+    return loaded(
+        project, "transitions", lambda: list(project.transition_logs.select_related("actor"))
+    )
 
 
 def person_by_handle(handle: str) -> User | None:

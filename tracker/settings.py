@@ -99,6 +99,7 @@ CACHES = {"default": env_cache("REDIS_URL", table="jejak_cache")}
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 AUTH_USER_MODEL = "tracker.User"
+AUTHENTICATION_BACKENDS = ["tracker.auth.AccountBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -22,16 +22,26 @@ from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
-from tracker.selectors import held_roles, open_projects_of, project_timeline, projects_visible_to
+from tracker.selectors import held_roles, open_projects_of, projects_visible_to
 from tracker.workflow import Forbidden, Refused
+
+# What the project page shows of the project's people and agency (with its agencies above, for
+# the breadcrumb: a ministry, its directorate general and directorate cost no query of their own).
+PROJECT_PAGE_RELATIONS = (
+    "participant",
+    "cohort",
+    "agency__parent__parent__parent",
+    "coach",
+    "mentor",
+)
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
-        projects_visible_to(request.user).select_related(
-            "participant", "cohort", "agency", "coach", "mentor"
-        ),
+        projects_visible_to(request.user)
+        .with_relations(request.user)
+        .select_related(*PROJECT_PAGE_RELATIONS),
         pk=pk,
     )
     return project, workflow.roles(project, request.user)
@@ -101,10 +111,8 @@ def project_page(request, project, *, bound_form=None, failed="", status=200) ->
         "is_participant": is_participant,
         "may_edit_proposal": is_participant and project.state in services.PROPOSAL_EDITABLE_STATES,
         "next_step": PARTICIPANT_NEXT_STEP[ChangeProject.State(project.state)],
-        "indicators": project.indicators.all(),
         "agency_path": [*project.agency.ancestors(), project.agency],
         "actions": project_actions(project, request.user, bound_form, failed),
-        "timeline": project_timeline(project),
         "diagram": workflow_svg(current=project.state),
     }
     return render(request, "tracker/changeproject_detail.html", context, status=status)

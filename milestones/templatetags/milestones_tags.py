@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from milestones import selectors, services
-from milestones.models import ChangeRequest, IndicatorMeasurement
+from milestones.models import ChangeRequest
 
 register = template.Library()
 
@@ -17,11 +17,12 @@ def panel_context(request, project) -> dict:
         for change in selectors.change_requests_of(project)
         if change.state == ChangeRequest.State.PENDING
     ]
+    milestones = selectors.plan_of(project)
     return {
         "request": request,
         "project": project,
-        "milestones": selectors.plan_of(project),
-        "progress": selectors.progress_of(project),
+        "milestones": milestones,
+        "progress": selectors.progress_of(milestones),
         "changes": pending,
         "can_decide": services.may_decide_changes(project, request.user),
         "swap_target": "milestone-panel",
@@ -35,7 +36,7 @@ def milestone_panel(context, project):
     return {**panel_context(context["request"], project), "csrf_token": context.get("csrf_token")}
 
 
-@register.simple_tag
-def latest_measurement(indicator) -> IndicatorMeasurement | None:
-    """The newest measurement of an impact indicator, or None."""
-    return indicator.measurements.order_by("-measured_on", "-pk").first()
+@register.inclusion_tag("milestones/partials/indicators.html")
+def indicator_panel(project):
+    """The project's impact indicators: baseline, target and the latest value measured."""
+    return {"project": project, "indicators": selectors.indicators_with_latest(project)}

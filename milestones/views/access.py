@@ -16,7 +16,10 @@ PROJECT_RELATIONS = ("participant", "cohort", "agency", "coach", "mentor")
 def get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
-        projects_visible_to(request.user).select_related(*PROJECT_RELATIONS), pk=pk
+        projects_visible_to(request.user)
+        .with_relations(request.user)
+        .select_related(*PROJECT_RELATIONS),
+        pk=pk,
     )
     return project, workflow.roles(project, request.user)
 

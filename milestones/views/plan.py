@@ -27,10 +27,11 @@ def _plan_context(request, project, roles, **forms) -> dict:
     is_participant = Role.PARTICIPANT in roles
     editable = is_participant and project.state in PLAN_EDITABLE_STATES
     may_request = is_participant and project.state in CHANGE_REQUEST_STATES
+    milestones = selectors.plan_of(project)
     return {
         "project": project,
-        "milestones": selectors.plan_of(project),
-        "progress": selectors.progress_of(project),
+        "milestones": milestones,
+        "progress": selectors.progress_of(milestones),
         "changes": selectors.change_requests_of(project),
         "can_edit": editable,
         "can_request": may_request,

@@ -12,8 +12,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from reports import charts
-from reports.documents.approval_page import approved_proposal_submission
+from mentoring.selectors import proposal_signed_by_both
+from reports import charts, timeline
 from reports.models import GeneratedDocument
 from reports.selectors import may_download, may_download_minutes
 from tracker import workflow
@@ -62,8 +62,8 @@ def report_downloads(context, project):
     links = []
     if may_download(project, user, Kind.PROJECT_REPORT, roles=roles):
         links.append(Kind.PROJECT_REPORT)
-    if may_download(project, user, Kind.APPROVAL_PAGE, roles=roles) and (
-        approved_proposal_submission(project) is not None
+    if may_download(project, user, Kind.APPROVAL_PAGE, roles=roles) and proposal_signed_by_both(
+        project
     ):
         links.append(Kind.APPROVAL_PAGE)
     return {"project": project, "links": links}
@@ -137,3 +137,9 @@ def page_of(start_pages, project_id):
     if not start_pages:
         return EMPTY
     return start_pages.get(project_id, EMPTY)
+
+
+@register.inclusion_tag("tracker/partials/timeline.html")
+def project_timeline(project):
+    """What happened to the project, oldest first, from every app's records."""
+    return {"timeline": timeline.project_timeline(project)}

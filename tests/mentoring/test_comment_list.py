@@ -79,8 +79,8 @@ def test_other_participant_gets_404(client, world, restricted):
     assert client.get(_url(world)).status_code == 404
 
 
-# Session, user, headed agencies, project, four for the viewer's roles, the comments.
-COMMENT_PAGE_QUERIES = 11
+# Session, the user (with the header's counts), the project with the viewer's roles, the comments.
+COMMENT_PAGE_QUERIES = 4
 
 
 def test_query_count_is_pinned_and_the_same_for_one_and_many_comments(

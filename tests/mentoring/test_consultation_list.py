@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mentoring.models import Consultation
-from mentoring.selectors import consultation_counts
+from mentoring.selectors import consultation_counts, consultations_of
 from tests.mentoring.factories import HTMX, ConsultationFactory
 from tracker.models import Role
 
@@ -24,7 +24,7 @@ def _sessions(world, *specs):
         )
 
 
-def test_counts_per_stage_come_from_one_annotated_query(world, django_assert_num_queries):
+def test_counts_per_stage_come_from_the_loaded_sessions(world, django_assert_num_queries):
     _sessions(
         world,
         (Stage.PROPOSAL, Status.CONFIRMED),
@@ -35,7 +35,7 @@ def test_counts_per_stage_come_from_one_annotated_query(world, django_assert_num
     )
     ConsultationFactory(project=world.other_project, stage=Stage.PROPOSAL)
     with django_assert_num_queries(1):
-        counts = consultation_counts(world.project)
+        counts = consultation_counts(consultations_of(world.project))
     table = {row["stage"]: (row["recorded"], row["confirmed"], row["disputed"]) for row in counts}
     assert table == {
         Stage.PROPOSAL: (3, 2, 0),
@@ -107,8 +107,8 @@ def test_htmx_get_returns_only_the_panel(client, world):
     assert "Belum ada konsultasi yang dicatat peserta." in fragment
 
 
-# Session, user, headed agencies, project, four for the viewer's roles, sessions, counts.
-CONSULTATION_PAGE_QUERIES = 12
+# Session, the user (with the header's counts), the project with the viewer's roles, sessions.
+CONSULTATION_PAGE_QUERIES = 4
 
 
 def test_query_count_is_pinned_and_the_same_for_one_and_many_sessions(

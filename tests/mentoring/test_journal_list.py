@@ -78,8 +78,9 @@ def test_htmx_get_returns_only_the_panel(client, world, entries):
     assert fragment.lstrip().startswith('<section class="card notes-panel" id="journal"')
 
 
-# Session, user, headed agencies, project, four for the viewer's roles, entries, replies.
-JOURNAL_PAGE_QUERIES = 12
+# Session, the user (with the header's counts), the project with the viewer's roles, entries,
+# replies.
+JOURNAL_PAGE_QUERIES = 5
 
 
 def test_query_count_is_the_same_for_one_and_many_entries(client, world, django_assert_num_queries):

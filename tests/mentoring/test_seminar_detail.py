@@ -80,7 +80,7 @@ def test_query_count_is_the_same_for_one_and_many_projects(
     client.force_login(world.examiner)
     # Session, user, seminar, examiners, projects, rubric, criteria, bands, scores, grades,
     # the organiser check and the navigation check.
-    with django_assert_num_queries(13) as one:
+    with django_assert_num_queries(11) as one:
         client.get(_url(results_seminar))
     for _ in range(6):
         project = ChangeProjectFactory(cohort=world.cohort, state=S.RESULTS_SEMINAR)

@@ -75,7 +75,7 @@ def test_query_count_is_the_same_for_one_and_many_seminars(
 ):
     client.force_login(world.organiser)
     # Session, user, seminars, their examiners, the organiser's cohorts, the navigation check.
-    with django_assert_num_queries(7) as one:
+    with django_assert_num_queries(5) as one:
         client.get(URL)
     other_cohort = CohortFactory()
     other_cohort.organisers.add(world.organiser)

@@ -85,7 +85,7 @@ def _flags(project):
 
 @time_machine.travel(NOW, tick=False)
 def test_progress_overdue_and_stuck(world, plan):
-    progress = selectors.progress_of(world.project)
+    progress = selectors.progress_of(selectors.plan_of(world.project))
     assert (progress.total, progress.accepted, progress.share) == (4, 1, 25)
     assert (progress.overdue, progress.stuck) == (1, 1)
     terms = {term.term: (term.accepted, term.total, term.share) for term in progress.terms}
@@ -107,24 +107,24 @@ def test_new_evidence_unsticks_a_milestone(world, plan):
 @time_machine.travel(NOW, tick=False)
 def test_stuck_threshold_comes_from_settings(world, plan, settings):
     settings.STUCK_AFTER_DAYS = 30
-    assert selectors.progress_of(world.project).stuck == 0
+    assert selectors.progress_of(selectors.plan_of(world.project)).stuck == 0
     settings.STUCK_AFTER_DAYS = 10
     # Now the late milestone's start (29 days ago) also counts, but it moved two days ago.
-    assert selectors.progress_of(world.project).stuck == 1
+    assert selectors.progress_of(selectors.plan_of(world.project)).stuck == 1
 
 
 def test_time_passing_makes_work_overdue_then_stuck(world, plan):
     with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA), tick=False):
-        assert selectors.progress_of(world.project).overdue == 0
+        assert selectors.progress_of(selectors.plan_of(world.project)).overdue == 0
     with time_machine.travel(datetime.datetime(2026, 12, 14, 9, 0, tzinfo=JAKARTA), tick=False):
-        progress = selectors.progress_of(world.project)
+        progress = selectors.progress_of(selectors.plan_of(world.project))
         assert (progress.overdue, progress.stuck) == (1, 2)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_plan_still_on_paper_is_neither_overdue_nor_stuck(world, plan):
     put_project_in(world.project, ChangeProject.State.DRAFT)
-    progress = selectors.progress_of(world.project)
+    progress = selectors.progress_of(selectors.plan_of(world.project))
     assert (progress.overdue, progress.stuck) == (0, 0)
 
 
@@ -169,16 +169,16 @@ def test_plan_page_query_count_is_pinned_and_equal_at_1_and_30(client, world, at
         page = client.get(url).content.decode()
     assert page.count('class="badge badge--ms-in_progress"') == 30
     assert len(thirty.captured_queries) == len(one.captured_queries)
-    # The plan itself costs three queries (the flagged list, progress, change requests); the
-    # rest is the session, the user and their roles on the project.
+    # The plan itself costs two queries (the flagged list, whose counts give the progress, and
+    # the change requests); the rest is the session, the user and their roles on the project.
     plan_queries = [q for q in thirty.captured_queries if "milestones_" in q["sql"]]
-    assert len(plan_queries) == 3
+    assert len(plan_queries) == 2
     assert len(thirty.captured_queries) == PLAN_PAGE_QUERIES
 
 
-# Session, user, the user's headships, the project, four for the user's roles on it (examiner,
-# organiser, agency lineage, agency head), and the three of the plan.
-PLAN_PAGE_QUERIES = 13
+# Session, user, the project (its visibility in the same statement), one for the user's roles on
+# it, the two of the plan, and the navigation's unread count and seminar link.
+PLAN_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -196,4 +196,4 @@ def test_project_page_panel_does_not_grow_with_milestones(
 
 def test_other_project_is_not_counted(world, plan):
     other = ChangeProjectFactory(cohort=world.cohort)
-    assert selectors.progress_of(other).total == 0
+    assert selectors.progress_of(selectors.plan_of(other)).total == 0

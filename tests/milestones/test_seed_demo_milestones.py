@@ -40,7 +40,7 @@ def test_second_run_changes_nothing(seeded, settings):
 
 def test_peserta2_shows_progress_an_overdue_and_a_stuck_milestone(seeded):
     project = ChangeProject.objects.get(participant__username="peserta2")
-    progress = selectors.progress_of(project)
+    progress = selectors.progress_of(selectors.plan_of(project))
     assert 0 < progress.accepted < progress.total
     assert progress.overdue == 1
     assert progress.stuck == 1

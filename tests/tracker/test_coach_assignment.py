@@ -134,11 +134,11 @@ def test_page_query_count_is_the_same_for_1_and_50_projects(
     organiser, world, django_assert_num_queries
 ):
     ChangeProject.objects.exclude(pk=world.project.pk).delete()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         organiser.get(_url(world))
     for _ in range(49):
         ChangeProjectFactory(cohort=world.cohort, coach=UserFactory(), mentor=UserFactory())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         page = organiser.get(_url(world)).content.decode()
     assert page.count('name="projects"') == 50
 

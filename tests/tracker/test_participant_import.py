@@ -384,7 +384,7 @@ def test_the_sample_file_offered_on_the_page_imports_cleanly(organiser, world):
     assert response.content.decode().count("Akun dan proyek baru") == 2
 
 
-PREVIEW_QUERIES = 17
+PREVIEW_QUERIES = 15
 
 
 def test_preview_query_count_is_the_same_for_1_and_50_rows(

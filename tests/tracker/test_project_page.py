@@ -104,5 +104,6 @@ def test_project_page_queries_are_few_and_do_not_grow(client, world, persona):
     fill(world, project, 49)
     fifty = _queries(client, user, project)
     print(persona, one, fifty)
+    print("COUNT", persona, one, fifty)
     assert one == fifty
     assert one <= 20
