@@ -345,3 +345,13 @@ def staff_organiser(world) -> User:
 
     world.organiser.user_permissions.add(*Permission.objects.all())
     return User.objects.get(pk=world.organiser.pk)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # A transactional test flushes every table and restores them (serialized_rollback, which
+    # every transactional test here uses, so none recreates content types under new ids);
+    # Django's per-process cache of content types must not outlive that.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

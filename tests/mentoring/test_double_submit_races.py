@@ -22,7 +22,7 @@ from tracker.models import ChangeProject, FormSubmission, Notification
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL's concurrent transactions; SQLite serialises all writes",

@@ -225,7 +225,7 @@ def test_large_exports_are_throttled_per_person_with_a_clear_429(client, world, 
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency")
 def test_ten_concurrent_report_requests_under_a_limit_of_three_make_three_documents(settings):
     settings.REPORT_RATE_LIMIT = 3
@@ -257,7 +257,7 @@ def test_ten_concurrent_report_requests_under_a_limit_of_three_make_three_docume
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency")
 def test_twenty_threads_take_exactly_the_limit_from_the_database_cache():
     barrier = threading.Barrier(20)

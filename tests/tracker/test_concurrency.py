@@ -18,7 +18,7 @@ from tracker.workflow import Refused
 S = ChangeProject.State
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL row locks; SQLite serialises all writes",

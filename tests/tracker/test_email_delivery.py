@@ -62,7 +62,7 @@ def _submit(client, world):
 
 
 # A real transaction: the request commits as in production, on-commit hooks and all.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_mail_server_down_the_proposal_is_submitted_and_both_notices_arrive(
     client, world, ready, smtp_down, run_tasks
 ):
@@ -159,7 +159,7 @@ def test_a_failed_email_can_be_queued_again(world, ready, run_tasks, mailoutbox,
 
 
 # The worker process itself, as `manage.py db_worker --batch` runs it (its own transactions).
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_db_worker_sends_what_the_request_queued(world, ready, mailoutbox):
     run_transition(project=world.project, by=world.participant, name="submit_proposal")
     Worker(
