@@ -42,7 +42,7 @@ from mentoring.models import (
 )
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
-from tracker.selectors import institutions_organised_by, loaded
+from tracker.selectors import institutions_organised_by, loaded, transitions_of
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -51,12 +51,20 @@ STAGE_OF_REVIEW_STATE = {
 
 
 def pending_signoff(project: ChangeProject, user) -> str | None:
-    """The stage this user can sign off now, or None."""
+    """The stage this user can sign off now, or None (reads the page's shared log)."""
     stage = STAGE_OF_REVIEW_STATE.get(project.state)
     if stage is None:
         return None
     roles = workflow.roles(project, user) & {Role.COACH, Role.MENTOR}
-    return stage if roles - project.current_review_signers(stage) else None
+    return stage if roles - review_signers(project) else None
+
+
+def review_signers(project: ChangeProject) -> set[str]:
+    """Roles that signed off the submission now under review, from the page's shared reads."""
+    opened = [log for log in transitions_of(project) if log.to_state == project.state]
+    if not opened:
+        return set()
+    return {s.role for s in signoffs_of(project) if s.submission_id == opened[-1].pk}
 
 
 # --- Comments, consultations and journal
@@ -163,6 +171,13 @@ def journal_entries_visible_to(project: ChangeProject, user: User) -> QuerySet[J
         return entries.none()
     return entries.select_related("author").prefetch_related(
         Prefetch("replies", queryset=JournalReply.objects.select_related("author"))
+    )
+
+
+def journal_of(project: ChangeProject, user: User) -> list[JournalEntry]:
+    """`journal_entries_visible_to` as a list, read once per loaded project and user."""
+    return loaded(
+        project, f"journal:{user.pk}", lambda: list(journal_entries_visible_to(project, user))
     )
 
 
@@ -448,7 +463,12 @@ def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> 
 
 
 def project_seminars(project: ChangeProject, user: User) -> dict:
-    """What the project page shows of the project's seminars, by what this user may see."""
+    """What the project page shows of the project's seminars, by what this user may see (worked
+    out once per loaded project and user)."""
+    return loaded(project, f"seminar-entries:{user.pk}", lambda: _project_seminars(project, user))
+
+
+def _project_seminars(project: ChangeProject, user: User) -> dict:
     roles = workflow.roles(project, user)
     entries = []
     for seminar in seminars_of(project):

@@ -33,6 +33,7 @@ from mentoring.selectors import (
     incomplete_message,
     is_organiser_of,
     journal_entries_visible_to,
+    journal_of,
     organised_cohorts,
     rubric_for,
     score_summaries,
@@ -166,7 +167,7 @@ def journal_panel_context(project: ChangeProject, user, *, form=None) -> dict:
         "shown": is_writer or is_reader,
         "is_writer": is_writer,
         "is_reader": is_reader,
-        "entries": journal_entries_visible_to(project, user),
+        "entries": journal_of(project, user),
         "form": (form or JournalEntryForm()) if is_writer else None,
         # One token for every reply form of this rendering: each reply's content differs.
         "reply_form": JournalReplyForm(auto_id=False) if is_reader else None,

@@ -39,6 +39,7 @@ from milestones.models import (
     Term,
 )
 from tracker.models import ChangeProject, ImpactIndicator, User
+from tracker.selectors import loaded
 
 ACCEPTED = Milestone.State.ACCEPTED
 
@@ -108,11 +109,19 @@ def with_flags(
 
 
 def plan_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> list[Milestone]:
-    """The project's milestones in plan order, flagged, each knowing if a change is pending."""
+    """The project's milestones in plan order, flagged, each knowing if a change is pending.
+
+    Read once per loaded project (the page's panels share it), unless `now` is given.
+    """
     pending = ChangeRequest.objects.filter(
         milestone=OuterRef("pk"), state=ChangeRequest.State.PENDING
     )
-    return list(with_flags(project.milestones.all(), now=now).annotate(has_pending=Exists(pending)))
+
+    def load() -> list[Milestone]:
+        flagged = with_flags(project.milestones.all(), now=now)
+        return list(flagged.annotate(has_pending=Exists(pending)))
+
+    return load() if now is not None else loaded(project, "plan", load)
 
 
 @dataclass(frozen=True)
@@ -180,15 +189,19 @@ def projects_with_progress(
 
 
 def change_requests_of(project: ChangeProject) -> list[ChangeRequest]:
-    """Every change request of the project, newest first, pending ones on top."""
-    return list(
-        project.milestone_change_requests.select_related(
-            "milestone", "requested_by", "decided_by"
-        ).order_by(
-            ExpressionWrapper(~Q(state=ChangeRequest.State.PENDING), output_field=BooleanField()),
-            "-requested_at",
-            "-pk",
-        )
+    """Every change request of the project, newest first, pending ones on top (read once per
+    loaded project)."""
+    pending_first = ExpressionWrapper(
+        ~Q(state=ChangeRequest.State.PENDING), output_field=BooleanField()
+    )
+    return loaded(
+        project,
+        "change_requests",
+        lambda: list(
+            project.milestone_change_requests.select_related(
+                "milestone", "requested_by", "decided_by"
+            ).order_by(pending_first, "-requested_at", "-pk")
+        ),
     )
 
 

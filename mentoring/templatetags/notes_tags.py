@@ -34,3 +34,9 @@ def consultation_panel(context, project):
 def journal_panel(context, project):
     """The reflection journal for its participant, or its shared entries for coach and mentor."""
     return _panel(context, journal_panel_context, project)
+
+
+@register.simple_tag(takes_context=True)
+def journal_shown(context, project) -> bool:
+    """Whether the reflection journal is shown to the signed-in person on this project."""
+    return journal_panel_context(project, context["request"].user)["shown"]

@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from mentoring.selectors import proposal_signed_by_both
-from reports import charts, timeline
+from reports import charts, timeline, todo
 from reports.models import GeneratedDocument
 from reports.selectors import may_download, may_download_minutes
 from tracker import workflow
@@ -143,3 +143,9 @@ def page_of(start_pages, project_id):
 def project_timeline(project):
     """What happened to the project, oldest first, from every app's records."""
     return {"timeline": timeline.project_timeline(project)}
+
+
+@register.simple_tag(takes_context=True)
+def waiting_on_me(context, project):
+    """What else waits on the signed-in person on this project (milestones, sessions, ...)."""
+    return todo.waiting_on(project, context["request"].user)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from mentoring.models import JournalEntry
 from milestones.models import IndicatorMeasurement, Milestone, MilestoneLog, Term
 from tests.factories import SeminarFactory
+from tests.html import element, ids
 from tests.mentoring.conftest import fill_scores
 from tests.mentoring.factories import (
     CommentFactory,
@@ -104,6 +105,78 @@ def test_project_page_queries_are_few_and_do_not_grow(client, world, persona):
     fill(world, project, 49)
     fifty = _queries(client, user, project)
     print(persona, one, fifty)
-    print("COUNT", persona, one, fifty)
     assert one == fifty
     assert one <= 20
+
+
+# --- "Tindakan Anda": everything waiting on this person here ---------------------------------
+
+
+def _actions(client, user, project):
+    client.force_login(user)
+    return element(client.get(project.get_absolute_url()).content.decode(), "actions")
+
+
+def test_the_mentor_sees_the_milestone_the_change_and_the_session_waiting_on_them(client, world):
+    project = put_project_in(world.project, S.IMPLEMENTATION)
+    milestone = MilestoneFactory(project=project, state=Milestone.State.SUBMITTED)
+    RescheduleFactory(milestone=MilestoneFactory(project=project, activity="Uji coba layanan"))
+    session = ConsultationFactory(project=project, consultant=world.mentor, topic="Data dasar")
+    actions = _actions(client, world.mentor, project)
+    assert ("Periksa tonggak", milestone.get_absolute_url()) in actions.links
+    assert "Putuskan usulan perubahan jadwal" in actions.text
+    assert "Uji coba layanan" in actions.text
+    assert ("Konfirmasi konsultasi", f"{project.get_absolute_url()}#consultation-{session.pk}") in (
+        actions.links
+    )
+    assert "Tidak ada tindakan" not in actions.text
+
+
+def test_the_coach_does_not_decide_the_mentors_change_or_session(client, world):
+    project = put_project_in(world.project, S.IMPLEMENTATION)
+    RescheduleFactory(milestone=MilestoneFactory(project=project))
+    ConsultationFactory(project=project, consultant=world.mentor)
+    actions = _actions(client, world.coach, project)
+    assert "Putuskan usulan" not in actions.text
+    assert "Konfirmasi konsultasi" not in actions.text
+
+
+def test_the_participant_is_sent_to_a_returned_milestone(client, world):
+    project = put_project_in(world.project, S.IMPLEMENTATION)
+    returned = MilestoneFactory(project=project, state=Milestone.State.RETURNED)
+    actions = _actions(client, world.participant, project)
+    assert ("Perbaiki tonggak yang dikembalikan", returned.get_absolute_url()) in actions.links
+    # The participant's own transition is there too, with why it is not open yet.
+    assert "Ajukan laporan" in actions.text
+
+
+def test_an_examiner_is_asked_to_score_then_to_grade(client, world):
+    project = at_results_seminar(world)
+    seminar = project.seminars.get(kind=Seminar.Kind.RESULTS)
+    actions = _actions(client, world.examiner, project)
+    assert "Isi nilai seminar laporan" in actions.text
+    fill_scores(seminar, project, world.examiner, 85)
+    actions = _actions(client, world.examiner, project)
+    assert "Isi nilai" not in actions.text
+    assert "Tetapkan hasil seminar laporan" in actions.text
+
+
+def test_the_organiser_is_asked_to_schedule_a_seminar_that_is_missing(client, world):
+    project = put_project_in(world.project, S.RESULTS_SEMINAR)
+    Seminar.objects.filter(projects=project).delete()
+    actions = _actions(client, world.organiser, project)
+    assert "Jadwalkan seminar" in actions.text
+
+
+def test_someone_with_nothing_to_do_is_told_so(client, world):
+    actions = _actions(client, world.agency_head, world.project)
+    assert "Tidak ada tindakan yang menunggu Anda pada proyek ini saat ini." in actions.text
+
+
+def test_every_section_link_leads_to_a_section_of_the_page(client, world):
+    client.force_login(world.mentor)
+    page = client.get(fill(world, at_results_seminar(world), 1).get_absolute_url()).content.decode()
+    nav = element(page, "page-nav")
+    targets = [href.removeprefix("#") for _text, href in nav.links]
+    assert "journal" in targets
+    assert set(targets) <= ids(page)
