@@ -16,9 +16,9 @@ class Element:
 
 
 class _Reader(HTMLParser):
-    def __init__(self, wanted: str) -> None:
+    def __init__(self, wanted: str, tag: str | None = None, cls: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
-        self.wanted, self.depth, self.found = wanted, 0, None
+        self.wanted, self.tag, self.cls, self.depth, self.found = wanted, tag, cls, 0, None
         self.link: tuple[str, list[str]] | None = None
         self.all_ids: set[str] = set()
 
@@ -26,7 +26,7 @@ class _Reader(HTMLParser):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.all_ids.add(attrs["id"])
-        if self.depth == 0 and attrs.get("id") == self.wanted and self.found is None:
+        if self.depth == 0 and self.found is None and self._is_wanted(tag, attrs):
             self.found = Element()
             self.depth = 1
             return
@@ -36,6 +36,13 @@ class _Reader(HTMLParser):
             self.found.ids.add(attrs["id"])
         if self.depth and tag == "a":
             self.link = (attrs.get("href", ""), [])
+
+    def _is_wanted(self, tag, attrs) -> bool:
+        if self.tag is not None and tag != self.tag:
+            return False
+        if self.cls is not None and self.cls not in (attrs.get("class") or "").split():
+            return False
+        return attrs.get("id") == self.wanted if self.wanted else self.tag or self.cls
 
     def handle_endtag(self, tag):
         if self.depth and tag == "a" and self.link:
@@ -51,17 +58,19 @@ class _Reader(HTMLParser):
                 self.link[1].append(data)
 
 
-def element(html: str, element_id: str) -> Element:
-    """The text (whitespace collapsed), links and ids inside the element with this id."""
-    reader = _Reader(element_id)
+def element(html: str, element_id: str = "", *, tag: str | None = None, cls: str | None = None):
+    """The text (whitespace collapsed), links and ids inside the first element with this id
+    (or, without one, the first of this tag and/or class)."""
+    reader = _Reader(element_id, tag, cls)
     reader.feed(html)
-    assert reader.found is not None, f"no element with id {element_id!r} on the page"
+    wanted = element_id or f"{tag or ''}.{cls or ''}"
+    assert reader.found is not None, f"no element {wanted!r} on the page"
     reader.found.text = " ".join(reader.found.text.split())
     return reader.found
 
 
 def ids(html: str) -> set[str]:
     """Every id on the page."""
-    reader = _Reader("")
+    reader = _Reader("", tag="\0")
     reader.feed(html)
     return reader.all_ids

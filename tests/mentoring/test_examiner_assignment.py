@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CohortFactory, SeminarFactory, UserFactory
+from tests.html import element
 from tracker.models import Notification, Seminar
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -104,7 +105,7 @@ def test_htmx_answers_with_the_panel(organiser, world, seminar, pool):
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="examiner-panel">')
     assert "1 penguji ditambahkan dan diberi tahu: Bayu Penguji." in page
-    current = page.split('id="current-heading"', 1)[1].split("</section>", 1)[0]
+    current = element(page, "current-examiners").text
     assert "Bayu Penguji" in current
 
 

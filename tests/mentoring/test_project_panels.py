@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mentoring.models import Comment, Consultation, JournalEntry
+from tests.html import element
 from tests.mentoring.factories import (
     CommentFactory,
     ConsultationFactory,
@@ -78,7 +79,7 @@ def test_panels_render_once_and_the_title_stays_plain(client, world, notes):
     page = _page(client, world, "participant")
     assert page.count('id="comments"') == 1
     assert page.count('id="timeline-heading"') == 1
-    title = page.split("<title>")[1].split("</title>")[0]
+    title = element(page, tag="title").text
     assert "<" not in title
 
 
@@ -90,7 +91,7 @@ def test_timeline_lists_consultations_but_not_comments(client, world, notes):
         {"expected_state": "recorded", "comment": "Sesi ditunda ke pekan depan."},
     )
     page = _page(client, world, "participant")
-    timeline = page.split('id="timeline-heading"')[1]
+    timeline = element(page, "timeline").text
     assert "Konsultasi dicatat" in timeline
     assert "Konsultasi: Disanggah" in timeline
     assert "Sesi ditunda ke pekan depan." in timeline

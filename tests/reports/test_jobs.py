@@ -146,7 +146,7 @@ def test_queued_job_reaches_the_worker_after_commit(
     assert "Laporan siap" in page
     assert reverse("reports:job-download", args=[job.pk]) in page
     assert job.document.display_code in page
-    assert "hx-get" not in page.split('id="job-status"')[1]  # polling stops
+    assert "hx-get" not in page[page.index('id="job-status"') :]  # polling stops
 
 
 def test_running_job_shows_how_many_projects_are_laid_out(client, world, large):
