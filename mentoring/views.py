@@ -114,22 +114,35 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Comments, consultations and journal
 
 
-def comment_panel_context(project: ChangeProject, user, *, form=None) -> dict:
-    """What the comment panel shows this user: the comments they may read and, maybe, a form."""
+# On the project page a panel shows this many of its newest entries, with a link to the rest.
+PREVIEW_SIZE = 5
+
+
+def comment_panel_context(project: ChangeProject, user, *, form=None, preview=False) -> dict:
+    """What the comment panel shows this user: the comments they may read and, maybe, a form.
+
+    As a preview (on the project page) only the newest comments, and how many more there are.
+    """
     roles = workflow.roles(project, user)
+    comments = list(comments_visible_to(project, user))
+    shown = comments[-PREVIEW_SIZE:] if preview else comments
     return {
         "project": project,
-        "comments": comments_visible_to(project, user),
+        "comments": shown,
+        "more": len(comments) - len(shown),
         "may_comment": Comment.writing_role(roles) is not None,
         "may_restrict": Comment.may_restrict(roles),
         "form": form or CommentForm(),
     }
 
 
-def consultation_panel_context(project: ChangeProject, user, *, form=None, kept=None) -> dict:
+def consultation_panel_context(
+    project: ChangeProject, user, *, form=None, kept=None, preview=False
+) -> dict:
     """The control form as this user sees it: counts, sessions, and the forms they may use.
 
-    `kept` is the decision form a coach or mentor had filled in when it was refused.
+    `kept` is the decision form a coach or mentor had filled in when it was refused. As a
+    preview (on the project page) the newest sessions and every one awaiting this user.
     """
     roles = workflow.roles(project, user)
     consultations = consultations_of(project)
@@ -139,20 +152,27 @@ def consultation_panel_context(project: ChangeProject, user, *, form=None, kept=
     may_record = is_participant and has_consultant and stage is not None
     if may_record and form is None:
         form = ConsultationForm(project=project, initial={"held_on": timezone.localdate()})
+    awaiting_me = {
+        consultation.pk
+        for consultation in consultations
+        if consultation.consultant_id == user.pk and not consultation.is_decided
+    }
+    shown = [
+        consultation
+        for index, consultation in enumerate(consultations)
+        if not preview or index < PREVIEW_SIZE or consultation.pk in awaiting_me
+    ]
     return {
         "project": project,
-        "consultations": consultations,
+        "consultations": shown,
+        "more": len(consultations) - len(shown),
         "counts": consultation_counts(consultations),
         "is_participant": is_participant,
         "has_consultant": has_consultant,
         "stage_label": Consultation.Stage(stage).label if stage else "",
         "may_record": may_record,
         "form": form,
-        "awaiting_me": {
-            consultation.pk
-            for consultation in consultations
-            if consultation.consultant_id == user.pk and not consultation.is_decided
-        },
+        "awaiting_me": awaiting_me,
         "kept": kept or {},
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Consultation, JournalEntry
@@ -67,7 +68,7 @@ def waiting_on(project: ChangeProject, user: User) -> list[Waiting]:
         items += [
             Waiting(
                 _("Konfirmasi konsultasi"),
-                f"{consultation.held_on:%d-%m-%Y} · {consultation.topic}",
+                f"{date_format(consultation.held_on, 'j F Y')} · {consultation.topic}",
                 f"{page}#consultation-{consultation.pk}",
             )
             for consultation in consultations_of(project)

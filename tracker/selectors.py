@@ -117,14 +117,22 @@ def held_roles(user: User) -> set[Role]:
     return held
 
 
-def loaded(project: ChangeProject, key: str, load: Callable[[], T]) -> T:
-    """What `load()` returns for this loaded project, worked out once per instance.
+def share_reads(project: ChangeProject) -> ChangeProject:
+    """Let the panels of one page share their reads of this project (see `loaded`).
 
-    The panels of one page share their reads through it (the seminars, the sessions, the log):
-    the instance lives as long as the request that loaded it, and writes work on rows they lock
-    and reload, never on this instance.
+    A page calls it on the project it has just loaded and only renders afterwards; writes work
+    on rows they lock and reload, never on this instance, so nothing shared goes stale.
     """
-    memo = project.__dict__.setdefault("_loaded", {})
+    project.__dict__.setdefault("_loaded", {})
+    return project
+
+
+def loaded(project: ChangeProject, key: str, load: Callable[[], T]) -> T:
+    """What `load()` returns: once per page for a project opened with `share_reads`, else
+    afresh (a test or a service calling a selector twice always sees the database)."""
+    memo = project.__dict__.get("_loaded")
+    if memo is None:
+        return load()
     if key not in memo:
         memo[key] = load()
     return memo[key]

@@ -22,7 +22,7 @@ from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
-from tracker.selectors import held_roles, open_projects_of, projects_visible_to
+from tracker.selectors import held_roles, open_projects_of, projects_visible_to, share_reads
 from tracker.workflow import Forbidden, Refused
 
 # What the project page shows of the project's people and agency (with its agencies above, for
@@ -103,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def project_page(request, project, *, bound_form=None, failed="", status=200) -> HttpResponse:
     """The project page; after a refused action, with that action's form as it was sent."""
+    share_reads(project)
     roles = workflow.roles(project, request.user)
     is_participant = Role.PARTICIPANT in roles
     context = {

@@ -13,21 +13,22 @@ from mentoring.views import (
 register = template.Library()
 
 
-def _panel(context, build, project) -> dict:
+def _panel(context, build, project, **options) -> dict:
     # An inclusion tag renders in a fresh context: hand the CSRF token on for the forms.
-    return {**build(project, context["request"].user), "csrf_token": context.get("csrf_token")}
+    panel = build(project, context["request"].user, **options)
+    return {**panel, "csrf_token": context.get("csrf_token")}
 
 
 @register.inclusion_tag("mentoring/comment_list.html#comment-panel", takes_context=True)
 def comment_panel(context, project):
-    """The comments this user may read, and the comment form if they may write."""
-    return _panel(context, comment_panel_context, project)
+    """The newest comments this user may read, and the comment form if they may write."""
+    return _panel(context, comment_panel_context, project, preview=True)
 
 
 @register.inclusion_tag("mentoring/consultation_list.html#consultation-panel", takes_context=True)
 def consultation_panel(context, project):
-    """Counts per stage, the sessions, and the record or confirm/dispute forms of this user."""
-    return _panel(context, consultation_panel_context, project)
+    """Counts per stage, the newest sessions, and this user's record or confirm/dispute forms."""
+    return _panel(context, consultation_panel_context, project, preview=True)
 
 
 @register.inclusion_tag("mentoring/journal_list.html#journal-panel", takes_context=True)

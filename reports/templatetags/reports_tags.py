@@ -140,9 +140,11 @@ def page_of(start_pages, project_id):
 
 
 @register.inclusion_tag("tracker/partials/timeline.html")
-def project_timeline(project):
-    """What happened to the project, oldest first, from every app's records."""
-    return {"timeline": timeline.project_timeline(project)}
+def project_timeline(project, shown: int = 6):
+    """What happened to the project, oldest first: the latest `shown` events in view, the
+    earlier ones folded away."""
+    events = timeline.project_timeline(project)
+    return {"earlier": events[:-shown], "latest": events[-shown:]}
 
 
 @register.simple_tag(takes_context=True)

@@ -176,9 +176,9 @@ def test_plan_page_query_count_is_pinned_and_equal_at_1_and_30(client, world, at
     assert len(thirty.captured_queries) == PLAN_PAGE_QUERIES
 
 
-# Session, user, the project (its visibility in the same statement), one for the user's roles on
-# it, the two of the plan, and the navigation's unread count and seminar link.
-PLAN_PAGE_QUERIES = 8
+# Session, the user (with the header's counts), the project with the user's roles on it, and the
+# two of the plan.
+PLAN_PAGE_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [1, 30])
