@@ -415,11 +415,11 @@ def test_admin_is_pointed_to_the_project_list(client, world):
 # --- pinned query counts: the same for 1 row as for 50 -------------------------------------
 
 HOME_QUERIES = {
-    "participant": 11,
-    "coach": 13,
-    "examiner": 15,
-    "organiser": 10,
-    "agency_head": 12,
+    "participant": 9,
+    "coach": 11,
+    "examiner": 13,
+    "organiser": 8,
+    "agency_head": 10,
 }
 
 

@@ -296,7 +296,7 @@ def test_htmx_invalid_filter_answers_with_the_message_fragment(client, world):
 
 # --- query counts --------------------------------------------------------------------------
 
-LIST_QUERIES = {"organiser": 13, "admin": 12, "agency_head": 13}
+LIST_QUERIES = {"organiser": 11, "admin": 11, "agency_head": 11}
 
 
 @pytest.mark.parametrize("persona", list(LIST_QUERIES))
