@@ -130,6 +130,8 @@ class Stack:
     def __init__(self, python: str) -> None:
         self.python = python
         self.work = Path(tempfile.mkdtemp(prefix="jejak-deploy-check-"))
+        # nginx's workers run unprivileged: they must read the static files and the 413 page.
+        self.work.chmod(0o755)
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.databases: list[str] = []
         suffix = secrets.token_hex(4)
@@ -455,7 +457,7 @@ def check_report_job(stack: Stack) -> tuple[str, str]:
         raise CheckFailed(f"the report download answered {response.status}")
     workers = psql(
         stack.database,
-        "SELECT worker_ids FROM django_tasks_db_dbtaskresult "
+        "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
         "WHERE task_path LIKE '%build_report' AND status = 'SUCCESSFUL'",
     )
     built_by = json.loads(workers.splitlines()[0])
