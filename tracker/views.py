@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker import health, services, workflow
 from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
+from tracker.http import HtmxRequest
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
 from tracker.selectors import held_roles, open_projects_of, project_timeline, projects_visible_to
@@ -273,7 +274,7 @@ def workflow_diagram(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HtmxRequest) -> JsonResponse:
     """Database, cache, storage, static files and worker, as JSON naming what failed (no login;
     a probe from this machine is answered on any host name and over plain HTTP, see
     tracker.middleware.LocalHealthProbeMiddleware)."""
