@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages screenshots clean
+.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages screenshots deploy-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ run: check-system ## Migrate, load the demo data, start the background worker an
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	@# The worker sends emails and builds large reports; it stops when the server stops.
-	@$(DEV_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	@$(DEV_ENV) $(PY) manage.py worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
@@ -39,7 +39,7 @@ serve: install ## Serve on http://127.0.0.1:8000 without migrating, seeding or t
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
 worker: install ## Run the background worker alone (it sends emails and builds large reports)
-	$(DEV_ENV) $(PY) manage.py db_worker
+	$(DEV_ENV) $(PY) manage.py worker
 
 test: check-system ## Run the whole test suite (PostgreSQL when DATABASE_URL is set)
 	$(PY) -m pytest
@@ -61,6 +61,9 @@ messages: install ## Extract and compile translations
 
 screenshots: install ## Retake the README's screenshots into docs/screenshots/ (needs chromium)
 	$(PY) docs/screenshots.py
+
+deploy-check: check-system ## Bring up the production stack on this machine (nginx, gunicorn, workers, Redis, PostgreSQL), check it, load it, tear it down
+	$(PY) deploy/check.py --python $(PY)
 
 clean: ## Remove the virtual environment and the SQLite database
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import posixpath
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import segno
 import weasyprint
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
@@ -40,52 +43,118 @@ def site_base_url() -> str:
 
 
 class JejakURLFetcher(weasyprint.URLFetcher):
-    """Serves WeasyPrint only files inside STATIC_ROOT, STATICFILES_DIRS and MEDIA_ROOT.
+    """Serves WeasyPrint only Jejak's static files and its media.
 
-    URLs under the site's static or media URL are mapped to those folders and read from disk;
-    no request ever leaves the process. Anything else (other hosts, other schemes, file://
-    paths outside the roots, `..` or symlinks leading out) is refused.
+    URLs under the site's static URL are read from STATIC_ROOT and STATICFILES_DIRS; URLs under
+    its media URL through the media storage (local disk or S3-compatible object storage: never
+    a disk path of its own). No request ever leaves the process. Anything else (other hosts,
+    other schemes, file:// paths outside the roots, `..` or symlinks leading out) is refused.
     """
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        path = self.local_path(url)
+        media = self.media_name(url)
+        if media is not None:
+            try:
+                with default_storage.open(media, "rb") as stored:
+                    body = stored.read()
+            except (OSError, SuspiciousOperation):
+                body = None
+            if body is not None:
+                media_url = urljoin(site_base_url(), settings.MEDIA_URL) + quote(media)
+                return URLFetcherResponse(
+                    media_url, body=body, headers={"Content-Type": _content_type(media)}
+                )
+        path = None if media is not None else self.local_path(url)
         if path is None:
             logger.warning("Refused to fetch %s while rendering a PDF", url[:200])
             raise URLRefused(f"Jejak documents may not load {url[:200]}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(
-            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+            path.as_uri(),
+            body=path.read_bytes(),
+            headers={"Content-Type": _content_type(path.name)},
         )
 
+    def media_name(self, url: str) -> str | None:
+        """The media storage's name for a URL under the site's media URL (or, with media on this
+        disk, a file:// path inside MEDIA_ROOT), else None."""
+        parts = _split(url)
+        if parts is None:
+            return None
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            if parts.netloc not in ("", "localhost") or not _media_on_disk():
+                return None
+            path = Path(url2pathname(unquote(parts.path)))
+            root = Path(settings.MEDIA_ROOT)
+            if not path.is_relative_to(root):
+                return None
+            return _media_name(path.relative_to(root).as_posix())
+        prefix = _lower_origin(urljoin(site_base_url(), settings.MEDIA_URL))
+        target = f"{scheme}://{parts.netloc.lower()}{parts.path}"
+        if scheme in ("http", "https") and target.startswith(prefix):
+            return _media_name(unquote(target[len(prefix) :]))
+        return None
+
     def local_path(self, url: str) -> Path | None:
-        """The file the URL names inside Jejak's static or media folders, else None."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
+        """The file the URL names inside Jejak's static folders, else None."""
+        parts = _split(url)
+        if parts is None:
             return None
         scheme = parts.scheme.lower()
         if scheme == "file":
             if parts.netloc not in ("", "localhost"):
                 return None
-            return _contained(
-                Path(url2pathname(unquote(parts.path))), _static_roots() + _media_roots()
-            )
+            return _contained(Path(url2pathname(unquote(parts.path))), _static_roots())
         if scheme not in ("http", "https"):
             return None
         target = f"{scheme}://{parts.netloc.lower()}{parts.path}"
-        for prefix, roots in (
-            (urljoin(site_base_url(), settings.STATIC_URL), _static_roots()),
-            (urljoin(site_base_url(), settings.MEDIA_URL), _media_roots()),
-        ):
-            prefix = _lower_origin(prefix)
-            if target.startswith(prefix):
-                relative = unquote(target[len(prefix) :])
-                for root in roots:
-                    found = _contained(root / relative, roots)
-                    if found is not None:
-                        return found
-                return None
+        prefix = _lower_origin(urljoin(site_base_url(), settings.STATIC_URL))
+        if not target.startswith(prefix):
+            return None
+        relative = unquote(target[len(prefix) :])
+        roots = _static_roots()
+        for root in roots:
+            found = _contained(root / relative, roots)
+            if found is not None:
+                return found
         return None
+
+
+def _split(url: str):
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def _content_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _media_on_disk() -> bool:
+    try:
+        default_storage.path("probe")
+    except NotImplementedError:  # object storage has names, not paths
+        return False
+    return True
+
+
+def _media_name(relative: str) -> str | None:
+    """`relative` as a name inside the media storage, if it stays inside and exists there."""
+    name = posixpath.normpath(relative) if relative else ""
+    if (
+        not name
+        or name == "."
+        or name.startswith(("/", ".."))
+        or "\\" in relative
+        or "\x00" in relative
+    ):
+        return None
+    if _media_on_disk():
+        # A symlink inside MEDIA_ROOT could lead anywhere on the disk.
+        found = _contained(Path(default_storage.path(name)), _media_roots())
+        return name if found is not None else None
+    return name if default_storage.exists(name) else None
 
 
 def _lower_origin(url: str) -> str:

@@ -125,3 +125,50 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
                 f"10.0.0.1,192.168.10.0/24; got {item!r}."
             ) from None
     return tuple(networks)
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, exactly as spelled there."""
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """Comma-separated addresses, each `Name <address>` or a bare address: who gets error mail."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    admins = []
+    for item in env_list(name, []):
+        display, address = parseaddr(item)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must list email addresses separated by commas, such as "
+                f"'Tim TI <ti@bpsdm.example.go.id>'; got {item!r}."
+            ) from None
+        admins.append((display or address, address))
+    return admins
+
+
+def env_sentry_dsn(name: str) -> str:
+    """A Sentry DSN such as https://key@sentry.example.go.id/2, or empty."""
+    raw = env_str(name)
+    if not raw:
+        return ""
+    from sentry_sdk.utils import BadDsn, Dsn
+
+    try:
+        Dsn(raw)
+    except BadDsn:
+        # A DSN carries a key: never echo it.
+        raise ImproperlyConfigured(
+            f"{name} must be a Sentry DSN such as https://key@sentry.example.go.id/2 (the value "
+            f"set is not one; it is not repeated here as it may hold a key)."
+        ) from None
+    return raw

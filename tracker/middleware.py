@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -76,3 +77,34 @@ class DatabaseBusyMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
+
+
+class LocalHealthProbeMiddleware:
+    """Answer `GET /healthz` from this machine before host validation and the HTTPS redirect.
+
+    A load balancer probes the local nginx by address over plain HTTP (its Host is no site
+    name), and nginx hands the probe on from 127.0.0.1. Only that one path, only GET or HEAD,
+    only from a loopback address: the health view reads no body and builds no URL from the Host,
+    so nothing a caller sends there can be reflected or redirected.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path_info == "/healthz"
+            and request.method in ("GET", "HEAD")
+            and _is_loopback(request.META.get("REMOTE_ADDR", ""))
+        ):
+            from tracker.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

@@ -1074,3 +1074,23 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.token}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process alive right now: `manage.py worker` renews `seen_at`.
+
+    /healthz reads the newest one; a worker stopped cleanly removes its row.
+    """
+
+    worker_id = models.CharField(_("ID pekerja"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("PID"))
+    started_at = models.DateTimeField(_("mulai"), default=timezone.now)
+    seen_at = models.DateTimeField(_("terakhir terlihat"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("detak pekerja latar")
+        verbose_name_plural = _("detak pekerja latar")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.host}:{self.pid}"

@@ -8,12 +8,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tracker.env import (
+    env_admins,
     env_bool,
     env_cache,
+    env_choice,
     env_database,
     env_int,
     env_list,
     env_networks,
+    env_sentry_dsn,
     env_str,
 )
 
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a probe of /healthz from this machine is answered whatever its Host or scheme.
+    "tracker.middleware.LocalHealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -114,11 +119,15 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "Asia/Jakarta"
+# Indonesia's three: WIB (Asia/Jakarta), WITA (Asia/Makassar), WIT (Asia/Jayapura).
+TIME_ZONE = env_choice(
+    "TIME_ZONE", "Asia/Jakarta", ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+)
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the static files that nginx serves (default: staticfiles/ here).
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
@@ -138,8 +147,31 @@ FILE_UPLOAD_HANDLERS = [
 STUCK_AFTER_DAYS = env_int("STUCK_AFTER_DAYS", 14, minimum=1)
 # `send_reminders` tells reviewers about items waiting on them for more than this many days.
 REVIEW_WAITING_DAYS = env_int("REVIEW_WAITING_DAYS", 3, minimum=0)
+# Media (evidence, issued documents) on S3-compatible object storage when S3_BUCKET is set, so
+# every web and worker host sees the same files; else in MEDIA_ROOT on this machine's disk.
+S3_BUCKET = env_str("S3_BUCKET")
+MEDIA_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+            "addressing_style": env_choice("S3_ADDRESSING_STYLE", "path", ("path", "virtual")),
+            # Private objects, never overwritten; Jejak hands them out itself after its checks.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": env_str(
             "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -213,12 +245,59 @@ if not DEBUG:
         # Preloading binds every subdomain of the agency's domain to HTTPS for good: an opt-in.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer probes over plain HTTP: answer it rather than redirect it.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# /healthz counts the background worker as late when its newest heartbeat (`manage.py worker`
+# records one every WORKER_HEARTBEAT_SECONDS) is older than WORKER_STALE_SECONDS, or when a job
+# has been due for longer than WORKER_QUEUE_MAX_AGE seconds without a worker taking it.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=2)
+WORKER_QUEUE_MAX_AGE = env_int("WORKER_QUEUE_MAX_AGE", 300, minimum=1)
+
+# Errors: mailed to ADMINS (by Django, for every 500 with DEBUG off) and, when SENTRY_DSN is set,
+# reported to Sentry (or a self-hosted GlitchTip) without personal data.
+ADMINS = env_admins("ADMINS")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+SENTRY_DSN = env_sentry_dsn("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+
+# Logs go to standard output (journald under systemd): JSON lines unless LOG_FORMAT=text, the
+# default with DEBUG on.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "formatters": {
+        "json": {"()": "tracker.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+    "loggers": {
+        # Django's own handlers replaced: everything once, to the console; 500s to ADMINS too.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +16,10 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker import services, workflow
+from tracker import health, services, workflow
 from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
+from tracker.http import HtmxRequest
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
 from tracker.selectors import held_roles, open_projects_of, projects_visible_to, share_reads
@@ -283,14 +283,12 @@ def workflow_diagram(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+def healthz(request: HtmxRequest) -> JsonResponse:
+    """Database, cache, storage, static files and worker, as JSON naming what failed (no login;
+    a probe from this machine is answered on any host name and over plain HTTP, see
+    tracker.middleware.LocalHealthProbeMiddleware)."""
+    status, body = health.run_checks()
+    return JsonResponse(body, status=status)
 
 
 # --- organiser tools -----------------------------------------------------------------------

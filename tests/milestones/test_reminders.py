@@ -206,3 +206,49 @@ def test_a_reminder_email_belongs_to_the_cohort_of_everything_it_lists(world, wa
     remind()
     participant = EmailDelivery.objects.get(to=world.participant.email)
     assert participant.cohort == world.cohort
+
+
+# --- once across servers: two hosts with the same timer ----------------------------------------
+
+
+def _held_elsewhere(name: str):
+    """Hold the lock from another thread (another database connection), as another host would."""
+    import threading
+
+    from django.db import connection
+
+    from tracker.locks import held_alone
+
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with held_alone(name) as mine:
+                assert mine
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert taken.wait(30)
+    return release, thread
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_a_run_while_another_server_sends_sends_nothing(world, waiting, mailoutbox, remind):
+    release, thread = _held_elsewhere("send_reminders")
+    try:
+        output = remind()
+    finally:
+        release.set()
+        thread.join()
+
+    assert "Another run is sending the reminders" in output
+    assert not Reminder.objects.exists()
+    assert mailoutbox == []
+    output = remind()  # the lock is free again: the next run sends
+    assert "reminders queued: 4" in output
+    assert len(mailoutbox) == 4

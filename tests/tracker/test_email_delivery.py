@@ -379,3 +379,68 @@ def test_the_on_commit_rule_finds_a_partial(tmp_path):
         "transaction.on_commit(functools.partial(print, 1), robust=True)\n"
     )
     assert _on_commit_partials(tmp_path, ["tracker"]) == ["tracker/bad.py:3"]
+
+
+# Several worker processes (on several hosts, against one PostgreSQL) send each email once.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_send_each_email_exactly_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from tests.factories import ChangeProjectFactory, UserFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serves one host")
+    for n in range(12):
+        project = ChangeProjectFactory(
+            coach=UserFactory(),
+            mentor=UserFactory(),
+            goal_short_term="Daring.",
+            innovation_summary=f"Inovasi {n}",
+        )
+        complete_plan(project)
+        run_transition(project=project, by=project.participant, name="submit_proposal")
+    assert EmailDelivery.objects.count() == 24
+    database = connection.settings_dict
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        # Each worker prints the emails it sends.
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "LOG_FORMAT": "text",
+    }
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "worker",
+                "--batch",
+                "--no-startup-delay",
+                "--no-reload",
+                "--worker-id",
+                f"host-{n}",
+            ],
+            env=environment,
+            # Files, not pipes: a full pipe would stall a worker.
+            stdout=(tmp_path / f"out-{n}").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for n in (1, 2)
+    ]
+    for n, worker in enumerate(workers, start=1):
+        assert worker.wait(timeout=300) == 0, (tmp_path / f"out-{n}").read_text()[-3000:]
+    printed = [(tmp_path / f"out-{n}").read_text() for n in (1, 2)]
+
+    results = list(DBTaskResult.objects.values_list("worker_ids", flat=True))
+    assert len(results) == 24 and all(len(ids) == 1 for ids in results)
+    assert {ids[0] for ids in results} <= {"host-1", "host-2"}
+    assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(D.SENT, 1)}
+    assert "".join(printed).count("\nSubject: ") == 24

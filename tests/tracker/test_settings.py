@@ -96,7 +96,7 @@ def test_defaults_are_indonesian_and_jakarta(settings):
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
 
 
-def test_production_settings_pass_the_deployment_checks():
+def _production(tmp_path, **overrides: str) -> dict:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -105,12 +105,100 @@ def test_production_settings_pass_the_deployment_checks():
     environment.update(
         SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-key-0123456789",
         ALLOWED_HOSTS="jejak.example.go.id",
+        STATIC_ROOT=str(tmp_path / "staticfiles"),
+        **overrides,
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return environment
+
+
+def _manage(environment: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
+
+
+def test_production_settings_pass_the_deployment_checks_once_static_files_are_collected(
+    tmp_path,
+):
+    environment = _production(tmp_path)
+    before = _manage(environment, "check", "--deploy", "--fail-level", "WARNING")
+    assert before.returncode != 0
+    assert "jejak.E001" in before.stderr and "collectstatic" in before.stderr
+
+    collected = _manage(environment, "collectstatic", "--no-input", "-v", "0")
+    assert collected.returncode == 0, collected.stderr
+    result = _manage(environment, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _setting(name: str, **overrides: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    environment.update(DEBUG="1", **overrides)
+    return subprocess.run(
+        [sys.executable, "-c", f"import tracker.settings as s; print(repr(s.{name}))"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+def test_time_zone_is_one_of_indonesias_three(zone):
+    result = _setting("TIME_ZONE", TIME_ZONE=zone)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(zone)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Singapore", "WITA", "asia/jakarta", "UTC"])
+def test_another_time_zone_stops_start_up(zone):
+    result = _setting("TIME_ZONE", TIME_ZONE=zone)
+    assert result.returncode != 0
+    assert "TIME_ZONE must be one of Asia/Jakarta, Asia/Makassar, Asia/Jayapura" in result.stderr
+
+
+def test_admins_are_read_as_names_and_addresses(monkeypatch):
+    monkeypatch.setenv("ADMINS", "Tim TI <ti@bpsdm.example.go.id>, ops@bpsdm.example.go.id")
+    assert env.env_admins("ADMINS") == [
+        ("Tim TI", "ti@bpsdm.example.go.id"),
+        ("ops@bpsdm.example.go.id", "ops@bpsdm.example.go.id"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"ADMINS": "Tim TI"}, "ADMINS must list email addresses"),
+        ({"SENTRY_DSN": "sentry.example.go.id"}, "SENTRY_DSN must be a Sentry DSN"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of json, text"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"S3_BUCKET": "jejak", "S3_ADDRESSING_STYLE": "sideways"}, "S3_ADDRESSING_STYLE"),
+    ],
+)
+def test_malformed_production_values_stop_start_up(overrides, message):
+    result = _setting("DEBUG", **overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_sentry_dsn_is_never_echoed_whole():
+    result = _setting("DEBUG", SENTRY_DSN="secretkey-not-a-dsn")
+    assert result.returncode != 0
+    assert "secretkey-not-a-dsn" not in result.stderr
+
+
+def test_s3_bucket_puts_media_on_object_storage():
+    result = _setting(
+        "STORAGES['default']",
+        S3_BUCKET="jejak-media",
+        S3_ENDPOINT_URL="https://s3.bpsdm.example.go.id",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'storages.backends.s3.S3Storage'" in result.stdout
+    assert "'bucket_name': 'jejak-media'" in result.stdout
+    assert "'default_acl': 'private'" in result.stdout
+    assert "FileSystemStorage" in _setting("STORAGES['default']").stdout

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from milestones.selectors import reminder_digests
 from milestones.services import send_reminder
+from tracker.locks import held_alone
 
 
 class Command(BaseCommand):
@@ -12,10 +13,21 @@ class Command(BaseCommand):
         "Remind participants about milestones due within 7 days or overdue, and coaches and "
         "mentors about items waiting on them; at most one reminder per person per day. The "
         "emails are sent by the background worker (manage.py db_worker); one it gave up on is "
-        "queued again by the next run."
+        "queued again by the next run. Runs once at a time across every server: a run that finds "
+        "another in progress stops at once."
     )
 
     def handle(self, *args, **options) -> None:
+        with held_alone("send_reminders") as mine:
+            if not mine:
+                self.stdout.write(
+                    "Pengingat sedang dikirim oleh proses lain; tidak ada yang dikirim dua kali. / "
+                    "Another run is sending the reminders; nothing was sent twice."
+                )
+                return
+            self._send()
+
+    def _send(self) -> None:
         now = timezone.now()
         today = timezone.localdate(now)
         sent = skipped = 0
