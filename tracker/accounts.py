@@ -88,7 +88,8 @@ def _send(invitation: Invitation) -> None:
         "link": invitation_link(user),
         "days": settings.INVITATION_DAYS,
         "inviter": invitation.invited_by,
-        "role": invitation.get_role_display(),
+        # Lazy: translated when the email is rendered, in the recipient's language.
+        "role": Role(invitation.role).label,
         "place": invitation.cohort or invitation.agency,
     }
     notices = notify(

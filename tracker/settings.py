@@ -254,5 +254,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # django-axes narrates every login and logout at INFO; its warnings are the failures.
+        "axes": {"level": "WARNING"},
+    },
 }
