@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tracker import accounts, staff_imports
 from tracker.forms import (
+    AgencyHeadProposalForm,
     LoginForm,
     PasswordResetRequestForm,
     ProfileForm,
@@ -30,7 +31,7 @@ from tracker.forms import (
 )
 from tracker.http import AuthenticatedRequest, HtmxRequest
 from tracker.imports import UnreadableFile, read_table
-from tracker.models import Invitation, Role
+from tracker.models import Agency, Invitation, Role
 from tracker.selectors import held_roles
 from tracker.views import _get_cohort_for_organiser
 from tracker.workflow import Forbidden, Refused
@@ -332,3 +333,44 @@ def staff_import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse
         return _render_staff(request, context)
     messages.success(request, message)
     return redirect("tracker:invitations", cohort.pk)
+
+
+# --- organiser: proposing an agency head --------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agency_head_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    cohort = _get_cohort_for_organiser(request, pk)
+    agencies = Agency.objects.filter(pk__in=accounts.agencies_of_cohort(cohort)).order_by("name")
+    form = AgencyHeadProposalForm(request.POST or None, agencies=agencies)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invitation = accounts.agency_head_propose(cohort=cohort, by=request.user, **data)
+            except Forbidden as refused:
+                raise PermissionDenied(refused.message) from None
+            except Refused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s diusulkan sebagai kepala %(agency)s. Admin Jejak menetapkannya; "
+                        "undangan dikirim setelah itu."
+                    )
+                    % {"name": invitation.user, "agency": invitation.agency},
+                )
+                return redirect("tracker:agency-head-proposal", cohort.pk)
+    proposals = (
+        Invitation.objects.filter(
+            role=Role.AGENCY_HEAD, invited_by=request.user, agency__in=agencies
+        )
+        .select_related("user", "agency", "notification__email")
+        .order_by("agency__name", "user__full_name")
+    )
+    context = {"cohort": cohort, "form": form, "proposals": proposals}
+    return render(request, "tracker/agency_head_proposal.html", context, status=status)

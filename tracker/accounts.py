@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import AgencyHead, ChangeProject, Cohort, Invitation, Role, User
 from tracker.notifications import notify
+from tracker.selectors import agency_lineage_ids
 from tracker.workflow import Forbidden, Refused
 
 # A second click on "send again" within this many seconds finds the invitation just sent and
@@ -219,13 +220,97 @@ def agency_head_approve(*, invitation: Invitation, by: User) -> AgencyHead:
         head, _created = AgencyHead.objects.get_or_create(
             user=locked.user, agency=locked.agency, defaults={"is_delegate": locked.is_delegate}
         )
-        if locked.approved_by_id is None:
-            locked.approved_by = by
-            locked.save(update_fields=["approved_by"])
-            if needs_password(locked.user):
-                _send(locked)
-            else:
-                locked.accepted_at = timezone.now()
-                locked.save(update_fields=["accepted_at"])
+        agency_head_invite(head=head, by=by)
     invitation.refresh_from_db()
     return head
+
+
+def agency_head_invite(*, head: AgencyHead, by: User) -> bool:
+    """The admin made someone an agency's head: recorded as an approved invitation, sent if the
+    account still needs a password (once). True if an email went out now."""
+    invitation, _created = Invitation.objects.get_or_create(
+        user=head.user,
+        agency=head.agency,
+        defaults={
+            "role": Role.AGENCY_HEAD,
+            "invited_by": by,
+            "is_delegate": head.is_delegate,
+        },
+    )
+    if invitation.approved_by_id is None:
+        invitation.approved_by = by
+        invitation.save(update_fields=["approved_by"])
+    if needs_password(head.user):
+        if invitation.sent_at is None:
+            _send(invitation)
+            return True
+    elif invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return False
+
+
+def agency_head_propose(
+    *,
+    cohort: Cohort,
+    by: User,
+    agency,
+    nip: str,
+    full_name: str,
+    email: str,
+    position: str,
+    is_delegate: bool,
+) -> Invitation:
+    """Organiser proposes the head of an agency of their cohort's participants; the admin
+    grants it (`agency_head_approve`). A headship reads every project of the agency, whichever
+    institution trains them: an organiser never grants one.
+
+    A new person gets an account without a password; an existing account is never changed.
+    """
+    if not cohort.organisers.filter(pk=by.pk).exists():
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
+    if agency.pk not in agencies_of_cohort(cohort):
+        raise Refused(_("Pilih instansi peserta angkatan ini atau instansi induknya."))
+    with transaction.atomic():
+        person = User.objects.select_for_update().filter(nip=nip).first()
+        if person is None:
+            if User.objects.filter(username=nip).exists():
+                raise Refused(_("Nama pengguna %(nip)s sudah dipakai akun lain.") % {"nip": nip})
+            person = User(
+                username=nip,
+                nip=nip,
+                full_name=full_name,
+                email=email,
+                position=position,
+                agency=agency,
+            )
+            person.set_unusable_password()
+            person.save()
+        elif person.is_staff or person.is_superuser:
+            raise Refused(
+                _(
+                    "NIP ini milik akun pengelola Jejak; kepala instansi dari akun itu hanya "
+                    "dapat ditetapkan admin."
+                )
+            )
+        elif not person.is_active:
+            raise Refused(_("Akun dengan NIP ini sudah dinonaktifkan; hubungi admin."))
+        if AgencyHead.objects.filter(user=person, agency=agency).exists():
+            raise Refused(
+                _("%(name)s sudah kepala %(agency)s.") % {"name": person, "agency": agency}
+            )
+        invitation, _created = Invitation.objects.get_or_create(
+            user=person,
+            agency=agency,
+            defaults={
+                "role": Role.AGENCY_HEAD,
+                "invited_by": by,
+                "is_delegate": is_delegate,
+            },
+        )
+    return invitation
+
+
+def agencies_of_cohort(cohort: Cohort) -> set[int]:
+    """The agencies of the cohort's projects and every agency above them."""
+    return agency_lineage_ids(cohort.projects.values_list("agency_id", flat=True).distinct())

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from tracker.accounts import agency_head_approve, agency_head_invite
 from tracker.models import (
     Agency,
     AgencyHead,
@@ -206,6 +207,12 @@ class AgencyAdmin(ReferenceDataAdmin):
     autocomplete_fields = ["parent"]
     inlines = [AgencyHeadInline]
 
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for head in formset.new_objects:
+            if isinstance(head, AgencyHead):
+                agency_head_invite(head=head, by=request.user)
+
 
 PERSONAL_FIELDS = ("full_name", "nip", "position", "agency", "email", "language")
 
@@ -383,6 +390,12 @@ class AgencyHeadAdmin(ReferenceDataAdmin):
     list_filter = ["is_delegate"]
     search_fields = ["user__full_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A head without a password yet is invited to set one.
+            agency_head_invite(head=obj, by=request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Who heads which agency is about people: an organiser reads it for their own people.
@@ -577,8 +590,6 @@ class InvitationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Setujui kepala instansi yang diusulkan"))
     def approve_agency_heads(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from tracker.accounts import agency_head_approve
-
         if not request.user.is_superuser:
             raise PermissionDenied
         proposed = queryset.filter(role="agency_head", approved_by__isnull=True)

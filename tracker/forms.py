@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -10,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
 from tracker.imports import MAX_BYTES
-from tracker.models import ChangeProject, Cohort, User
+from tracker.models import Agency, ChangeProject, Cohort, User
 from tracker.notifications import single_line
 from tracker.selectors import open_projects_of, person_by_handle
+from tracker.validators import validate_nip
 
 
 class FormTokenInput(forms.HiddenInput):
@@ -278,3 +280,45 @@ class ProfileForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Validate the fields without writing them onto the account: the service writes.
         pass
+
+
+class AgencyHeadProposalForm(forms.Form):
+    """An organiser proposes the head (or delegate) of one of their participants' agencies."""
+
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"),
+        queryset=Agency.objects.none(),
+        error_messages={
+            "required": _("Pilih instansi."),
+            "invalid_choice": _("Pilih instansi peserta angkatan ini atau instansi induknya."),
+        },
+    )
+    nip = forms.CharField(
+        label=_("NIP"), max_length=30, error_messages={"required": _("NIP wajib diisi.")}
+    )
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    is_delegate = forms.BooleanField(
+        label=_("Pejabat yang ditunjuk (bukan kepala instansi sendiri)"), required=False
+    )
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean_nip(self) -> str:
+        nip = re.sub(r"[\s.\-]", "", self.cleaned_data["nip"])
+        validate_nip(nip)
+        return nip
+
+    def clean(self):
+        cleaned = super().clean()
+        nip = cleaned.get("nip")
+        if nip and not User.objects.filter(nip=nip).exists():
+            # A new account: its invitation goes to this address.
+            if not cleaned.get("full_name"):
+                self.add_error("full_name", _("Nama lengkap wajib diisi untuk orang baru."))
+            if not cleaned.get("email"):
+                self.add_error("email", _("Email wajib diisi: undangan dikirim ke alamat ini."))
+        return cleaned

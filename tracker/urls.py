@@ -38,6 +38,11 @@ tracker_patterns = [
         account_views.staff_import_confirm,
         name="staff-import-confirm",
     ),
+    path(
+        "angkatan/<int:pk>/kepala-instansi/",
+        account_views.agency_head_proposal,
+        name="agency-head-proposal",
+    ),
     path("profil/", account_views.profile, name="profile"),
     path("proyek/<int:pk>/submit-proposal/", views.submit_proposal, name="submit-proposal"),
     path("proyek/<int:pk>/return-proposal/", views.return_proposal, name="return-proposal"),

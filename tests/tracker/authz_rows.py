@@ -276,3 +276,12 @@ ROWS += [
         method="post",
     ),
 ]
+
+ROWS += [
+    Row(
+        "tracker:agency-head-proposal",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+]
