@@ -102,3 +102,14 @@ def test_demo_history_tells_how_each_project_got_to_its_state(seeded):
         assert summary.band.label == grade.predikat
     approved = TransitionLog.objects.filter(transition="approve_proposal").count()
     assert SignOff.objects.filter(stage="proposal").count() == 2 * approved
+
+
+def test_demo_has_one_participant_invited_who_has_not_accepted(seeded):
+    from tracker.models import Invitation
+
+    (invitation,) = Invitation.objects.all()
+    person = invitation.user
+    assert not person.has_usable_password()
+    assert invitation.status == Invitation.Status.INVITED
+    assert person.projects.get().cohort == invitation.cohort
+    assert invitation.notification.email.to == person.email
