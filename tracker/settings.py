@@ -182,8 +182,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # An invitation link (set your password) works for this many days, and only once.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
-# A password reset link works for this many seconds, and only once (Django's setting).
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600, minimum=600)
+# A password reset link works for this many hours, and only once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
 
 # Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account, or
 # from one client address, further logins of that account or address are refused for
