@@ -74,7 +74,15 @@ def _locked_until(request, credentials):
 # --- invitation and password reset ----------------------------------------------------------
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class ActiveOnly:
+    """A link of a deactivated account leads nowhere, even one sent before it was deactivated."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+
+class InvitationAcceptView(ActiveOnly, auth_views.PasswordResetConfirmView):
     """The invitation link: set a password, be logged in, land on one's project."""
 
     token_generator = accounts.invitation_tokens
@@ -104,7 +112,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_sent.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ActiveOnly, auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_set.html"
     success_url = reverse_lazy("password_reset_complete")
 

@@ -569,8 +569,22 @@ class InvitationAdmin(ReadOnlyAdmin):
     operator grants the agency headships organisers proposed (action below)."""
 
     cohort_lookup = "cohort__organisers"
-    list_display = ["user", "role", "cohort", "agency", "invited_by", "sent_at", "accepted_at"]
-    list_filter = ["role", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "user",
+        "email",
+        "role",
+        "cohort",
+        "agency",
+        "invited_by",
+        "approved_by",
+        "sent_at",
+        "accepted_at",
+    ]
+    list_filter = [
+        "role",
+        ("approved_by", admin.EmptyFieldListFilter),
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["user__full_name", "user__nip", "user__email"]
     list_select_related = ["user", "cohort", "agency", "invited_by"]
     fields = [
@@ -587,6 +601,11 @@ class InvitationAdmin(ReadOnlyAdmin):
         "accepted_at",
     ]
     actions = ["approve_agency_heads"]
+
+    @admin.display(description=_("email"))
+    def email(self, invitation: Invitation) -> str:
+        # The invitation goes there: check it before approving a proposed agency head.
+        return invitation.user.email
 
     @admin.action(description=_("Setujui kepala instansi yang diusulkan"))
     def approve_agency_heads(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -112,6 +112,20 @@ class StaffPreview:
         return counts
 
 
+@dataclass
+class _Known:
+    """What the database says about the people and agencies a staff file names."""
+
+    people: dict[str, User]
+    usernames: set[str]
+    assignable: set[int]
+    participants: set[int]
+    invited: set[tuple[int, str]]
+    agencies: dict[str, Agency]
+    # (NIP, role) -> the first line naming them.
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
 def check_staff_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> StaffPreview:
     """Every staff row checked against the file and the database: a fixed number of queries."""
     checks = [
@@ -124,31 +138,26 @@ def check_staff_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) ->
     for check in checks:
         check.values["nip"] = normalise_nip(check.values["nip"])
     nips = {check.values["nip"] for check in checks} - {""}
-    people = {user.nip: user for user in User.objects.filter(nip__in=nips)}
-    taken = set(User.objects.filter(username__in=nips).values_list("username", flat=True))
-    assignable = set(
-        coaches_assignable_in(cohort).filter(nip__in=nips).values_list("pk", flat=True)
+    codes = {check.values["agency_code"] for check in checks} - {""}
+    known = _Known(
+        people={user.nip: user for user in User.objects.filter(nip__in=nips)},
+        usernames=set(User.objects.filter(username__in=nips).values_list("username", flat=True)),
+        assignable=set(
+            coaches_assignable_in(cohort).filter(nip__in=nips).values_list("pk", flat=True)
+        ),
+        participants=set(
+            cohort.projects.filter(participant__nip__in=nips).values_list("participant", flat=True)
+        ),
+        invited=set(cohort.invitations.filter(user__nip__in=nips).values_list("user", "role")),
+        agencies={agency.code.lower(): agency for agency in Agency.objects.filter(code__in=codes)},
     )
-    participants = set(
-        cohort.projects.filter(participant__nip__in=nips).values_list("participant", flat=True)
-    )
-    invited = set(cohort.invitations.filter(user__nip__in=nips).values_list("user", "role"))
-    agencies = {
-        agency.code.lower(): agency
-        for agency in Agency.objects.filter(code__in={c.values["agency_code"] for c in checks})
-    }
-    seen: dict[tuple[str, str], int] = {}
     for check in checks:
-        _check_staff_row(
-            check, cohort, people, taken, assignable, participants, invited, agencies, seen
-        )
+        _check_staff_row(check, cohort, known)
     return StaffPreview(checks)
 
 
-def _check_staff_row(
-    check, cohort, people, taken, assignable, participants, invited, agencies, seen
-):
-    values, errors = check.values, check.errors
+def _check_staff_row(check: StaffRow, cohort: Cohort, known: _Known) -> None:
+    values, errors, seen = check.values, check.errors, known.seen
     check.role = ROLE_SPELLINGS.get(values["role"].strip().lower())
     if check.role is None:
         errors.append(
@@ -171,34 +180,34 @@ def _check_staff_row(
         else:
             seen[key] = check.line
     if values["agency_code"]:
-        check.agency = agencies.get(values["agency_code"].lower())
+        check.agency = known.agencies.get(values["agency_code"].lower())
         if check.agency is None:
             errors.append(
                 _("Kode instansi “%(code)s” tidak dikenal.") % {"code": values["agency_code"]}
             )
     if len(values["position"]) > 200:
         errors.append(_("Jabatan paling banyak 200 huruf."))
-    check.user = people.get(nip)
+    check.user = known.people.get(nip)
     user = check.user
     if user is None:
-        _check_new_person(check, taken)
+        _check_new_person(check, known.usernames)
     elif user.is_staff or user.is_superuser:
         errors.append(
             _("NIP ini milik akun pengelola Jejak; akun itu tidak diimpor sebagai staf angkatan.")
         )
     elif not user.is_active:
         errors.append(_("Akun dengan NIP ini sudah dinonaktifkan; hubungi admin."))
-    elif user.pk in participants:
+    elif user.pk in known.participants:
         errors.append(
             _("%(name)s peserta angkatan ini; peserta bukan staf angkatannya.") % {"name": user}
         )
-    elif check.role == Role.COACH and user.pk not in assignable:
+    elif check.role == Role.COACH and user.pk not in known.assignable:
         errors.append(coach_not_assignable(user, cohort))
     if errors:
         return
     if user is None:
         check.action = "new"
-    elif (user.pk, check.role.value) in invited:
+    elif (user.pk, check.role.value) in known.invited:
         check.action = "invited"
     elif accounts.needs_password(user):
         check.action = "invite"

@@ -283,3 +283,13 @@ def test_the_list_query_count_does_not_grow_with_its_rows(
     client.force_login(world.organiser)
     with django_assert_max_num_queries(12):
         assert client.get(url).content.decode().count("Diundang") >= 5
+
+
+def test_the_link_of_a_deactivated_account_leads_nowhere(organiser, world, run_tasks, client):
+    _import(organiser, world, [_row(world)])
+    run_tasks()
+    User.objects.filter(nip=NEW_NIP).update(is_active=False)
+    page = client.get(_path(_link(_mail_to("citra@jejak.example"))))
+    assert page.status_code == 200
+    assert "Undangan tidak berlaku" in page.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -227,3 +227,19 @@ def test_only_the_cohorts_organisers_reach_it(client, world, elsewhere):
         ).status_code
         == 404
     )
+
+
+def test_preview_query_count_is_the_same_for_1_and_40_rows(
+    organiser, world, django_assert_max_num_queries
+):
+    def rows(count):
+        return [
+            ["penguji", f"19900101201503{1 + n % 2}{n:03d}", f"Staf {n}", f"s{n}@x.id", "PROV", ""]
+            for n in range(count)
+        ]
+
+    organiser.get(_url(world))
+    with django_assert_max_num_queries(20) as one:
+        assert _upload(organiser, world, _csv(rows(1))).status_code == 200
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert _upload(organiser, world, _csv(rows(40))).status_code == 200
