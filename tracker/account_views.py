@@ -28,6 +28,7 @@ from tracker.forms import (
     PasswordResetRequestForm,
     ProfileForm,
     StaffImportForm,
+    StaffPersonForm,
 )
 from tracker.http import AuthenticatedRequest, HtmxRequest
 from tracker.imports import UnreadableFile, read_table
@@ -260,6 +261,7 @@ def _staff_context(cohort, form) -> dict:
     return {
         "cohort": cohort,
         "form": form,
+        "person_form": StaffPersonForm(),
         "columns": staff_imports.STAFF_COLUMNS.labels.values(),
         "roles": [label for _value, label in staff_imports.STAFF_ROLE_CHOICES],
         "preview": None,
@@ -280,21 +282,29 @@ def _render_staff(request, context: dict, status: int = 200) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def staff_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A staff list, or one person typed in (a list of one): previewed, then confirmed."""
     cohort = _get_cohort_for_organiser(request, pk)
     bound = request.method == "POST"
-    form = StaffImportForm(request.POST, request.FILES) if bound else StaffImportForm()
-    context = _staff_context(cohort, form)
+    one = bound and request.POST.get("one") == "1"
+    form = StaffImportForm(request.POST, request.FILES) if bound and not one else StaffImportForm()
+    person = StaffPersonForm(request.POST if one else None)
+    context = {**_staff_context(cohort, form), "person_form": person}
     if not bound:
         return _render_staff(request, context)
     request.session.pop(STAFF_SESSION_KEY, None)
-    if not form.is_valid():
-        return _render_staff(request, context, status=400)
-    upload = form.cleaned_data["file"]
-    try:
-        rows = read_table(upload.name, upload.read(), columns=staff_imports.STAFF_COLUMNS)
-    except UnreadableFile as unreadable:
-        form.add_error("file", unreadable.message)
-        return _render_staff(request, context, status=400)
+    if one:
+        if not person.is_valid():
+            return _render_staff(request, context, status=400)
+        rows = [{"line": "1", **person.cleaned_data}]
+    else:
+        if not form.is_valid():
+            return _render_staff(request, context, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_table(upload.name, upload.read(), columns=staff_imports.STAFF_COLUMNS)
+        except UnreadableFile as unreadable:
+            form.add_error("file", unreadable.message)
+            return _render_staff(request, context, status=400)
     preview = staff_imports.check_staff_rows(cohort, rows, by=request.user)
     context["preview"] = preview
     if not preview.ok:

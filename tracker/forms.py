@@ -191,6 +191,21 @@ class ProposalForm(forms.ModelForm):
         return title
 
 
+class StaffPersonForm(forms.Form):
+    """One person typed in by hand: a staff list of one row, checked like any other."""
+
+    role = forms.ChoiceField(
+        label=_("Peran"),
+        choices=[("coach", _("Coach")), ("penguji", _("Penguji")), ("mentor", _("Mentor"))],
+        error_messages={"required": _("Pilih peran.")},
+    )
+    nip = forms.CharField(label=_("NIP"), max_length=30, required=False)
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    agency_code = forms.CharField(label=_("Kode instansi"), max_length=32, required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+
+
 class StaffImportForm(ParticipantImportForm):
     """The staff list to preview: coaches, examiners and mentors, a CSV or XLSX file."""
 

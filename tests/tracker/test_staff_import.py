@@ -243,3 +243,32 @@ def test_preview_query_count_is_the_same_for_1_and_40_rows(
         assert _upload(organiser, world, _csv(rows(1))).status_code == 200
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert _upload(organiser, world, _csv(rows(40))).status_code == 200
+
+
+def test_one_person_typed_by_hand_is_previewed_then_invited(organiser, world, run_tasks):
+    data = {
+        "one": "1",
+        "role": "penguji",
+        "nip": "1975 0209 2000 03 2003",
+        "full_name": "Dr. Ratna",
+        "email": "ratna@jejak.example",
+        "agency_code": "",
+        "position": "",
+    }
+    preview = organiser.post(_url(world), data)
+    assert preview.status_code == 200
+    assert "Akun baru; diundang lewat email" in preview.content.decode()
+    organiser.post(_confirm_url(world), {"token": _token(preview)})
+    invitation = Invitation.objects.get(user__nip=EXAMINER_NIP)
+    assert invitation.role == "examiner"
+    assert run_tasks() == 1
+
+
+def test_one_person_with_bad_input_is_refused_in_indonesian(organiser, world):
+    data = {"one": "1", "role": "coach", "nip": "123", "full_name": "", "email": "x"}
+    response = organiser.post(_url(world), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "NIP harus terdiri dari 18 angka." in page
+    assert "Email “x” tidak valid." in page
+    assert not User.objects.filter(nip="123").exists()
