@@ -6,6 +6,10 @@ them, and every picker offers only that: a forged id posted to a form fails its 
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
@@ -22,6 +26,7 @@ from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from tracker.accounts import agency_head_approve, agency_head_invite
 from tracker.models import (
     Agency,
     AgencyHead,
@@ -30,6 +35,7 @@ from tracker.models import (
     DeletionRecord,
     EmailDelivery,
     ImpactIndicator,
+    Invitation,
     Notification,
     Seminar,
     TransitionLog,
@@ -200,6 +206,12 @@ class AgencyAdmin(ReferenceDataAdmin):
     search_fields = ["name", "code", "region"]
     autocomplete_fields = ["parent"]
     inlines = [AgencyHeadInline]
+
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for head in formset.new_objects:
+            if isinstance(head, AgencyHead):
+                agency_head_invite(head=head, by=request.user)
 
 
 PERSONAL_FIELDS = ("full_name", "nip", "position", "agency", "email", "language")
@@ -379,6 +391,12 @@ class AgencyHeadAdmin(ReferenceDataAdmin):
     search_fields = ["user__full_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
 
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A head without a password yet is invited to set one.
+            agency_head_invite(head=obj, by=request.user)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Who heads which agency is about people: an organiser reads it for their own people.
         queryset = super().get_queryset(request)
@@ -526,3 +544,83 @@ class GroupAdmin(SuperuserOnlyAdmin, DjangoGroupAdmin):
 @admin.register(DBTaskResult)
 class DBTaskResultAdmin(SuperuserOnlyAdmin, TaskResultAdmin):
     pass
+
+
+# Login attempts name people and addresses from every institution: the operator's only. Deleting
+# an attempt unlocks its account or address.
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(SuperuserOnlyAdmin, AxesAccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(SuperuserOnlyAdmin, AxesAccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(SuperuserOnlyAdmin, AxesAccessFailureLogAdmin):
+    pass
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Who was invited to what, and what became of it; an organiser reads their cohorts'. The
+    operator grants the agency headships organisers proposed (action below)."""
+
+    cohort_lookup = "cohort__organisers"
+    list_display = [
+        "user",
+        "email",
+        "role",
+        "cohort",
+        "agency",
+        "invited_by",
+        "approved_by",
+        "sent_at",
+        "accepted_at",
+    ]
+    list_filter = [
+        "role",
+        ("approved_by", admin.EmptyFieldListFilter),
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["user__full_name", "user__nip", "user__email"]
+    list_select_related = ["user", "cohort", "agency", "invited_by"]
+    fields = [
+        "user",
+        "role",
+        "cohort",
+        "agency",
+        "is_delegate",
+        "invited_by",
+        "approved_by",
+        "created_at",
+        "sent_at",
+        "send_count",
+        "accepted_at",
+    ]
+    actions = ["approve_agency_heads"]
+
+    @admin.display(description=_("email"))
+    def email(self, invitation: Invitation) -> str:
+        # The invitation goes there: check it before approving a proposed agency head.
+        return invitation.user.email
+
+    @admin.action(description=_("Setujui kepala instansi yang diusulkan"))
+    def approve_agency_heads(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        proposed = queryset.filter(role="agency_head", approved_by__isnull=True)
+        approved = [agency_head_approve(invitation=one, by=request.user) for one in proposed]
+        self.message_user(
+            request,
+            _("%(count)d kepala instansi ditetapkan.") % {"count": len(approved)},
+            messages.SUCCESS,
+        )
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("approve_agency_heads", None)
+        return actions

@@ -186,6 +186,15 @@ PEOPLE = {
 
 HEADS = [("kepala", "DINKES-JABAR"), ("kepala2", "BAPENDA-JABAR")]
 
+# Imported and invited, but has not set a password yet: the organiser's invitations page shows
+# them as invited. (username = NIP, as the participant import makes it; cohort, coach, mentor.)
+INVITED = (
+    ("Galih Permana, S.T.", "199305172018011001", "Kepala Seksi Sarana Prasarana", "DINKES-JABAR"),
+    "pkp",
+    "coach",
+    "mentor",
+)
+
 COHORTS = {
     "pka": {
         "programme": Programme.PKA,

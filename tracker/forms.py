@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
 from tracker.imports import MAX_BYTES
-from tracker.models import ChangeProject, Cohort
+from tracker.models import Agency, ChangeProject, Cohort, User
 from tracker.notifications import single_line
 from tracker.selectors import open_projects_of, person_by_handle
+from tracker.validators import validate_nip
 
 
 class FormTokenInput(forms.HiddenInput):
@@ -186,3 +189,151 @@ class ProposalForm(forms.ModelForm):
         if not title:
             raise ValidationError(_("Isi judul proyek."), code="required")
         return title
+
+
+class StaffPersonForm(forms.Form):
+    """One person typed in by hand: a staff list of one row, checked like any other."""
+
+    role = forms.ChoiceField(
+        label=_("Peran"),
+        choices=[("coach", _("Coach")), ("penguji", _("Penguji")), ("mentor", _("Mentor"))],
+        error_messages={"required": _("Pilih peran.")},
+    )
+    nip = forms.CharField(label=_("NIP"), max_length=30, required=False)
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    agency_code = forms.CharField(label=_("Kode instansi"), max_length=32, required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+
+
+class StaffImportForm(ParticipantImportForm):
+    """The staff list to preview: coaches, examiners and mentors, a CSV or XLSX file."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Berkas staf (.csv atau .xlsx)")
+
+
+# --- one's own account ---------------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with a correct Indonesian refusal (Django's own catalogue reads
+    "nama pengguna nama pengguna")."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil pada kata sandi."
+        ),
+        "inactive": _("Akun ini tidak aktif. Hubungi penyelenggara atau admin."),
+    }
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, sending through the worker; an invited person who never set a
+    password may ask here for a new link too."""
+
+    def get_users(self, email):
+        people = User.objects.filter(email__iexact=email, is_active=True)
+        for person in people:
+            if (
+                person.has_usable_password()
+                or person.invitations.filter(sent_at__isnull=False).exists()
+            ):
+                yield person
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Queued for the worker (retries, delivery record), never sent during the request.
+        from tracker.accounts import send_password_reset
+
+        send_password_reset(user=context["user"], uid=context["uid"], token=context["token"])
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person changes about themselves; NIP and agency are the organisers' to change."""
+
+    current_password = forms.CharField(
+        label=_("Kata sandi saat ini"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Wajib diisi bila Anda mengganti email."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "position", "language"]
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, instance=user, **kwargs)
+        self.user = user
+        self.original_email = user.email
+        self.fields["full_name"].required = True
+        self.fields["email"].required = True
+        self.fields["full_name"].error_messages["required"] = _("Isi nama lengkap Anda.")
+        self.fields["email"].error_messages["required"] = _("Isi alamat email Anda.")
+
+    def clean_full_name(self) -> str:
+        name = single_line(self.cleaned_data["full_name"])
+        if not name:
+            raise ValidationError(_("Isi nama lengkap Anda."), code="required")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        # Whoever holds the email can reset the password: changing it takes the password.
+        if email and email.lower() != self.original_email.lower():
+            password = cleaned.get("current_password") or ""
+            if not self.user.check_password(password):
+                self.add_error(
+                    "current_password",
+                    _("Untuk mengganti email, tulis kata sandi Anda saat ini dengan benar."),
+                )
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # Validate the fields without writing them onto the account: the service writes.
+        pass
+
+
+class AgencyHeadProposalForm(forms.Form):
+    """An organiser proposes the head (or delegate) of one of their participants' agencies."""
+
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"),
+        queryset=Agency.objects.none(),
+        error_messages={
+            "required": _("Pilih instansi."),
+            "invalid_choice": _("Pilih instansi peserta angkatan ini atau instansi induknya."),
+        },
+    )
+    nip = forms.CharField(
+        label=_("NIP"), max_length=30, error_messages={"required": _("NIP wajib diisi.")}
+    )
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    is_delegate = forms.BooleanField(
+        label=_("Pejabat yang ditunjuk (bukan kepala instansi sendiri)"), required=False
+    )
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean_nip(self) -> str:
+        nip = re.sub(r"[\s.\-]", "", self.cleaned_data["nip"])
+        validate_nip(nip)
+        return nip
+
+    def clean(self):
+        cleaned = super().clean()
+        nip = cleaned.get("nip")
+        if nip and not User.objects.filter(nip=nip).exists():
+            # A new account: its invitation goes to this address.
+            if not cleaned.get("full_name"):
+                self.add_error("full_name", _("Nama lengkap wajib diisi untuk orang baru."))
+            if not cleaned.get("email"):
+                self.add_error("email", _("Email wajib diisi: undangan dikirim ke alamat ini."))
+        return cleaned

@@ -39,6 +39,24 @@ MAX_CELL_CHARS = 300
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BINARY_SIGNATURES = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
 
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of one kind of list: key -> accepted header spellings (compared lower-cased,
+    with single spaces), the keys a file may leave out, and what each is called on the page."""
+
+    spellings: dict[str, tuple[str, ...]]
+    labels: dict[str, object]
+    optional: frozenset[str] = frozenset()
+    # Said when the file has a header and no rows, and when it has too many.
+    empty: object = ""
+    too_many: object = ""
+
+    @property
+    def required(self) -> list[str]:
+        return [key for key in self.spellings if key not in self.optional]
+
+
 # Column key -> accepted header spellings (compared lower-cased, with single spaces).
 COLUMNS = {
     "nip": ("nip",),
@@ -48,6 +66,9 @@ COLUMNS = {
     "position": ("jabatan", "position"),
     "mentor_nip": ("nip mentor", "mentor nip", "mentor_nip"),
     "coach_username": ("username coach", "coach username", "coach_username"),
+    # Optional: a mentor without an account yet is created and invited from these.
+    "mentor_name": ("nama mentor", "mentor name", "mentor_name"),
+    "mentor_email": ("email mentor", "mentor email", "mentor_email"),
 }
 COLUMN_LABELS = {
     "nip": _("NIP"),
@@ -57,7 +78,16 @@ COLUMN_LABELS = {
     "position": _("Jabatan"),
     "mentor_nip": _("NIP mentor"),
     "coach_username": _("Username coach"),
+    "mentor_name": _("Nama mentor"),
+    "mentor_email": _("Email mentor"),
 }
+PARTICIPANT_COLUMNS = Columns(
+    spellings=COLUMNS,
+    labels=COLUMN_LABELS,
+    optional=frozenset({"mentor_name", "mentor_email"}),
+    empty=_("Berkas hanya berisi judul kolom; belum ada peserta."),
+    too_many=_("Berkas berisi lebih dari %(max)d baris; maksimal %(max)d peserta sekali impor."),
+)
 
 
 class UnreadableFile(Exception):
@@ -68,8 +98,13 @@ class UnreadableFile(Exception):
         self.message = message
 
 
-def read_table(name: str, content: bytes) -> list[dict[str, str]]:
-    """The upload's rows as {"line": n, column key: text}; refuses wrong types, sizes, headers."""
+def read_table(
+    name: str, content: bytes, *, columns: Columns = PARTICIPANT_COLUMNS
+) -> list[dict[str, str]]:
+    """The upload's rows as {"line": n, column key: text}; refuses wrong types, sizes, headers.
+
+    A column the file leaves out (only optional ones may be) reads as empty in every row.
+    """
     if not content:
         raise UnreadableFile(_("Berkas kosong: baris pertama harus berisi judul kolom."))
     if len(content) > MAX_BYTES:
@@ -78,7 +113,7 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension == "xlsx":
-        table = _xlsx_rows(content)
+        table = _xlsx_rows(content, columns)
     elif extension == "csv":
         table = _csv_rows(content)
     else:
@@ -88,36 +123,36 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     if not table:
         raise UnreadableFile(_("Berkas kosong: baris pertama harus berisi judul kolom."))
     (_header_line, header), body = table[0], table[1:]
-    keys = _column_keys(header)
+    keys = _column_keys(header, columns)
     if not body:
-        raise UnreadableFile(_("Berkas hanya berisi judul kolom; belum ada peserta."))
+        raise UnreadableFile(columns.empty)
     if len(body) > MAX_ROWS:
-        raise _too_many_rows()
+        raise _too_many_rows(columns)
     return [
-        {"line": str(line), **{key: _cell(row, index) for key, index in keys.items()}}
+        {
+            "line": str(line),
+            **{key: _cell(row, keys[key]) if key in keys else "" for key in columns.spellings},
+        }
         for line, row in body
     ]
 
 
-def _too_many_rows() -> UnreadableFile:
-    return UnreadableFile(
-        _("Berkas berisi lebih dari %(max)d baris; maksimal %(max)d peserta sekali impor.")
-        % {"max": MAX_ROWS}
-    )
+def _too_many_rows(columns: Columns) -> UnreadableFile:
+    return UnreadableFile(columns.too_many % {"max": MAX_ROWS})
 
 
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip()[:MAX_CELL_CHARS] if index < len(row) else ""
 
 
-def _column_keys(header: list[str]) -> dict[str, int]:
+def _column_keys(header: list[str], columns: Columns) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         spelled = re.sub(r"\s+", " ", title.strip().lower())
-        for key, spellings in COLUMNS.items():
+        for key, spellings in columns.spellings.items():
             if spelled in spellings and key not in found:
                 found[key] = index
-    missing = [str(COLUMN_LABELS[key]) for key in COLUMNS if key not in found]
+    missing = [str(columns.labels[key]) for key in columns.required if key not in found]
     if missing:
         raise UnreadableFile(
             _("Kolom wajib tidak ditemukan: %(columns)s. Baris pertama harus berisi judul kolom.")
@@ -179,7 +214,7 @@ def _unreadable_xlsx() -> UnreadableFile:
     return UnreadableFile(_("Berkas XLSX tidak dapat dibaca; simpan ulang lalu unggah."))
 
 
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(content: bytes, columns: Columns) -> list[tuple[int, list[str]]]:
     # Imported here: openpyxl is only needed when someone uploads a workbook.
     from openpyxl import load_workbook
 
@@ -218,7 +253,7 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
             if any(value not in (None, "") for value in values):
                 rows.append((line, [_cell_text(value) for value in values]))
                 if len(rows) > MAX_ROWS + 1:
-                    raise _too_many_rows()
+                    raise _too_many_rows(columns)
         return rows
     except UnreadableFile:
         raise
@@ -261,6 +296,8 @@ class RowCheck:
     project: ChangeProject | None = None
     agency: Agency | None = None
     mentor: User | None = None
+    # The mentor has no account yet: one is made from the row's mentor columns, and invited.
+    new_mentor: bool = False
     coach: User | None = None
 
     @property
@@ -280,6 +317,8 @@ ACTION_LABELS = {
 @dataclass
 class Preview:
     rows: list[RowCheck]
+    # How many invitations saving the import sent (set when it is saved).
+    invited: int = 0
 
     @property
     def error_count(self) -> int:
@@ -314,6 +353,9 @@ class _Known:
     parents: dict[int, int | None]
     usernames: set[str]
     projects: dict[int, ChangeProject]
+    # Participants' NIPs in the file -> first line; new mentors' NIP -> the row that names them.
+    participant_lines: dict[str, int] = field(default_factory=dict)
+    new_mentors: dict[str, RowCheck] = field(default_factory=dict)
 
 
 def check_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> Preview:
@@ -353,16 +395,15 @@ def check_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> Previ
         },
         # The whole tree as id -> parent id: one small query, whatever the depth.
         parents=dict(Agency.objects.values_list("pk", "parent_id")),
-        usernames=set(
-            User.objects.filter(username__in={c.values["nip"] for c in checks}).values_list(
-                "username", flat=True
-            )
-        ),
+        usernames=set(User.objects.filter(username__in=nips).values_list("username", flat=True)),
         projects={
             project.participant_id: project
             for project in cohort.projects.filter(participant__nip__in=nips)
         },
     )
+    for check in checks:
+        if check.values["nip"]:
+            known.participant_lines.setdefault(check.values["nip"], check.line)
     first_line: dict[str, int] = {}
     for check in checks:
         _check_row(check, cohort, known, first_line)
@@ -454,7 +495,9 @@ def _check_mentor(check: RowCheck, known: _Known) -> None:
         return
     check.mentor = known.people.get(values["mentor_nip"])
     mentor = check.mentor
-    if mentor is None or not mentor.is_active:
+    if mentor is None:
+        _check_new_mentor(check, known)
+    elif not mentor.is_active:
         check.errors.append(
             _("NIP mentor %(nip)s tidak terdaftar di Jejak.") % {"nip": values["mentor_nip"]}
         )
@@ -473,6 +516,76 @@ def _check_mentor(check: RowCheck, known: _Known) -> None:
             )
             % {"name": mentor, "agency": check.agency}
         )
+
+
+def _check_new_mentor(check: RowCheck, known: _Known) -> None:
+    """A mentor named by NIP, name and email, with no account yet: made and invited."""
+    values, errors = check.values, check.errors
+    nip, name, email = values["mentor_nip"], values["mentor_name"], values["mentor_email"]
+    if not (name and email):
+        errors.append(
+            _(
+                "NIP mentor %(nip)s tidak terdaftar di Jejak. Isi juga nama dan email mentor "
+                "agar akunnya dibuat dan diundang."
+            )
+            % {"nip": nip}
+        )
+        return
+    problems = []
+    try:
+        validate_nip(nip)
+    except ValidationError:
+        problems.append(_("NIP mentor harus terdiri dari 18 angka."))
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(_("Email mentor “%(email)s” tidak valid.") % {"email": email})
+    if len(name) > 200:
+        problems.append(_("Nama mentor paling banyak 200 huruf."))
+    if nip == values["nip"]:
+        problems.append(_("Peserta tidak dapat menjadi mentor proyeknya sendiri."))
+    elif nip in known.participant_lines:
+        problems.append(
+            _(
+                "NIP mentor ini juga peserta di baris %(line)d; mentor adalah atasan langsung "
+                "peserta, bukan peserta angkatan yang sama."
+            )
+            % {"line": known.participant_lines[nip]}
+        )
+    elif nip in known.usernames:
+        problems.append(_("Nama pengguna %(nip)s sudah dipakai akun lain.") % {"nip": nip})
+    errors.extend(problems)
+    if problems:
+        return
+    first = known.new_mentors.setdefault(nip, check)
+    if (first.values["mentor_name"], first.values["mentor_email"]) != (name, email):
+        errors.append(
+            _(
+                "Mentor %(nip)s ditulis dengan nama atau email lain di baris %(line)d; "
+                "samakan keduanya."
+            )
+            % {"nip": nip, "line": first.line}
+        )
+        return
+    if (
+        first is not check
+        and first.agency is not None
+        and check.agency is not None
+        and first.agency.pk not in _lineage(check.agency.pk, known.parents)
+    ):
+        errors.append(
+            _(
+                "Mentor baru %(name)s dicatat di %(agency)s (baris %(line)d), bukan di instansi "
+                "peserta ini atau instansi induknya; mentor adalah atasan langsung peserta."
+            )
+            % {"name": name, "agency": first.agency, "line": first.line}
+        )
+        return
+    check.new_mentor = True
+    check.notes.append(
+        _("Mentor %(name)s belum punya akun: akunnya dibuat dan ia diundang lewat email.")
+        % {"name": name}
+    )
 
 
 def _check_coach(check: RowCheck, cohort: Cohort, known: _Known) -> None:
@@ -519,7 +632,8 @@ def changes(check: RowCheck) -> dict[str, dict]:
     if project is not None and not project.is_final:
         if check.coach is not None and project.coach_id != check.coach.pk:
             project_changes["coach"] = check.coach
-        if check.mentor is not None and project.mentor_id != check.mentor.pk:
+        if check.new_mentor or (check.mentor is not None and project.mentor_id != check.mentor.pk):
+            # A new mentor's account is made when the import is saved; until then, None.
             project_changes["mentor"] = check.mentor
         if project.state == ChangeProject.State.DRAFT and project.agency_id != check.agency.pk:
             project_changes["agency"] = check.agency

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -1094,3 +1095,123 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} @ {self.host}:{self.pid}"
+
+
+class Invitation(models.Model):
+    """An invitation to set a password and act in Jejak: one per person and cohort and role
+    (or, for an agency head, per person and agency), with what became of it.
+
+    The link itself is a token (`tracker.accounts.invitation_tokens`) that expires after
+    INVITATION_DAYS and dies once the password is set; this row keeps what the organiser sees.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Menunggu persetujuan admin")
+        INVITED = "invited", _("Diundang")
+        ACCEPTED = "accepted", _("Diterima")
+        EXPIRED = "expired", _("Kedaluwarsa")
+        EMAIL_FAILED = "email_failed", _("Email gagal")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("orang"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("angkatan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("instansi"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    is_delegate = models.BooleanField(_("pejabat yang ditunjuk"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diundang oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # An organiser only proposes an agency head: the head reads every project of the agency,
+    # whichever institution trains them, so the admin grants it (see `agency_head_approve`).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disetujui oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notifikasi terakhir"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    sent_at = models.DateTimeField(_("terakhir dikirim"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("kali dikirim"), default=0)
+    accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undangan")
+        verbose_name_plural = _("undangan")
+        ordering = ["user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cohort", "role"],
+                condition=models.Q(cohort__isnull=False),
+                name="one_invitation_per_person_cohort_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                condition=models.Q(agency__isnull=False),
+                name="one_invitation_per_person_agency",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(cohort__isnull=False, agency__isnull=True)
+                    | models.Q(cohort__isnull=True, agency__isnull=False, role="agency_head")
+                ),
+                name="invitation_to_a_cohort_or_as_agency_head",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.cohort or self.agency}"
+
+    @property
+    def expires_at(self):
+        if self.sent_at is None:
+            return None
+        return self.sent_at + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+    @property
+    def status(self) -> Invitation.Status:
+        """What the organiser sees; reads the latest email's delivery (select_related it)."""
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.sent_at is None:
+            return self.Status.AWAITING_APPROVAL
+        delivery = getattr(self.notification, "email", None) if self.notification else None
+        if delivery is not None and delivery.status == EmailDelivery.Status.FAILED:
+            return self.Status.EMAIL_FAILED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.INVITED
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tracker import workflow
+from tracker import accounts, workflow
 from tracker.imports import changes, check_rows, coach_not_assignable
 from tracker.models import (
     ChangeProject,
@@ -265,9 +265,11 @@ def _require_organiser(cohort: Cohort, user: User) -> None:
 def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str, str]]):
     """Organiser imports participant rows: re-checked now, then all written or none.
 
-    A new person gets an account (no password until the admin sets one) and a draft project in
-    the cohort; someone already in the cohort is updated, never added twice. Only accounts the
-    organiser manages are updated; anyone else is linked as they are (see `tracker.imports`).
+    A new person gets an account without a password and a draft project in the cohort;
+    someone already in the cohort is updated, never added twice. Only accounts the organiser
+    manages are updated; anyone else is linked as they are (see `tracker.imports`). A mentor
+    named by NIP, name and email without an account gets one. Every participant and mentor
+    whose account has no password yet is invited (once per cohort and role) to set one.
     """
     _require_organiser(cohort, by)
     with transaction.atomic():
@@ -276,13 +278,36 @@ def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str,
         preview = check_rows(cohort, rows, by=by)
         if not preview.ok:
             raise ImportRefused(preview)
+        new_mentors: dict[str, User] = {}
+        preview.invited = 0
         for check in preview.rows:
-            _import_row(cohort, check)
+            _import_row(cohort, check, new_mentors)
+            preview.invited += accounts.invite(
+                user=check.user, by=by, role=Role.PARTICIPANT, cohort=cohort
+            )
+            if check.mentor is not None:
+                preview.invited += accounts.invite(
+                    user=check.mentor, by=by, role=Role.MENTOR, cohort=cohort
+                )
     return preview
 
 
-def _import_row(cohort: Cohort, check) -> None:
+def _import_row(cohort: Cohort, check, new_mentors: dict[str, User]) -> None:
     values = check.values
+    if check.new_mentor:
+        nip = values["mentor_nip"]
+        if nip not in new_mentors:
+            mentor = User(
+                username=nip,
+                nip=nip,
+                full_name=values["mentor_name"],
+                email=values["mentor_email"],
+                agency=check.agency,
+            )
+            mentor.set_unusable_password()
+            mentor.save()
+            new_mentors[nip] = mentor
+        check.mentor = new_mentors[nip]
     if check.action == "new":
         user = User(
             username=values["nip"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tracker.middleware.DatabaseBusyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the page saying until when.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -104,12 +108,18 @@ CACHES = {"default": env_cache("REDIS_URL", table="jejak_cache")}
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 AUTH_USER_MODEL = "tracker.User"
-AUTHENTICATION_BACKENDS = ["tracker.auth.AccountBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes refuses a login while its account or client address is locked out, then lets
+# Django's own backend check the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Django's model backend, loading the header's counts with the user (tracker/auth.py).
+    "tracker.auth.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:home"
@@ -202,6 +212,31 @@ EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 300, minimum=1)
 # Absolute address of the site, for links in emails and documents.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# An invitation link (set your password) works for this many days, and only once.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
+# A password reset link works for this many hours, and only once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account, or
+# from one client address, further logins of that account or address are refused for
+# LOGIN_COOLOFF_MINUTES, counted from the last failure before the lock (trying while locked does
+# not prolong it). The admin login is covered too. A successful login clears the count of its
+# account and address unless LOGIN_RESET_ON_SUCCESS is off. Counts are rows in the database
+# (visible to the admin, who may delete one to unlock), shared by every process.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = env_bool("LOGIN_RESET_ON_SUCCESS", default=True)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address as the rate limits see it: X-Forwarded-For only behind TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "reports.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.account_views.locked_out"
+# Jejak registers the attempts in the admin itself, for the operator only (tracker/admin.py).
+AXES_ENABLE_ADMIN = False
+# Successful logins are not recorded: only failures matter for the lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Days a deferred (ditunda) project has to resubmit its report after the results seminar.
 DEFERRAL_DAYS = env_int("DEFERRAL_DAYS", 30, minimum=1)
@@ -299,5 +334,7 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes narrates every login and logout at INFO; its warnings are the failures.
+        "axes": {"level": "WARNING"},
     },
 }

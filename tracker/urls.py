@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import views
+from tracker import account_views, views
 
 tracker_patterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,29 @@ tracker_patterns = [
         name="participant-import-confirm",
     ),
     path("angkatan/<int:pk>/coach/", views.coach_assignment, name="coach-assignment"),
+    path("angkatan/<int:pk>/undangan/", account_views.invitation_list, name="invitations"),
+    path(
+        "angkatan/<int:pk>/undangan/<int:invitation_pk>/kirim-ulang/",
+        account_views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "angkatan/<int:pk>/undangan/kirim-ulang-semua/",
+        account_views.invitations_resend_all,
+        name="invitations-resend-all",
+    ),
+    path("angkatan/<int:pk>/impor-staf/", account_views.staff_import, name="staff-import"),
+    path(
+        "angkatan/<int:pk>/impor-staf/simpan/",
+        account_views.staff_import_confirm,
+        name="staff-import-confirm",
+    ),
+    path(
+        "angkatan/<int:pk>/kepala-instansi/",
+        account_views.agency_head_proposal,
+        name="agency-head-proposal",
+    ),
+    path("profil/", account_views.profile, name="profile"),
     path("proyek/<int:pk>/submit-proposal/", views.submit_proposal, name="submit-proposal"),
     path("proyek/<int:pk>/return-proposal/", views.return_proposal, name="return-proposal"),
     path("proyek/<int:pk>/submit-revision/", views.submit_revision, name="submit-revision"),
@@ -41,8 +64,30 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("milestones.urls")),
     path("", include("reports.urls")),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("masuk/", account_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lupa-kata-sandi/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "lupa-kata-sandi/terkirim/",
+        account_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "atur-kata-sandi/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "atur-kata-sandi/selesai/",
+        account_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "undangan/<uidb64>/<token>/",
+        account_views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    path("akun/kata-sandi/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("bahasa/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

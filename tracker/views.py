@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -393,6 +394,9 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % preview.counts
     )
+    if preview.invited:
+        invited = _("%(count)d undangan dikirim lewat email.") % {"count": preview.invited}
+        message = f"{message} {invited}"
     if request.htmx:
         context.update(imported=preview, notice=message)
         return _render_import(request, context)
@@ -440,7 +444,11 @@ def coach_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": projects,
         "selected": set(form.data.getlist("projects")) if form.is_bound else set(),
         "only_missing": only_missing,
-        "known_coaches": User.objects.filter(coached_projects__cohort__organisers=request.user)
+        # Coaches of the organiser's projects, and those invited to their cohorts as coaches.
+        "known_coaches": User.objects.filter(
+            Q(coached_projects__cohort__organisers=request.user)
+            | Q(invitations__role=Role.COACH, invitations__cohort__organisers=request.user)
+        )
         .distinct()
         .order_by("full_name"),
         "notice": notice,

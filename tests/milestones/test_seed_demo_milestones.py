@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from pypdf import PdfReader
 
@@ -47,7 +48,10 @@ def test_peserta2_shows_progress_an_overdue_and_a_stuck_milestone(seeded):
 
 
 def test_the_demo_respects_the_workflow_rules(seeded):
-    for project in ChangeProject.objects.exclude(state=S.WITHDRAWN):
+    # The invited participant who has not set a password yet has the bare draft the import made.
+    unusable = UNUSABLE_PASSWORD_PREFIX
+    projects = ChangeProject.objects.exclude(state=S.WITHDRAWN)
+    for project in projects.exclude(participant__password__startswith=unusable):
         assert project.proposal_is_complete(), project
     past_report = [S.REPORT_REVIEW, S.RESULTS_SEMINAR, S.PASSED, S.DEFERRED, S.FAILED]
     for project in ChangeProject.objects.filter(state__in=[*past_report, S.MONITORING]):

@@ -208,3 +208,80 @@ def _email(world):
         },
     )
     return delivery
+
+
+# --- Accounts: one's own pages, the public password pages, the organiser's invitations ---------
+
+
+def _uid(world) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(world.participant.pk))
+
+
+def _invitation(world):
+    from tracker.models import Invitation
+
+    invitation, _created = Invitation.objects.get_or_create(
+        user=world.participant,
+        cohort=world.cohort,
+        role="participant",
+        defaults={"invited_by": world.organiser, "approved_by": world.organiser},
+    )
+    return invitation
+
+
+ROWS += [
+    Row("tracker:profile", others=200, expect={"anonymous": LOGIN}),
+    Row("password_change", others=200, expect={"anonymous": LOGIN}),
+    # Public: anyone may ask for a reset; a wrong token shows the "link no longer valid" page.
+    Row("password_reset", others=200),
+    Row("password_reset_done", others=200),
+    Row("password_reset_confirm", others=200, args=lambda world: [_uid(world), "1-bad"]),
+    Row("password_reset_complete", others=200),
+    Row("invitation-accept", others=200, args=lambda world: [_uid(world), "1-bad"]),
+    Row(
+        "tracker:invitations",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+    # The world participant can log in already: resending is refused with a message (302).
+    Row(
+        "tracker:invitation-resend",
+        others=OUT_OF_SCOPE,
+        expect={**ORGANISER_ONLY, "organiser": 302},
+        args=lambda world: [world.cohort.pk, _invitation(world).pk],
+        method="post",
+    ),
+    Row(
+        "tracker:invitations-resend-all",
+        others=OUT_OF_SCOPE,
+        expect={**ORGANISER_ONLY, "organiser": 302},
+        args=lambda world: [world.cohort.pk],
+        method="post",
+    ),
+    Row(
+        "tracker:staff-import",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+    Row(
+        "tracker:staff-import-confirm",
+        others=OUT_OF_SCOPE,
+        expect={**ORGANISER_ONLY, "organiser": 400},
+        args=lambda world: [world.cohort.pk],
+        method="post",
+    ),
+]
+
+ROWS += [
+    Row(
+        "tracker:agency-head-proposal",
+        others=OUT_OF_SCOPE,
+        expect=ORGANISER_ONLY,
+        args=lambda world: [world.cohort.pk],
+    ),
+]

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from tracker.models import AgencyHead, ChangeProject, User
 from tracker.selectors import projects_visible_to
@@ -44,14 +45,16 @@ def test_second_run_changes_nothing(seeded):
 
 def test_every_demo_login_works_with_the_default_password(seeded, client):
     for username in DEMO_USERNAMES:
-        assert client.login(username=username, password="demo12345"), username
+        assert client.login(request=HttpRequest(), username=username, password="demo12345"), (
+            username
+        )
 
 
 def test_demo_password_comes_from_the_environment(db, monkeypatch, client):
     monkeypatch.setenv("DEMO_PASSWORD", "rahasia-demo-2026")
     call_command("seed_demo", stdout=StringIO())
-    assert client.login(username="peserta", password="rahasia-demo-2026")
-    assert not client.login(username="peserta", password="demo12345")
+    assert client.login(request=HttpRequest(), username="peserta", password="rahasia-demo-2026")
+    assert not client.login(request=HttpRequest(), username="peserta", password="demo12345")
 
 
 def test_demo_covers_the_story(seeded):
@@ -99,3 +102,14 @@ def test_demo_history_tells_how_each_project_got_to_its_state(seeded):
         assert summary.band.label == grade.predikat
     approved = TransitionLog.objects.filter(transition="approve_proposal").count()
     assert SignOff.objects.filter(stage="proposal").count() == 2 * approved
+
+
+def test_demo_has_one_participant_invited_who_has_not_accepted(seeded):
+    from tracker.models import Invitation
+
+    (invitation,) = Invitation.objects.all()
+    person = invitation.user
+    assert not person.has_usable_password()
+    assert invitation.status == Invitation.Status.INVITED
+    assert person.projects.get().cohort == invitation.cohort
+    assert invitation.notification.email.to == person.email

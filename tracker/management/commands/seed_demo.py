@@ -10,7 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import demo_data
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, ImpactIndicator, Seminar, User
+from tracker.accounts import invite
+from tracker.models import (
+    Agency,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    ImpactIndicator,
+    Role,
+    Seminar,
+    User,
+)
 
 DEMO_LOGINS = [
     ("peserta", "Peserta / Participant"),
@@ -66,6 +76,7 @@ class Command(BaseCommand):
             cohorts = self._cohorts(people)
             projects = self._projects(people, cohorts, agencies)
             self._seminars(people, cohorts, projects)
+            self._invited(people, cohorts)
             for username, code in demo_data.HEADS:
                 AgencyHead.objects.get_or_create(user=people[username], agency=agencies[code])
         # The other apps' demo content, by command name (tracker imports no higher app).
@@ -179,3 +190,33 @@ class Command(BaseCommand):
             )
             seminar.examiners.add(*(people[name] for name in examiners))
             seminar.projects.add(*(projects[name] for name in participants))
+
+    def _invited(self, people, cohorts) -> None:
+        """A participant imported and invited who has not accepted yet (no password)."""
+        (full_name, nip, position, agency_code), cohort_key, coach, mentor = demo_data.INVITED
+        person, created = User.objects.get_or_create(
+            username=nip,
+            defaults={
+                "full_name": full_name,
+                "nip": nip,
+                "position": position,
+                "agency": Agency.objects.get(code=agency_code),
+                "email": f"{nip}@jejak.example",
+            },
+        )
+        if created:
+            person.set_unusable_password()
+            person.save(update_fields=["password"])
+        cohort = cohorts[cohort_key]
+        ChangeProject.objects.get_or_create(
+            participant=person,
+            cohort=cohort,
+            defaults={
+                "agency": person.agency,
+                "coach": people[coach],
+                "mentor": people[mentor],
+                "title": f"Rancangan {cohort.project_label} {full_name}",
+            },
+        )
+        # Once per person and cohort: a second run finds the invitation and sends nothing.
+        invite(user=person, by=people["penyelenggara"], role=Role.PARTICIPANT, cohort=cohort)
