@@ -236,7 +236,7 @@ def _held_elsewhere(name: str):
     return release, thread
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @time_machine.travel(NOW, tick=False)
 def test_a_run_while_another_server_sends_sends_nothing(world, waiting, mailoutbox, remind):
     release, thread = _held_elsewhere("send_reminders")

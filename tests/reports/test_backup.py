@@ -69,13 +69,13 @@ def _drill(client, issued, tmp_path) -> str:
     return out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_wipe_restore_and_every_document_still_verifies(client, issued, tmp_path):
     output = _drill(client, issued, tmp_path)
     assert "2 issued documents verified" in output
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_drill_with_media_on_object_storage(client, world, s3_media, tmp_path):
     documents = [issue_project_report(project=world.project, by=world.admin)]
     evidence = file_evidence(MilestoneFactory(project=world.project), make_pdf("Notulen S3"))
@@ -86,7 +86,7 @@ def test_the_drill_with_media_on_object_storage(client, world, s3_media, tmp_pat
     assert "1 issued documents verified" in _drill(client, issued, tmp_path)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_archive_holds_a_manifest_with_every_files_checksum(issued, tmp_path):
     archive = tmp_path / "jejak.tar.gz"
     call_command("backup", str(archive), verbosity=0)
@@ -105,7 +105,7 @@ def test_the_archive_holds_a_manifest_with_every_files_checksum(issued, tmp_path
         call_command("backup", str(archive), verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_an_installation_that_has_data(issued, tmp_path):
     archive = tmp_path / "jejak.tar.gz"
     call_command("backup", str(archive), verbosity=0)
@@ -117,7 +117,7 @@ def test_restore_refuses_an_installation_that_has_data(issued, tmp_path):
     assert ChangeProject.objects.filter(title="Diubah setelah cadangan").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_damaged_archive_is_refused_before_anything_changes(issued, tmp_path):
     archive = tmp_path / "jejak.tar.gz"
     call_command("backup", str(archive), verbosity=0)

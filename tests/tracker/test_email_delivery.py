@@ -383,7 +383,7 @@ def test_the_on_commit_rule_finds_a_partial(tmp_path):
 
 # Several worker processes (on several hosts, against one PostgreSQL) send each email once.
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_worker_processes_send_each_email_exactly_once(tmp_path):
     import os
     import subprocess

@@ -120,7 +120,7 @@ def test_a_fresh_job_or_one_due_later_is_no_problem(
     assert client.get(reverse("healthz")).json()["worker"] == "ok"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_command_records_its_heartbeat_while_it_runs_and_removes_it_after():
     seen = []
     with mock.patch(

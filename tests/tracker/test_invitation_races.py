@@ -14,7 +14,7 @@ from tracker import accounts
 from tracker.models import Invitation, User
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL row locks; SQLite serialises all writes",
