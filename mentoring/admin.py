@@ -31,6 +31,7 @@ from tracker.admin import (
     SuperuserOnlyAdmin,
     institution_field,
 )
+from tracker.http import admin_user
 from tracker.selectors import institutions_organised_by
 
 
@@ -208,7 +209,7 @@ class RubricAdmin(admin.ModelAdmin):
         return rubric.institution or _("Bersama (admin sistem)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request) & rubrics_visible_to(request.user)
+        return super().get_queryset(request) & rubrics_visible_to(admin_user(request))
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "institution" and not request.user.is_superuser:
@@ -217,12 +218,12 @@ class RubricAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and (
-            request.user.is_superuser or bool(institutions_organised_by(request.user))
+            request.user.is_superuser or bool(institutions_organised_by(admin_user(request)))
         )
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or owns_rubric(obj, request.user))
+        return allowed and (obj is None or owns_rubric(obj, admin_user(request)))
 
     def changeform_view(
         self, request: HttpRequest, object_id=None, form_url="", extra_context=None
@@ -234,7 +235,7 @@ class RubricAdmin(admin.ModelAdmin):
             if rubric is not None:
                 # Locked, like scoring locks it: no score can arrive between check and save.
                 rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
-                if not owns_rubric(rubric, request.user) or rubric.is_in_use():
+                if not owns_rubric(rubric, admin_user(request)) or rubric.is_in_use():
                     self._save_as_new_version(request, rubric)
             return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +54,7 @@ from mentoring.services import (
 from mentoring.services import seminar_update as update_seminar
 from tracker import workflow
 from tracker.forms import TransitionForm
+from tracker.http import AuthenticatedRequest
 from tracker.models import ChangeProject, Cohort, Role, Seminar
 from tracker.selectors import projects_visible_to
 from tracker.views import project_page
@@ -61,7 +62,7 @@ from tracker.workflow import Refused
 
 
 def _get_project_for_user(
-    request: HttpRequest, pk: int, allowed: Iterable[Role] | None = None
+    request: AuthenticatedRequest, pk: int, allowed: Iterable[Role] | None = None
 ) -> ChangeProject:
     """The project if in the user's scope (404 otherwise); 403 without one of `allowed` roles."""
     project = get_object_or_404(
@@ -75,7 +76,7 @@ def _get_project_for_user(
     return project
 
 
-def _sign_off(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+def _sign_off(request: AuthenticatedRequest, pk: int, stage: str) -> HttpResponse:
     project = _get_project_for_user(request, pk)
 
     def page(status: int) -> HttpResponse:
@@ -101,13 +102,13 @@ def _sign_off(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def approve_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _sign_off(request, pk, SignOff.Stage.PROPOSAL)
 
 
 @require_POST
 @login_required
-def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _sign_off(request, pk, SignOff.Stage.REPORT)
 
 
@@ -203,7 +204,9 @@ class Panel:
     anchor: str
     context: Callable[..., dict]
 
-    def render(self, request: HttpRequest, project, *, status: int = 200, **extra) -> HttpResponse:
+    def render(
+        self, request: AuthenticatedRequest, project, *, status: int = 200, **extra
+    ) -> HttpResponse:
         context = self.context(project, request.user, **extra)
         template = f"{self.page}#{self.partial}" if request.htmx else self.page
         return render(request, template, context, status=status)
@@ -235,14 +238,14 @@ JOURNAL_ROLES = {Role.PARTICIPANT, *JournalEntry.READER_ROLES}
 
 @require_GET
 @login_required
-def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk)
     return COMMENTS.render(request, project)
 
 
 @require_POST
 @login_required
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, Comment.WRITING_ROLES)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -256,14 +259,14 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk)
     return CONSULTATIONS.render(request, project)
 
 
 @require_POST
 @login_required
-def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = ConsultationForm(request.POST, project=project)
     if not form.is_valid():
@@ -295,7 +298,9 @@ def _decide_consultation(request, pk: int, consultation_pk: int, name: str, serv
 
 @require_POST
 @login_required
-def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_confirm(
+    request: AuthenticatedRequest, pk: int, consultation_pk: int
+) -> HttpResponse:
     return _decide_consultation(
         request,
         pk,
@@ -308,7 +313,9 @@ def consultation_confirm(request: HttpRequest, pk: int, consultation_pk: int) ->
 
 @require_POST
 @login_required
-def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_dispute(
+    request: AuthenticatedRequest, pk: int, consultation_pk: int
+) -> HttpResponse:
     return _decide_consultation(
         request,
         pk,
@@ -321,14 +328,14 @@ def consultation_dispute(request: HttpRequest, pk: int, consultation_pk: int) ->
 
 @require_GET
 @login_required
-def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
+def journal_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, JOURNAL_ROLES)
     return JOURNAL.render(request, project)
 
 
 @require_POST
 @login_required
-def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def journal_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, {Role.PARTICIPANT})
     form = JournalEntryForm(request.POST)
     if not form.is_valid():
@@ -342,7 +349,7 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def journal_reply(request: AuthenticatedRequest, pk: int, entry_pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk, JournalEntry.READER_ROLES)
     entry = get_object_or_404(journal_entries_visible_to(project, request.user), pk=entry_pk)
     form = JournalReplyForm(request.POST)
@@ -359,7 +366,7 @@ def journal_reply(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 # --- Seminars and grading ------------------------------------------------------------------
 
 
-def _get_seminar_for_user(request: HttpRequest, pk: int) -> Seminar:
+def _get_seminar_for_user(request: AuthenticatedRequest, pk: int) -> Seminar:
     """The seminar if the user examines it or organises its cohort (admin: any), else 404."""
     return get_object_or_404(
         seminars_visible_to(request.user).select_related("cohort").prefetch_related("examiners"),
@@ -367,7 +374,7 @@ def _get_seminar_for_user(request: HttpRequest, pk: int) -> Seminar:
     )
 
 
-def _get_seminar_for_organiser(request: HttpRequest, pk: int) -> Seminar:
+def _get_seminar_for_organiser(request: AuthenticatedRequest, pk: int) -> Seminar:
     """The seminar for the organiser of its cohort: 404 outside its scope, 403 for others."""
     seminar = _get_seminar_for_user(request, pk)
     if not is_organiser_of(seminar.cohort, request.user):
@@ -375,7 +382,7 @@ def _get_seminar_for_organiser(request: HttpRequest, pk: int) -> Seminar:
     return seminar
 
 
-def _get_cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
+def _get_cohort_for_organiser(request: AuthenticatedRequest, pk: int) -> Cohort:
     """A cohort the user organises; the admin gets 403, everyone else 404."""
     cohort = get_object_or_404(Cohort, pk=pk)
     if is_organiser_of(cohort, request.user):
@@ -386,7 +393,7 @@ def _get_cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
 
 
 def _get_examined_project(
-    request: HttpRequest, pk: int, project_pk: int, kind: str
+    request: AuthenticatedRequest, pk: int, project_pk: int, kind: str
 ) -> tuple[Seminar, ChangeProject]:
     """A project on a seminar of this kind: 404 outside the seminar, 403 unless an examiner."""
     seminar = _get_seminar_for_user(request, pk)
@@ -402,7 +409,7 @@ def _get_examined_project(
 
 @require_GET
 @login_required
-def seminar_list(request: HttpRequest) -> HttpResponse:
+def seminar_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "seminars": seminar_list_for(request.user),
         "cohorts": organised_cohorts(request.user),
@@ -412,7 +419,7 @@ def seminar_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def seminar_create(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+def seminar_create(request: AuthenticatedRequest, cohort_pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, cohort_pk)
     form = SeminarForm(request.POST or None, cohort=cohort)
 
@@ -434,7 +441,7 @@ def seminar_create(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def seminar_update(request: HttpRequest, pk: int) -> HttpResponse:
+def seminar_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_organiser(request, pk)
     form = SeminarForm(request.POST or None, instance=seminar, cohort=seminar.cohort)
 
@@ -465,7 +472,7 @@ def _seminar_fields(form: SeminarForm, *, with_kind: bool = True) -> dict:
 
 @require_GET
 @login_required
-def seminar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def seminar_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_user(request, pk)
     rubric = rubric_for(seminar) if seminar.kind == Seminar.Kind.RESULTS else None
     context = {
@@ -499,7 +506,7 @@ def _examiner_action(request, template: str, context, *, seminar: Seminar, form,
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def record_proposal_result(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+def record_proposal_result(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.PROPOSAL)
     form = ProposalResultForm(request.POST or None, initial={"expected_state": project.state})
 
@@ -541,7 +548,7 @@ def record_proposal_result(request: HttpRequest, pk: int, project_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def score_project(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+def score_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.RESULTS)
     rubric = rubric_for(seminar)
     criteria = list(rubric.criteria.all()) if rubric else []
@@ -580,7 +587,7 @@ def score_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def grade_project(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+def grade_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.RESULTS)
     form = GradeForm(request.POST or None, initial={"expected_state": project.state})
 
@@ -629,7 +636,7 @@ def grade_project(request: HttpRequest, pk: int, project_pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+def examiner_assignment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = _get_seminar_for_organiser(request, pk)
     form = ExaminerAssignmentForm(
         request.POST if request.method == "POST" else None,

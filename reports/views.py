@@ -28,6 +28,7 @@ from reports.selectors import (
     may_read_agency,
     may_read_cohort,
 )
+from tracker.http import AuthenticatedRequest
 from tracker.models import Agency, ChangeProject, Cohort, Seminar
 from tracker.selectors import projects_visible_to
 
@@ -40,7 +41,7 @@ EXPORT_LIMIT = 10
 EXPORT_WINDOW_SECONDS = 600
 
 
-def _get_project_for_download(request: HttpRequest, pk: int, kind: str) -> ChangeProject:
+def _get_project_for_download(request: AuthenticatedRequest, pk: int, kind: str) -> ChangeProject:
     """The project if the user may download this kind of document of it; 404 outside scope, 403."""
     project = get_object_or_404(
         projects_visible_to(request.user).select_related("cohort", "agency"), pk=pk
@@ -51,7 +52,7 @@ def _get_project_for_download(request: HttpRequest, pk: int, kind: str) -> Chang
 
 
 def _get_minutes_for_download(
-    request: HttpRequest, pk: int, project_pk: int
+    request: AuthenticatedRequest, pk: int, project_pk: int
 ) -> tuple[Seminar, ChangeProject]:
     """The seminar and project if the user may take their minutes; 404 outside scope, 403."""
     project = get_object_or_404(
@@ -78,7 +79,7 @@ def _pdf_response(document: GeneratedDocument, stem: str) -> FileResponse:
 @never_cache
 @require_GET
 @login_required
-def project_report(request: HttpRequest, pk: int) -> HttpResponse:
+def project_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_download(request, pk, GeneratedDocument.Kind.PROJECT_REPORT)
     try:
         document = services.issue_project_report(project=project, by=request.user)
@@ -91,7 +92,7 @@ def project_report(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
+def approval_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_download(request, pk, GeneratedDocument.Kind.APPROVAL_PAGE)
     try:
         document = services.issue_approval_page(project=project, by=request.user)
@@ -104,7 +105,7 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def seminar_minutes(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+def seminar_minutes(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_minutes_for_download(request, pk, project_pk)
     try:
         document = services.issue_seminar_minutes(seminar=seminar, project=project, by=request.user)
@@ -157,7 +158,7 @@ def _per_page(raw: str | None) -> tuple[int, str]:
 
 @require_GET
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
     projects = filtered_projects(request.user, request.GET or None)
     per_page, per_page_refusal = _per_page(request.GET.get("per_page"))
     valid = not projects.is_bound or projects.is_valid()
@@ -191,7 +192,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export(request: HttpRequest, build) -> HttpResponse:
+def _export(request: AuthenticatedRequest, build) -> HttpResponse:
     projects = filtered_projects(request.user, request.GET or None)
     if projects.is_bound and not projects.is_valid():
         problems = "; ".join(
@@ -227,7 +228,7 @@ def _export(request: HttpRequest, build) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def project_export_csv(request: HttpRequest) -> HttpResponse:
+def project_export_csv(request: AuthenticatedRequest) -> HttpResponse:
     def build(table, stem):
         response = HttpResponse(exports.csv_bytes(table), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -239,7 +240,7 @@ def project_export_csv(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def project_export_xlsx(request: HttpRequest) -> HttpResponse:
+def project_export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     def build(table, stem):
         response = HttpResponse(
             exports.xlsx_bytes(table, title=str(_("Proyek"))),
@@ -263,7 +264,7 @@ STEMS = {
 }
 
 
-def _get_agency_for_report(request: HttpRequest, pk: int) -> Agency:
+def _get_agency_for_report(request: AuthenticatedRequest, pk: int) -> Agency:
     """An agency the user heads, directly or through a parent (the admin: any); else 404."""
     agency = get_object_or_404(Agency, pk=pk)
     if not may_read_agency(agency, request.user):
@@ -271,7 +272,7 @@ def _get_agency_for_report(request: HttpRequest, pk: int) -> Agency:
     return agency
 
 
-def _get_cohort_for_recap(request: HttpRequest, pk: int) -> Cohort:
+def _get_cohort_for_recap(request: AuthenticatedRequest, pk: int) -> Cohort:
     """A cohort the user organises (the admin: any); else 404."""
     cohort = get_object_or_404(Cohort, pk=pk)
     if not may_read_cohort(cohort, request.user):
@@ -279,7 +280,7 @@ def _get_cohort_for_recap(request: HttpRequest, pk: int) -> Cohort:
     return cohort
 
 
-def _get_job_for_user(request: HttpRequest, pk: int) -> ReportJob:
+def _get_job_for_user(request: AuthenticatedRequest, pk: int) -> ReportJob:
     """A report job the user asked for and whose scope they still reach; else 404."""
     job = get_object_or_404(
         ReportJob.objects.select_related("document"), pk=pk, requested_by=request.user
@@ -305,7 +306,7 @@ def _after_request(job: ReportJob) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agency = _get_agency_for_report(request, pk)
     projects = agency_projects(agency)
     form = AgencyReportForm(request.POST if request.method == "POST" else None, projects=projects)
@@ -339,7 +340,7 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cohort_recap(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_recap(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_recap(request, pk)
     status, refusal = 200, ""
     if request.method == "POST":
@@ -364,7 +365,7 @@ def cohort_recap(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     template = "reports/reportjob_detail.html"
     return render(request, f"{template}#job-status" if request.htmx else template, {"job": job})
@@ -373,7 +374,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     if job.status != ReportJob.Status.DONE:
         return redirect(job)
@@ -382,7 +383,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     refusal = ""
     try:

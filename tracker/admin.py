@@ -27,6 +27,7 @@ from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from tracker.accounts import agency_head_approve, agency_head_invite
+from tracker.http import admin_user
 from tracker.models import (
     Agency,
     AgencyHead,
@@ -69,7 +70,7 @@ class ScopedChoicesMixin:
 
 def institution_field(db_field, request: HttpRequest) -> forms.ChoiceField:
     """An organiser files things only under the training institutions they organise for."""
-    names = institutions_organised_by(request.user)
+    names = institutions_organised_by(admin_user(request))
     return forms.ChoiceField(
         label=db_field.verbose_name,
         choices=[(name, name) for name in names],
@@ -178,7 +179,7 @@ class RecordedDeletionMixin:
         return super().delete_view(request, object_id, {**(extra_context or {}), "reason": form})
 
     def delete_model(self, request: HttpRequest, obj) -> None:
-        delete_with_record(obj=obj, by=request.user, reason=request.deletion_reason)
+        delete_with_record(obj=obj, by=admin_user(request), reason=request.deletion_reason)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         raise PermissionDenied
@@ -211,7 +212,7 @@ class AgencyAdmin(ReferenceDataAdmin):
         super().save_formset(request, form, formset, change)
         for head in formset.new_objects:
             if isinstance(head, AgencyHead):
-                agency_head_invite(head=head, by=request.user)
+                agency_head_invite(head=head, by=admin_user(request))
 
 
 PERSONAL_FIELDS = ("full_name", "nip", "position", "agency", "email", "language")
@@ -251,7 +252,7 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(pk__in=people_organised_by(request.user).values("pk"))
+        return queryset.filter(pk__in=people_organised_by(admin_user(request)).values("pk"))
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         if request.user.is_superuser:
@@ -338,7 +339,7 @@ class CohortAdmin(OrganiserScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new institution is a new tenant: the operator opens it with its first cohort.
         return super().has_add_permission(request) and (
-            request.user.is_superuser or bool(institutions_organised_by(request.user))
+            request.user.is_superuser or bool(institutions_organised_by(admin_user(request)))
         )
 
     def save_related(self, request: HttpRequest, form, formsets, change) -> None:
@@ -395,14 +396,14 @@ class AgencyHeadAdmin(ReferenceDataAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A head without a password yet is invited to set one.
-            agency_head_invite(head=obj, by=request.user)
+            agency_head_invite(head=obj, by=admin_user(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Who heads which agency is about people: an organiser reads it for their own people.
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(user__in=people_organised_by(request.user).values("pk"))
+        return queryset.filter(user__in=people_organised_by(admin_user(request)).values("pk"))
 
 
 @admin.register(ImpactIndicator)
@@ -612,7 +613,7 @@ class InvitationAdmin(ReadOnlyAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied
         proposed = queryset.filter(role="agency_head", approved_by__isnull=True)
-        approved = [agency_head_approve(invitation=one, by=request.user) for one in proposed]
+        approved = [agency_head_approve(invitation=one, by=admin_user(request)) for one in proposed]
         self.message_user(
             request,
             _("%(count)d kepala instansi ditetapkan.") % {"count": len(approved)},

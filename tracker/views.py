@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker import health, services, workflow
 from tracker.diagram import workflow_svg
 from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
-from tracker.http import HtmxRequest
+from tracker.http import AuthenticatedRequest, HtmxRequest
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
 from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
 from tracker.selectors import held_roles, open_projects_of, projects_visible_to, share_reads
@@ -37,7 +37,9 @@ PROJECT_PAGE_RELATIONS = (
 )
 
 
-def _get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
+def _get_project_for_user(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[ChangeProject, set[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
         projects_visible_to(request.user)
@@ -96,7 +98,7 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     # The sections per role are drawn by the reports app's `home_dashboard` tag: they read the
     # milestones and mentoring apps, which tracker must not import.
     return render(request, "tracker/home.html", {"roles": held_roles(request.user)})
@@ -122,14 +124,14 @@ def project_page(request, project, *, bound_form=None, failed="", status=200) ->
 
 @require_GET
 @login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, _roles = _get_project_for_user(request, pk)
     return project_page(request, project)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, _roles = _get_project_for_user(request, pk)
     if not services.may_edit_proposal(project, request.user):
         raise PermissionDenied
@@ -162,7 +164,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/changeproject_form.html", context, status=status)
 
 
-def _project_action(request: HttpRequest, pk: int, name: str, service) -> HttpResponse:
+def _project_action(request: AuthenticatedRequest, pk: int, name: str, service) -> HttpResponse:
     """Run one workflow action of the project page through its service and answer it."""
     project, _roles = _get_project_for_user(request, pk)
     if not workflow.may_attempt(project, request.user, name):
@@ -189,49 +191,49 @@ def _project_action(request: HttpRequest, pk: int, name: str, service) -> HttpRe
 
 @require_POST
 @login_required
-def submit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "submit_proposal", services.project_submit_proposal)
 
 
 @require_POST
 @login_required
-def return_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def return_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "return_proposal", services.project_return_proposal)
 
 
 @require_POST
 @login_required
-def submit_revision(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_revision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "submit_revision", services.project_submit_revision)
 
 
 @require_POST
 @login_required
-def submit_report(request: HttpRequest, pk: int) -> HttpResponse:
+def submit_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "submit_report", services.project_submit_report)
 
 
 @require_POST
 @login_required
-def return_report(request: HttpRequest, pk: int) -> HttpResponse:
+def return_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "return_report", services.project_return_report)
 
 
 @require_POST
 @login_required
-def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+def resubmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "resubmit", services.project_resubmit)
 
 
 @require_POST
 @login_required
-def close_training(request: HttpRequest, pk: int) -> HttpResponse:
+def close_training(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "close_training", services.project_close_training)
 
 
 @require_POST
 @login_required
-def complete_impact_review(request: HttpRequest, pk: int) -> HttpResponse:
+def complete_impact_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(
         request, pk, "complete_impact_review", services.project_complete_impact_review
     )
@@ -239,20 +241,20 @@ def complete_impact_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "withdraw", services.project_withdraw)
 
 
 @require_GET
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     notifications = request.user.notifications.select_related("project")[:100]
     return render(request, "tracker/notification_list.html", {"notifications": notifications})
 
 
 @require_POST
 @login_required
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(notification=notification, by=request.user)
     return redirect(notification.url or "tracker:notifications")
@@ -260,7 +262,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(by=request.user)
     messages.success(request, _("%(count)d notifikasi ditandai sudah dibaca.") % {"count": count})
     return redirect("tracker:notifications")
@@ -278,7 +280,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def workflow_diagram(request: HttpRequest) -> HttpResponse:
+def workflow_diagram(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "tracker/workflow.html", {"diagram": workflow_svg(current=None)})
 
 
@@ -297,7 +299,7 @@ def healthz(request: HtmxRequest) -> JsonResponse:
 IMPORT_SESSION_KEY = "participant_import"
 
 
-def _get_cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
+def _get_cohort_for_organiser(request: AuthenticatedRequest, pk: int) -> Cohort:
     """A cohort the user organises; the admin gets 403, everyone else 404."""
     cohort = get_object_or_404(Cohort, pk=pk)
     if cohort.organisers.filter(pk=request.user.pk).exists():
@@ -329,7 +331,7 @@ def _render_import(request, context: dict, status: int = 200) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
     bound = request.method == "POST"
     form = ParticipantImportForm(request.POST, request.FILES) if bound else ParticipantImportForm()
@@ -364,7 +366,7 @@ def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
     stored = request.session.get(IMPORT_SESSION_KEY) or {}
     context = _import_context(cohort, ParticipantImportForm())
@@ -406,7 +408,7 @@ def participant_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def coach_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+def coach_assignment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
     form = CoachAssignmentForm(request.POST if request.method == "POST" else None, cohort=cohort)
     status, notice = 200, ""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from milestones.models import ChangeRequest, Evidence, Milestone
 from tracker import workflow
+from tracker.http import AuthenticatedRequest
 from tracker.models import ChangeProject, ImpactIndicator, Role
 from tracker.selectors import projects_visible_to
 
 PROJECT_RELATIONS = ("participant", "cohort", "agency", "coach", "mentor")
 
 
-def get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
+def get_project_for_user(request: AuthenticatedRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
         projects_visible_to(request.user)
@@ -24,11 +24,11 @@ def get_project_for_user(request: HttpRequest, pk: int) -> tuple[ChangeProject, 
     return project, workflow.roles(project, request.user)
 
 
-def _in_scope(model, request: HttpRequest, lookup: str):
+def _in_scope(model, request: AuthenticatedRequest, lookup: str):
     return model.objects.filter(**{f"{lookup}__in": projects_visible_to(request.user)})
 
 
-def get_milestone_for_user(request: HttpRequest, pk: int) -> tuple[Milestone, set[Role]]:
+def get_milestone_for_user(request: AuthenticatedRequest, pk: int) -> tuple[Milestone, set[Role]]:
     """The milestone if its project is in the user's scope (404 otherwise), with their roles."""
     milestone = get_object_or_404(
         _in_scope(Milestone, request, "project").select_related(
@@ -39,7 +39,7 @@ def get_milestone_for_user(request: HttpRequest, pk: int) -> tuple[Milestone, se
     return milestone, workflow.roles(milestone.project, request.user)
 
 
-def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
+def get_evidence_for_user(request: AuthenticatedRequest, pk: int) -> Evidence:
     """The evidence if its project is in the user's scope, else 404."""
     return get_object_or_404(
         _in_scope(Evidence, request, "milestone__project").select_related(
@@ -49,7 +49,7 @@ def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     )
 
 
-def get_change_for_user(request: HttpRequest, pk: int) -> ChangeRequest:
+def get_change_for_user(request: AuthenticatedRequest, pk: int) -> ChangeRequest:
     """The change request if its project is in the user's scope, else 404."""
     return get_object_or_404(
         _in_scope(ChangeRequest, request, "project").select_related(
@@ -59,7 +59,7 @@ def get_change_for_user(request: HttpRequest, pk: int) -> ChangeRequest:
     )
 
 
-def get_indicator_for_user(request: HttpRequest, pk: int) -> ImpactIndicator:
+def get_indicator_for_user(request: AuthenticatedRequest, pk: int) -> ImpactIndicator:
     """The impact indicator if its project is in the user's scope, else 404."""
     return get_object_or_404(
         _in_scope(ImpactIndicator, request, "project").select_related(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from milestones.models import CHANGE_REQUEST_STATES, WORK_STATES, ChangeRequest,
 from milestones.views import access
 from tracker import workflow
 from tracker.forms import TransitionForm
+from tracker.http import AuthenticatedRequest
 from tracker.models import Role
 from tracker.workflow import Refused
 
@@ -112,12 +113,12 @@ def _answer(request, milestone, roles, *, done="", refused=None, invalid=False, 
 
 @require_GET
 @login_required
-def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     return _render_detail(request, milestone, roles)
 
 
-def _step(request: HttpRequest, pk: int, name: str, service) -> HttpResponse:
+def _step(request: AuthenticatedRequest, pk: int, name: str, service) -> HttpResponse:
     """Run one milestone step through its service and answer it."""
     milestone, roles = access.get_milestone_for_user(request, pk)
     if not workflow.may_attempt(milestone, request.user, name):
@@ -140,31 +141,31 @@ def _step(request: HttpRequest, pk: int, name: str, service) -> HttpResponse:
 
 @require_POST
 @login_required
-def start(request: HttpRequest, pk: int) -> HttpResponse:
+def start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "start", services.milestone_start)
 
 
 @require_POST
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "submit", services.milestone_submit)
 
 
 @require_POST
 @login_required
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "accept", services.milestone_accept)
 
 
 @require_POST
 @login_required
-def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def send_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "send_back", services.milestone_send_back)
 
 
 @require_POST
 @login_required
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     if Role.PARTICIPANT not in roles:
         raise PermissionDenied
@@ -187,7 +188,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     if Role.PARTICIPANT not in roles:
         raise PermissionDenied
@@ -209,7 +210,7 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     evidence = access.get_evidence_for_user(request, pk)
     milestone = evidence.milestone
     roles = workflow.roles(milestone.project, request.user)
@@ -224,7 +225,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     evidence = access.get_evidence_for_user(request, pk)
     if not evidence.is_file:
         raise Http404
@@ -246,7 +247,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def request_reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     if not services.may_edit_plan(milestone.project, request.user):
         raise PermissionDenied

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from milestones.templatetags.milestones_tags import panel_context
 from milestones.views import access
 from tracker import workflow
 from tracker.forms import TransitionForm
+from tracker.http import AuthenticatedRequest
 from tracker.models import Role
 from tracker.workflow import Refused
 
@@ -52,7 +53,7 @@ def _render_plan(request, project, roles, *, status=200, **forms) -> HttpRespons
 
 @require_GET
 @login_required
-def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, roles = access.get_project_for_user(request, pk)
     return _render_plan(request, project, roles)
 
@@ -72,7 +73,7 @@ def _plan_answer(request, project, roles, *, done="", refused=None, invalid=Fals
 
 @require_POST
 @login_required
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, roles = access.get_project_for_user(request, pk)
     if not services.may_edit_plan(project, request.user):
         raise PermissionDenied
@@ -97,7 +98,7 @@ PLAN_FIELD_NAMES = list(MilestoneForm.Meta.fields)
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     project = milestone.project
     if not services.may_edit_plan(project, request.user):
@@ -134,7 +135,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, roles = access.get_milestone_for_user(request, pk)
     project = milestone.project
     if not services.may_edit_plan(project, request.user):
@@ -149,7 +150,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
+def request_addition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, roles = access.get_project_for_user(request, pk)
     if not services.may_edit_plan(project, request.user):
         raise PermissionDenied
@@ -170,7 +171,7 @@ def request_addition(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_answer(request, project, roles, done=done)
 
 
-def _decide(request: HttpRequest, pk: int, name: str, service, done) -> HttpResponse:
+def _decide(request: AuthenticatedRequest, pk: int, name: str, service, done) -> HttpResponse:
     """The mentor's decision on a change request, from the plan or the project's panel."""
     change = access.get_change_for_user(request, pk)
     project = change.project
@@ -200,7 +201,7 @@ def _decide(request: HttpRequest, pk: int, name: str, service, done) -> HttpResp
 
 @require_POST
 @login_required
-def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def change_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide(
         request, pk, "approve", services.change_approve, _("Usulan perubahan disetujui.")
     )
@@ -208,5 +209,5 @@ def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def change_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "reject", services.change_reject, _("Usulan perubahan ditolak."))

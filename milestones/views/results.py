@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from milestones.forms import MeasurementForm, RatingForm
 from milestones.models import WORK_STATES
 from milestones.views import access
 from tracker import workflow
+from tracker.http import AuthenticatedRequest
 from tracker.models import ChangeProject, Role
 from tracker.workflow import Refused
 
@@ -41,14 +42,14 @@ def _ratings_context(request, project, forms: dict | None = None) -> dict:
 
 @require_GET
 @login_required
-def milestone_ratings(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_ratings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, _roles = access.get_project_for_user(request, pk)
     return render(request, "milestones/milestone_ratings.html", _ratings_context(request, project))
 
 
 @require_POST
 @login_required
-def milestone_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone, _roles = access.get_milestone_for_user(request, pk)
     project = milestone.project
     if not services.may_rate(project, request.user):
@@ -101,7 +102,7 @@ def _indicators_context(request, project, roles, bound=None, failed=None) -> dic
 
 @require_GET
 @login_required
-def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project, roles = access.get_project_for_user(request, pk)
     return render(
         request, "milestones/indicator_list.html", _indicators_context(request, project, roles)
@@ -110,7 +111,7 @@ def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def indicator_record(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = access.get_indicator_for_user(request, pk)
     project = indicator.project
     roles = workflow.roles(project, request.user)
