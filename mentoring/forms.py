@@ -237,7 +237,8 @@ class ProposalResultForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == self.REVISE and not (cleaned.get("notes") or "").strip():
             self.add_error("notes", _("Catatan wajib diisi bila rancangan perlu direvisi."))
         return cleaned
@@ -304,7 +305,8 @@ class GradeForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("fail") and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
         return cleaned
@@ -355,7 +357,8 @@ class ExaminerAssignmentForm(forms.Form):
         return found
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and not (cleaned.get("pool") or cleaned.get("people")):
             raise forms.ValidationError(_("Pilih atau tulis minimal satu penguji."))
         return cleaned

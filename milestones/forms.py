@@ -35,7 +35,8 @@ class MilestoneForm(forms.ModelForm):
             self.fields["order"].required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, due = cleaned.get("start_date"), cleaned.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("Tenggat tidak boleh sebelum tanggal mulai."))

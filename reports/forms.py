@@ -30,7 +30,8 @@ class AgencyReportForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cohort, year = cleaned.get("cohort"), cleaned.get("year")
         if cohort is not None and year is not None and cohort.year != year:
             raise forms.ValidationError(

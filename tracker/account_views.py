@@ -4,6 +4,7 @@ profile; and the organiser's invitations and staff import."""
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
@@ -75,7 +76,14 @@ def _locked_until(request, credentials):
 # --- invitation and password reset ----------------------------------------------------------
 
 
-class ActiveOnly:
+# The mixin calls the password-reset view it is mixed into.
+if TYPE_CHECKING:
+    _ConfirmView = auth_views.PasswordResetConfirmView
+else:
+    _ConfirmView = object
+
+
+class ActiveOnly(_ConfirmView):
     """A link of a deactivated account leads nowhere, even one sent before it was deactivated."""
 
     def get_user(self, uidb64):

@@ -109,7 +109,7 @@ def _send(invitation: Invitation) -> None:
 def _may_manage(invitation: Invitation, user: User) -> bool:
     if user.is_superuser:
         return True
-    if invitation.cohort_id is None:
+    if invitation.cohort is None:
         return False
     return invitation.cohort.organisers.filter(pk=user.pk).exists()
 

@@ -6,6 +6,8 @@ them, and every picker offers only that: a forged id posted to a form fails its 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
 from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
@@ -46,8 +48,15 @@ from tracker.notifications import email_requeue
 from tracker.selectors import institutions_organised_by, people_organised_by
 from tracker.services import delete_with_record
 
+# The mixins below call the admin classes they are mixed into.
+if TYPE_CHECKING:
+    _BaseAdmin = admin.options.BaseModelAdmin
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _BaseAdmin = _ModelAdmin = object
 
-class ScopedChoicesMixin:
+
+class ScopedChoicesMixin(_BaseAdmin):
     """Every foreign-key and many-to-many picker offers a non-superuser only what the related
     model's admin shows them; a related model without an admin offers nothing, unless
     `choice_lookups` names the field's path from that model to the organiser."""
@@ -157,7 +166,7 @@ class DeletionReasonForm(forms.Form):
     )
 
 
-class RecordedDeletionMixin:
+class RecordedDeletionMixin(_ModelAdmin):
     """Records people relied on: deleting one asks why and writes a deletion record of every
     row it removes (see `delete_with_record`); there is no bulk delete."""
 
@@ -172,14 +181,15 @@ class RecordedDeletionMixin:
         form = DeletionReasonForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":
             if form.is_valid():
-                request.deletion_reason = form.cleaned_data["reason"]
+                # Read by delete_model, which Django calls with the same request.
+                request.deletion_reason = form.cleaned_data["reason"]  # type: ignore[attr-defined]
             else:
                 # Django deletes on any non-empty POST: without a reason, show the page again.
                 request.POST = QueryDict()
         return super().delete_view(request, object_id, {**(extra_context or {}), "reason": form})
 
     def delete_model(self, request: HttpRequest, obj) -> None:
-        delete_with_record(obj=obj, by=admin_user(request), reason=request.deletion_reason)
+        delete_with_record(obj=obj, by=admin_user(request), reason=request.deletion_reason)  # type: ignore[attr-defined]
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         raise PermissionDenied
@@ -367,7 +377,8 @@ class ChangeProjectAdmin(OrganiserScopedAdmin):
 
 class SeminarAdminForm(forms.ModelForm):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cohort, projects = cleaned.get("cohort"), cleaned.get("projects")
         if cohort and projects and any(project.cohort_id != cohort.pk for project in projects):
             self.add_error("projects", _("Proyek seminar harus dari angkatan seminar ini."))

@@ -30,7 +30,8 @@ def workflow_edges() -> tuple[list[Edge], list[Edge]]:
     for source, target, name in workflow.edges(ChangeProject):
         by_name[name].append((str(source), str(target)))
     non_final = {value for value in ChangeProject.State if value not in ChangeProject.FINAL_STATES}
-    edges, from_anywhere = [], []
+    edges: list[Edge] = []
+    from_anywhere: list[Edge] = []
     for name, pairs in by_name.items():
         label = str(workflow.label(ChangeProject, name))
         sources = {source for source, _target in pairs}

@@ -61,7 +61,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def env_database(name: str, default_sqlite_path: str) -> dict:
+def env_database(name: str, default_sqlite_path: str) -> dj_database_url.DBConfig:
     raw = env_str(name)
     if not raw:
         return {

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tracker import workflow
@@ -65,7 +67,8 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.model = model
         self.declared = workflow.declaration(model, name)
-        self.fields["expected_state"].choices = workflow.state_field(model).choices
+        expected_state = cast(forms.ChoiceField, self.fields["expected_state"])
+        expected_state.choices = workflow.state_field(model).choices or []
         if not self.declared.takes_comment:
             del self.fields["comment"]
         else:
@@ -75,7 +78,7 @@ class TransitionForm(forms.Form):
 
     def against(self, state: str) -> TransitionForm:
         """The same input, aimed at the state the person is shown now (after a conflict)."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # bound: the POST it was given
         data["expected_state"] = state
         return TransitionForm(data, model=self.model, name=self.declared.name)
 
@@ -156,7 +159,8 @@ class CoachAssignmentForm(forms.Form):
 
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["projects"].queryset = open_projects_of(cohort)
+        projects = cast(forms.ModelMultipleChoiceField, self.fields["projects"])
+        projects.queryset = open_projects_of(cohort)
 
 
 class ProposalForm(forms.ModelForm):
@@ -265,7 +269,8 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "email", "position", "language"]
 
     def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, instance=user, **kwargs)
+        kwargs["instance"] = user
+        super().__init__(*args, **kwargs)
         self.user = user
         self.original_email = user.email
         self.fields["full_name"].required = True
@@ -280,7 +285,8 @@ class ProfileForm(forms.ModelForm):
         return name
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email = cleaned.get("email")
         # Whoever holds the email can reset the password: changing it takes the password.
         if email and email.lower() != self.original_email.lower():
@@ -320,7 +326,7 @@ class AgencyHeadProposalForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
 
     def clean_nip(self) -> str:
         nip = re.sub(r"[\s.\-]", "", self.cleaned_data["nip"])
@@ -328,7 +334,8 @@ class AgencyHeadProposalForm(forms.Form):
         return nip
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         nip = cleaned.get("nip")
         if nip and not User.objects.filter(nip=nip).exists():
             # A new account: its invitation goes to this address.

@@ -11,7 +11,9 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -23,6 +25,9 @@ from tracker import untrusted
 from tracker.models import Agency, ChangeProject, Cohort, User
 from tracker.selectors import accounts_managed_by, coaches_assignable_in
 from tracker.validators import validate_nip
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_BYTES = settings.PARTICIPANT_IMPORT_MAX_BYTES
 MAX_ROWS = 1000
@@ -46,11 +51,11 @@ class Columns:
     with single spaces), the keys a file may leave out, and what each is called on the page."""
 
     spellings: dict[str, tuple[str, ...]]
-    labels: dict[str, object]
+    labels: Mapping[str, StrOrPromise]
     optional: frozenset[str] = frozenset()
     # Said when the file has a header and no rows, and when it has too many.
-    empty: object = ""
-    too_many: object = ""
+    empty: StrOrPromise = ""
+    too_many: StrOrPromise = ""
 
     @property
     def required(self) -> list[str]:
@@ -288,8 +293,8 @@ class RowCheck:
 
     line: int
     values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    errors: list[StrOrPromise] = field(default_factory=list)
+    notes: list[StrOrPromise] = field(default_factory=list)
     action: str = ""  # "new", "new_project", "link", "update" or "unchanged"
     user: User | None = None
     may_update_account: bool = False
@@ -345,7 +350,7 @@ def normalise_nip(raw: str) -> str:
 class _Known:
     """What the database says about the people, coaches and agencies a file names."""
 
-    people: dict[str, User]
+    people: dict[str | None, User]
     managed: set[int]
     coaches: dict[str, User]
     assignable: set[int]
@@ -410,7 +415,7 @@ def check_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> Previ
     return Preview(checks)
 
 
-def _lineage(agency_id: int, parents: dict[int, int | None]) -> set[int]:
+def _lineage(agency_id: int | None, parents: dict[int, int | None]) -> set[int]:
     chain: set[int] = set()
     while agency_id is not None and agency_id not in chain:
         chain.add(agency_id)
@@ -531,7 +536,7 @@ def _check_new_mentor(check: RowCheck, known: _Known) -> None:
             % {"nip": nip}
         )
         return
-    problems = []
+    problems: list[StrOrPromise] = []
     try:
         validate_nip(nip)
     except ValidationError:
@@ -628,14 +633,18 @@ def changes(check: RowCheck) -> dict[str, dict]:
     """The fields a checked row would change: on the account only if the organiser manages it."""
     project = check.project
     user_changes = account_changes(check) if check.may_update_account else {}
-    project_changes = {}
+    project_changes: dict[str, User | Agency | None] = {}
     if project is not None and not project.is_final:
         if check.coach is not None and project.coach_id != check.coach.pk:
             project_changes["coach"] = check.coach
         if check.new_mentor or (check.mentor is not None and project.mentor_id != check.mentor.pk):
             # A new mentor's account is made when the import is saved; until then, None.
             project_changes["mentor"] = check.mentor
-        if project.state == ChangeProject.State.DRAFT and project.agency_id != check.agency.pk:
+        if (
+            project.state == ChangeProject.State.DRAFT
+            and check.agency is not None
+            and project.agency_id != check.agency.pk
+        ):
             project_changes["agency"] = check.agency
     return (
         {"user": user_changes, "project": project_changes}

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -19,6 +21,9 @@ from django_fsm import RETURN_VALUE, FSMField, transition
 from tracker import workflow
 from tracker.validators import validate_nip
 from tracker.workflow import Stale, WorkflowModel, acting_as, guard
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Agency(models.Model):
@@ -59,13 +64,14 @@ class Agency(models.Model):
         Parents already loaded with `select_related("agency__parent__parent")` cost nothing.
         """
         if "_ancestors" not in self.__dict__:
-            chain, agency = [], self
+            chain: list[Agency] = []
+            agency = self
             while agency.parent_id is not None and Agency.parent.is_cached(agency):
-                agency = agency.parent
+                agency = cast(Agency, agency.parent)  # parent_id is set, so parent is
                 chain.append(agency)
             if agency.parent_id is not None:
                 found = Agency.objects.filter(pk__in=lineage_sql(agency.parent_id)).in_bulk()
-                step = agency.parent_id
+                step: int | None = agency.parent_id
                 while step is not None and step in found:
                     chain.append(found[step])
                     step = found[step].parent_id
@@ -276,7 +282,8 @@ def examiner_of(kind: str):
     def permission(project: ChangeProject, user) -> bool:
         return project.is_examiner_of(user, kind)
 
-    permission.roles = (Role.EXAMINER,)
+    # Read by workflow.declarations: who may run it, for the page's "who acts next".
+    permission.roles = (Role.EXAMINER,)  # type: ignore[attr-defined]
     return permission
 
 
@@ -314,7 +321,7 @@ def relation_flags(user) -> dict:
     }
 
 
-class ChangeProjectQuerySet(models.QuerySet):
+class ChangeProjectQuerySet(models.QuerySet["ChangeProject"]):
     def with_relations(self, user) -> ChangeProjectQuerySet:
         """Load each project with how `user` stands to it, so `workflow.roles` costs no query."""
         if not user.is_authenticated:
@@ -457,7 +464,7 @@ class ChangeProject(WorkflowModel):
     def missing_for_proposal(self) -> list[str]:
         """What the participant still has to fill in before the proposal can be submitted."""
         missing = [
-            str(self._meta.get_field(name).verbose_name)
+            str(cast(models.Field, self._meta.get_field(name)).verbose_name)
             for name in ("title", "problem_statement", "goal_short_term", "innovation_summary")
             if not getattr(self, name).strip()
         ]
@@ -501,17 +508,17 @@ class ChangeProject(WorkflowModel):
 
     # --- guards: pure reads that say why a transition may not run ('' when it may) ------------
 
-    def proposal_incomplete_reason(self) -> str:
+    def proposal_incomplete_reason(self) -> StrOrPromise:
         missing = self.missing_for_proposal()
         return _("Lengkapi dulu: %(missing)s.") % {"missing": ", ".join(missing)} if missing else ""
 
-    def signoffs_missing_reason(self) -> str:
+    def signoffs_missing_reason(self) -> StrOrPromise:
         stage = "proposal" if self.state == self.State.PROPOSAL_REVIEW else "report"
         if self.current_review_signers(stage) >= {Role.COACH, Role.MENTOR}:
             return ""
         return _("Persetujuan coach dan mentor belum lengkap.")
 
-    def short_term_milestones_reason(self) -> str:
+    def short_term_milestones_reason(self) -> StrOrPromise:
         accepted, total = self.short_term_milestone_counts()
         if not total:
             return _("Laporan belum dapat diajukan: rencana belum memuat tonggak jangka pendek.")
@@ -524,14 +531,15 @@ class ChangeProject(WorkflowModel):
 
     # The scores live in the mentoring app, which tracker must not import (nor know its tables):
     # mentoring installs its rule here when it loads (MentoringConfig.ready).
-    results_grading_refusal = None
+    results_grading_refusal: ClassVar[Callable[[ChangeProject], StrOrPromise] | None] = None
 
-    def results_unscored_reason(self) -> str:
-        if type(self).results_grading_refusal is None:
+    def results_unscored_reason(self) -> StrOrPromise:
+        refusal = type(self).results_grading_refusal
+        if refusal is None:
             return _("Penilaian seminar laporan belum tersedia.")
-        return type(self).results_grading_refusal(self) or ""
+        return refusal(self) or ""
 
-    def deferral_expired_reason(self) -> str:
+    def deferral_expired_reason(self) -> StrOrPromise:
         return (
             "" if self.within_deferral_window() else _("Batas waktu pengajuan ulang sudah lewat.")
         )
@@ -761,7 +769,14 @@ class AppendOnlyQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class AppendOnlyMixin:
+# The mixin's `save` and `_state` come from the model it is mixed into.
+if TYPE_CHECKING:
+    _ModelMixinBase = models.Model
+else:
+    _ModelMixinBase = object
+
+
+class AppendOnlyMixin(_ModelMixinBase):
     """For audit models: a row, once written, never changes and is never deleted."""
 
     def save(self, *args, **kwargs) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -12,6 +12,7 @@ from tracker.models import (
     Agency,
     AgencyHead,
     ChangeProject,
+    ChangeProjectQuerySet,
     Cohort,
     Role,
     Seminar,
@@ -49,7 +50,7 @@ def headed_agency_ids(user: User) -> set[int]:
     )
 
 
-def projects_visible_to(user: User) -> QuerySet[ChangeProject]:
+def projects_visible_to(user: User) -> ChangeProjectQuerySet:
     """Every project the user has some relation to; the admin sees all."""
     projects = ChangeProject.objects.all()
     if not user.is_authenticated:
@@ -106,7 +107,7 @@ def held_roles(user: User) -> set[Role]:
         Role.ORGANISER: Cohort.objects.filter(organisers=OuterRef("pk")),
         Role.AGENCY_HEAD: AgencyHead.objects.filter(user=OuterRef("pk")),
     }
-    row = (
+    row: Mapping[str, object] = (
         User.objects.filter(pk=user.pk)
         .values(**{role.value: Exists(related) for role, related in checks.items()})
         .get()

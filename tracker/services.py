@@ -282,6 +282,7 @@ def cohort_import_participants(*, cohort: Cohort, by: User, rows: list[dict[str,
         preview.invited = 0
         for check in preview.rows:
             _import_row(cohort, check, new_mentors)
+            assert check.user is not None  # _import_row made or updated the account
             preview.invited += accounts.invite(
                 user=check.user, by=by, role=Role.PARTICIPANT, cohort=cohort
             )

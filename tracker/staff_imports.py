@@ -11,6 +11,7 @@ in the cohort (`coaches_assignable_in`); nobody on the cohort's participant list
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,6 +25,9 @@ from tracker.models import Agency, Cohort, Invitation, Role, User
 from tracker.selectors import coaches_assignable_in
 from tracker.validators import validate_nip
 from tracker.workflow import Forbidden, Refused
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STAFF_ROLE_CHOICES = [
     (Role.COACH, Role.COACH.label),
@@ -75,8 +79,8 @@ class StaffRow:
 
     line: int
     values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    errors: list[StrOrPromise] = field(default_factory=list)
+    notes: list[StrOrPromise] = field(default_factory=list)
     action: str = ""
     role: Role | None = None
     user: User | None = None
@@ -116,7 +120,7 @@ class StaffPreview:
 class _Known:
     """What the database says about the people and agencies a staff file names."""
 
-    people: dict[str, User]
+    people: dict[str | None, User]
     usernames: set[str]
     assignable: set[int]
     participants: set[int]
@@ -203,7 +207,7 @@ def _check_staff_row(check: StaffRow, cohort: Cohort, known: _Known) -> None:
         )
     elif check.role == Role.COACH and user.pk not in known.assignable:
         errors.append(coach_not_assignable(user, cohort))
-    if errors:
+    if errors or check.role is None:
         return
     if user is None:
         check.action = "new"
@@ -275,6 +279,7 @@ def cohort_import_staff(*, cohort: Cohort, by: User, rows: list[dict[str, str]])
                 check.user.set_unusable_password()
                 check.user.save()
             if check.action in ("new", "invite"):
+                assert check.role is not None  # every row of an ok preview has its role
                 accounts.invite(user=check.user, by=by, role=check.role, cohort=cohort)
             elif check.action == "known":
                 # Recorded, so the organiser's list of the cohort's people shows them.

@@ -268,7 +268,7 @@ def check_pdf(fileobj) -> None:
         "array_based_stream_maximum_output_length": PDF_STREAM_MAX_BYTES,
     }
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(None, **limits):
             reader = PdfReader(fileobj, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnsafeFile(

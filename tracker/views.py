@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -39,7 +40,7 @@ PROJECT_PAGE_RELATIONS = (
 
 def _get_project_for_user(
     request: AuthenticatedRequest, pk: int
-) -> tuple[ChangeProject, set[Role]]:
+) -> tuple[ChangeProject, frozenset[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
         projects_visible_to(request.user)
@@ -71,7 +72,7 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
     An action refused because the project moved on may no longer be offered; its comment is
     then shown on its own, so nothing the person typed is lost.
     """
-    actions = []
+    actions: list[dict[str, Any]] = []
     for declared in workflow.available(project, user):
         if declared.name not in ACTION_URLS:
             continue
@@ -444,7 +445,7 @@ def coach_assignment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "cohort": cohort,
         "form": form,
         "projects": projects,
-        "selected": set(form.data.getlist("projects")) if form.is_bound else set(),
+        "selected": set(cast(QueryDict, form.data).getlist("projects")) if form.is_bound else set(),
         "only_missing": only_missing,
         # Coaches of the organiser's projects, and those invited to their cohorts as coaches.
         "known_coaches": User.objects.filter(

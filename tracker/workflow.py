@@ -31,6 +31,8 @@ from django_fsm import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from tracker.models import ChangeProject, Relations, Role, User
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -114,10 +116,10 @@ class Declared:
     """One transition as its model declares it (one entry per name, whatever its sources)."""
 
     name: str
-    label: str
+    label: StrOrPromise
     comment_required: bool
     comment_allowed: bool
-    comment_label: str
+    comment_label: StrOrPromise
     danger: bool
     notify: tuple
     roles: tuple
@@ -155,7 +157,7 @@ def declarations(model: type[models.Model]) -> dict[str, Declared]:
             # An action that needs a reason undoes or refuses something: it looks like one.
             danger=bool(custom.get("comment_required")),
             notify=tuple(custom.get("notify", ())),
-            roles=tuple(custom.get("roles") or getattr(permission, "roles", ())),
+            roles=tuple(custom.get("roles") or getattr(permission, "roles", None) or ()),
             transitions=tuple(transitions),
         )
     return declared
@@ -178,7 +180,7 @@ def state_of(instance: models.Model) -> str:
     return getattr(instance, state_field(type(instance)).attname)
 
 
-def label(model: type[models.Model], name: str) -> str:
+def label(model: type[models.Model], name: str) -> StrOrPromise:
     """The human label of a transition; the name itself for one that no longer exists."""
     declared = declarations(model).get(name)
     return declared.label if declared else name
@@ -186,11 +188,11 @@ def label(model: type[models.Model], name: str) -> str:
 
 def edges(model: type[models.Model]) -> list[tuple[str, str, str]]:
     """Every (source, target, transition name) the model declares, for the workflow diagram."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for declared in declarations(model).values():
         for transition in declared.transitions:
             targets = getattr(transition.target, "allowed_states", None) or [transition.target]
-            found.extend((transition.source, target, declared.name) for target in targets)
+            found.extend((str(transition.source), str(target), declared.name) for target in targets)
     return found
 
 
@@ -304,7 +306,7 @@ def run(
         with transaction.atomic():
             instance.lock_related()
             locked = (
-                model.objects.select_related(*model.WORKFLOW_RELATED)
+                model._default_manager.select_related(*model.WORKFLOW_RELATED)
                 .select_for_update(of=("self",))
                 .get(pk=instance.pk)
             )
@@ -313,7 +315,10 @@ def run(
             method = getattr(locked, name)
             if not can_proceed(method, check_conditions=False):
                 raise locked.stale_refusal()
-            if not declared.leaves(state_of(locked)).has_perm(locked, by):
+            leaving = declared.leaves(state_of(locked))
+            if leaving is None:
+                raise locked.stale_refusal()
+            if not leaving.has_perm(locked, by):
                 raise Forbidden(_("Anda tidak berwenang melakukan tindakan ini."))
             reason = blocked_reason(locked, name)
             if reason:

@@ -92,7 +92,11 @@ class Command(BaseCommand):
         for code, name, parent_code, region in demo_data.AGENCIES:
             agencies[code], _ = Agency.objects.get_or_create(
                 code=code,
-                defaults={"name": name, "parent": agencies.get(parent_code), "region": region},
+                defaults={
+                    "name": name,
+                    "parent": agencies.get(parent_code) if parent_code else None,
+                    "region": region,
+                },
             )
         return agencies
 
