@@ -18,11 +18,14 @@ class ProjectScopedAdmin(OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
 
 
+EVIDENCE_FIELDS = ("kind", "caption", "original_name", "url", "size", "uploaded_by", "uploaded_at")
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
-    fields = ["kind", "caption", "original_name", "url", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = EVIDENCE_FIELDS
+    readonly_fields = EVIDENCE_FIELDS
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -122,8 +124,8 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args, evidence=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["evidence"])
         if evidence is not None:
-            self.fields["evidence"].queryset = evidence
-        self.fields["evidence"].label_from_instance = lambda item: (
-            f"{item.caption} · {item.milestone}"
-        )
+            field.queryset = evidence
+        # Replacing the method on this one field is how Django labels a field's choices.
+        field.label_from_instance = lambda obj: f"{obj.caption} · {obj.milestone}"  # type: ignore[method-assign]

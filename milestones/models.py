@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,9 @@ from tracker.models import (
     Seminar,
 )
 from tracker.workflow import Stale, WorkflowModel, acting_as, guard
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 P = ChangeProject.State
 
@@ -122,7 +126,7 @@ class Milestone(WorkflowModel):
 
     # --- guards: pure reads that say why a step may not run ('' when it may) -----------------
 
-    def project_at_rest_reason(self) -> str:
+    def project_at_rest_reason(self) -> StrOrPromise:
         if self.project.state in WORK_STATES:
             return ""
         return _(
@@ -130,7 +134,7 @@ class Milestone(WorkflowModel):
             "pascapelatihan. Status proyek sekarang: %(state)s."
         ) % {"state": self.project.get_state_display()}
 
-    def evidence_missing_reason(self) -> str:
+    def evidence_missing_reason(self) -> StrOrPromise:
         if self.evidence.exists():
             return ""
         return _("Unggah minimal satu bukti (berkas atau tautan) sebelum mengajukan tonggak ini.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -41,6 +42,42 @@ from milestones.models import (
 from tracker.models import ChangeProject, ImpactIndicator, User
 from tracker.selectors import loaded
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Flags(TypedDict):
+    """What `with_flags` annotates on each milestone."""
+
+    evidence_count: int
+    last_activity_at: datetime.datetime
+    is_overdue: bool
+    is_stuck: bool
+
+
+class PlanFlags(Flags):
+    """What `plan_of` adds to the flags."""
+
+    has_pending: bool
+
+
+class Ratings(TypedDict):
+    rating_list: list[MilestoneRating]
+
+
+class History(TypedDict):
+    """`history` newest first (prefetched); `latest` its first item, or None."""
+
+    history: list[IndicatorMeasurement]
+    latest: IndicatorMeasurement | None
+
+
+if TYPE_CHECKING:
+    FlaggedMilestone = WithAnnotations[Milestone, Flags]
+    PlannedMilestone = WithAnnotations[Milestone, PlanFlags]
+    RatedMilestone = WithAnnotations[Milestone, Ratings]
+    IndicatorWithHistory = WithAnnotations[ImpactIndicator, History]
+
 ACCEPTED = Milestone.State.ACCEPTED
 
 
@@ -70,7 +107,7 @@ def _stuck_before(
 
 def with_flags(
     milestones: QuerySet[Milestone], *, now: datetime.datetime | None = None
-) -> QuerySet[Milestone]:
+) -> QuerySet[FlaggedMilestone]:
     """Each milestone with evidence_count, last_activity_at, is_overdue and is_stuck.
 
     Overdue: the due date has passed and it is not accepted. Stuck: it should have been under way
@@ -108,7 +145,9 @@ def with_flags(
     )
 
 
-def plan_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> list[Milestone]:
+def plan_of(
+    project: ChangeProject, *, now: datetime.datetime | None = None
+) -> list[PlannedMilestone]:
     """The project's milestones in plan order, flagged, each knowing if a change is pending.
 
     Read once per loaded project (the page's panels share it), unless `now` is given.
@@ -117,7 +156,7 @@ def plan_of(project: ChangeProject, *, now: datetime.datetime | None = None) -> 
         milestone=OuterRef("pk"), state=ChangeRequest.State.PENDING
     )
 
-    def load() -> list[Milestone]:
+    def load() -> list[PlannedMilestone]:
         flagged = with_flags(project.milestones.all(), now=now)
         return list(flagged.annotate(has_pending=Exists(pending)))
 
@@ -150,7 +189,7 @@ class Progress:
         return self.accepted * 100 // self.total if self.total else 0
 
 
-def progress_of(milestones: list[Milestone]) -> Progress:
+def progress_of(milestones: list[PlannedMilestone]) -> Progress:
     """Share accepted overall and per term, and how many are overdue or stuck.
 
     Counts the flagged milestones of `plan_of` (no query of its own).
@@ -225,7 +264,7 @@ def milestone_ratings(project: ChangeProject) -> QuerySet[MilestoneRating]:
     )
 
 
-def short_term_with_ratings(project: ChangeProject) -> list[Milestone]:
+def short_term_with_ratings(project: ChangeProject) -> list[RatedMilestone]:
     """Short-term milestones, each with `rating_list` (every examiner's rating)."""
     return list(
         project.milestones.filter(term=Term.SHORT).prefetch_related(
@@ -238,16 +277,20 @@ def short_term_with_ratings(project: ChangeProject) -> list[Milestone]:
     )
 
 
-def indicators_of(project: ChangeProject) -> list[ImpactIndicator]:
+def indicators_of(project: ChangeProject) -> list[IndicatorWithHistory]:
     """Indicators with `latest` (newest measurement or None) and `history` (newest first)."""
-    indicators = list(
-        project.indicators.prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=IndicatorMeasurement.objects.select_related("evidence", "recorded_by"),
-                to_attr="history",
+    # `latest` is filled in below.
+    indicators = cast(
+        "list[IndicatorWithHistory]",
+        list(
+            project.indicators.prefetch_related(
+                Prefetch(
+                    "measurements",
+                    queryset=IndicatorMeasurement.objects.select_related("evidence", "recorded_by"),
+                    to_attr="history",
+                )
             )
-        )
+        ),
     )
     for indicator in indicators:
         indicator.latest = indicator.history[0] if indicator.history else None
@@ -323,7 +366,12 @@ class ReminderDigest:
     @property
     def cohort_id(self) -> int | None:
         """The one cohort everything in the digest belongs to, if there is only one."""
-        items = [*self.overdue, *self.due_soon, *self.to_review, *self.to_decide]
+        items: list[Milestone | ChangeRequest] = [
+            *self.overdue,
+            *self.due_soon,
+            *self.to_review,
+            *self.to_decide,
+        ]
         cohorts = {item.project.cohort_id for item in items}
         return cohorts.pop() if len(cohorts) == 1 else None
 

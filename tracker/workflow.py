@@ -354,7 +354,7 @@ def answer(
     *,
     render: Callable[[int], HttpResponse],
     redirect_to: str = "",
-    done: str = "",
+    done: StrOrPromise = "",
     refused: Refused | None = None,
     invalid: bool = False,
 ) -> HttpResponse:

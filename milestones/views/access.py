@@ -13,7 +13,9 @@ from tracker.selectors import projects_visible_to
 PROJECT_RELATIONS = ("participant", "cohort", "agency", "coach", "mentor")
 
 
-def get_project_for_user(request: AuthenticatedRequest, pk: int) -> tuple[ChangeProject, set[Role]]:
+def get_project_for_user(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[ChangeProject, frozenset[Role]]:
     """The project if the user is in its scope (404 otherwise), with the user's roles on it."""
     project = get_object_or_404(
         projects_visible_to(request.user)
@@ -28,7 +30,9 @@ def _in_scope(model, request: AuthenticatedRequest, lookup: str):
     return model.objects.filter(**{f"{lookup}__in": projects_visible_to(request.user)})
 
 
-def get_milestone_for_user(request: AuthenticatedRequest, pk: int) -> tuple[Milestone, set[Role]]:
+def get_milestone_for_user(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Milestone, frozenset[Role]]:
     """The milestone if its project is in the user's scope (404 otherwise), with their roles."""
     milestone = get_object_or_404(
         _in_scope(Milestone, request, "project").select_related(

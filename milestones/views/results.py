@@ -89,10 +89,11 @@ def _indicators_context(request, project, roles, bound=None, failed=None) -> dic
     may_record = Role.PARTICIPANT in roles and project.state in WORK_STATES
     evidence = selectors.evidence_of_project(project)
     indicators = selectors.indicators_of(project)
+    # `form` is for the template only, so it is not part of the selector's type.
     for indicator in indicators:
-        indicator.form = None
+        indicator.form = None  # type: ignore[attr-defined]
         if may_record:
-            indicator.form = (
+            indicator.form = (  # type: ignore[attr-defined]
                 bound
                 if failed == indicator.pk
                 else MeasurementForm(evidence=evidence, auto_id=f"id_indicator{indicator.pk}_%s")
