@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -33,6 +35,13 @@ from tracker.admin import (
 )
 from tracker.http import admin_user
 from tracker.selectors import institutions_organised_by
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class ReplyTotal(TypedDict):
+    reply_total: int
 
 
 @admin.register(Comment)
@@ -128,7 +137,7 @@ class JournalEntryAdmin(RecordedDeletionMixin, SuperuserOnlyAdmin):
         return super().get_queryset(request).annotate(reply_total=Count("replies"))
 
     @admin.display(description=_("tanggapan"), ordering="reply_total")
-    def reply_count(self, entry: JournalEntry) -> int:
+    def reply_count(self, entry: WithAnnotations[JournalEntry, ReplyTotal]) -> int:
         return entry.reply_total
 
     @admin.display(description=_("apa yang terjadi"))
@@ -184,7 +193,10 @@ class RubricAdminForm(forms.ModelForm):
         # A shared rubric an organiser edits becomes their institution's own copy: offer theirs.
         field = self.fields.get("institution")
         shown = self.initial.get("institution")
-        if isinstance(field, forms.ChoiceField) and shown not in dict(field.choices):
+        # Read back, a field's choices are (value, label) pairs.
+        if isinstance(field, forms.ChoiceField) and shown not in dict(
+            cast("list[tuple[Any, Any]]", field.choices)
+        ):
             self.initial["institution"] = field.initial
 
 
@@ -205,7 +217,7 @@ class RubricAdmin(admin.ModelAdmin):
     inlines = [RubricCriterionInline, GradeBandInline]
 
     @admin.display(description=_("pemilik"), ordering="institution")
-    def owner(self, rubric: Rubric) -> str:
+    def owner(self, rubric: Rubric) -> StrOrPromise:
         return rubric.institution or _("Bersama (admin sistem)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -246,11 +258,14 @@ class RubricAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, rubric):
             raise PermissionDenied
         # Django's "save as new" copies the form and every inline row into a new rubric.
-        request.POST = request.POST.copy()
-        request.POST["_saveasnew"] = "1"
-        request.replaced_rubric = rubric
+        post = request.POST.copy()
+        post["_saveasnew"] = "1"
+        # The stubs call request.POST immutable; replacing it is how the admin is told.
+        request.POST = post  # type: ignore[assignment]
+        # Read back in save_model, which Django calls with the same request.
+        request.replaced_rubric = rubric  # type: ignore[attr-defined]
 
-    def _new_version_notice(self, request: HttpRequest, rubric: Rubric) -> str:
+    def _new_version_notice(self, request: HttpRequest, rubric: Rubric) -> StrOrPromise:
         if rubric.is_in_use():
             return _(
                 "Rubrik ini sudah dipakai untuk menilai. Perubahan yang Anda simpan menjadi versi "

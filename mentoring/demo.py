@@ -10,6 +10,7 @@ are left alone, so running it twice changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,7 +62,11 @@ PATHS = {
     S.WITHDRAWN: [*IMPLEMENTING, ("withdraw", S.WITHDRAWN)],
 }
 # Share of the maximum each examiner gives, by outcome: it decides the band, hence the predikat.
-SCORE_PERCENT = {S.PASSED: (86, 83), S.DEFERRED: (66, 63), S.FAILED: (52, 48)}
+SCORE_PERCENT: dict[str, tuple[int, int]] = {
+    S.PASSED: (86, 83),
+    S.DEFERRED: (66, 63),
+    S.FAILED: (52, 48),
+}
 SCORE_PERCENT_OF = {"peserta10": (94, 92), "peserta14": (88, 87)}  # some variety in the grades
 COMMENTS = {
     S.PROPOSAL_REVISION: "Rumusan masalah perlu data dasar 2025 dan peta pemangku kepentingan.",
@@ -82,7 +87,7 @@ def seed() -> int:
     return done
 
 
-def _moments(project: ChangeProject, steps: list[tuple[str, str]]) -> list[datetime.datetime]:
+def _moments(project: ChangeProject, steps: Sequence[tuple[str, str]]) -> list[datetime.datetime]:
     """When each step happened: along the cohort's phases, never in the future."""
     cohort = project.cohort
     proposal = _seminar(project, Seminar.Kind.PROPOSAL)
@@ -113,10 +118,18 @@ def _seminar(project: ChangeProject, kind: str) -> Seminar | None:
     return project.seminars.filter(kind=kind).order_by("-starts_at").first()
 
 
+def _held_seminar(project: ChangeProject, kind: str) -> Seminar:
+    """The seminar a step of the project's demo path happened at."""
+    seminar = _seminar(project, kind)
+    if seminar is None:
+        raise LookupError(f"The demo data schedules no {kind} seminar for {project}.")
+    return seminar
+
+
 def _history(project: ChangeProject) -> None:
     steps = PATHS[ChangeProject.State(project.state)]
     state = S.DRAFT
-    submission = None
+    submission: TransitionLog | None = None
     for (name, target), at in zip(steps, _moments(project, steps), strict=True):
         actor, role = _actor(project, name)
         comment = (
@@ -129,6 +142,8 @@ def _history(project: ChangeProject) -> None:
             for offset, (signer, signing_role) in enumerate(
                 [(project.coach, Role.COACH), (project.mentor, Role.MENTOR)]
             ):
+                # Each demo path submits before it approves; demo projects have both reviewers.
+                assert submission is not None and signer is not None
                 SignOff.objects.create(
                     project=project,
                     submission=submission,
@@ -141,7 +156,7 @@ def _history(project: ChangeProject) -> None:
         if name == "record_proposal_seminar":
             ProposalSeminarResult.objects.create(
                 project=project,
-                seminar=_seminar(project, Seminar.Kind.PROPOSAL),
+                seminar=_held_seminar(project, Seminar.Kind.PROPOSAL),
                 examiner=actor,
                 accepted=target == S.IMPLEMENTATION,
                 notes=comment or "Rancangan layak dilaksanakan; perkuat strategi komunikasi.",
@@ -181,13 +196,14 @@ def _actor(project: ChangeProject, name: str):
         return project.mentor, Role.MENTOR
     if name in ("record_proposal_seminar", "grade"):
         kind = Seminar.Kind.PROPOSAL if name == "record_proposal_seminar" else Seminar.Kind.RESULTS
-        return _seminar(project, kind).examiners.order_by("pk").first(), Role.EXAMINER
+        return _held_seminar(project, kind).examiners.order_by("pk").first(), Role.EXAMINER
     return project.cohort.organisers.order_by("pk").first(), Role.ORGANISER
 
 
 def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> None:
-    seminar = _seminar(project, Seminar.Kind.RESULTS)
+    seminar = _held_seminar(project, Seminar.Kind.RESULTS)
     rubric = rubric_for(seminar)
+    assert rubric is not None, "the demo seeds a rubric for every programme"
     percents = SCORE_PERCENT_OF.get(project.participant.username, SCORE_PERCENT[outcome])
     for percent, person in zip(percents, seminar.examiners.order_by("pk"), strict=False):
         RubricScore.objects.bulk_create(
@@ -202,6 +218,8 @@ def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> 
             for criterion in rubric.criteria.all()
         )
     summary = score_summaries(seminar, [project], rubric)[project.pk]
+    # Every examiner scored every criterion just above: the score and its band are known.
+    assert summary.score is not None and summary.band is not None
     SeminarGrade.objects.create(
         project=project,
         seminar=seminar,
@@ -222,6 +240,7 @@ def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> 
 
 def _conversation(project: ChangeProject) -> None:
     """Consultations (one awaiting the mentor), a comment each way and a shared reflection."""
+    assert project.coach is not None and project.mentor is not None  # so is every demo project
     start = project.cohort.implementation_starts_on
     sessions = [
         (
@@ -315,6 +334,7 @@ def _consultation_history(consultation: Consultation) -> None:
         created_at=consultation.created_at,
     )
     if consultation.is_decided:
+        assert consultation.decided_at is not None  # set with the decision
         ConsultationLog.objects.create(
             consultation=consultation,
             project_id=consultation.project_id,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -98,7 +99,7 @@ class ConsultationForm(PanelForm):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         people = [(Role.COACH, project.coach), (Role.MENTOR, project.mentor)]
-        self.fields["consultant_role"].choices = [
+        cast(forms.ChoiceField, self.fields["consultant_role"]).choices = [
             (role.value, f"{role.label}: {person}") for role, person in people if person
         ]
 
@@ -155,7 +156,7 @@ class SeminarForm(forms.ModelForm):
 
     examiners = forms.ModelMultipleChoiceField(
         label=_("Penguji"),
-        queryset=None,
+        queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Pilih minimal satu penguji."),
@@ -170,7 +171,7 @@ class SeminarForm(forms.ModelForm):
     )
     projects = ProjectChoiceField(
         label=_("Proyek"),
-        queryset=None,
+        queryset=ChangeProject.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -199,16 +200,16 @@ class SeminarForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.cohort = cohort
         # Radio buttons need no "---------" choice: none ticked means none chosen.
-        self.fields["kind"].choices = Seminar.Kind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Seminar.Kind.choices
         if self.instance.pk:
             self.fields["kind"].disabled = True
             kind = self.instance.kind
         else:
             kind = self.data.get("kind")
-        self.fields["projects"].queryset = eligible_projects(cohort, kind, self.instance)
-        self.fields["examiners"].queryset = examiner_candidates(cohort).order_by(
-            "full_name", "username"
-        )
+        projects = cast(forms.ModelMultipleChoiceField, self.fields["projects"])
+        projects.queryset = eligible_projects(cohort, kind, self.instance)
+        examiners = cast(forms.ModelMultipleChoiceField, self.fields["examiners"])
+        examiners.queryset = examiner_candidates(cohort).order_by("full_name", "username")
         self.fields["starts_at"].error_messages["invalid"] = _(
             "Isi tanggal dan jam seminar, misalnya 2026-10-20 09:00."
         )
@@ -331,7 +332,7 @@ class ExaminerAssignmentForm(forms.Form):
 
     def __init__(self, *args, seminar: Seminar, organiser: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["pool"]).queryset = (
             examiner_candidates(seminar.cohort)
             .filter(examined_seminars__cohort__organisers=organiser)
             .exclude(examined_seminars=seminar)

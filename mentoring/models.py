@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,17 +113,17 @@ class Comment(models.Model):
         return f"{self.author} · {self.body[:60]}"
 
     @classmethod
-    def writing_role(cls, roles: set[Role]) -> Role | None:
+    def writing_role(cls, roles: AbstractSet[Role]) -> Role | None:
         """The role in which someone with these relations writes, or None if they only read."""
         return next((role for role in cls.WRITING_ROLES if role in roles), None)
 
     @classmethod
-    def may_restrict(cls, roles: set[Role]) -> bool:
+    def may_restrict(cls, roles: AbstractSet[Role]) -> bool:
         """Whether someone with these relations may write a reviewers-only comment."""
         return bool(roles & cls.REVIEWER_ROLES) and Role.PARTICIPANT not in roles
 
     @classmethod
-    def sees_restricted(cls, roles: set[Role]) -> bool:
+    def sees_restricted(cls, roles: AbstractSet[Role]) -> bool:
         """Whether someone with these relations reads reviewers-only comments.
 
         The participant never does, whatever else they are; the admin (operator) does.
@@ -134,9 +136,10 @@ class Comment(models.Model):
 CONSULTING_ROLES = [(Role.COACH.value, Role.COACH.label), (Role.MENTOR.value, Role.MENTOR.label)]
 
 
-def consulted(consultation: Consultation, user) -> bool:
+def consulted(consultation: models.Model, user) -> bool:
     """A transition permission: only the coach or mentor the session names decides on it."""
-    return user.is_authenticated and consultation.consultant_id == user.pk
+    # django-fsm calls it with the Consultation whose transition it guards.
+    return user.is_authenticated and cast(Consultation, consultation).consultant_id == user.pk
 
 
 consulted.roles = (Role.COACH, Role.MENTOR)  # type: ignore[attr-defined]
@@ -160,7 +163,7 @@ class Consultation(WorkflowModel):
         CONFIRMED = "confirmed", _("Dikonfirmasi")
         DISPUTED = "disputed", _("Disanggah")
 
-    STAGE_OF_STATE = {
+    STAGE_OF_STATE: dict[str, Stage] = {
         ChangeProject.State.DRAFT: Stage.PROPOSAL,
         ChangeProject.State.PROPOSAL_REVIEW: Stage.PROPOSAL,
         ChangeProject.State.PROPOSAL_SEMINAR: Stage.PROPOSAL,
@@ -406,7 +409,7 @@ def project_score(sheets: Iterable[Iterable[tuple[Decimal, Decimal, Decimal]]]) 
     totals = [sheet_total(sheet) for sheet in sheets]
     if not totals:
         raise ValueError("A score needs at least one examiner's sheet.")
-    return (sum(totals) / len(totals)).quantize(CENT, ROUND_HALF_UP)
+    return (sum(totals, Decimal(0)) / len(totals)).quantize(CENT, ROUND_HALF_UP)
 
 
 def sheet_total(sheet: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
@@ -500,7 +503,7 @@ class Rubric(models.Model):
 
 def plain_number(value: Decimal) -> str:
     """A decimal in the reader's locale without trailing zeros: 100, 7,5."""
-    places = max(0, -value.normalize().as_tuple().exponent)
+    places = max(0, -int(value.normalize().as_tuple().exponent))
     return formats.number_format(value, places)
 
 

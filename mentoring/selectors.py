@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -44,6 +46,20 @@ from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
 from tracker.selectors import institutions_organised_by, loaded, transitions_of
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class SeminarOutcomes(TypedDict):
+    """What `seminars_of` prefetches on each seminar: this project's results and grades."""
+
+    project_results: list[ProposalSeminarResult]
+    project_grades: list[SeminarGrade]
+
+
+if TYPE_CHECKING:
+    SeminarWithOutcomes = WithAnnotations[Seminar, SeminarOutcomes]
+
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
     ChangeProject.State.REPORT_REVIEW: SignOff.Stage.REPORT,
@@ -55,7 +71,7 @@ def pending_signoff(project: ChangeProject, user) -> str | None:
     stage = STAGE_OF_REVIEW_STATE.get(project.state)
     if stage is None:
         return None
-    roles = workflow.roles(project, user) & {Role.COACH, Role.MENTOR}
+    roles: AbstractSet[str] = workflow.roles(project, user) & {Role.COACH, Role.MENTOR}
     return stage if roles - review_signers(project) else None
 
 
@@ -99,7 +115,9 @@ def consultations_of(project: ChangeProject) -> list[Consultation]:
 
 def consultation_counts(consultations: list[Consultation]) -> list[dict]:
     """Per stage, in workflow order: how many sessions were recorded, confirmed and disputed."""
-    counts = {value: {"recorded": 0, "confirmed": 0, "disputed": 0} for value in Consultation.Stage}
+    counts: dict[str, dict[str, int]] = {
+        value: {"recorded": 0, "confirmed": 0, "disputed": 0} for value in Consultation.Stage
+    }
     for consultation in consultations:
         row = counts[consultation.stage]
         row["recorded"] += 1
@@ -129,7 +147,7 @@ def proposal_signed_by_both(project: ChangeProject) -> bool:
     return any(roles >= {Role.COACH, Role.MENTOR} for roles in signed.values())
 
 
-def seminars_of(project: ChangeProject) -> list[Seminar]:
+def seminars_of(project: ChangeProject) -> list[SeminarWithOutcomes]:
     """The project's seminars, earliest first, with their examiners and this project's results
     and grades (read once per loaded project)."""
     return loaded(
@@ -184,7 +202,7 @@ def journal_of(project: ChangeProject, user: User) -> list[JournalEntry]:
 # --- Seminars and grading ------------------------------------------------------------------
 
 # A project goes on a seminar of a kind only while it waits in the matching state.
-STATE_OF_KIND = {
+STATE_OF_KIND: dict[str, ChangeProject.State] = {
     Seminar.Kind.PROPOSAL: ChangeProject.State.PROPOSAL_SEMINAR,
     Seminar.Kind.RESULTS: ChangeProject.State.RESULTS_SEMINAR,
 }
@@ -353,7 +371,7 @@ def score_summaries(
             complete = sheet_complete(criteria, scores)
             total = sheet_total(_sheet(criteria, scores)).quantize(CENT) if complete else None
             summary.sheets.append(ExaminerSheet(examiner, scores, complete, total))
-        if summary.complete:
+        if summary.complete and rubric is not None:
             summary.score = project_score(_sheet(criteria, s.scores) for s in summary.sheets)
             summary.band = rubric.band_for(summary.score)
         summaries[project.pk] = summary
@@ -393,7 +411,7 @@ def _sheet(criteria: list[RubricCriterion], scores: dict[int, Decimal]):
     return [(scores[c.pk], c.weight, c.max_score) for c in criteria]
 
 
-def scoring_refusal(seminar: Seminar, project: ChangeProject) -> str | None:
+def scoring_refusal(seminar: Seminar, project: ChangeProject) -> StrOrPromise | None:
     """Why the project cannot be scored or graded at this results seminar now, or None."""
     if project.state != ChangeProject.State.RESULTS_SEMINAR:
         return _("Proyek ini tidak sedang menunggu penilaian seminar laporan.")
@@ -407,8 +425,8 @@ def grading_refusal(project: ChangeProject) -> str:
 
     The one rule of "every examiner has scored": the project's `grade` transition asks it.
     """
-    seminar = project.seminars.filter(kind=Seminar.Kind.RESULTS).order_by("-starts_at", "-pk")
-    seminar = seminar.prefetch_related("examiners").first()
+    results = project.seminars.filter(kind=Seminar.Kind.RESULTS).order_by("-starts_at", "-pk")
+    seminar = results.prefetch_related("examiners").first()
     if seminar is None:
         return str(_("Proyek ini belum dijadwalkan pada seminar laporan."))
     refusal = scoring_refusal(seminar, project)
@@ -606,8 +624,8 @@ def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
         .prefetch_related("criteria", "bands")
         .order_by("-pk")
     )
-    by_pk = {rubric.pk: rubric for rubric in rubrics}
-    newest = {}
+    by_pk: dict[int | None, Rubric] = {rubric.pk: rubric for rubric in rubrics}
+    newest: dict[tuple[str, str], Rubric] = {}
     for rubric in rubrics:
         newest.setdefault((rubric.programme, rubric.institution), rubric)
 

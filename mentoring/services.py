@@ -530,7 +530,7 @@ def seminar_record_scores(
         criteria = (
             {criterion.pk: criterion for criterion in rubric.criteria.all()} if rubric else {}
         )
-        if not criteria:
+        if rubric is None or not criteria:
             raise Refused(
                 _("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya.")
             )
@@ -581,7 +581,7 @@ def seminar_grade(
     comment = (comment or "").strip()
     if fail and not comment:
         raise Refused(_("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
-    graded = []
+    graded: list[SeminarGrade] = []
     with transaction.atomic():
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
         if expected_state and locked.state != expected_state:
@@ -590,19 +590,20 @@ def seminar_grade(
         if refusal:
             raise Refused(refusal)
         summary = score_summaries(seminar, [locked])[locked.pk]
-        if not summary.complete:
+        score, band = summary.score, summary.band
+        if not summary.complete or score is None:
             raise Refused(incomplete_message(summary))
-        if summary.band is None:
+        if band is None:
             raise Refused(
                 _(
                     "Rubrik tidak punya predikat untuk nilai %(score)s; minta penyelenggara "
                     "melengkapinya."
                 )
-                % {"score": plain_number(summary.score)}
+                % {"score": plain_number(score)}
             )
         if fail:
             outcome = SeminarGrade.Outcome.FAILED
-        elif summary.band.is_deferral:
+        elif band.is_deferral:
             outcome = SeminarGrade.Outcome.DEFERRED
         else:
             outcome = SeminarGrade.Outcome.PASSED
@@ -617,8 +618,8 @@ def seminar_grade(
                 SeminarGrade.objects.create(
                     project=locked,
                     seminar=seminar,
-                    score=summary.score,
-                    predikat=summary.band.label,
+                    score=score,
+                    predikat=band.label,
                     outcome=outcome,
                     notes=comment,
                     decided_by=by,

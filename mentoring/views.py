@@ -354,7 +354,7 @@ def journal_reply(request: AuthenticatedRequest, pk: int, entry_pk: int) -> Http
     entry = get_object_or_404(journal_entries_visible_to(project, request.user), pk=entry_pk)
     form = JournalReplyForm(request.POST)
     if not form.is_valid():
-        refusal = Refused(" ".join(form.errors["body"]))
+        refusal = Refused(" ".join(str(error) for error in form.errors["body"]))
         return JOURNAL.answer(request, project, refused=refusal)
     try:
         services.journal_reply(entry=entry, by=request.user, **form.cleaned_data)

@@ -385,7 +385,7 @@ def perform(
     *,
     call: Callable[[], Any],
     render: Callable[[int], HttpResponse],
-    done: str | Callable[[Any], str],
+    done: StrOrPromise | Callable[[Any], StrOrPromise],
     redirect_to: str | Callable[[Any], str] = "",
     form=None,
 ) -> HttpResponse:
