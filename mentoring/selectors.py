@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -57,8 +58,19 @@ class SeminarOutcomes(TypedDict):
     project_grades: list[SeminarGrade]
 
 
+class AwaitedSignoff(TypedDict):
+    """What `signoffs_awaiting` annotates: the open submission and whose sign-off it awaits."""
+
+    submission_id: int | None
+    submitted_at: datetime.datetime | None
+    coach_signed: bool
+    mentor_signed: bool
+    awaiting_role: str
+
+
 if TYPE_CHECKING:
     SeminarWithOutcomes = WithAnnotations[Seminar, SeminarOutcomes]
+    ProjectAwaitingSignoff = WithAnnotations[ChangeProject, AwaitedSignoff]
 
 STAGE_OF_REVIEW_STATE = {
     ChangeProject.State.PROPOSAL_REVIEW: SignOff.Stage.PROPOSAL,
@@ -535,7 +547,7 @@ def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=No
 # --- dashboards ----------------------------------------------------------------------------
 
 
-def signoffs_awaiting(user: User) -> QuerySet[ChangeProject]:
+def signoffs_awaiting(user: User) -> QuerySet[ProjectAwaitingSignoff]:
     """Projects in review whose current submission still lacks this user's coach/mentor approval.
 
     Each has `submitted_at` (when the review opened) and `awaiting_role` (coach or mentor).

@@ -72,7 +72,22 @@ class History(TypedDict):
     latest: IndicatorMeasurement | None
 
 
+class MilestoneCounts(TypedDict):
+    """What `projects_with_progress` annotates on each project."""
+
+    milestone_total: int
+    milestone_accepted: int
+    milestones_overdue: int
+    milestones_stuck: int
+
+
+class Submitted(TypedDict):
+    submitted_at: datetime.datetime
+
+
 if TYPE_CHECKING:
+    SubmittedMilestone = WithAnnotations[Milestone, Submitted]
+    ProjectWithProgress = WithAnnotations[ChangeProject, MilestoneCounts]
     FlaggedMilestone = WithAnnotations[Milestone, Flags]
     PlannedMilestone = WithAnnotations[Milestone, PlanFlags]
     RatedMilestone = WithAnnotations[Milestone, Ratings]
@@ -214,7 +229,7 @@ def progress_of(milestones: list[PlannedMilestone]) -> Progress:
 
 def projects_with_progress(
     projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
-) -> QuerySet[ChangeProject]:
+) -> QuerySet[ProjectWithProgress]:
     """Projects annotated with milestone_total, milestone_accepted, milestones_overdue, _stuck."""
     now, today = _clock(now)
     own = Milestone.objects.filter(project=OuterRef("pk"))
@@ -409,7 +424,7 @@ def _submitted_at() -> Subquery:
     return Subquery(latest, output_field=DateTimeField())
 
 
-def milestones_awaiting_review(user: User) -> QuerySet[Milestone]:
+def milestones_awaiting_review(user: User) -> QuerySet[SubmittedMilestone]:
     """Submitted milestones of projects the user coaches or mentors, with `submitted_at`."""
     return (
         Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)

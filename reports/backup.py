@@ -155,7 +155,10 @@ def _run_client(command: list[str]) -> None:
 def read_manifest(archive: tarfile.TarFile) -> dict:
     """The manifest, once every member listed in it is present with its checksum."""
     try:
-        manifest = json.loads(archive.extractfile(MANIFEST).read())
+        manifest_file = archive.extractfile(MANIFEST)
+        if manifest_file is None:  # there, but not a regular file
+            raise ValueError(MANIFEST)
+        manifest = json.loads(manifest_file.read())
     except (KeyError, AttributeError, ValueError):
         raise BackupError("This file is not a Jejak backup: it has no readable manifest.") from None
     if manifest.get("format") != FORMAT:
@@ -168,7 +171,7 @@ def read_manifest(archive: tarfile.TarFile) -> dict:
         if handle is None:
             raise BackupError(f"The backup lacks {member}, which its manifest lists.")
         digest = hashlib.sha256()
-        for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+        while block := handle.read(1 << 20):
             digest.update(block)
         if digest.hexdigest() != expected:
             raise BackupError(f"{member} does not match its checksum: the backup is damaged.")
@@ -204,7 +207,10 @@ def restore_backup(source: Path) -> dict:
             name = member.removeprefix("media/")
             if default_storage.exists(name):
                 continue
-            content = archive.extractfile(member).read()
+            handle = archive.extractfile(member)
+            if handle is None:
+                raise BackupError(f"The backup lacks {member}, which its manifest lists.")
+            content = handle.read()
             saved = default_storage.save(name, ContentFile(content))
             if saved != name:
                 raise BackupError(f"The media storage stored {name} as {saved}.")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -48,6 +50,29 @@ from tracker.models import (
 )
 from tracker.selectors import agency_subtree_ids
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from milestones.selectors import MilestoneCounts, ProjectWithProgress
+
+    class LatestProject(MilestoneCounts):
+        progress: int
+
+
+class CohortOverview(TypedDict):
+    """What `organiser_section` counts on each cohort (annotated, then filled in)."""
+
+    project_count: int
+    without_coach: int
+    without_mentor: int
+    states: list[dict]
+    unscheduled: int
+    progress: int
+    milestones_overdue: int
+    upcoming_seminars: Sequence[Seminar]
+    seminars_without_examiners: int
+
+
 State = ChangeProject.State
 DEADLINES_SHOWN = 5
 FEEDBACK_SHOWN = 5
@@ -73,8 +98,8 @@ def _share(accepted: int, total: int) -> int:
 
 @dataclass
 class OwnProject:
-    project: ChangeProject
-    next_step: str
+    project: ProjectWithProgress
+    next_step: StrOrPromise
     deadlines: list = field(default_factory=list)
     seminars: list = field(default_factory=list)
 
@@ -87,7 +112,7 @@ class OwnProject:
 class Feedback:
     at: datetime.datetime
     author: User
-    what: str
+    what: StrOrPromise
     text: str
     project: ChangeProject
     url: str
@@ -172,7 +197,7 @@ class QueueItem:
     """One thing waiting on a coach or mentor, and where to do it."""
 
     kind: str
-    label: str
+    label: StrOrPromise
     detail: str
     project: ChangeProject
     role: str
@@ -322,18 +347,22 @@ def organiser_section(user: User, *, now: datetime.datetime | None = None) -> di
     """Per organised cohort: projects by state, missing assignments, progress, seminars."""
     now = now or timezone.now()
     final = Q(projects__state__in=ChangeProject.FINAL_STATES)
-    cohorts = list(
-        Cohort.objects.filter(organisers=user)
-        .annotate(
-            project_count=Count("projects", distinct=True),
-            without_coach=Count(
-                "projects", filter=Q(projects__coach__isnull=True) & ~final, distinct=True
-            ),
-            without_mentor=Count(
-                "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
-            ),
-        )
-        .order_by("-year", "programme", "number")
+    # The counts that are not annotations are filled in below.
+    cohorts = cast(
+        "list[WithAnnotations[Cohort, CohortOverview]]",
+        list(
+            Cohort.objects.filter(organisers=user)
+            .annotate(
+                project_count=Count("projects", distinct=True),
+                without_coach=Count(
+                    "projects", filter=Q(projects__coach__isnull=True) & ~final, distinct=True
+                ),
+                without_mentor=Count(
+                    "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
+                ),
+            )
+            .order_by("-year", "programme", "number")
+        ),
     )
     projects = ChangeProject.objects.filter(cohort__in=[cohort.pk for cohort in cohorts])
     states: dict[int, list[dict]] = defaultdict(list)
@@ -417,11 +446,16 @@ def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
         for value, label in State.choices
         if (total := sum(counts.get(value, 0) for counts in per_unit.values()))
     ]
-    latest = list(
-        projects_with_progress(projects, now=now)
-        .annotate(grade=latest_grade())
-        .select_related("participant", "cohort", "agency")
-        .order_by("-updated_at", "-pk")[:AGENCY_PROJECTS_SHOWN]
+    # `progress` is filled in below.
+    latest = cast(
+        "list[WithAnnotations[ChangeProject, LatestProject]]",
+        list(
+            projects_with_progress(projects, now=now)
+            # The predikat shadows the `grade` transition on these read-only rows.
+            .annotate(grade=latest_grade())  # type: ignore[no-redef]
+            .select_related("participant", "cohort", "agency")
+            .order_by("-updated_at", "-pk")[:AGENCY_PROJECTS_SHOWN]
+        ),
     )
     for project in latest:
         project.progress = _share(project.milestone_accepted, project.milestone_total)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,7 +21,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from reports.spreadsheet import write_csv, xlsx_cell
-from tracker.models import ChangeProject
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from reports.filters import ListedProject
 
 Value = str | int | datetime.datetime | None
 
@@ -29,7 +34,8 @@ def _person(user) -> str:
     return user.get_full_name() if user else ""
 
 
-COLUMNS: list[tuple[str, Callable[[ChangeProject], Value]]] = [
+# Read from the project list's rows (reports.filters.annotated).
+COLUMNS: list[tuple[StrOrPromise, Callable[[ListedProject], Value]]] = [
     (_("ID"), lambda p: p.pk),
     (_("Judul"), lambda p: p.title),
     (_("Peserta"), lambda p: _person(p.participant)),
@@ -55,7 +61,7 @@ def header() -> list[str]:
     return [str(label) for label, _value in COLUMNS]
 
 
-def rows(projects: QuerySet[ChangeProject]) -> Iterator[list[Value]]:
+def rows(projects: QuerySet[ListedProject]) -> Iterator[list[Value]]:
     """One list of values per project, in the queryset's order, read in chunks."""
     for project in projects.iterator(chunk_size=500):
         yield [value(project) for _label, value in COLUMNS]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +25,8 @@ class AgencyReportForm(forms.Form):
 
     def __init__(self, *args, projects: QuerySet[ChangeProject], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = agency_cohorts(projects)
-        self.fields["year"].choices = [
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = agency_cohorts(projects)
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
             ("", _("Semua tahun")),
             *((year, str(year)) for year in cohort_years(projects)),
         ]

@@ -196,12 +196,12 @@ def spend_quota(user: User) -> None:
 
 # Projects laid out per part: small enough for progress and the time limit to act often, large
 # enough that the per-part cost (styles, page setup) stays a few percent.
-LINES_PER_PART = {
+LINES_PER_PART: dict[str, int] = {
     GeneratedDocument.Kind.AGENCY_REPORT: 5,
     GeneratedDocument.Kind.COHORT_RECAP: 25,
 }
 # The number of the first section after the summary (the summary's sections come before it).
-PROJECTS_SECTION = {
+PROJECTS_SECTION: dict[str, int] = {
     GeneratedDocument.Kind.AGENCY_REPORT: 6,
     GeneratedDocument.Kind.COHORT_RECAP: 7,
 }
@@ -241,7 +241,9 @@ def collection_pdf(
 
     def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
         size = LINES_PER_PART[data.kind]
-        parts, start_pages, page, done = [], {}, first_page, 0
+        parts: list = []
+        start_pages: dict[int, int] = {}
+        page, done = first_page, 0
         for start in range(0, len(data.lines), size):
             chunk = data.lines[start : start + size]
             part = renderer.render(

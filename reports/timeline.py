@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,15 +12,18 @@ from mentoring.selectors import consultations_of, seminars_of, signoffs_of
 from tracker.models import ChangeProject, Role, User
 from tracker.selectors import transitions_of
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Event:
     at: datetime.datetime
     kind: str
-    title: str
+    title: StrOrPromise
     detail: str = ""
     actor: User | None = None
-    role: str = ""
+    role: StrOrPromise = ""
     comment: str = ""
 
 

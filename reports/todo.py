@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -15,12 +16,15 @@ from milestones.selectors import change_requests_of, plan_of
 from tracker import workflow
 from tracker.models import ChangeProject, Role, Seminar, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Waiting:
     """One thing this person should do on the project, and where to do it."""
 
-    label: str
+    label: StrOrPromise
     detail: str
     url: str
 

@@ -79,7 +79,7 @@ def _pdf_response(document: GeneratedDocument, stem: str) -> FileResponse:
 @never_cache
 @require_GET
 @login_required
-def project_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def project_report(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     project = _get_project_for_download(request, pk, GeneratedDocument.Kind.PROJECT_REPORT)
     try:
         document = services.issue_project_report(project=project, by=request.user)
@@ -92,7 +92,7 @@ def project_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def approval_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def approval_page(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     project = _get_project_for_download(request, pk, GeneratedDocument.Kind.APPROVAL_PAGE)
     try:
         document = services.issue_approval_page(project=project, by=request.user)
@@ -105,7 +105,9 @@ def approval_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def seminar_minutes(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
+def seminar_minutes(
+    request: AuthenticatedRequest, pk: int, project_pk: int
+) -> HttpResponse | FileResponse:
     seminar, project = _get_minutes_for_download(request, pk, project_pk)
     try:
         document = services.issue_seminar_minutes(seminar=seminar, project=project, by=request.user)
@@ -143,7 +145,7 @@ MORE_FILTERS = ("programme", "agency", "coach", "mentor", "overdue", "stuck", "g
 
 def _per_page(raw: str | None) -> tuple[int, str]:
     """Rows per page from the request (1 to 100), or the default and why the request was refused."""
-    if raw in (None, ""):
+    if not raw:
         return DEFAULT_PER_PAGE, ""
     try:
         number = int(raw)
@@ -258,7 +260,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- reports about many projects and their jobs ------------------------------------------------
 
 RECENT_JOBS = 5
-STEMS = {
+STEMS: dict[str, str] = {
     GeneratedDocument.Kind.AGENCY_REPORT: "laporan-dampak",
     GeneratedDocument.Kind.COHORT_RECAP: "rekap-angkatan",
 }
@@ -374,9 +376,9 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def job_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     job = _get_job_for_user(request, pk)
-    if job.status != ReportJob.Status.DONE:
+    if job.status != ReportJob.Status.DONE or job.document is None:
         return redirect(job)
     return _pdf_response(job.document, STEMS[job.kind])
 
@@ -392,7 +394,9 @@ def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         refusal = refused.message
     if request.htmx:
         # The fragment carries the refusal: htmx would not swap a 429 (see base.html).
-        context = {"job": ReportJob.objects.select_related("document").get(pk=job.pk)}
+        context: dict[str, object] = {
+            "job": ReportJob.objects.select_related("document").get(pk=job.pk)
+        }
         context["refusal"] = refusal
         return render(request, "reports/reportjob_detail.html#job-status", context)
     if refusal:

@@ -91,7 +91,7 @@ def approval_page_data(project: ChangeProject) -> ApprovalPage | None:
     if submission is None:
         return None
     project = load_project(project)
-    order = {Role.COACH: 0, Role.MENTOR: 1}
+    order: dict[str, int] = {Role.COACH: 0, Role.MENTOR: 1}
     signoffs = sorted(
         submission.signoffs.filter(stage=SignOff.Stage.PROPOSAL).select_related("signer"),
         key=lambda signoff: order[signoff.role],

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +32,12 @@ class Person:
     nip: str
     position: str
 
+    @overload
+    @classmethod
+    def of(cls, user: User) -> Person: ...
+    @overload
+    @classmethod
+    def of(cls, user: None) -> None: ...
     @classmethod
     def of(cls, user: User | None) -> Person | None:
         if user is None:

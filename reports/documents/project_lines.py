@@ -121,8 +121,8 @@ def project_lines(projects: QuerySet[ChangeProject], *, today: datetime.date) ->
     ).order_by("agency__name", "cohort__year", "cohort_id", "participant__full_name", "pk")
     chosen = projects.values("pk")
     grades: dict[int, SeminarGrade] = {}
-    for grade in SeminarGrade.objects.filter(project__in=chosen).order_by("decided_at", "pk"):
-        grades[grade.project_id] = grade  # the latest one wins
+    for decided in SeminarGrade.objects.filter(project__in=chosen).order_by("decided_at", "pk"):
+        grades[decided.project_id] = decided  # the latest one wins
     counts: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for project_id, term, state, total in (
         Milestone.objects.filter(project__in=chosen)
@@ -213,9 +213,10 @@ def state_counts(lines: list[ProjectLine]) -> list[tuple[str, int]]:
 def grade_counts(lines: list[ProjectLine]) -> list[tuple[str, int]]:
     """(predikat, projects), best predikat first, then the projects not graded yet."""
     graded = [line for line in lines if line.predikat]
-    best = defaultdict(Decimal)
+    best: defaultdict[str, Decimal] = defaultdict(Decimal)
     for line in graded:
-        best[line.predikat] = max(best[line.predikat], line.score)
+        if line.score is not None:  # always, for a graded line: a grade has its score
+            best[line.predikat] = max(best[line.predikat], line.score)
     counted = Counter(line.predikat for line in graded)
     rows = [(label, counted[label]) for label in sorted(counted, key=lambda p: -best[p])]
     ungraded = len(lines) - len(graded)
@@ -244,7 +245,7 @@ def mean_score(lines: list[ProjectLine]) -> Decimal | None:
     scores = [line.score for line in lines if line.score is not None]
     if not scores:
         return None
-    return (sum(scores) / len(scores)).quantize(CENT, ROUND_HALF_UP)
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(CENT, ROUND_HALF_UP)
 
 
 def count_table(key: str, title: str, label: str, rows: list[tuple[str, int]], empty: str) -> Table:

@@ -141,7 +141,7 @@ def _milestone_table(project: ChangeProject) -> Table:
 
 
 def _consultation_count_table(project: ChangeProject) -> Table:
-    labels = dict(Consultation.Stage.choices)
+    labels = {value: str(label) for value, label in Consultation.Stage.choices}
     counts = (
         project.consultations.values("stage")
         .annotate(
