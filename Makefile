@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install check-system run serve worker test test-postgres lint format migrations messages screenshots deploy-check clean
+.PHONY: help install check-system run serve worker test test-postgres lint format typecheck migrations messages screenshots deploy-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ lint: install ## ruff check and format check
 format: install ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+typecheck: install ## Type-check the apps with mypy and django-stubs (settings load with DEBUG=1)
+	$(DEV_ENV) $(VENV)/bin/mypy
 
 migrations: install ## Fail when models and migrations differ
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
