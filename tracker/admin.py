@@ -42,7 +42,11 @@ from tracker.models import (
     User,
 )
 from tracker.notifications import email_requeue
-from tracker.selectors import institutions_organised_by, people_organised_by
+from tracker.selectors import (
+    accounts_managed_by,
+    institutions_organised_by,
+    people_organised_by,
+)
 from tracker.services import delete_with_record
 
 
@@ -288,11 +292,9 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
             return False
         if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
             return True
-        # Nobody edits an account holding rights (a fellow organiser, the operator): changing
-        # its email or name would be a step towards acting as them.
-        if obj.is_staff or obj.is_superuser:
-            return False
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
+        # Changing someone's email is a password reset away from acting as them: only the
+        # accounts made for this organiser's cohorts, which nobody else relies on.
+        return accounts_managed_by(request.user).filter(pk=obj.pk).exists()
 
     def user_change_password(self, request: HttpRequest, id, form_url=""):
         if not request.user.is_superuser and unquote(id) != str(request.user.pk):

@@ -20,6 +20,7 @@ from tests.factories import (
     CohortFactory,
     SeminarFactory,
     UserFactory,
+    made_by_import,
 )
 from tests.html import element
 from tests.milestones.files import bomb_member, make_xlsm, member, zip_of
@@ -157,6 +158,7 @@ def test_rerunning_the_same_file_creates_no_duplicates(organiser, world):
 
 
 def test_rerun_updates_a_participant_already_in_the_cohort(organiser, world):
+    made_by_import(world.participant, world.cohort, world.organiser)
     content = _csv([_row(world, world.participant.nip, "Budi Peserta, S.T.", "budi@baru.example")])
     preview = _upload(organiser, world, content)
     assert "Sudah terdaftar; diperbarui" in preview.content.decode()
@@ -175,6 +177,7 @@ def test_participant_of_the_organisers_other_cohort_gets_a_project_here_and_is_u
     earlier.organisers.add(world.organiser)
     person = UserFactory(nip="198801012010011001", agency=world.dinas)
     ChangeProjectFactory(participant=person, cohort=earlier)
+    made_by_import(person, earlier, world.organiser)
     row = _row(world, person.nip, "Nama Baru", "baru@jejak.example")
     preview = _upload(organiser, world, _csv([row]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
@@ -509,6 +512,7 @@ def test_confirm_checks_tenancy_again_and_changes_nothing_of_a_person_who_left_i
     earlier.organisers.add(world.organiser)
     person = UserFactory(nip="198801012010011001", agency=world.dinas)
     ChangeProjectFactory(participant=person, cohort=earlier)
+    made_by_import(person, earlier, world.organiser)
     preview = _upload(organiser, world, _csv([_row(world, person.nip, "Nama Baru")]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
     # Between preview and confirmation the person joins another organiser's cohort.
