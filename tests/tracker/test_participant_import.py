@@ -564,10 +564,11 @@ def test_coach_of_another_institution_who_also_serves_this_one_may_coach(organis
 
 def test_mentor_must_work_in_the_participants_agency_or_above(organiser, world):
     superior = UserFactory(nip="197001012000011001", agency=world.province)
+    far = UserFactory(nip="197101012000011002", agency=world.other_agency)
     world.admin.nip = "198001012005011001"
     world.admin.save(update_fields=["nip"])
     rows = [
-        _row(world, mentor=world.other_participant.nip),
+        _row(world, mentor=far.nip),
         _row(world, nip=SECOND_NIP, email="d@x.example", mentor=world.admin.nip),
         _row(world, nip="199303032017011003", email="e@x.example", mentor=superior.nip),
     ]
@@ -578,6 +579,22 @@ def test_mentor_must_work_in_the_participants_agency_or_above(organiser, world):
     assert "Akun admin Jejak tidak dapat menjadi mentor." in page
     # The third row, whose mentor heads the unit above, is fine.
     assert "2 baris bermasalah" in page
+
+
+def test_the_cohorts_organisers_and_participants_do_not_mentor_in_it(organiser, world):
+    world.organiser.nip = "198001012005011002"
+    world.organiser.agency = world.dinas
+    world.organiser.save(update_fields=["nip", "agency"])
+    User.objects.filter(pk=world.other_participant.pk).update(agency=world.dinas)
+    rows = [
+        _row(world, mentor=world.organiser.nip),
+        _row(world, nip=SECOND_NIP, email="d@x.example", mentor=world.other_participant.nip),
+    ]
+    response = _upload(organiser, world, _csv(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Penyelenggara angkatan ini tidak dapat menjadi mentor di angkatannya." in page
+    assert "Peserta angkatan ini tidak dapat menjadi mentor di angkatannya." in page
 
 
 # --- hostile files -------------------------------------------------------------------------
