@@ -25,6 +25,7 @@ from mentoring.models import (
 from mentoring.selectors import owns_rubric, rubrics_visible_to
 from tracker.admin import (
     OrganiserScopedAdmin,
+    OwnHistoryMixin,
     ReadOnlyAdmin,
     RecordedDeletionMixin,
     ScopedChoicesMixin,
@@ -188,7 +189,7 @@ class RubricAdminForm(forms.ModelForm):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(OwnHistoryMixin, admin.ModelAdmin):
     """Rubrics are data: criteria with weights, and the bands that give predikat.
 
     The operator keeps the shared rubrics; an organiser keeps their institution's own, and

@@ -13,6 +13,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -53,7 +54,19 @@ from tracker.selectors import (
 from tracker.services import PROPOSAL_FIELDS, delete_with_record
 
 
-class ScopedChoicesMixin:
+class OwnHistoryMixin:
+    """An object's history page shows a non-superuser only their own actions on it: the
+    change messages of others (another institution's organiser, the operator) are theirs."""
+
+    def get_paginator(self, request: HttpRequest, queryset, per_page, *args, **kwargs):
+        # The history view pages its LogEntry rows through here; change lists page their own
+        # model's rows.
+        if queryset.model is LogEntry and not request.user.is_superuser:
+            queryset = queryset.filter(user=request.user)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)
+
+
+class ScopedChoicesMixin(OwnHistoryMixin):
     """Every foreign-key and many-to-many picker offers a non-superuser only what the related
     model's admin shows them; a related model without an admin offers nothing, unless
     `choice_lookups` names the field's path from that model to the organiser."""
@@ -195,6 +208,10 @@ class AgencyHeadInline(ScopedChoicesMixin, admin.TabularInline):
     model = AgencyHead
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The heads an organiser may read are those `AgencyHeadAdmin` lists them: the same here.
+        return self.admin_site.get_model_admin(AgencyHead).get_queryset(request)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
