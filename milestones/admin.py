@@ -11,7 +11,12 @@ from milestones.models import (
     MilestoneRating,
     Reminder,
 )
-from tracker.admin import OrganiserScopedAdmin, RecordedDeletionMixin, SuperuserOnlyAdmin
+from tracker.admin import (
+    FixedOnceWrittenMixin,
+    OrganiserScopedAdmin,
+    RecordedDeletionMixin,
+    SuperuserOnlyAdmin,
+)
 
 
 class ProjectScopedAdmin(OrganiserScopedAdmin):
@@ -69,8 +74,10 @@ class MilestoneLogAdmin(ProjectScopedAdmin):
 
 
 @admin.register(MilestoneRating)
-class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class MilestoneRatingAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "milestone__project__cohort__organisers"
+    # The examiner's judgement, which the grade rests on.
+    fixed_fields = ("milestone", "examiner", "seminar", "rating", "note")
     list_display = ["milestone", "examiner", "rating", "rated_at"]
     list_filter = ["rating"]
     list_select_related = ["milestone", "examiner"]
@@ -78,8 +85,10 @@ class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
 
 
 @admin.register(IndicatorMeasurement)
-class IndicatorMeasurementAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class IndicatorMeasurementAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "indicator__project__cohort__organisers"
+    # What was measured, when, with which evidence and by whom: the impact reports read it.
+    fixed_fields = ("indicator", "value", "measured_on", "evidence", "recorded_by")
     # Evidence has no admin of its own: an organiser may pick that of their cohorts' projects.
     choice_lookups = {"evidence": "milestone__project__cohort__organisers"}
     list_display = ["indicator", "value", "measured_on", "recorded_by"]

@@ -166,6 +166,42 @@ class ReferenceDataAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class FixedOnceWrittenMixin:
+    """Records that are someone's act (a comment, a confirmation, a rating, a measurement):
+    for staff who are not superusers, the fields in `fixed_fields` keep what the person wrote
+    once the row exists, and a forged POST changing one fails validation; and they add none.
+    Nobody speaks, rates or measures for someone else in the admin, where no log would show
+    it."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        # Such a record is written by the person who acts, on the page where they act.
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or request.user.is_superuser or not self.fixed_fields:
+            return form
+        fixed = self.fixed_fields
+
+        class FixedFieldsForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                for name in fixed:
+                    if name in self.changed_data and name in self.fields:
+                        self.add_error(
+                            name,
+                            _(
+                                "Bagian ini dicatat oleh orang yang bertindak dan tidak diubah "
+                                "di admin."
+                            ),
+                        )
+                return cleaned
+
+        return FixedFieldsForm
+
+
 class DeletionReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan penghapusan"),
