@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from milestones.models import (
     ChangeRequest,
@@ -16,6 +18,7 @@ from tracker.admin import (
     OrganiserScopedAdmin,
     RecordedDeletionMixin,
     SuperuserOnlyAdmin,
+    plan_is_open,
 )
 
 
@@ -35,8 +38,38 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
+# The plan the proposal seminar approved: after the draft, a due date moves only by a change
+# request the mentor approves, never by editing here.
+PLAN_FIELDS = (
+    "project",
+    "term",
+    "activity",
+    "implementer",
+    "start_date",
+    "due_date",
+    "expected_output",
+    "order",
+)
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        project = cleaned.get("project") or getattr(self.instance, "project", None)
+        changed = [name for name in PLAN_FIELDS if name in self.changed_data]
+        if project is not None and changed and not plan_is_open(project):
+            raise forms.ValidationError(
+                _(
+                    "Rencana tonggak proyek ini sudah diajukan: tanggal dan kegiatannya diubah "
+                    "lewat permintaan perubahan yang disetujui mentor. Tidak ada yang disimpan."
+                )
+            )
+        return cleaned
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(ProjectScopedAdmin):
+    form = MilestoneAdminForm
     list_display = ["activity", "project", "term", "due_date", "state"]
     list_filter = ["term", "state"]
     search_fields = ["activity", "project__title", "project__participant__full_name"]
@@ -44,6 +77,12 @@ class MilestoneAdmin(ProjectScopedAdmin):
     # The state moves only through the workflow services.
     readonly_fields = ["state", "created_at", "updated_at"]
     inlines = [EvidenceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not plan_is_open(obj.project):
+            return [*PLAN_FIELDS, *fixed]
+        return fixed
 
 
 @admin.register(ChangeRequest)

@@ -203,3 +203,28 @@ def test_indicators_are_fixed_with_the_plan(organiser, world):
     )
     assert "project" in _errors(added)
     assert not ImpactIndicator.objects.filter(project=other).exists()
+
+
+def test_the_milestone_plan_is_fixed_once_submitted(organiser, world):
+    from tests.milestones.factories import MilestoneFactory
+
+    milestone = MilestoneFactory(project=world.project)
+    due = milestone.due_date
+    put_project_in(world.project, ChangeProject.State.IMPLEMENTATION)
+    page = organiser.get(_change_url(milestone))
+    assert 'name="due_date"' not in page.content.decode()
+    forged = change_page_data(page) | {"due_date": "2030-01-01", "activity": "Lain"}
+    organiser.post(_change_url(milestone), forged)
+    assert type(milestone).objects.get(pk=milestone.pk).due_date == due
+    added = organiser.post(
+        reverse("admin:milestones_milestone_add"),
+        {
+            "project": world.project.pk,
+            "term": milestone.term,
+            "activity": "Tonggak selundupan",
+            "due_date": "2030-01-01",
+            "order": 9,
+        },
+    )
+    assert _errors(added)
+    assert not type(milestone).objects.filter(activity="Tonggak selundupan").exists()
