@@ -26,7 +26,9 @@ from mentoring.models import (
 )
 from mentoring.selectors import owns_rubric, rubrics_visible_to
 from tracker.admin import (
+    FixedOnceWrittenMixin,
     OrganiserScopedAdmin,
+    OwnHistoryMixin,
     ReadOnlyAdmin,
     RecordedDeletionMixin,
     ScopedChoicesMixin,
@@ -45,8 +47,11 @@ class ReplyTotal(TypedDict):
 
 
 @admin.register(Comment)
-class CommentAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class CommentAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
+    # Someone's words, to the readers they chose: an organiser deletes (with a record), never
+    # rewrites, reassigns or shows them to others.
+    fixed_fields = ("project", "author", "author_role", "body", "visibility")
     list_display = ["created_at", "project", "author", "author_role", "visibility", "excerpt"]
     list_filter = [
         "visibility",
@@ -64,8 +69,10 @@ class CommentAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class ConsultationAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "project__cohort__organisers"
+    # Whose session it was and who confirms it: the control form's evidence.
+    fixed_fields = ("project", "recorded_by", "consultant", "consultant_role", "held_on")
     list_display = [
         "held_on",
         "project",
@@ -201,7 +208,7 @@ class RubricAdminForm(forms.ModelForm):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(OwnHistoryMixin, admin.ModelAdmin):
     """Rubrics are data: criteria with weights, and the bands that give predikat.
 
     The operator keeps the shared rubrics; an organiser keeps their institution's own, and

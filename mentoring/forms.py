@@ -332,6 +332,7 @@ class ExaminerAssignmentForm(forms.Form):
 
     def __init__(self, *args, seminar: Seminar, organiser: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.seminar = seminar
         cast(forms.ModelMultipleChoiceField, self.fields["pool"]).queryset = (
             examiner_candidates(seminar.cohort)
             .filter(examined_seminars__cohort__organisers=organiser)
@@ -341,20 +342,20 @@ class ExaminerAssignmentForm(forms.Form):
         )
 
     def clean_people(self) -> list[User]:
-        found, unknown = [], []
+        found, refused = [], []
+        candidates = examiner_candidates(self.seminar.cohort)
         for line in self.cleaned_data["people"].splitlines():
             if not line.strip():
                 continue
             person = person_by_handle(line)
-            if person is None:
-                unknown.append(line.strip())
+            if person is None or not candidates.filter(pk=person.pk).exists():
+                # One answer for "nobody" and "not eligible": the page must not tell an
+                # organiser which usernames and NIPs exist outside their institution.
+                refused.append(line.strip())
             else:
                 found.append(person)
-        if unknown:
-            raise forms.ValidationError(
-                _("Tidak dikenal sebagai username atau NIP: %(names)s.")
-                % {"names": ", ".join(f"“{name}”" for name in unknown)}
-            )
+        if refused:
+            raise forms.ValidationError(not_an_examiner_here(refused))
         return found
 
     def clean(self):
@@ -367,3 +368,12 @@ class ExaminerAssignmentForm(forms.Form):
     @property
     def examiners(self) -> list[User]:
         return [*self.cleaned_data["pool"], *self.cleaned_data["people"]]
+
+
+def not_an_examiner_here(handles: list[str]) -> str:
+    """The one refusal for typed examiners who do not exist or may not examine here."""
+    return _(
+        "Tidak dapat dijadikan penguji angkatan ini: %(names)s. Periksa username atau NIP-nya; "
+        "peserta dan penyelenggara angkatan ini, admin Jejak, dan orang lembaga pelatihan lain "
+        "tidak dapat menjadi penguji."
+    ) % {"names": ", ".join(f"“{name}”" for name in handles)}

@@ -45,7 +45,12 @@ from mentoring.models import (
 )
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
-from tracker.selectors import institutions_organised_by, loaded, transitions_of
+from tracker.selectors import (
+    coaches_assignable_in,
+    institutions_organised_by,
+    loaded,
+    transitions_of,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -285,8 +290,9 @@ def eligible_projects(
 
 
 def examiner_candidates(cohort: Cohort) -> QuerySet[User]:
-    """People who may examine the cohort's seminars: anyone active but its own participants."""
-    return User.objects.filter(is_active=True).exclude(projects__cohort=cohort)
+    """People who may examine the cohort's seminars: the same as may coach in it, the people of
+    its training institution (never the admin, its participants or its organisers)."""
+    return coaches_assignable_in(cohort)
 
 
 def rubric_for(seminar: Seminar) -> Rubric | None:

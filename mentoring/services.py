@@ -409,7 +409,12 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
         raise Refused(_("Pilih minimal satu penguji."))
     candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
     if candidates.count() != len({person.pk for person in examiners}):
-        raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+        raise Refused(
+            _(
+                "Penguji adalah orang lembaga pelatihan angkatan ini; peserta dan penyelenggara "
+                "angkatan ini serta admin Jejak tidak dapat menjadi penguji."
+            )
+        )
     eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
     if any(project.pk not in eligible for project in projects):
         raise Refused(

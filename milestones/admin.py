@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from milestones.models import (
     ChangeRequest,
@@ -11,7 +13,13 @@ from milestones.models import (
     MilestoneRating,
     Reminder,
 )
-from tracker.admin import OrganiserScopedAdmin, RecordedDeletionMixin, SuperuserOnlyAdmin
+from tracker.admin import (
+    FixedOnceWrittenMixin,
+    OrganiserScopedAdmin,
+    RecordedDeletionMixin,
+    SuperuserOnlyAdmin,
+    plan_is_open,
+)
 
 
 class ProjectScopedAdmin(OrganiserScopedAdmin):
@@ -33,8 +41,38 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
+# The plan the proposal seminar approved: after the draft, a due date moves only by a change
+# request the mentor approves, never by editing here.
+PLAN_FIELDS = (
+    "project",
+    "term",
+    "activity",
+    "implementer",
+    "start_date",
+    "due_date",
+    "expected_output",
+    "order",
+)
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        project = cleaned.get("project") or getattr(self.instance, "project", None)
+        changed = [name for name in PLAN_FIELDS if name in self.changed_data]
+        if project is not None and changed and not plan_is_open(project):
+            raise forms.ValidationError(
+                _(
+                    "Rencana tonggak proyek ini sudah diajukan: tanggal dan kegiatannya diubah "
+                    "lewat permintaan perubahan yang disetujui mentor. Tidak ada yang disimpan."
+                )
+            )
+        return cleaned
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(ProjectScopedAdmin):
+    form = MilestoneAdminForm
     list_display = ["activity", "project", "term", "due_date", "state"]
     list_filter = ["term", "state"]
     search_fields = ["activity", "project__title", "project__participant__full_name"]
@@ -42,6 +80,12 @@ class MilestoneAdmin(ProjectScopedAdmin):
     # The state moves only through the workflow services.
     readonly_fields = ["state", "created_at", "updated_at"]
     inlines = [EvidenceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not plan_is_open(obj.project):
+            return [*PLAN_FIELDS, *fixed]
+        return fixed
 
 
 @admin.register(ChangeRequest)
@@ -72,8 +116,10 @@ class MilestoneLogAdmin(ProjectScopedAdmin):
 
 
 @admin.register(MilestoneRating)
-class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class MilestoneRatingAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "milestone__project__cohort__organisers"
+    # The examiner's judgement, which the grade rests on.
+    fixed_fields = ("milestone", "examiner", "seminar", "rating", "note")
     list_display = ["milestone", "examiner", "rating", "rated_at"]
     list_filter = ["rating"]
     list_select_related = ["milestone", "examiner"]
@@ -81,8 +127,10 @@ class MilestoneRatingAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
 
 
 @admin.register(IndicatorMeasurement)
-class IndicatorMeasurementAdmin(RecordedDeletionMixin, OrganiserScopedAdmin):
+class IndicatorMeasurementAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, OrganiserScopedAdmin):
     cohort_lookup = "indicator__project__cohort__organisers"
+    # What was measured, when, with which evidence and by whom: the impact reports read it.
+    fixed_fields = ("indicator", "value", "measured_on", "evidence", "recorded_by")
     # Evidence has no admin of its own: an organiser may pick that of their cohorts' projects.
     choice_lookups = {"evidence": "milestone__project__cohort__organisers"}
     list_display = ["indicator", "value", "measured_on", "recorded_by"]

@@ -7,15 +7,28 @@ process's memory: production runs several processes on several hosts.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+logger = logging.getLogger(__name__)
+
+
+class LimitsUnavailable(Exception):
+    """The shared cache the counts live in could not be reached: nothing was counted.
+
+    Each caller decides what that means for its own use (fail open or closed), and says why.
+    """
+
 
 def take(scope: str, who: object, *, limit: int, window: int) -> bool:
     """Count one request of `who` in `scope`; False once `limit` were counted in this window.
+
+    Raises `LimitsUnavailable` when the cache cannot be reached (Redis down, the cache table
+    unreadable): never the backend's own error, which would answer 500.
 
     Windows are fixed (they start at multiples of `window` seconds). Each counted request claims
     a key of its own with `cache.add`, which only one caller can win in every backend: a unique
@@ -23,6 +36,16 @@ def take(scope: str, who: object, *, limit: int, window: int) -> bool:
     processes never count more than `limit`; `cache.incr` could not promise that, as the
     database cache implements it as a read and then a write. A refused request claims nothing.
     """
+    try:
+        return _take(scope, who, limit=limit, window=window)
+    except Exception as error:
+        # Cache backends' errors are not a closed set (redis' ConnectionError and TimeoutError,
+        # the database's OperationalError, ...); whatever failed, nothing was counted.
+        logger.warning("rate limit %s unavailable: %r", scope, error)
+        raise LimitsUnavailable(scope) from error
+
+
+def _take(scope: str, who: object, *, limit: int, window: int) -> bool:
     now = int(time.time())
     start = now - now % window
     prefix = f"limit:{scope}:{who}:{start}"

@@ -188,7 +188,19 @@ def spend_quota(user: User) -> None:
     """Count one generation (a document or a report job) toward the user's REPORT_RATE_LIMIT,
     or refuse it once the window's quota is spent; atomic across processes (reports/limits.py)."""
     limit, window = settings.REPORT_RATE_LIMIT, settings.REPORT_RATE_WINDOW
-    if not limits.take("reports", user.pk, limit=limit, window=window):
+    try:
+        allowed = limits.take("reports", user.pk, limit=limit, window=window)
+    except limits.LimitsUnavailable:
+        # Fail closed: generating is the costly work (WeasyPrint, on few cores) this quota
+        # exists to bound, and anyone logged in could script it while nothing counts. The
+        # refusal is polite and brief, and documents already issued are still served.
+        raise DocumentUnavailable(
+            _(
+                "Dokumen baru sedang tidak dapat dibuat. Coba lagi beberapa menit lagi; "
+                "dokumen yang datanya tidak berubah tetap dapat diunduh."
+            )
+        ) from None
+    if not allowed:
         raise RateLimited(limit, max(1, window // 60))
 
 

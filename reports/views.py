@@ -39,6 +39,8 @@ VERIFY_WINDOW_SECONDS = 600
 # in EXPORT_WINDOW_SECONDS (a large export reads and writes every project in scope).
 EXPORT_LIMIT = 10
 EXPORT_WINDOW_SECONDS = 600
+# How soon to try again when the shared cache the limits live in cannot be reached.
+LIMITS_RETRY_SECONDS = 60
 
 
 def _get_project_for_download(request: AuthenticatedRequest, pk: int, kind: str) -> ChangeProject:
@@ -120,7 +122,14 @@ def seminar_minutes(
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     address = limits.client_address(request)
-    if not limits.take("verify", address, limit=VERIFY_LIMIT, window=VERIFY_WINDOW_SECONDS):
+    try:
+        allowed = limits.take("verify", address, limit=VERIFY_LIMIT, window=VERIFY_WINDOW_SECONDS)
+    except limits.LimitsUnavailable:
+        # Fail open: with 60-bit codes the limit only sheds load (one indexed lookup each), it
+        # is not what keeps guessing hopeless; and someone checking a certificate in front of
+        # them should not be turned away because the cache is down.
+        allowed = True
+    if not allowed:
         response = render(
             request, "reports/generateddocument_verify.html", {"limited": True}, status=429
         )
@@ -194,6 +203,39 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
     return response
 
 
+def _export_refusal(user) -> HttpResponse | None:
+    """Count one large export of the person's; the refusal once EXPORT_LIMIT were counted."""
+    try:
+        allowed = limits.take("exports", user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS)
+    except limits.LimitsUnavailable:
+        # Fail closed, as for documents: a large export is the costly request this bounds, and
+        # a filtered list of one page is never counted, so it still downloads.
+        response = HttpResponse(
+            _(
+                "Daftar sebesar ini sedang tidak dapat diunduh. Coba lagi beberapa menit lagi, "
+                "atau persempit daftar dengan filter."
+            ),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(LIMITS_RETRY_SECONDS)
+        return response
+    if allowed:
+        return None
+    response = HttpResponse(
+        _(
+            "Anda sudah mengunduh %(limit)s daftar besar dalam %(minutes)s menit terakhir, "
+            "batas yang berlaku. Tunggu sebentar lalu coba lagi, atau persempit daftar "
+            "dengan filter."
+        )
+        % {"limit": EXPORT_LIMIT, "minutes": EXPORT_WINDOW_SECONDS // 60},
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(EXPORT_WINDOW_SECONDS)
+    return response
+
+
 def _export(request: AuthenticatedRequest, build) -> HttpResponse:
     projects = filtered_projects(request.user, request.GET or None)
     if projects.is_bound and not projects.is_valid():
@@ -209,21 +251,10 @@ def _export(request: AuthenticatedRequest, build) -> HttpResponse:
     table = exports.rows(projects.qs)
     # Reading one row past a page tells a large list without asking the database to count.
     first = list(itertools.islice(table, MAX_PER_PAGE + 1))
-    if len(first) > MAX_PER_PAGE and not limits.take(
-        "exports", request.user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS
-    ):
-        response = HttpResponse(
-            _(
-                "Anda sudah mengunduh %(limit)s daftar besar dalam %(minutes)s menit terakhir, "
-                "batas yang berlaku. Tunggu sebentar lalu coba lagi, atau persempit daftar "
-                "dengan filter."
-            )
-            % {"limit": EXPORT_LIMIT, "minutes": EXPORT_WINDOW_SECONDS // 60},
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(EXPORT_WINDOW_SECONDS)
-        return response
+    if len(first) > MAX_PER_PAGE:
+        refusal = _export_refusal(request.user)
+        if refusal is not None:
+            return refusal
     return build(itertools.chain(first, table), f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
 
 

@@ -5,7 +5,17 @@ import datetime
 import factory
 from django.utils import timezone
 
-from tracker.models import Agency, AgencyHead, ChangeProject, Cohort, Programme, Seminar, User
+from tracker.models import (
+    Agency,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    Invitation,
+    Programme,
+    Role,
+    Seminar,
+    User,
+)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -79,3 +89,10 @@ class AgencyHeadFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
+
+
+def made_by_import(person: User, cohort: Cohort, by: User, role: str = Role.PARTICIPANT) -> User:
+    """The person's account as the cohort's import made it: its first invitation is there, so
+    the cohort's organisers manage it (`tracker.selectors.accounts_managed_by`)."""
+    Invitation.objects.create(user=person, cohort=cohort, role=role, invited_by=by, approved_by=by)
+    return person

@@ -319,3 +319,63 @@ def test_a_participant_cannot_be_made_organiser_of_their_own_cohort(client, worl
     response = _post_change(client, world.cohort, organisers=forged)
     assert "Peserta angkatan ini tidak dapat menjadi penyelenggaranya." in _refused(response)
     assert list(world.cohort.organisers.all()) == [staff_organiser]
+
+
+# --- History pages and inlines show an organiser only what is theirs to read -----------------
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_history_pages_show_an_organiser_only_their_own_actions(
+    client, world, elsewhere, here, staff_organiser, model
+):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.factories import made_by_import
+
+    # The participant is in both institutions' reach: the other organiser acted on them too.
+    made_by_import(world.participant, world.cohort, world.organiser)
+    model_admin = admin.site._registry[model]
+    obj = model_admin.get_queryset(_request(staff_organiser)).order_by("pk").first()
+    if model is User:
+        obj = world.participant
+    if obj is None:
+        return
+    for who, message in ((elsewhere.organiser, "Catatan lembaga lain"), (world.admin, "Operator")):
+        LogEntry.objects.create(
+            user=who,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            action_flag=CHANGE,
+            change_message=message,
+        )
+    client.force_login(staff_organiser)
+    opts = model._meta
+    response = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+    )
+    assert response.status_code in (200, 302, 403)
+    page = response.content.decode()
+    assert "Catatan lembaga lain" not in page
+    assert "Yuni Lain" not in page
+    assert "Operator" not in page
+
+
+def test_the_history_still_shows_the_organiser_their_own_actions(client, world, staff_organiser):
+    client.force_login(staff_organiser)
+    url = reverse("admin:tracker_changeproject_change", args=[world.project.pk])
+    page = client.get(url)
+    client.post(url, change_page_data(page) | {"title": "Judul dibetulkan"})
+    history = reverse("admin:tracker_changeproject_history", args=[world.project.pk])
+    assert "Rina Penyelenggara" in client.get(history).content.decode()
+
+
+def test_an_agency_page_lists_only_the_heads_the_organiser_may_read(client, world, staff_organiser):
+    client.force_login(staff_organiser)
+    page = client.get(reverse("admin:tracker_agency_change", args=[world.province.pk]))
+    assert page.status_code == 200
+    assert "Ahmad Kepala" not in page.content.decode()
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:tracker_agency_change", args=[world.province.pk]))
+    assert "Ahmad Kepala" in page.content.decode()

@@ -15,6 +15,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -30,6 +31,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tracker.accounts import agency_head_approve, agency_head_invite
 from tracker.http import admin_user
+from tracker.imports import coach_not_assignable, mentor_refusal
 from tracker.models import (
     Agency,
     AgencyHead,
@@ -45,8 +47,14 @@ from tracker.models import (
     User,
 )
 from tracker.notifications import email_requeue
-from tracker.selectors import institutions_organised_by, people_organised_by
-from tracker.services import delete_with_record
+from tracker.selectors import (
+    accounts_managed_by,
+    agency_lineage_ids,
+    coaches_assignable_in,
+    institutions_organised_by,
+    people_organised_by,
+)
+from tracker.services import PROPOSAL_FIELDS, delete_with_record
 
 # The mixins below call the admin classes they are mixed into.
 if TYPE_CHECKING:
@@ -55,8 +63,19 @@ if TYPE_CHECKING:
 else:
     _BaseAdmin = _ModelAdmin = object
 
+class OwnHistoryMixin(_BaseAdmin):
+    """An object's history page shows a non-superuser only their own actions on it: the
+    change messages of others (another institution's organiser, the operator) are theirs."""
 
-class ScopedChoicesMixin(_BaseAdmin):
+    def get_paginator(self, request: HttpRequest, queryset, per_page, *args, **kwargs):
+        # The history view pages its LogEntry rows through here; change lists page their own
+        # model's rows.
+        if queryset.model is LogEntry and not request.user.is_superuser:
+            queryset = queryset.filter(user=request.user)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)
+
+
+class ScopedChoicesMixin(OwnHistoryMixin):
     """Every foreign-key and many-to-many picker offers a non-superuser only what the related
     model's admin shows them; a related model without an admin offers nothing, unless
     `choice_lookups` names the field's path from that model to the organiser."""
@@ -156,6 +175,42 @@ class ReferenceDataAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class FixedOnceWrittenMixin:
+    """Records that are someone's act (a comment, a confirmation, a rating, a measurement):
+    for staff who are not superusers, the fields in `fixed_fields` keep what the person wrote
+    once the row exists, and a forged POST changing one fails validation; and they add none.
+    Nobody speaks, rates or measures for someone else in the admin, where no log would show
+    it."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        # Such a record is written by the person who acts, on the page where they act.
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or request.user.is_superuser or not self.fixed_fields:
+            return form
+        fixed = self.fixed_fields
+
+        class FixedFieldsForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                for name in fixed:
+                    if name in self.changed_data and name in self.fields:
+                        self.add_error(
+                            name,
+                            _(
+                                "Bagian ini dicatat oleh orang yang bertindak dan tidak diubah "
+                                "di admin."
+                            ),
+                        )
+                return cleaned
+
+        return FixedFieldsForm
+
+
 class DeletionReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan penghapusan"),
@@ -200,6 +255,10 @@ class AgencyHeadInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The heads an organiser may read are those `AgencyHeadAdmin` lists them: the same here.
+        return self.admin_site.get_model_admin(AgencyHead).get_queryset(request)
+
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
 
@@ -231,8 +290,9 @@ PERSONAL_FIELDS = ("full_name", "nip", "position", "agency", "email", "language"
 @admin.register(User)
 class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
     """The operator manages accounts. An organiser reads the people of their cohorts and
-    corrects the personal data of those without staff rights; they never see or set
-    privileges or anyone else's password, and accounts come from the participant import."""
+    corrects the personal data of the accounts made for their cohorts (`accounts_managed_by`);
+    they never see or set privileges or anyone else's password, and accounts come from the
+    participant import."""
 
     list_display = ["username", "full_name", "nip", "position", "agency", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "is_active", "agency"]
@@ -299,11 +359,9 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
             return False
         if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
             return True
-        # Nobody edits an account holding rights (a fellow organiser, the operator): changing
-        # its email or name would be a step towards acting as them.
-        if obj.is_staff or obj.is_superuser:
-            return False
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
+        # Changing someone's email is a password reset away from acting as them: only the
+        # accounts made for this organiser's cohorts, which nobody else relies on.
+        return accounts_managed_by(request.user).filter(pk=obj.pk).exists()
 
     def user_change_password(self, request: HttpRequest, id, form_url=""):
         if not request.user.is_superuser and unquote(id) != str(request.user.pk):
@@ -358,21 +416,131 @@ class CohortAdmin(OrganiserScopedAdmin):
             form.instance.organisers.add(request.user)
 
 
+def plan_is_open(project: ChangeProject | None) -> bool:
+    """Whether the admin may still edit the project's plan (its indicators): in draft only."""
+    return project is None or project.state == ChangeProject.State.DRAFT
+
+
 class ImpactIndicatorInline(ScopedChoicesMixin, admin.TabularInline):
     model = ImpactIndicator
     extra = 0
 
+    # Baselines and targets are part of the approved plan the seminars judged.
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return plan_is_open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return plan_is_open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return plan_is_open(obj) and super().has_delete_permission(request, obj)
+
+
+# Who the project is and what was approved: fixed once the proposal has left its draft (the
+# sign-offs, seminars and grade are of exactly this), as the proposal page fixes its texts.
+PROJECT_IDENTITY_FIELDS = ("participant", "cohort", "agency")
+PROJECT_APPROVED_FIELDS = (*PROJECT_IDENTITY_FIELDS, *PROPOSAL_FIELDS)
+# Who guides it may change while it runs (the coach page and the import do the same).
+PROJECT_GUIDE_FIELDS = ("coach", "mentor")
+
+
+def project_locked_fields(state: str) -> tuple[str, ...]:
+    """The project's fields nobody edits in the admin in this state."""
+    if state == ChangeProject.State.DRAFT:
+        return ()
+    if state in ChangeProject.FINAL_STATES:
+        return (*PROJECT_APPROVED_FIELDS, *PROJECT_GUIDE_FIELDS)
+    return PROJECT_APPROVED_FIELDS
+
+
+class ChangeProjectAdminForm(forms.ModelForm):
+    """The admin's project form keeps the rules the import and the coach page keep: nobody
+    coaches or mentors their own project or a project of a cohort they organise, the coach is
+    someone the cohort may have (`coaches_assignable_in`), the mentor the participant's
+    superior (`mentor_refusal`); and what the workflow has fixed stays as it is."""
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk:
+            # Locked like a transition locks it (the admin's view is atomic): a proposal
+            # submitted between opening the form and saving it is not edited by the save.
+            state = (
+                ChangeProject.objects.select_for_update()
+                .filter(pk=instance.pk)
+                .values_list("state", flat=True)
+                .get()
+            )
+            if state != instance.state:
+                raise forms.ValidationError(
+                    _(
+                        "Proyek ini baru saja berpindah ke status “%(state)s”. Muat ulang "
+                        "halaman ini; tidak ada yang disimpan."
+                    )
+                    % {"state": ChangeProject.State(state).label}
+                )
+            locked = [name for name in project_locked_fields(state) if name in self.changed_data]
+            if locked:
+                raise forms.ValidationError(
+                    _(
+                        "Proyek ini berstatus “%(state)s”: identitas dan isi rancangan yang "
+                        "sudah diajukan tidak diubah di sini. Tidak ada yang disimpan."
+                    )
+                    % {"state": ChangeProject.State(state).label}
+                )
+        cohort, participant = cleaned.get("cohort"), cleaned.get("participant")
+        if cohort is None or participant is None:
+            return cleaned
+        if "participant" in self.changed_data and (
+            participant.is_staff
+            or participant.is_superuser
+            or cohort.organisers.filter(pk=participant.pk).exists()
+        ):
+            self.add_error(
+                "participant", _("Akun pengelola Jejak tidak dapat menjadi peserta angkatan.")
+            )
+        changed = set(self.changed_data)
+        coach = cleaned.get("coach")
+        if coach is not None and changed & {"coach", "participant", "cohort"}:
+            if coach.pk == participant.pk:
+                self.add_error("coach", _("Peserta tidak dapat menjadi coach proyeknya sendiri."))
+            elif not coaches_assignable_in(cohort).filter(pk=coach.pk).exists():
+                self.add_error("coach", coach_not_assignable(coach, cohort))
+        mentor, agency = cleaned.get("mentor"), cleaned.get("agency")
+        if mentor is not None and changed & {"mentor", "participant", "cohort", "agency"}:
+            refusal = mentor_refusal(
+                mentor,
+                is_participant=mentor.pk == participant.pk,
+                agency=agency,
+                lineage=agency_lineage_ids([agency.pk]) if agency else set(),
+                in_cohort=cohort.projects.filter(participant=mentor)
+                .exclude(pk=instance.pk)
+                .exists(),
+                organises_cohort=cohort.organisers.filter(pk=mentor.pk).exists(),
+            )
+            if refusal:
+                self.add_error("mentor", refusal)
+        return cleaned
+
 
 @admin.register(ChangeProject)
 class ChangeProjectAdmin(OrganiserScopedAdmin):
+    form = ChangeProjectAdminForm
     list_display = ["title", "participant", "cohort", "agency", "coach", "mentor", "state"]
     list_filter = ["state", "cohort__programme", ("cohort", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "participant__full_name", "participant__nip"]
     list_select_related = ["participant", "cohort", "agency", "coach", "mentor"]
     autocomplete_fields = ["participant", "agency", "coach", "mentor"]
-    # The state moves only through the workflow's transitions, never by editing.
-    readonly_fields = ["state", "created_at", "updated_at"]
+    # The state (and the deferral window grading sets) move only through the workflow's
+    # transitions, never by editing.
+    readonly_fields = ["state", "deferral_deadline", "created_at", "updated_at"]
     inlines = [ImpactIndicatorInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fixed
+        return [*project_locked_fields(obj.state), *fixed]
 
 
 class SeminarAdminForm(forms.ModelForm):
@@ -382,6 +550,26 @@ class SeminarAdminForm(forms.ModelForm):
         cohort, projects = cleaned.get("cohort"), cleaned.get("projects")
         if cohort and projects and any(project.cohort_id != cohort.pk for project in projects):
             self.add_error("projects", _("Proyek seminar harus dari angkatan seminar ini."))
+        examiners = cleaned.get("examiners")
+        if cohort and examiners is not None:
+            # The examiner pages' rule (`mentoring.selectors.examiner_candidates` is this one):
+            # nobody examines their own cohort, and examiners are the institution's people.
+            same_cohort = self.instance.pk and "cohort" not in self.changed_data
+            kept = (
+                set(self.instance.examiners.values_list("pk", flat=True)) if same_cohort else set()
+            )
+            added = [person.pk for person in examiners if person.pk not in kept]
+            allowed = set(
+                coaches_assignable_in(cohort).filter(pk__in=added).values_list("pk", flat=True)
+            )
+            if set(added) - allowed:
+                self.add_error(
+                    "examiners",
+                    _(
+                        "Penguji adalah orang lembaga pelatihan angkatan ini; peserta dan "
+                        "penyelenggara angkatan ini serta admin Jejak tidak dapat menjadi penguji."
+                    ),
+                )
         return cleaned
 
 
@@ -417,13 +605,32 @@ class AgencyHeadAdmin(ReferenceDataAdmin):
         return queryset.filter(user__in=people_organised_by(admin_user(request)).values("pk"))
 
 
+class ImpactIndicatorAdminForm(forms.ModelForm):
+    def clean_project(self):
+        project = self.cleaned_data["project"]
+        if project is not None and not plan_is_open(project):
+            raise forms.ValidationError(
+                _("Indikator hanya dapat diubah selama rancangan proyeknya masih draf.")
+            )
+        return project
+
+
 @admin.register(ImpactIndicator)
 class ImpactIndicatorAdmin(OrganiserScopedAdmin):
+    form = ImpactIndicatorAdminForm
     cohort_lookup = "project__cohort__organisers"
     list_display = ["name", "project", "unit", "baseline", "target"]
     search_fields = ["name", "project__title"]
     list_select_related = ["project"]
     autocomplete_fields = ["project"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or plan_is_open(obj.project))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or plan_is_open(obj.project))
 
 
 class ReadOnlyAdmin(OrganiserScopedAdmin):

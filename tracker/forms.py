@@ -15,7 +15,7 @@ from tracker import workflow
 from tracker.imports import MAX_BYTES
 from tracker.models import Agency, ChangeProject, Cohort, User
 from tracker.notifications import single_line
-from tracker.selectors import open_projects_of, person_by_handle
+from tracker.selectors import coaches_assignable_in, open_projects_of, person_by_handle
 from tracker.validators import validate_nip
 
 
@@ -121,18 +121,29 @@ class ParticipantImportForm(forms.Form):
 
 
 class PersonField(forms.CharField):
-    """A person typed as a username or a NIP; cleans to the active user it names."""
+    """A person typed as a username or a NIP; cleans to the active user it names.
+
+    With `among` set (a queryset), only someone in it is accepted, and anyone else gets the
+    same answer as a handle nobody has (`refusal`): the form must not tell which usernames and
+    NIPs exist outside the organiser's reach, nor whose they are.
+    """
+
+    def __init__(self, *args, refusal=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.among = None
+        self.refusal = refusal or _(
+            "Tidak ada pengguna aktif dengan username atau NIP “%(handle)s”."
+        )
 
     def clean(self, value):
         handle = super().clean(value)
         if not handle:
             return None
         person = person_by_handle(handle)
-        if person is None:
-            raise forms.ValidationError(
-                _("Tidak ada pengguna aktif dengan username atau NIP “%(handle)s”.")
-                % {"handle": handle}
-            )
+        if person is None or (
+            self.among is not None and not self.among.filter(pk=person.pk).exists()
+        ):
+            raise forms.ValidationError(self.refusal % {"handle": handle})
         return person
 
 
@@ -143,6 +154,11 @@ class CoachAssignmentForm(forms.Form):
         label=_("Coach (username atau NIP)"),
         max_length=150,
         error_messages={"required": _("Isi username atau NIP coach.")},
+        refusal=_(
+            "“%(handle)s” tidak dapat menjadi coach di angkatan ini: periksa username atau "
+            "NIP-nya. Peserta dan penyelenggara angkatan ini, admin Jejak, dan orang lembaga "
+            "pelatihan lain tidak dapat menjadi coach."
+        ),
     )
     projects = forms.ModelMultipleChoiceField(
         label=_("Proyek"),
@@ -161,6 +177,7 @@ class CoachAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         projects = cast(forms.ModelMultipleChoiceField, self.fields["projects"])
         projects.queryset = open_projects_of(cohort)
+        self.fields["coach"].among = coaches_assignable_in(cohort)
 
 
 class ProposalForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from tracker import untrusted
@@ -382,7 +383,12 @@ def check_rows(cohort: Cohort, rows: list[dict[str, str]], *, by: User) -> Previ
     nips.discard("")
     usernames = {c.values["coach_username"] for c in checks} - {""}
     known = _Known(
-        people={user.nip: user for user in User.objects.filter(nip__in=nips)},
+        people={
+            user.nip: user
+            for user in User.objects.filter(nip__in=nips).annotate(
+                organises_cohort=Exists(cohort.organisers.filter(pk=OuterRef("pk")))
+            )
+        },
         managed=set(accounts_managed_by(by).filter(nip__in=nips).values_list("pk", flat=True)),
         coaches={
             user.username.lower(): user for user in User.objects.filter(username__in=usernames)
@@ -506,21 +512,50 @@ def _check_mentor(check: RowCheck, known: _Known) -> None:
         check.errors.append(
             _("NIP mentor %(nip)s tidak terdaftar di Jejak.") % {"nip": values["mentor_nip"]}
         )
-    elif values["mentor_nip"] == values["nip"]:
-        check.errors.append(_("Peserta tidak dapat menjadi mentor proyeknya sendiri."))
-    elif mentor.is_superuser:
-        check.errors.append(_("Akun admin Jejak tidak dapat menjadi mentor."))
-    elif check.agency is not None and mentor.agency_id not in _lineage(
-        check.agency.pk, known.parents
-    ):
-        # The mentor is the participant's direct superior: same agency, or one above it.
-        check.errors.append(
-            _(
-                "Mentor %(name)s tidak bekerja di %(agency)s atau instansi induknya; mentor "
-                "adalah atasan langsung peserta."
-            )
-            % {"name": mentor, "agency": check.agency}
+    else:
+        refusal = mentor_refusal(
+            mentor,
+            is_participant=values["mentor_nip"] == values["nip"],
+            agency=check.agency,
+            lineage=_lineage(check.agency.pk, known.parents) if check.agency else set(),
+            in_cohort=mentor.pk in known.projects
+            or values["mentor_nip"] in known.participant_lines,
+            organises_cohort=mentor.organises_cohort,
         )
+        if refusal:
+            check.errors.append(refusal)
+
+
+def mentor_refusal(
+    mentor: User,
+    *,
+    is_participant: bool,
+    agency: Agency | None,
+    lineage: set[int],
+    in_cohort: bool,
+    organises_cohort: bool,
+) -> str | None:
+    """Why this person cannot mentor the project, or None: the import's and the admin's rule.
+
+    `lineage` is the project's agency with every agency above it; `in_cohort` says whether
+    the person is a participant of the project's cohort, `organises_cohort` an organiser of it.
+    """
+    if is_participant:
+        return _("Peserta tidak dapat menjadi mentor proyeknya sendiri.")
+    if mentor.is_superuser:
+        return _("Akun admin Jejak tidak dapat menjadi mentor.")
+    if organises_cohort:
+        # The organiser closes and withdraws the cohort's projects: never one they approve.
+        return _("Penyelenggara angkatan ini tidak dapat menjadi mentor di angkatannya.")
+    if in_cohort:
+        return _("Peserta angkatan ini tidak dapat menjadi mentor di angkatannya.")
+    if agency is not None and mentor.agency_id not in lineage:
+        # The mentor is the participant's direct superior: same agency, or one above it.
+        return _(
+            "Mentor %(name)s tidak bekerja di %(agency)s atau instansi induknya; mentor "
+            "adalah atasan langsung peserta."
+        ) % {"name": mentor, "agency": agency}
+    return None
 
 
 def _check_new_mentor(check: RowCheck, known: _Known) -> None:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from tracker.models import (
     Agency,
@@ -14,6 +15,7 @@ from tracker.models import (
     ChangeProject,
     ChangeProjectQuerySet,
     Cohort,
+    Invitation,
     Role,
     Seminar,
     TransitionLog,
@@ -170,48 +172,90 @@ def open_projects_of(cohort: Cohort) -> QuerySet[ChangeProject]:
 
 
 def accounts_managed_by(organiser: User) -> QuerySet[User]:
-    """Accounts an organiser may update (import): people who are, in Jejak, only their cohorts'.
+    """Accounts an organiser may change (admin, import): those made for their own cohorts.
 
-    That is participants of the organiser's cohorts with no relation elsewhere: not in another
-    cohort, not coaching, mentoring or examining outside them, not organising or heading an
-    agency, not staff. Anyone else's name, email, position and agency belong to them and to the
-    other cohorts they stand in, so an import links such a person and leaves the account alone.
+    One rule for every place that writes a person's name, email, position or agency. The
+    account's first invitation was for a cohort the organiser runs (the import or the staff
+    import made it for them), and the person holds no role outside the organiser's
+    institutions: no part in another institution's cohort, no cohort organised, no agency
+    headed or proposed. Never staff, never the admin. Linking an existing account into a cohort
+    (import, coach or examiner assignment) gives no right over it: whoever can change its email
+    can take it over with a password reset.
     """
     mine = Cohort.objects.filter(organisers=organiser)
-    elsewhere = ChangeProject.objects.exclude(cohort__in=mine)
+    outside = cohorts_outside_institutions_of(organiser)
     person = OuterRef("pk")
+    origin = Invitation.objects.filter(user=person).order_by("created_at", "pk").values("cohort")
     return (
         User.objects.filter(is_staff=False, is_superuser=False)
-        .filter(Exists(ChangeProject.objects.filter(cohort__in=mine, participant=person)))
+        .annotate(origin_cohort=Subquery(origin[:1]))
+        .filter(origin_cohort__in=mine.values("pk"))
         .exclude(
-            Exists(elsewhere.filter(Q(participant=person) | Q(coach=person) | Q(mentor=person)))
+            Exists(
+                ChangeProject.objects.filter(cohort__in=outside).filter(
+                    Q(participant=person) | Q(coach=person) | Q(mentor=person)
+                )
+            )
         )
-        .exclude(Exists(Seminar.objects.exclude(cohort__in=mine).filter(examiners=person)))
+        .exclude(Exists(Seminar.objects.filter(cohort__in=outside, examiners=person)))
+        .exclude(Exists(Invitation.objects.filter(user=person, cohort__in=outside)))
         .exclude(Exists(Cohort.objects.filter(organisers=person)))
         .exclude(Exists(AgencyHead.objects.filter(user=person)))
+        .exclude(Exists(Invitation.objects.filter(user=person, role=Role.AGENCY_HEAD)))
+    )
+
+
+def cohorts_outside_institutions_of(organiser: User) -> QuerySet[Cohort]:
+    """Cohorts of training institutions the organiser does not organise for (names compared
+    without letter case, as everywhere institutions are matched)."""
+    theirs = (
+        Cohort.objects.filter(organisers=organiser)
+        .annotate(institution_key=Lower("institution"))
+        .values("institution_key")
+    )
+    return Cohort.objects.annotate(institution_key=Lower("institution")).exclude(
+        institution_key__in=theirs
     )
 
 
 def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
-    """Who may be made a coach in the cohort, by import or by the coach page.
+    """Who may be made a coach or an examiner in the cohort: by import, staff import, the coach
+    and examiner pages and the admin alike (`examiner_candidates` is this too).
 
-    Active accounts, never the admin, not a participant of this cohort, and not another
-    institution's people: someone who organises, coaches or examines only in cohorts of other
-    training institutions is not offered. A trainer new to Jejak (no such duty anywhere yet) is.
+    Active accounts, never the admin; not a participant or an organiser of this cohort (nobody
+    coaches or examines the projects they do or run); and the people of the cohort's training
+    institution: someone who organises, coaches or examines in its cohorts, or was invited to
+    one as coach or examiner. Anyone with a part in another institution's cohorts (any role, or
+    an invitation) and none here is that institution's, and is not offered. A trainer new to
+    Jejak, with no part anywhere yet, is.
     """
     here = Cohort.objects.filter(institution__iexact=cohort.institution)
     there = Cohort.objects.exclude(institution__iexact=cohort.institution)
+    person = OuterRef("pk")
 
     def serves(cohorts: QuerySet[Cohort]):
-        person = OuterRef("pk")
         return (
             Exists(cohorts.filter(organisers=person))
             | Exists(ChangeProject.objects.filter(cohort__in=cohorts, coach=person))
             | Exists(Seminar.objects.filter(cohort__in=cohorts, examiners=person))
+            | Exists(
+                Invitation.objects.filter(
+                    cohort__in=cohorts, user=person, role__in=[Role.COACH, Role.EXAMINER]
+                )
+            )
+        )
+
+    def belongs(cohorts: QuerySet[Cohort]):
+        projects = ChangeProject.objects.filter(cohort__in=cohorts)
+        return (
+            serves(cohorts)
+            | Exists(projects.filter(Q(participant=person) | Q(mentor=person)))
+            | Exists(Invitation.objects.filter(cohort__in=cohorts, user=person))
         )
 
     return (
         User.objects.filter(is_active=True, is_superuser=False)
-        .exclude(Exists(ChangeProject.objects.filter(cohort=cohort, participant=OuterRef("pk"))))
-        .filter(serves(here) | ~serves(there))
+        .exclude(Exists(ChangeProject.objects.filter(cohort=cohort, participant=person)))
+        .exclude(Exists(Cohort.organisers.through.objects.filter(cohort=cohort, user=person)))
+        .filter(serves(here) | ~belongs(there))
     )

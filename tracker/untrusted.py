@@ -101,12 +101,20 @@ ZIP_ERRORS = (
 )
 
 
+# Relationship parts (`_rels/*.rels`) are kept to read where the package points: each is small in
+# any real document (a few KiB), so one past this is refused as unreadable.
+MAX_RELS_BYTES = 1024 * 1024
+MAX_ALL_RELS_BYTES = 4 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class OfficePackage:
-    """What an inspected package holds: its part names and its content-type declarations."""
+    """What an inspected package holds: its part names, its content-type declarations and its
+    relationship parts (name -> XML)."""
 
     names: frozenset[str]
     content_types: bytes  # empty when the package declares none: then it is not an Office file
+    relationships: tuple[tuple[str, bytes], ...] = ()
 
 
 def _unreadable_office() -> DamagedFile:
@@ -132,7 +140,7 @@ def inspect_ooxml(fileobj, *, max_uncompressed: int) -> OfficePackage:
         with zipfile.ZipFile(fileobj) as archive:
             entries = archive.infolist()
             _check_directory(entries, max_uncompressed)
-            content_types = _inflate_every_part(archive, entries, max_uncompressed)
+            kept = _inflate_every_part(archive, entries, max_uncompressed)
     except UnsafeFile:
         raise
     except ZIP_ERRORS:
@@ -140,10 +148,17 @@ def inspect_ooxml(fileobj, *, max_uncompressed: int) -> OfficePackage:
     finally:
         fileobj.seek(0)
     package = OfficePackage(
-        names=frozenset(entry.filename for entry in entries), content_types=content_types
+        names=frozenset(entry.filename for entry in entries),
+        content_types=kept.pop(CONTENT_TYPES, b""),
+        relationships=tuple(sorted(kept.items())),
     )
     _refuse_macros(package)
+    _refuse_links_and_embeddings(package)
     return package
+
+
+def _is_kept(name: str) -> bool:
+    return name == CONTENT_TYPES or name.lower().endswith(".rels")
 
 
 def _check_directory(entries: list[zipfile.ZipInfo], max_uncompressed: int) -> None:
@@ -170,17 +185,20 @@ def _check_directory(entries: list[zipfile.ZipInfo], max_uncompressed: int) -> N
         raise _too_large(max_uncompressed)
 
 
-def _inflate_every_part(archive, entries, max_uncompressed: int) -> bytes:
-    """Inflate each part in bounded steps, keeping only the content types (empty if absent)."""
+def _inflate_every_part(archive, entries, max_uncompressed: int) -> dict[str, bytes]:
+    """Inflate each part in bounded steps, keeping only the content types and the
+    relationship parts (name -> bytes)."""
     left = max_uncompressed
-    content_types = b""
+    found: dict[str, bytes] = {}
+    kept_total = 0
     for entry in entries:
         # The declared size may lie: open the part allowing one byte past what is left of the
         # cap, and check the CRC here (zipfile would check it at that byte, and fail there).
         probe = copy.copy(entry)
         probe.file_size, probe.CRC = left + 1, None
         size, crc, kept = 0, 0, []
-        keep = entry.filename == CONTENT_TYPES
+        keep = _is_kept(entry.filename)
+        most = MAX_CONTENT_TYPES_BYTES if entry.filename == CONTENT_TYPES else MAX_RELS_BYTES
         with archive.open(probe) as part:
             while chunk := part.read(ZIP_CHUNK):
                 size += len(chunk)
@@ -188,15 +206,18 @@ def _inflate_every_part(archive, entries, max_uncompressed: int) -> bytes:
                     raise _too_large(max_uncompressed)
                 crc = zlib.crc32(chunk, crc)
                 if keep:
-                    if size > MAX_CONTENT_TYPES_BYTES:
+                    if size > most or kept_total + size > MAX_ALL_RELS_BYTES:
                         raise _unreadable_office()
                     kept.append(chunk)
         if size != entry.file_size or crc != entry.CRC:
             raise _unreadable_office()
         left -= size
         if keep:
-            content_types = b"".join(kept)
-    return content_types
+            if entry.filename in found:
+                raise _unreadable_office()  # two parts of one name: which one is read?
+            found[entry.filename] = b"".join(kept)
+            kept_total += size
+    return found
 
 
 def _refuse_macros(package: OfficePackage) -> None:
@@ -210,6 +231,86 @@ def _refuse_macros(package: OfficePackage) -> None:
                 "(.docx, .xlsx atau .pptx), lalu unggah lagi."
             )
         )
+
+
+# Parts that carry other files or controls inside the package: OLE objects and packages
+# (`embeddings/`), ActiveX controls, and a workbook's links to other workbooks.
+EMBEDDED_PART_FOLDERS = ("/embeddings/", "/activex/", "/externallinks/")
+# Relationships that make Office fetch or run something when the file opens, wherever they
+# point: a template (Word fetches an external one, the way the Follina attack came in), an OLE
+# object, an embedded package, a link to another workbook, a control, a framed or sub-document.
+ACTIVE_RELATIONSHIPS = frozenset(
+    {
+        "attachedtemplate",
+        "oleobject",
+        "package",
+        "externallink",
+        "externallinkpath",
+        "control",
+        "activexcontrol",
+        "activexcontrolbinary",
+        "frame",
+        "subdocument",
+    }
+)
+# The one relationship that may point outside the package: a hyperlink the reader clicks.
+EXTERNAL_ALLOWED = frozenset({"hyperlink"})
+
+
+def _linked_or_embedded(what: str) -> UnsafeFile:
+    return UnsafeFile(
+        _(
+            "Berkas Office ini memuat %(what)s. Berkas seperti ini dapat mengambil atau "
+            "menjalankan isi dari luar saat dibuka. Simpan ulang sebagai dokumen biasa tanpa "
+            "tautan templat, data eksternal atau objek sisipan, lalu unggah lagi."
+        )
+        % {"what": what}
+    )
+
+
+def _refuse_links_and_embeddings(package: OfficePackage) -> None:
+    for name in package.names:
+        if any(folder in f"/{name.lower()}" for folder in EMBEDDED_PART_FOLDERS):
+            raise _linked_or_embedded(
+                _("objek atau tautan sisipan (%(part)s)") % {"part": name[:100]}
+            )
+    for _name, xml in package.relationships:
+        for kind, external in _relationships(xml):
+            if kind in ACTIVE_RELATIONSHIPS:
+                raise _linked_or_embedded(
+                    _("objek aktif atau tautan eksternal (%(kind)s)") % {"kind": kind}
+                )
+            if external and kind not in EXTERNAL_ALLOWED:
+                raise _linked_or_embedded(
+                    _("tautan ke isi di luar berkas (%(kind)s)") % {"kind": kind}
+                )
+
+
+def _relationships(xml: bytes) -> list[tuple[str, bool]]:
+    """(the relationship type's last word, lower-cased; whether it points outside) per entry."""
+    from xml.parsers import expat
+
+    found: list[tuple[str, bool]] = []
+
+    def refuse_dtd(*args) -> None:
+        # Office never writes a DTD; refusing one keeps entity expansion out of the parser.
+        raise _unreadable_office()
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rsplit(" ", 1)[-1] == "Relationship":
+            kind = attributes.get("Type", "").rstrip("/").rsplit("/", 1)[-1].lower()
+            external = attributes.get("TargetMode", "").strip().lower() == "external"
+            found.append((kind, external))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(xml, True)
+    except (expat.ExpatError, ValueError):
+        raise _unreadable_office() from None
+    return found
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -239,8 +340,13 @@ PDF_ACTIVE_TYPES = frozenset(
         "/SubmitForm",
         "/ImportData",
         "/GoToE",
+        # Opens another file, wherever it sits (a link, a bookmark, the open action).
+        "/GoToR",
     }
 )
+# What a PDF may do by itself when it opens: show a place in itself. Anything else there (a web
+# address, another file, a program) happens without the reader asking for it.
+PDF_OPEN_ACTION_TYPES = frozenset({"/GoTo"})
 PDF_TYPE_KEYS = ("/S", "/Type", "/Subtype")
 # pypdf bounds each stream it inflates; object streams must be inflated to see the objects in
 # them, so their total is bounded too.
@@ -317,6 +423,8 @@ def _refuse_active(obj) -> None:
             # is visited on its own).
             for key, item in dict.items(value):
                 found = key if key in PDF_ACTIVE_KEYS else ""
+                if key == "/OpenAction":
+                    found = found or _active_open_action(item)
                 if key in PDF_TYPE_KEYS:
                     kind = item.get_object() if isinstance(item, IndirectObject) else item
                     if isinstance(kind, str) and kind in PDF_ACTIVE_TYPES:
@@ -333,6 +441,34 @@ def _refuse_active(obj) -> None:
                 stack.append((item, depth + 1))
         elif isinstance(value, ArrayObject):
             stack.extend((item, depth + 1) for item in list.__iter__(value))
+
+
+def _active_open_action(value) -> str:
+    """The type of the first action the open action runs (itself, or one it chains with /Next)
+    that is not a move within the document; empty if there is none."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    if isinstance(value.get_object(), ArrayObject):
+        return ""  # a destination: only the place the document opens at
+    pending, steps = [value], 0
+    while pending:
+        steps += 1
+        if steps > PDF_MAX_DEPTH:
+            raise _unreadable_pdf()
+        action = pending.pop().get_object()
+        if isinstance(action, ArrayObject):
+            pending.extend(list.__iter__(action))  # /Next may list several actions
+            continue
+        if not isinstance(action, DictionaryObject):
+            continue
+        kind = dict.get(action, "/S")
+        kind = kind.get_object() if kind is not None else None
+        if kind not in PDF_OPEN_ACTION_TYPES:
+            return str(kind or "/OpenAction")
+        following = dict.get(action, "/Next")
+        if following is not None:
+            pending.append(following)
+    return ""
 
 
 # --- images ---------------------------------------------------------------------------------

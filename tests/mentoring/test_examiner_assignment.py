@@ -75,7 +75,7 @@ def test_pool_offers_the_cohorts_examiners_not_yet_on_this_seminar(organiser, wo
 def test_unknown_names_are_listed_and_nothing_changes(organiser, world, seminar, pool):
     response = organiser.post(_url(seminar), {"pool": [pool[0].pk], "people": "siapa\nentah"})
     assert response.status_code == 400
-    assert "Tidak dikenal sebagai username atau NIP: “siapa”, “entah”." in (
+    assert "Tidak dapat dijadikan penguji angkatan ini: “siapa”, “entah”." in (
         response.content.decode()
     )
     assert _examiners(seminar) == {"examiner"}
@@ -84,7 +84,7 @@ def test_unknown_names_are_listed_and_nothing_changes(organiser, world, seminar,
 def test_a_participant_of_the_cohort_cannot_examine_it(organiser, world, seminar):
     response = organiser.post(_url(seminar), {"people": "other_participant"})
     assert response.status_code == 400
-    assert "Peserta angkatan ini tidak dapat menjadi penguji seminarnya." in (
+    assert "Tidak dapat dijadikan penguji angkatan ini: “other_participant”." in (
         response.content.decode()
     )
     assert _examiners(seminar) == {"examiner"}
@@ -142,3 +142,30 @@ def test_page_query_count_is_the_same_for_1_and_50_people(
     with django_assert_num_queries(6):
         page = organiser.get(_url(seminar)).content.decode()
     assert page.count('name="pool"') == 50
+
+
+def test_the_page_answers_the_same_for_nobody_and_for_someone_not_eligible(
+    organiser, world, seminar, elsewhere
+):
+    # Another institution's examiner, the admin, the organiser and a made-up name: one answer,
+    # so the page cannot be used to learn which usernames and NIPs exist.
+    for handle in ("far_examiner", "admin", "organiser", elsewhere.examiner.nip, "tidakada"):
+        response = organiser.post(_url(seminar), {"people": handle})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f"Tidak dapat dijadikan penguji angkatan ini: “{handle}”." in page
+        assert "Eko Penguji Jauh" not in page
+        assert "tidak dapat menjadi penguji seminarnya" not in page
+    assert _examiners(seminar) == {"examiner"}
+
+
+def test_people_invited_by_the_institution_may_examine(organiser, world, seminar):
+    from tracker.models import Invitation
+
+    invited = UserFactory(username="diundang")
+    Invitation.objects.create(
+        user=invited, cohort=world.cohort, role="examiner", invited_by=world.organiser
+    )
+    response = organiser.post(_url(seminar), {"people": "diundang"})
+    assert response.status_code == 302
+    assert "diundang" in _examiners(seminar)

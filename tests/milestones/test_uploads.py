@@ -46,6 +46,7 @@ from tests.milestones.files import (
     make_xlsx_with_macro_sheet,
     polyglot,
 )
+from tests.tracker.test_untrusted_links import EMBEDDED_OBJECT, EXTERNAL_TEMPLATE, OPEN_URI
 from tracker.workflow import Refused
 
 ACCEPTED = [
@@ -130,6 +131,9 @@ REFUSED = [
     ("workbook renamed to docx", "laporan.docx", make_xlsx(), "Isi berkas tidak sesuai"),
     ("zip without office parts", "laporan.docx", PLAIN_ZIP.getvalue(), "Isi berkas tidak sesuai"),
     ("macro-enabled word document", "laporan.docx", MACRO_DOCX, "memuat makro"),
+    ("external template", "laporan.docx", EXTERNAL_TEMPLATE, "mengambil atau menjalankan"),
+    ("embedded object", "laporan.docx", EMBEDDED_OBJECT, "objek atau tautan sisipan"),
+    ("pdf opening an address", "laporan.pdf", OPEN_URI, "PDF ini memuat isi aktif (URI)"),
     ("path traversal", "..%2F..%2Fetc%2Fbukti.pdf", make_pdf(), "tidak boleh memuat folder"),
     ("name without a name", ".pdf", make_pdf(), "Jenis berkas ini tidak diterima"),
 ]

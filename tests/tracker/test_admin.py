@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, made_by_import
 from tracker.models import Cohort, Notification, TransitionLog, User
 
 
@@ -77,6 +77,7 @@ def _personal_data(user: User, **changes) -> dict:
 
 
 def test_organiser_user_form_has_no_privilege_fields(client, world, staff_organiser):
+    made_by_import(world.participant, world.cohort, world.organiser)
     client.force_login(staff_organiser)
     for person in (staff_organiser, world.participant):
         page = client.get(reverse("admin:tracker_user_change", args=[person.pk])).content.decode()
@@ -107,6 +108,7 @@ def test_organiser_cannot_make_themselves_superuser(client, world, staff_organis
 
 
 def test_organiser_cannot_grant_a_participant_staff_rights(client, world, staff_organiser):
+    made_by_import(world.participant, world.cohort, world.organiser)
     client.force_login(staff_organiser)
     data = _personal_data(world.participant, email="budi@dinkes.example", is_staff="on")
     data |= {"is_superuser": "on"}

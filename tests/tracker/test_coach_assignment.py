@@ -61,7 +61,7 @@ def test_coach_may_be_named_by_nip(organiser, world, new_coach):
 def test_unknown_coach_is_refused_and_nothing_changes(organiser, world):
     response = organiser.post(_url(world), {"coach": "siapa", "projects": [world.other_project.pk]})
     assert response.status_code == 400
-    assert "Tidak ada pengguna aktif dengan username atau NIP “siapa”." in response.content.decode()
+    assert "“siapa” tidak dapat menjadi coach di angkatan ini" in response.content.decode()
     assert _coaches(world.other_project) == [None]
 
 
@@ -86,7 +86,7 @@ def test_a_participant_of_the_cohort_cannot_coach_in_it(organiser, world):
         _url(world), {"coach": "participant", "projects": [world.other_project.pk]}
     )
     assert response.status_code == 400
-    assert "Peserta angkatan ini tidak dapat menjadi coach" in response.content.decode()
+    assert "“participant” tidak dapat menjadi coach di angkatan ini" in response.content.decode()
     assert _coaches(world.other_project) == [None]
 
 
@@ -154,4 +154,20 @@ def test_the_admin_or_another_institutions_coach_cannot_be_assigned(organiser, w
         )
         assert response.status_code == 400
         assert "tidak dapat menjadi coach di angkatan ini" in response.content.decode()
+    assert _coaches(world.other_project) == [None]
+
+
+def test_the_page_answers_the_same_for_nobody_and_for_someone_not_eligible(organiser, world):
+    # Another institution's coach, the admin, the organiser and a made-up name: one answer
+    # that names nobody, so the page cannot be used to learn who has an account.
+    far = UserFactory(username="coach_lain", full_name="Tono Lain")
+    ChangeProjectFactory(cohort=CohortFactory(institution="Pusdiklat Lain"), coach=far)
+    for handle in ("coach_lain", far.nip, "admin", "organiser", "tidakada"):
+        response = organiser.post(
+            _url(world), {"coach": handle, "projects": [world.other_project.pk]}
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f"“{handle}” tidak dapat menjadi coach di angkatan ini" in page
+        assert "Tono Lain" not in page
     assert _coaches(world.other_project) == [None]

@@ -20,6 +20,7 @@ from tests.factories import (
     CohortFactory,
     SeminarFactory,
     UserFactory,
+    made_by_import,
 )
 from tests.html import element
 from tests.milestones.files import bomb_member, make_xlsm, member, zip_of
@@ -157,6 +158,7 @@ def test_rerunning_the_same_file_creates_no_duplicates(organiser, world):
 
 
 def test_rerun_updates_a_participant_already_in_the_cohort(organiser, world):
+    made_by_import(world.participant, world.cohort, world.organiser)
     content = _csv([_row(world, world.participant.nip, "Budi Peserta, S.T.", "budi@baru.example")])
     preview = _upload(organiser, world, content)
     assert "Sudah terdaftar; diperbarui" in preview.content.decode()
@@ -175,6 +177,7 @@ def test_participant_of_the_organisers_other_cohort_gets_a_project_here_and_is_u
     earlier.organisers.add(world.organiser)
     person = UserFactory(nip="198801012010011001", agency=world.dinas)
     ChangeProjectFactory(participant=person, cohort=earlier)
+    made_by_import(person, earlier, world.organiser)
     row = _row(world, person.nip, "Nama Baru", "baru@jejak.example")
     preview = _upload(organiser, world, _csv([row]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
@@ -509,6 +512,7 @@ def test_confirm_checks_tenancy_again_and_changes_nothing_of_a_person_who_left_i
     earlier.organisers.add(world.organiser)
     person = UserFactory(nip="198801012010011001", agency=world.dinas)
     ChangeProjectFactory(participant=person, cohort=earlier)
+    made_by_import(person, earlier, world.organiser)
     preview = _upload(organiser, world, _csv([_row(world, person.nip, "Nama Baru")]))
     assert "Akun sudah ada; proyek baru" in preview.content.decode()
     # Between preview and confirmation the person joins another organiser's cohort.
@@ -560,10 +564,11 @@ def test_coach_of_another_institution_who_also_serves_this_one_may_coach(organis
 
 def test_mentor_must_work_in_the_participants_agency_or_above(organiser, world):
     superior = UserFactory(nip="197001012000011001", agency=world.province)
+    far = UserFactory(nip="197101012000011002", agency=world.other_agency)
     world.admin.nip = "198001012005011001"
     world.admin.save(update_fields=["nip"])
     rows = [
-        _row(world, mentor=world.other_participant.nip),
+        _row(world, mentor=far.nip),
         _row(world, nip=SECOND_NIP, email="d@x.example", mentor=world.admin.nip),
         _row(world, nip="199303032017011003", email="e@x.example", mentor=superior.nip),
     ]
@@ -574,6 +579,22 @@ def test_mentor_must_work_in_the_participants_agency_or_above(organiser, world):
     assert "Akun admin Jejak tidak dapat menjadi mentor." in page
     # The third row, whose mentor heads the unit above, is fine.
     assert "2 baris bermasalah" in page
+
+
+def test_the_cohorts_organisers_and_participants_do_not_mentor_in_it(organiser, world):
+    world.organiser.nip = "198001012005011002"
+    world.organiser.agency = world.dinas
+    world.organiser.save(update_fields=["nip", "agency"])
+    User.objects.filter(pk=world.other_participant.pk).update(agency=world.dinas)
+    rows = [
+        _row(world, mentor=world.organiser.nip),
+        _row(world, nip=SECOND_NIP, email="d@x.example", mentor=world.other_participant.nip),
+    ]
+    response = _upload(organiser, world, _csv(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Penyelenggara angkatan ini tidak dapat menjadi mentor di angkatannya." in page
+    assert "Peserta angkatan ini tidak dapat menjadi mentor di angkatannya." in page
 
 
 # --- hostile files -------------------------------------------------------------------------
