@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 else:
     _BaseAdmin = _ModelAdmin = object
 
+
 class OwnHistoryMixin(_BaseAdmin):
     """An object's history page shows a non-superuser only their own actions on it: the
     change messages of others (another institution's organiser, the operator) are theirs."""
