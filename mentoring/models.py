@@ -142,6 +142,7 @@ def consulted(consultation: models.Model, user) -> bool:
     return user.is_authenticated and cast(Consultation, consultation).consultant_id == user.pk
 
 
+# Read by workflow.declarations: who may run the transitions it guards.
 consulted.roles = (Role.COACH, Role.MENTOR)  # type: ignore[attr-defined]
 
 

@@ -87,6 +87,7 @@ def acting_as(*allowed: Role):
     def permission(instance: WorkflowModel, user) -> bool:
         return bool(roles(instance.workflow_project, user) & set(allowed))
 
+    # Read back by declarations(): who may run the transition.
     permission.roles = allowed  # type: ignore[attr-defined]
     return permission
 
@@ -103,6 +104,7 @@ def guard(reason: Callable[[Any], Any]) -> Callable[[Any], bool]:
     def condition(instance) -> bool:
         return not reason(instance)
 
+    # Read back by blocked_reason(): why the transition may not run.
     condition.reason = reason  # type: ignore[attr-defined]
     condition.__name__ = reason.__name__
     return condition
@@ -255,6 +257,7 @@ class WorkflowModel(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @property
     def workflow_project(self) -> ChangeProject:
+        # Each workflow model but the project itself has a `project` foreign key.
         return self.project  # type: ignore[attr-defined]
 
     def lock_related(self) -> None:
