@@ -28,7 +28,7 @@ from reports.selectors import (
     may_read_agency,
     may_read_cohort,
 )
-from tracker.models import Agency, ChangeProject, Cohort, Seminar
+from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 from tracker.selectors import projects_visible_to
 
 # Codes are 60 random bits; capping lookups per address keeps guessing hopeless.
@@ -200,7 +200,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_refusal(user) -> HttpResponse | None:
+def _export_refusal(user: User) -> HttpResponse | None:
     """Count one large export of the person's; the refusal once EXPORT_LIMIT were counted."""
     try:
         allowed = limits.take("exports", user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS)
