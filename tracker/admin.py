@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -369,12 +369,24 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
 
 
 class CohortAdminForm(forms.ModelForm):
-    def clean_organisers(self):
+    def clean_organisers(self) -> QuerySet[User]:
         organisers = self.cleaned_data["organisers"]
         if self.instance.pk and organisers.filter(projects__cohort=self.instance).exists():
             # An organiser closes, withdraws and schedules the cohort's projects: not their own.
             raise forms.ValidationError(
                 _("Peserta angkatan ini tidak dapat menjadi penyelenggaranya.")
+            )
+        if (
+            self.instance.pk
+            and organisers.filter(
+                Q(coached_projects__cohort=self.instance)
+                | Q(mentored_projects__cohort=self.instance)
+                | Q(examined_seminars__cohort=self.instance)
+            ).exists()
+        ):
+            # Nor projects they sign off or grade: the other side of `coaches_assignable_in`.
+            raise forms.ValidationError(
+                _("Coach, mentor dan penguji angkatan ini tidak dapat menjadi penyelenggaranya.")
             )
         return organisers
 
