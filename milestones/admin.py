@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import (
@@ -56,7 +59,7 @@ PLAN_FIELDS = (
 
 
 class MilestoneAdminForm(forms.ModelForm):
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         project = cleaned.get("project") or getattr(self.instance, "project", None)
         changed = [name for name in PLAN_FIELDS if name in self.changed_data]
@@ -81,7 +84,7 @@ class MilestoneAdmin(ProjectScopedAdmin):
     readonly_fields = ["state", "created_at", "updated_at"]
     inlines = [EvidenceInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fixed = list(super().get_readonly_fields(request, obj))
         if obj is not None and not plan_is_open(obj.project):
             return [*PLAN_FIELDS, *fixed]

@@ -29,7 +29,7 @@ from reports.selectors import (
     may_read_cohort,
 )
 from tracker.http import AuthenticatedRequest
-from tracker.models import Agency, ChangeProject, Cohort, Seminar
+from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 from tracker.selectors import projects_visible_to
 
 # Codes are 60 random bits; capping lookups per address keeps guessing hopeless.
@@ -203,7 +203,7 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
     return response
 
 
-def _export_refusal(user) -> HttpResponse | None:
+def _export_refusal(user: User) -> HttpResponse | None:
     """Count one large export of the person's; the refusal once EXPORT_LIMIT were counted."""
     try:
         allowed = limits.take("exports", user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS)

@@ -6,7 +6,7 @@ them, and every picker offers only that: a forged id posted to a form fails its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
@@ -21,8 +21,9 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -68,7 +69,9 @@ class OwnHistoryMixin(_BaseAdmin):
     """An object's history page shows a non-superuser only their own actions on it: the
     change messages of others (another institution's organiser, the operator) are theirs."""
 
-    def get_paginator(self, request: HttpRequest, queryset, per_page, *args, **kwargs):
+    def get_paginator(
+        self, request: HttpRequest, queryset: QuerySet, per_page: int, *args: Any, **kwargs: Any
+    ) -> Paginator:
         # The history view pages its LogEntry rows through here; change lists page their own
         # model's rows.
         if queryset.model is LogEntry and not request.user.is_superuser:
@@ -185,18 +188,20 @@ class FixedOnceWrittenMixin:
 
     fixed_fields: tuple[str, ...] = ()
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         # Such a record is written by the person who acts, on the page where they act.
         return request.user.is_superuser and super().has_add_permission(request, *args)
 
-    def get_form(self, request: HttpRequest, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
         if obj is None or request.user.is_superuser or not self.fixed_fields:
             return form
         fixed = self.fixed_fields
 
-        class FixedFieldsForm(form):
-            def clean(self):
+        class FixedFieldsForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 for name in fixed:
                     if name in self.changed_data and name in self.fields:
@@ -373,12 +378,24 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
 
 
 class CohortAdminForm(forms.ModelForm):
-    def clean_organisers(self):
+    def clean_organisers(self) -> QuerySet[User]:
         organisers = self.cleaned_data["organisers"]
         if self.instance.pk and organisers.filter(projects__cohort=self.instance).exists():
             # An organiser closes, withdraws and schedules the cohort's projects: not their own.
             raise forms.ValidationError(
                 _("Peserta angkatan ini tidak dapat menjadi penyelenggaranya.")
+            )
+        if (
+            self.instance.pk
+            and organisers.filter(
+                Q(coached_projects__cohort=self.instance)
+                | Q(mentored_projects__cohort=self.instance)
+                | Q(examined_seminars__cohort=self.instance)
+            ).exists()
+        ):
+            # Nor projects they sign off or grade: the other side of `coaches_assignable_in`.
+            raise forms.ValidationError(
+                _("Coach, mentor dan penguji angkatan ini tidak dapat menjadi penyelenggaranya.")
             )
         return organisers
 
@@ -460,7 +477,7 @@ class ChangeProjectAdminForm(forms.ModelForm):
     someone the cohort may have (`coaches_assignable_in`), the mentor the participant's
     superior (`mentor_refusal`); and what the workflow has fixed stays as it is."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         instance = self.instance
         if instance.pk:
@@ -537,7 +554,7 @@ class ChangeProjectAdmin(OrganiserScopedAdmin):
     readonly_fields = ["state", "deferral_deadline", "created_at", "updated_at"]
     inlines = [ImpactIndicatorInline]
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fixed = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return fixed
@@ -607,7 +624,7 @@ class AgencyHeadAdmin(ReferenceDataAdmin):
 
 
 class ImpactIndicatorAdminForm(forms.ModelForm):
-    def clean_project(self):
+    def clean_project(self) -> ChangeProject:
         project = self.cleaned_data["project"]
         if project is not None and not plan_is_open(project):
             raise forms.ValidationError(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -128,7 +128,7 @@ class PersonField(forms.CharField):
     NIPs exist outside the organiser's reach, nor whose they are.
     """
 
-    def __init__(self, *args, refusal=None, **kwargs) -> None:
+    def __init__(self, *args: Any, refusal: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.among = None
         self.refusal = refusal or _(

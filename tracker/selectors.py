@@ -233,7 +233,7 @@ def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
     there = Cohort.objects.exclude(institution__iexact=cohort.institution)
     person = OuterRef("pk")
 
-    def serves(cohorts: QuerySet[Cohort]):
+    def serves(cohorts: QuerySet[Cohort]) -> Q:
         return (
             Exists(cohorts.filter(organisers=person))
             | Exists(ChangeProject.objects.filter(cohort__in=cohorts, coach=person))
@@ -245,7 +245,7 @@ def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
             )
         )
 
-    def belongs(cohorts: QuerySet[Cohort]):
+    def belongs(cohorts: QuerySet[Cohort]) -> Q:
         projects = ChangeProject.objects.filter(cohort__in=cohorts)
         return (
             serves(cohorts)

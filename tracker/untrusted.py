@@ -24,6 +24,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -185,7 +186,9 @@ def _check_directory(entries: list[zipfile.ZipInfo], max_uncompressed: int) -> N
         raise _too_large(max_uncompressed)
 
 
-def _inflate_every_part(archive, entries, max_uncompressed: int) -> dict[str, bytes]:
+def _inflate_every_part(
+    archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], max_uncompressed: int
+) -> dict[str, bytes]:
     """Inflate each part in bounded steps, keeping only the content types and the
     relationship parts (name -> bytes)."""
     left = max_uncompressed
@@ -292,7 +295,7 @@ def _relationships(xml: bytes) -> list[tuple[str, bool]]:
 
     found: list[tuple[str, bool]] = []
 
-    def refuse_dtd(*args) -> None:
+    def refuse_dtd(*args: object) -> None:
         # Office never writes a DTD; refusing one keeps entity expansion out of the parser.
         raise _unreadable_office()
 
@@ -443,7 +446,7 @@ def _refuse_active(obj) -> None:
             stack.extend((item, depth + 1) for item in list.__iter__(value))
 
 
-def _active_open_action(value) -> str:
+def _active_open_action(value: Any) -> str:
     """The type of the first action the open action runs (itself, or one it chains with /Next)
     that is not a move within the document; empty if there is none."""
     from pypdf.generic import ArrayObject, DictionaryObject

@@ -228,3 +228,12 @@ def test_the_milestone_plan_is_fixed_once_submitted(organiser, world):
     )
     assert _errors(added)
     assert not type(milestone).objects.filter(activity="Tonggak selundupan").exists()
+
+
+@pytest.mark.parametrize("who", ["coach", "mentor", "examiner"])
+def test_those_who_sign_off_or_grade_cannot_be_made_organisers_of_the_cohort(organiser, world, who):
+    response = _post(
+        organiser, world.cohort, organisers=[world.organiser.pk, getattr(world, who).pk]
+    )
+    assert "tidak dapat menjadi penyelenggaranya" in _errors(response)
+    assert list(world.cohort.organisers.all()) == [world.organiser]
