@@ -60,7 +60,7 @@ PLAN_FIELDS = (
 
 class MilestoneAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         project = cleaned.get("project") or getattr(self.instance, "project", None)
         changed = [name for name in PLAN_FIELDS if name in self.changed_data]
         if project is not None and changed and not plan_is_open(project):

@@ -65,7 +65,7 @@ else:
     _BaseAdmin = _ModelAdmin = object
 
 
-class OwnHistoryMixin(_BaseAdmin):
+class OwnHistoryMixin(_ModelAdmin):
     """An object's history page shows a non-superuser only their own actions on it: the
     change messages of others (another institution's organiser, the operator) are theirs."""
 
@@ -179,7 +179,7 @@ class ReferenceDataAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class FixedOnceWrittenMixin:
+class FixedOnceWrittenMixin(_ModelAdmin):
     """Records that are someone's act (a comment, a confirmation, a rating, a measurement):
     for staff who are not superusers, the fields in `fixed_fields` keep what the person wrote
     once the row exists, and a forged POST changing one fails validation; and they add none.
@@ -193,16 +193,16 @@ class FixedOnceWrittenMixin:
         return request.user.is_superuser and super().has_add_permission(request, *args)
 
     def get_form(
-        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        form = super().get_form(request, obj, change, **kwargs)
         if obj is None or request.user.is_superuser or not self.fixed_fields:
             return form
         fixed = self.fixed_fields
 
         class FixedFieldsForm(form):  # type: ignore[valid-type,misc]
             def clean(self) -> dict[str, Any]:
-                cleaned = super().clean()
+                cleaned = super().clean() or {}
                 for name in fixed:
                     if name in self.changed_data and name in self.fields:
                         self.add_error(
@@ -367,7 +367,7 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
             return True
         # Changing someone's email is a password reset away from acting as them: only the
         # accounts made for this organiser's cohorts, which nobody else relies on.
-        return accounts_managed_by(request.user).filter(pk=obj.pk).exists()
+        return accounts_managed_by(admin_user(request)).filter(pk=obj.pk).exists()
 
     def user_change_password(self, request: HttpRequest, id, form_url=""):
         if not request.user.is_superuser and unquote(id) != str(request.user.pk):
@@ -478,7 +478,7 @@ class ChangeProjectAdminForm(forms.ModelForm):
     superior (`mentor_refusal`); and what the workflow has fixed stays as it is."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         instance = self.instance
         if instance.pk:
             # Locked like a transition locks it (the admin's view is atomic): a proposal

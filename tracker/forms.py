@@ -130,7 +130,7 @@ class PersonField(forms.CharField):
 
     def __init__(self, *args: Any, refusal: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.among = None
+        self.among: models.QuerySet[User] | None = None
         self.refusal = refusal or _(
             "Tidak ada pengguna aktif dengan username atau NIP “%(handle)s”."
         )
@@ -177,7 +177,7 @@ class CoachAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         projects = cast(forms.ModelMultipleChoiceField, self.fields["projects"])
         projects.queryset = open_projects_of(cohort)
-        self.fields["coach"].among = coaches_assignable_in(cohort)
+        cast(PersonField, self.fields["coach"]).among = coaches_assignable_in(cohort)
 
 
 class ProposalForm(forms.ModelForm):

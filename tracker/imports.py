@@ -520,7 +520,7 @@ def _check_mentor(check: RowCheck, known: _Known) -> None:
             lineage=_lineage(check.agency.pk, known.parents) if check.agency else set(),
             in_cohort=mentor.pk in known.projects
             or values["mentor_nip"] in known.participant_lines,
-            organises_cohort=mentor.organises_cohort,
+            organises_cohort=mentor.organises_cohort,  # type: ignore[attr-defined]  # annotated by the known-facts query
         )
         if refusal:
             check.errors.append(refusal)
@@ -534,7 +534,7 @@ def mentor_refusal(
     lineage: set[int],
     in_cohort: bool,
     organises_cohort: bool,
-) -> str | None:
+) -> StrOrPromise | None:
     """Why this person cannot mentor the project, or None: the import's and the admin's rule.
 
     `lineage` is the project's agency with every agency above it; `in_cohort` says whether

@@ -198,7 +198,7 @@ def _inflate_every_part(
         # The declared size may lie: open the part allowing one byte past what is left of the
         # cap, and check the CRC here (zipfile would check it at that byte, and fail there).
         probe = copy.copy(entry)
-        probe.file_size, probe.CRC = left + 1, None
+        probe.file_size, probe.CRC = left + 1, None  # type: ignore[assignment]  # no CRC: checked below
         size, crc, kept = 0, 0, []
         keep = _is_kept(entry.filename)
         most = MAX_CONTENT_TYPES_BYTES if entry.filename == CONTENT_TYPES else MAX_RELS_BYTES
