@@ -102,11 +102,17 @@ ROWS = [
             "api-v1:list_indicators",
         )
     ),
-    # The transitions URL reads the log (GET) and runs one (POST, see tests/api/test_write.py).
     Row("api-v1:list_transitions", others=OUT_OF_SCOPE, expect=API_IN_SCOPE, args=_project),
     # The matrix posts a form, not JSON: every signed-in caller is told the body is unreadable
     # (400; authentication comes first, so anonymous gets 401). Who may write what, with real
     # bodies and tokens, is in tests/api/test_write.py.
+    Row(
+        "api-v1:run_transition",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_project,
+        method="post",
+    ),
     Row(
         "api-v1:record_measurement",
         others=400,
