@@ -17,7 +17,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api import schemas
@@ -527,7 +527,8 @@ def record_measurement(request: HttpRequest, pk: int, body: schemas.MeasurementI
         note=body.note,
         evidence=evidence,
     )
-    return 201, _measurement_out(measurement)
+    measurement.refresh_from_db()  # the value as stored (two decimals)
+    return Status(201, _measurement_out(measurement))
 
 
 def _import_out(preview, *, saved: bool, detail: str = "") -> dict:
@@ -578,9 +579,9 @@ def import_participants(request: HttpRequest, pk: int, body: schemas.ImportIn):
     user = _user(request)
     if not body.confirm:
         preview = check_rows(cohort, rows, by=user)
-        return (200 if preview.ok else 400), _import_out(preview, saved=False)
+        return Status(200 if preview.ok else 400, _import_out(preview, saved=False))
     try:
         preview = tracker_services.cohort_import_participants(cohort=cohort, by=user, rows=rows)
     except tracker_services.ImportRefused as refusal:
-        return 400, _import_out(refusal.preview, saved=False, detail=str(refusal.message))
-    return 200, _import_out(preview, saved=True)
+        return Status(400, _import_out(refusal.preview, saved=False, detail=str(refusal.message)))
+    return Status(200, _import_out(preview, saved=True))
