@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -31,7 +32,7 @@ from reports.filters import ProjectFilter
 from tracker import services as tracker_services
 from tracker import workflow
 from tracker.imports import CONTROL_CHARACTERS, MAX_CELL_CHARS, check_rows
-from tracker.models import ChangeProject, Cohort, ImpactIndicator, User
+from tracker.models import ChangeProject, Cohort, ImpactIndicator, TransitionLog, User
 from tracker.selectors import transitions_of
 from tracker.workflow import Refused
 
@@ -52,7 +53,7 @@ MAX_LIMIT = 200
 
 # The project page's own actions, by transition name, each through its one service. Sign-offs,
 # seminar results and grades have their own pages and services, and are not offered here.
-PROJECT_TRANSITIONS = {
+PROJECT_TRANSITIONS: dict[str, Callable[..., TransitionLog]] = {
     "submit_proposal": tracker_services.project_submit_proposal,
     "return_proposal": tracker_services.project_return_proposal,
     "submit_revision": tracker_services.project_submit_revision,
@@ -365,7 +366,7 @@ def list_seminars(request: HttpRequest, pk: int):
                     "notes": result.notes if notes else None,
                     "recorded_at": result.recorded_at,
                 }
-                for result in seminar.project_results
+                for result in seminar.project_results  # type: ignore[attr-defined]
             ],
             "grades": [
                 {
@@ -374,7 +375,7 @@ def list_seminars(request: HttpRequest, pk: int):
                     "outcome": grade.outcome,
                     "decided_at": grade.decided_at,
                 }
-                for grade in seminar.project_grades
+                for grade in seminar.project_grades  # type: ignore[attr-defined]
             ],
         }
         for seminar in seminars_of(project)
@@ -404,7 +405,7 @@ def list_indicators(request: HttpRequest, pk: int):
             "unit": indicator.unit,
             "baseline": indicator.baseline,
             "target": indicator.target,
-            "measurements": [_measurement_out(m) for m in indicator.history],
+            "measurements": [_measurement_out(m) for m in getattr(indicator, "history", [])],
         }
         for indicator in milestone_selectors.indicators_of(project)
     ]

@@ -17,7 +17,7 @@ def narrowed(projects: QuerySet[ChangeProject], token: ApiToken | None) -> Query
     """The projects an organisation token is limited to, among those its maker sees."""
     if token is None or token.kind == ApiToken.Kind.PERSONAL:
         return projects
-    if token.kind == ApiToken.Kind.COHORT:
+    if token.kind == ApiToken.Kind.COHORT and token.cohort_id is not None:
         return projects.filter(cohort_id=token.cohort_id)
     return projects.filter(cohort__institution__iexact=token.institution)
 
@@ -33,7 +33,7 @@ def api_cohorts(user: User, token: ApiToken | None) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.filter(pk__in=visible)
     if token is None or token.kind == ApiToken.Kind.PERSONAL:
         cohorts = cohorts | Cohort.objects.filter(organisers=user)
-    elif token.kind == ApiToken.Kind.COHORT:
+    elif token.kind == ApiToken.Kind.COHORT and token.cohort_id is not None:
         cohorts = cohorts | Cohort.objects.filter(organisers=user, pk=token.cohort_id)
     return cohorts.distinct().order_by("pk")
 

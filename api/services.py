@@ -93,9 +93,8 @@ def may_revoke(token: ApiToken, user: User) -> bool:
     """Its maker; for a cohort's token, any organiser of the cohort; the admin always."""
     if user.is_superuser or token.user_id == user.pk:
         return True
-    return (
-        token.kind == ApiToken.Kind.COHORT and token.cohort.organisers.filter(pk=user.pk).exists()
-    )
+    cohort = token.cohort if token.kind == ApiToken.Kind.COHORT else None
+    return cohort is not None and cohort.organisers.filter(pk=user.pk).exists()
 
 
 def token_revoke(*, token: ApiToken, by: User) -> bool:
@@ -155,7 +154,7 @@ def check_endpoint(url: str) -> list[str]:
     if parts.username or parts.password:
         raise Refused(_("Alamat webhook tidak boleh memuat nama pengguna atau kata sandi."))
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+        found = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
     except (socket.gaierror, UnicodeError):
         raise Refused(_("Nama host webhook tidak dapat ditemukan.")) from None
     addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in sorted(found)]

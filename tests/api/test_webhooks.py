@@ -311,3 +311,40 @@ def test_another_cohorts_organiser_cannot_see_or_redeliver(client, world, webhoo
     assert client.get(reverse("api:webhooks", args=[world.cohort.pk])).status_code == 404
     assert client.post(reverse("api:webhook-redeliver", args=[delivery.pk])).status_code == 404
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_grade_is_an_event_of_its_own(world, dns, sent, run_tasks):
+    from mentoring.models import SeminarGrade
+    from tests.factories import SeminarFactory
+    from tracker import events
+    from tracker.models import Seminar, TransitionLog
+
+    services.webhook_create(
+        cohort=world.cohort,
+        by=world.organiser,
+        url="https://grades.example.com/",
+        events=[Webhook.Event.REPORT_GRADED],
+    )
+    seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
+    SeminarGrade.objects.create(
+        project=world.project,
+        seminar=seminar,
+        score="86.50",
+        predikat="Memuaskan",
+        outcome="passed",
+        decided_by=world.examiner,
+    )
+    log = TransitionLog.objects.create(
+        project=world.project,
+        actor=world.examiner,
+        role="examiner",
+        transition="grade",
+        from_state="results_seminar",
+        to_state="passed",
+    )
+    events.transition_logged(log.pk)
+    run_tasks()
+    (call,) = sent
+    payload = json.loads(call["body"])
+    assert payload["event"] == "report.graded"
+    assert (payload["data"]["predikat"], payload["data"]["score"]) == ("Memuaskan", "86.50")
