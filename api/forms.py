@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken, Webhook
 from tracker.forms import FormTokenField
+from tracker.models import Cohort
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +28,17 @@ class TokenForm(forms.Form):
         widget=DATE_WIDGET,
         help_text=_("Kosongkan untuk masa berlaku bawaan."),
     )
+
+
+class InstitutionTokenForm(TokenForm):
+    """The admin's token for one training institution (those that have cohorts)."""
+
+    institution = forms.ChoiceField(label=_("Lembaga pelatihan"), choices=[])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        names = Cohort.objects.order_by("institution").values_list("institution", flat=True)
+        self.fields["institution"].choices = [(name, name) for name in dict.fromkeys(names)]
 
 
 class WebhookForm(forms.Form):

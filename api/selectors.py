@@ -54,6 +54,11 @@ def cohort_tokens(cohort: Cohort) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(kind=ApiToken.Kind.COHORT, cohort=cohort).select_related("user")
 
 
+def institution_tokens() -> QuerySet[ApiToken]:
+    """Every training institution's token, newest first, with who made it."""
+    return ApiToken.objects.filter(kind=ApiToken.Kind.INSTITUTION).select_related("user")
+
+
 def webhooks_of(cohort: Cohort) -> QuerySet[Webhook]:
     """The cohort's webhooks, oldest first."""
     return Webhook.objects.filter(cohort=cohort)

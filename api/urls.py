@@ -8,6 +8,7 @@ app_name = "api"
 
 urlpatterns = [
     path("profil/token-api/", views.token_list, name="tokens"),
+    path("token-api/lembaga/", views.institution_tokens, name="institution-tokens"),
     path("token-api/<int:pk>/cabut/", views.token_revoke, name="token-revoke"),
     path("angkatan/<int:pk>/token-api/", views.cohort_tokens, name="cohort-tokens"),
     path("angkatan/<int:pk>/webhook/", views.webhook_list, name="webhooks"),

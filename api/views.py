@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api import selectors, services
-from api.forms import TokenForm, WebhookForm
+from api.forms import InstitutionTokenForm, TokenForm, WebhookForm
 from api.models import ApiToken, Webhook, WebhookDelivery
 from tracker.http import AuthenticatedRequest
 from tracker.models import Cohort
@@ -86,6 +86,8 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Token “%(name)s” dicabut.") % {"name": token.name})
     if token.cohort_id:
         return redirect("api:cohort-tokens", token.cohort_id)
+    if token.kind == ApiToken.Kind.INSTITUTION:
+        return redirect("api:institution-tokens")
     return redirect("api:tokens")
 
 
@@ -106,6 +108,29 @@ def cohort_tokens(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "tokens": selectors.cohort_tokens(cohort),
         "created": created,
         "cohort": cohort,
+    }
+    return render(request, "api/token_list.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def institution_tokens(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = InstitutionTokenForm(request.POST if request.method == "POST" else None)
+    created, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            created = _create_token(request, form, institution=form.cleaned_data["institution"])
+            if created is not None:
+                status, form = 200, InstitutionTokenForm()
+    context = {
+        "form": form,
+        "tokens": selectors.institution_tokens(),
+        "created": created,
+        "cohort": None,
+        "institutions": True,
     }
     return render(request, "api/token_list.html", context, status=status)
 

@@ -69,6 +69,11 @@ ROWS = [
         args=_token,
         method="post",
     ),
+    Row(
+        "api:institution-tokens",
+        others=403,
+        expect={"admin": 200, "anonymous": LOGIN},
+    ),
     Row("api:cohort-tokens", others=OUT_OF_SCOPE, expect=ORGANISER_ONLY, args=_cohort),
     Row("api:webhooks", others=OUT_OF_SCOPE, expect=ORGANISER_ONLY, args=_cohort),
     Row(

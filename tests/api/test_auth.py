@@ -196,3 +196,22 @@ def test_an_institution_token_is_the_admins_and_reaches_that_institution(client,
     )
     listed = client.get(PROJECTS, headers={"Authorization": f"Bearer {token.plain}"}).json()
     assert [item["id"] for item in listed["items"]] == [other.pk]
+
+
+def test_the_admin_makes_an_institution_token_on_its_page(client, world):
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("api:institution-tokens"),
+        {"name": "Dasbor provinsi", "scope": "read", "institution": world.cohort.institution},
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert (token.kind, token.institution) == (ApiToken.Kind.INSTITUTION, world.cohort.institution)
+    assert response.context["created"].plain in response.content.decode()
+    # An institution no cohort has is not offered.
+    refused = client.post(
+        reverse("api:institution-tokens"),
+        {"name": "x", "scope": "read", "institution": "Lembaga Karangan"},
+    )
+    assert refused.status_code == 400
+    assert ApiToken.objects.count() == 1
