@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -23,16 +24,19 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api import schemas
 from api.auth import BrowserSession, RateLimited, TokenAuth, read_only_refusal
+from api.models import ApiToken
 from api.selectors import api_agencies, api_cohorts, api_projects
 from mentoring.selectors import sees_examiner_scores, seminars_of
 from milestones import selectors as milestone_selectors
 from milestones import services as milestone_services
 from milestones.models import Evidence
+from reports.documents.agency_report import agency_cohorts, agency_projects, agency_report_data
 from reports.filters import ProjectFilter
+from reports.selectors import may_read_agency
 from tracker import services as tracker_services
 from tracker import workflow
 from tracker.imports import CONTROL_CHARACTERS, MAX_CELL_CHARS, check_rows
-from tracker.models import ChangeProject, Cohort, ImpactIndicator, TransitionLog, User
+from tracker.models import Agency, ChangeProject, Cohort, ImpactIndicator, TransitionLog, User
 from tracker.selectors import transitions_of
 from tracker.workflow import Refused
 
@@ -458,6 +462,48 @@ def list_agencies(request: HttpRequest, params: Query[PageParams]):
         for agency in rows
     ]
     return {"items": items, "next_cursor": next_cursor}
+
+
+class ImpactParams(Schema):
+    cohort: int | None = None
+    year: int | None = None
+
+
+def _counts(table) -> list[dict]:
+    return [{"label": str(row[0]), "count": int(row[1])} for row in table.rows]
+
+
+@api.get("/agencies/{pk}/impact", response=schemas.ImpactOut, tags=["cohorts"])
+def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
+    """The agency impact report's figures (the agency and its units), for its heads and the
+    admin, with a personal token or a session: an organisation token's reach is a cohort's."""
+    agency = get_object_or_404(Agency, pk=pk)
+    if _token(request) is not None and _token(request).kind != ApiToken.Kind.PERSONAL:
+        raise Http404
+    if not may_read_agency(agency, _user(request)):
+        raise Http404
+    cohort = None
+    if params.cohort is not None:
+        cohort = agency_cohorts(agency_projects(agency)).filter(pk=params.cohort).first()
+        if cohort is None:
+            raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
+    report = agency_report_data(agency, cohort=cohort, year=params.year)
+    figures = {}
+    for field in report.figures.fields:
+        value = field.value
+        if isinstance(value, Decimal):
+            value = float(value)
+        elif not isinstance(value, int | float | str | type(None)):
+            value = str(value)
+        figures[field.key] = value
+    return {
+        "agency": {"id": agency.pk, "name": agency.name},
+        "scope": report.scope_note,
+        "as_of": report.as_of,
+        "figures": figures,
+        "states": _counts(report.states),
+        "grades": _counts(report.grades),
+    }
 
 
 # --- write endpoints ----------------------------------------------------------------------------

@@ -233,3 +233,19 @@ class ImportOut(Schema):
     invited: int
     rows: list[ImportRowOut]
     detail: str = ""
+
+
+class CountOut(Schema):
+    label: str
+    count: int
+
+
+class ImpactOut(Schema):
+    agency: Ref
+    scope: str
+    as_of: datetime.date
+    figures: dict[str, int | float | str | None] = Field(
+        description="Angka ringkasan laporan dampak instansi, menurut kuncinya."
+    )
+    states: list[CountOut]
+    grades: list[CountOut]

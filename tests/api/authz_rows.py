@@ -97,6 +97,12 @@ ROWS = [
     Row("api-v1:list_projects", others=200, expect={"anonymous": UNAUTHORIZED}),
     Row("api-v1:list_cohorts", others=200, expect={"anonymous": UNAUTHORIZED}),
     Row("api-v1:list_agencies", others=200, expect={"anonymous": UNAUTHORIZED}),
+    Row(
+        "api-v1:agency_impact",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "admin": 200, "anonymous": UNAUTHORIZED},
+        args=lambda world: [world.province.pk],
+    ),
     *(
         Row(name, others=OUT_OF_SCOPE, expect=API_IN_SCOPE, args=_project)
         for name in (

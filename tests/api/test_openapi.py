@@ -22,6 +22,7 @@ EXPECTED = {
     ("get", "/api/v1/cohorts"),
     ("post", "/api/v1/cohorts/{pk}/participants/import"),
     ("get", "/api/v1/agencies"),
+    ("get", "/api/v1/agencies/{pk}/impact"),
 }
 
 

@@ -165,3 +165,32 @@ def test_the_project_list_query_count_is_pinned(
     query = {key: world.cohort.pk if value == "COHORT" else value for key, value in query.items()}
     with django_assert_num_queries(count):
         assert client.get("/api/v1/projects", query, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("agency_head", 200),
+        ("admin", 200),
+        ("participant", 404),
+        ("mentor", 404),
+        ("organiser", 404),
+        ("stranger", 404),
+    ],
+)
+def test_the_agency_impact_figures_are_the_agency_reports(client, world, bearer, persona, status):
+    response = client.get(
+        f"/api/v1/agencies/{world.province.pk}/impact", headers=bearer(world.persona(persona))
+    )
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert body["figures"]["proyek"] == 1  # the dinas's project, not the other province's
+        assert body["figures"]["instansi"] == "Pemerintah Provinsi Uji"
+        assert body["states"] == [{"label": "Draf", "count": 1}]
+
+
+def test_an_organisation_token_does_not_reach_agency_figures(client, world, bearer):
+    headers = bearer(world.admin, institution=world.cohort.institution)
+    response = client.get(f"/api/v1/agencies/{world.province.pk}/impact", headers=headers)
+    assert response.status_code == 404
