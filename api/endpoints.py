@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -175,6 +176,15 @@ def _cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
     if user.is_superuser:
         raise HttpError(403, _("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
     raise Http404
+
+
+def _idempotency_key(request: HttpRequest) -> uuid.UUID | None:
+    """The client's `Idempotency-Key` (a UUID): a retried request with the same key and body
+    gets the first result and creates nothing (the forms' one-time token, `once_per_form`)."""
+    try:
+        return uuid.UUID(request.headers.get("Idempotency-Key", ""))
+    except ValueError:
+        return None
 
 
 def _decode_cursor(cursor: str | None) -> int:
@@ -549,7 +559,8 @@ def run_transition(request: HttpRequest, pk: int, body: schemas.TransitionIn):
     tags=["projects"],
 )
 def record_measurement(request: HttpRequest, pk: int, body: schemas.MeasurementIn):
-    """Record the value an impact indicator reached on a date (the participant)."""
+    """Record the value an impact indicator reached on a date (the participant). Send an
+    `Idempotency-Key` header (a UUID) to make a retry safe."""
     _require_write(request)
     indicator = get_object_or_404(
         ImpactIndicator.objects.filter(project__in=_projects(request)).select_related(
@@ -567,6 +578,7 @@ def record_measurement(request: HttpRequest, pk: int, body: schemas.MeasurementI
         if evidence is None:
             raise Refused(_("Bukti itu bukan milik proyek ini."))
     measurement = milestone_services.indicator_record(
+        form_token=_idempotency_key(request),
         indicator=indicator,
         by=_user(request),
         value=body.value,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -194,3 +196,38 @@ def test_an_organisation_token_does_not_reach_agency_figures(client, world, bear
     headers = bearer(world.admin, institution=world.cohort.institution)
     response = client.get(f"/api/v1/agencies/{world.province.pk}/impact", headers=headers)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("suffix", DETAILS[1:])
+def test_project_sub_lists_query_counts_do_not_grow_with_rows(
+    client, world, bearer, memory_cache, suffix
+):
+    from milestones.models import Milestone
+    from tests.milestones.factories import LinkEvidenceFactory
+    from tracker.services import run_transition
+
+    def add_rows() -> None:
+        milestone = MilestoneFactory(project=world.project)
+        LinkEvidenceFactory(milestone=milestone, uploaded_by=world.participant)
+        indicator = ImpactIndicator.objects.create(
+            project=world.project, name="Waktu", unit="menit", baseline=10, target=5
+        )
+        from milestones.models import IndicatorMeasurement
+
+        IndicatorMeasurement.objects.create(
+            indicator=indicator,
+            value=7,
+            measured_on=datetime.date(2026, 11, 1),
+            recorded_by=world.participant,
+        )
+        assert Milestone.objects.filter(project=world.project).exists()
+
+    headers = bearer(world.coach)
+    url = f"/api/v1/projects/{world.project.pk}{suffix}"
+    add_rows()
+    run_transition(project=world.project, by=world.organiser, name="withdraw", comment="Satu.")
+    client.get(url, headers=headers)
+    before = _queries(client, url, headers)
+    for _index in range(3):
+        add_rows()
+    assert _queries(client, url, headers) == before

@@ -306,3 +306,21 @@ def test_an_import_without_rows_or_with_control_characters_is_refused(client, wo
     response = _import(client, world.cohort, headers, [_row(world, full_name="Citra\x07")])
     assert response.status_code == 400
     assert "karakter kendali" in response.json()["detail"]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0), tick=False)
+def test_a_retried_measurement_with_the_same_idempotency_key_records_once(
+    client, world, bearer, indicator
+):
+    headers = {
+        **bearer(world.participant),
+        "Idempotency-Key": "5d0b6f0e-8a51-4b8e-9a8e-1c2d3e4f5a6b",
+    }
+    first = _measure(client, indicator, headers)
+    again = _measure(client, indicator, headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert IndicatorMeasurement.objects.filter(indicator=indicator).count() == 1
+    # Without a key, each request is a new measurement.
+    _measure(client, indicator, bearer(world.participant))
+    assert IndicatorMeasurement.objects.filter(indicator=indicator).count() == 2
