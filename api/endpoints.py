@@ -168,7 +168,7 @@ def _cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
     token = _token(request)
     if token is not None and token.cohort_id not in (None, cohort.pk):
         raise Http404
-    if token is not None and token.institution and token.institution != cohort.institution:
+    if token is not None and token.institution.lower() not in ("", cohort.institution.lower()):
         raise Http404
     user = _user(request)
     if cohort.organisers.filter(pk=user.pk).exists():

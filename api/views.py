@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api import selectors, services
@@ -56,6 +57,7 @@ def _create_token(request: AuthenticatedRequest, form: TokenForm, **reach) -> Ap
     return token
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def token_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -91,6 +93,7 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("api:tokens")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def cohort_tokens(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -112,6 +115,7 @@ def cohort_tokens(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "api/token_list.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def institution_tokens(request: AuthenticatedRequest) -> HttpResponse:
@@ -135,12 +139,13 @@ def institution_tokens(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "api/token_list.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def webhook_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cohort = _get_cohort_for_organiser(request, pk)
     form = WebhookForm(request.POST if request.method == "POST" else None)
-    status = 200
+    created, status = None, 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -156,14 +161,11 @@ def webhook_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except Refused as refused:
                 form.add_error("url", refused.message)
             else:
-                messages.success(
-                    request,
-                    _("Webhook %(url)s terdaftar. Rahasia penandatangannya: %(secret)s")
-                    % {"url": webhook.url, "secret": webhook.secret},
-                )
-                return redirect("api:webhooks", cohort.pk)
+                # Shown on this answer only (never in a message, which may travel in a cookie).
+                created, status, form = webhook, 200, WebhookForm()
     context = {
         "cohort": cohort,
+        "created": created,
         "form": form,
         "webhooks": selectors.webhooks_of(cohort),
         "deliveries": selectors.deliveries_of(cohort),

@@ -121,6 +121,7 @@ def test_a_person_creates_a_token_and_sees_it_once(client, world):
     shown = response.context["created"].plain
     assert token.digest == token_digest(shown)
     assert shown in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     again = client.get(reverse("api:tokens"))
     assert shown not in again.content.decode()
     assert "Sinkronisasi" in again.content.decode()
@@ -215,3 +216,27 @@ def test_the_admin_makes_an_institution_token_on_its_page(client, world):
     )
     assert refused.status_code == 400
     assert ApiToken.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/projects/{project}/transitions", {"name": "withdraw", "expected_state": "draft"}),
+        (
+            "/api/v1/indicators/{indicator}/measurements",
+            {"value": "1", "measured_on": "2026-11-01"},
+        ),
+        ("/api/v1/cohorts/{cohort}/participants/import", {"rows": [{"nip": "1"}]}),
+    ],
+)
+def test_a_read_token_is_refused_on_every_write_endpoint(client, world, bearer, path, body):
+    from tracker.models import ImpactIndicator
+
+    indicator = ImpactIndicator.objects.create(
+        project=world.project, name="Waktu", unit="menit", baseline=10, target=5
+    )
+    url = path.format(project=world.project.pk, indicator=indicator.pk, cohort=world.cohort.pk)
+    for persona in ("organiser", "participant"):
+        headers = bearer(world.persona(persona), ApiToken.Scope.READ)
+        response = client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 403, (persona, url)

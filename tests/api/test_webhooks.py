@@ -258,8 +258,9 @@ def test_the_organiser_registers_a_webhook_and_sees_its_secret_once(client, worl
     response = client.post(
         reverse("api:webhooks", args=[world.cohort.pk]),
         {"url": "https://hooks.example.com/jejak", "events": ["project.state_changed"]},
-        follow=True,
     )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     webhook = Webhook.objects.get()
     assert webhook.events == ["project.state_changed"]
     assert webhook.secret in response.content.decode()
