@@ -349,3 +349,45 @@ def test_a_grade_is_an_event_of_its_own(world, dns, sent, run_tasks):
     payload = json.loads(call["body"])
     assert payload["event"] == "report.graded"
     assert (payload["data"]["predikat"], payload["data"]["score"]) == ("Memuaskan", "86.50")
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP endpoint on 127.0.0.1 that records what it receives."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers["Content-Length"])
+            received.append(
+                {"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)}
+            )
+            if self.path == "/moved":
+                self.send_response(307)
+                self.send_header("Location", "/elsewhere")
+            else:
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_post_sends_the_body_and_headers_and_follows_no_redirect(receiver):
+    base, received = receiver
+    headers = {"Content-Type": "application/json", "X-Jejak-Signature": "sha256=abc"}
+    assert services.post(f"{base}/hook", b'{"a": 1}', headers) == 204
+    assert received[0]["body"] == b'{"a": 1}'
+    assert received[0]["headers"]["X-Jejak-Signature"] == "sha256=abc"
+    assert services.post(f"{base}/moved", b"{}", headers) == 307
+    assert [item["path"] for item in received] == ["/hook", "/moved"]
