@@ -124,6 +124,14 @@ def not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):  # django-ninja's own, in English
+        detail = _("Kirim isi permintaan sebagai JSON (Content-Type: application/json).")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(

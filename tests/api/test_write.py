@@ -324,3 +324,14 @@ def test_a_retried_measurement_with_the_same_idempotency_key_records_once(
     # Without a key, each request is a new measurement.
     _measure(client, indicator, bearer(world.participant))
     assert IndicatorMeasurement.objects.filter(indicator=indicator).count() == 2
+
+
+def test_a_body_that_is_not_json_is_refused_in_indonesian(client, world, bearer):
+    response = client.post(
+        f"/api/v1/projects/{world.project.pk}/transitions",
+        "name=withdraw",
+        content_type="application/json",
+        headers=bearer(world.organiser),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Kirim isi permintaan sebagai JSON")
