@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import secrets
 import socket
+import ssl
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -229,22 +231,46 @@ def retry_delay(attempt: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.WEBHOOK_RETRY_DELAY * 2 ** (attempt - 1))
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST the body; the status code (raises on a network error). Tests replace this."""
-    import urllib.request
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to an address checked beforehand, with the certificate checked for the host name.
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        # A redirect could lead to an address the endpoint check never saw.
-        def redirect_request(self, *args, **kwargs):
-            return None
+    Resolving the name again when connecting would let a DNS answer that changed since the
+    check (DNS rebinding) lead the request to a private address.
+    """
 
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    def __init__(self, host: str, port: int, *, address: str, **kwargs) -> None:
+        super().__init__(host, port, **kwargs)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def post(url: str, body: bytes, headers: dict[str, str], address: str | None = None) -> int:
+    """POST the body to `address` (the host's checked address) and return the status code;
+    raises on a network error. Redirects are not followed: they could lead anywhere."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    target = address or host
+    timeout = settings.WEBHOOK_TIMEOUT
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = _PinnedHTTPSConnection(
+            host,
+            parts.port or 443,
+            address=target,
+            timeout=timeout,
+            context=ssl.create_default_context(),
+        )
+    else:  # only reachable in tests: endpoints are checked to be HTTPS
+        connection = http.client.HTTPConnection(target, parts.port or 80, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        connection.request("POST", path, body=body, headers={"Host": parts.netloc, **headers})
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def deliver_webhook(*, delivery_id: int, attempt: int) -> None:
@@ -275,8 +301,8 @@ def deliver_webhook(*, delivery_id: int, attempt: int) -> None:
             "X-Jejak-Signature": signature(delivery.webhook.secret, timestamp, body),
         }
         try:
-            check_endpoint(delivery.webhook.url)
-            status = post(delivery.webhook.url, body, headers)
+            addresses = check_endpoint(delivery.webhook.url)
+            status = post(delivery.webhook.url, body, headers, address=addresses[0])
         except Exception as error:
             status = None
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import socket
 
@@ -28,7 +29,10 @@ def dns(monkeypatch):
     answers: dict[str, list[str]] = {}
 
     def getaddrinfo(host, port, *args, **kwargs):
-        found = answers.get(host, [PUBLIC])
+        try:
+            found = [str(ipaddress.ip_address(host))]  # a literal address is itself
+        except ValueError:
+            found = answers.get(host, [PUBLIC])
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in found]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
@@ -44,8 +48,8 @@ def sent(monkeypatch):
 
     calls = Sent()
 
-    def post(url, body, headers):
-        calls.append({"url": url, "body": body, "headers": headers})
+    def post(url, body, headers, address=None):
+        calls.append({"url": url, "body": body, "headers": headers, "address": address})
         if isinstance(calls.status, Exception):
             raise calls.status
         return calls.status
@@ -139,6 +143,7 @@ def test_a_transition_sends_a_signed_event(world, webhook, sent, run_tasks):
     (call,) = sent
     headers, body = call["headers"], call["body"]
     assert call["url"] == "https://hooks.example.com/jejak"
+    assert call["address"] == PUBLIC  # the address that was checked, not a fresh lookup
     assert headers["X-Jejak-Event"] == "project.state_changed"
     expected = hmac.new(
         webhook.secret.encode(), headers["X-Jejak-Timestamp"].encode() + b"." + body, hashlib.sha256
@@ -391,3 +396,26 @@ def test_post_sends_the_body_and_headers_and_follows_no_redirect(receiver):
     assert received[0]["headers"]["X-Jejak-Signature"] == "sha256=abc"
     assert services.post(f"{base}/moved", b"{}", headers) == 307
     assert [item["path"] for item in received] == ["/hook", "/moved"]
+
+
+def test_post_connects_to_the_checked_address_not_a_fresh_lookup(receiver, dns):
+    base, received = receiver
+    port = base.rsplit(":", 1)[1]
+    # The name now resolves elsewhere; the request still goes to the address given.
+    dns["hooks.example.com"] = ["10.9.9.9"]
+    url = f"http://hooks.example.com:{port}/hook"
+    assert services.post(url, b"{}", {}, address="127.0.0.1") == 204
+    assert received[0]["headers"]["Host"] == f"hooks.example.com:{port}"
+
+
+def test_https_goes_to_the_checked_address_and_starts_tls_for_the_host_name(receiver, dns):
+    import ssl
+
+    base, received = receiver
+    port = base.rsplit(":", 1)[1]
+    dns["hooks.example.com"] = ["10.9.9.9"]
+    # The local endpoint speaks plain HTTP: reaching it shows the pinned address was used (the
+    # looked-up one would not answer at all), and the TLS handshake is what fails.
+    with pytest.raises(ssl.SSLError):
+        services.post(f"https://hooks.example.com:{port}/hook", b"{}", {}, address="127.0.0.1")
+    assert received == []
