@@ -506,14 +506,15 @@ def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
         if cohort is None:
             raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
     report = agency_report_data(agency, cohort=cohort, year=params.year)
-    figures = {}
+    figures: dict[str, int | float | str | None] = {}
     for field in report.figures.fields:
         value = field.value
         if isinstance(value, Decimal):
-            value = float(value)
-        elif not isinstance(value, int | float | str | type(None)):
-            value = str(value)
-        figures[field.key] = value
+            figures[field.key] = float(value)
+        elif value is None or isinstance(value, int | str):
+            figures[field.key] = value
+        else:  # a date
+            figures[field.key] = str(value)
     return {
         "agency": {"id": agency.pk, "name": agency.name},
         "scope": report.scope_note,

@@ -38,7 +38,9 @@ class InstitutionTokenForm(TokenForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         names = Cohort.objects.order_by("institution").values_list("institution", flat=True)
-        self.fields["institution"].choices = [(name, name) for name in dict.fromkeys(names)]
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in dict.fromkeys(names)]
 
 
 class WebhookForm(forms.Form):

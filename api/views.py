@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from tracker.models import Cohort
 from tracker.workflow import Forbidden, Refused
 
 
-def _get_cohort_for_organiser(request: HttpRequest, pk: int) -> Cohort:
+def _get_cohort_for_organiser(request: AuthenticatedRequest, pk: int) -> Cohort:
     """A cohort the user organises; the admin gets 403, everyone else 404."""
     cohort = get_object_or_404(Cohort, pk=pk)
     if cohort.organisers.filter(pk=request.user.pk).exists():
