@@ -32,7 +32,7 @@ from milestones.models import (
     lock_project,
 )
 from milestones.uploads import check_upload
-from tracker import workflow
+from tracker import events, workflow
 from tracker.models import ChangeProject, EmailDelivery, ImpactIndicator, Role, Seminar, User
 from tracker.notifications import email_requeue, notify, people_in_roles
 from tracker.services import once_per_form
@@ -154,7 +154,38 @@ def run_milestone_transition(
         record=record,
         comment=comment,
         expected_state=expected_state,
-        notify=notify_milestone_step if workflow.declaration(Milestone, name).notify else None,
+        notify=_after_milestone_step(name),
+    )
+
+
+def _after_milestone_step(name: str):
+    """What a step tells inside its transaction: its people, and listeners of an acceptance."""
+    notifies = bool(workflow.declaration(Milestone, name).notify)
+    if not notifies and name != "accept":
+        return None
+
+    def after(log_pk: int) -> None:
+        if notifies:
+            notify_milestone_step(log_pk)
+        if name == "accept":
+            _publish_accepted(log_pk)
+
+    return after
+
+
+def _publish_accepted(log_pk: int) -> None:
+    log = MilestoneLog.objects.select_related("milestone", "project").get(pk=log_pk)
+    events.publish(
+        cohort_id=log.project.cohort_id,
+        event=events.MILESTONE_ACCEPTED,
+        data={
+            "project": log.project_id,
+            "milestone": log.milestone_id,
+            "activity": log.milestone.activity,
+            "term": log.milestone.term,
+            "actor": log.actor_id,
+            "at": log.created_at.isoformat(),
+        },
     )
 
 

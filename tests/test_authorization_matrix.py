@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.api.authz_rows import ROWS as API_ROWS
 from tests.authz import with_organiser_permissions
 from tests.conftest import PERSONAS
 from tests.mentoring.authz_rows import ROWS as MENTORING_ROWS
@@ -18,7 +19,7 @@ from tests.reports.authz_rows import ROWS as REPORTS_ROWS
 from tests.tracker.authz_rows import ROWS as TRACKER_ROWS
 from tracker.models import User
 
-MATRIX = [*TRACKER_ROWS, *MILESTONES_ROWS, *MENTORING_ROWS, *REPORTS_ROWS]
+MATRIX = [*TRACKER_ROWS, *MILESTONES_ROWS, *MENTORING_ROWS, *REPORTS_ROWS, *API_ROWS]
 
 EXEMPT_NAMESPACES = {"admin"}
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tracker import accounts, workflow
+from tracker import accounts, events, workflow
 from tracker.imports import changes, check_rows, coach_not_assignable
 from tracker.models import (
     ChangeProject,
@@ -62,6 +62,10 @@ def run_transition(
             comment=comment,
         )
 
+    def after(log_pk: int) -> None:
+        notify_transition(log_pk)
+        events.transition_logged(log_pk)
+
     return workflow.run(
         project,
         by=by,
@@ -71,7 +75,7 @@ def run_transition(
         expected_state=expected_state,
         arguments=arguments,
         before=before,
-        notify=notify_transition,
+        notify=after,
     )
 
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "milestones",
     "mentoring",
     "reports",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +252,20 @@ REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 600, minimum=10)
 # REPORT_RATE_WINDOW seconds; a document served again unchanged from storage does not count.
 REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 30, minimum=1)
 REPORT_RATE_WINDOW = env_int("REPORT_RATE_WINDOW", 3600, minimum=60)
+
+# The REST API (/api/v1/): a token lives API_TOKEN_DAYS unless its owner picks another expiry
+# (at most API_TOKEN_MAX_DAYS); each token (or signed-in person) may make API_RATE_LIMIT requests
+# in API_RATE_WINDOW seconds. Webhooks are sent with WEBHOOK_TIMEOUT seconds to answer, tried
+# WEBHOOK_MAX_ATTEMPTS times with delays doubling from WEBHOOK_RETRY_DELAY seconds, and refused
+# on private, loopback and link-local addresses unless WEBHOOK_ALLOW_PRIVATE is set (a test lab).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366, minimum=1)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=1)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60, minimum=1)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 60, minimum=1)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # Notices and their emails are queued inside the transaction of the change they report: the
 # database backend on the default database makes the task row commit or roll back with it.

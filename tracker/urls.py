@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.endpoints import api
 from tracker import account_views, views
 
 tracker_patterns = [
@@ -64,6 +65,8 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("milestones.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api.urls),
     path("masuk/", account_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("lupa-kata-sandi/", account_views.PasswordResetView.as_view(), name="password_reset"),
