@@ -12,6 +12,7 @@ import binascii
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -37,7 +38,15 @@ from reports.selectors import may_read_agency
 from tracker import services as tracker_services
 from tracker import workflow
 from tracker.imports import CONTROL_CHARACTERS, MAX_CELL_CHARS, check_rows
-from tracker.models import Agency, ChangeProject, Cohort, ImpactIndicator, TransitionLog, User
+from tracker.models import (
+    Agency,
+    ChangeProject,
+    ChangeProjectQuerySet,
+    Cohort,
+    ImpactIndicator,
+    TransitionLog,
+    User,
+)
 from tracker.selectors import transitions_of
 from tracker.workflow import Refused
 
@@ -165,7 +174,9 @@ def _projects(request: HttpRequest) -> QuerySet[ChangeProject]:
 def _project(request: HttpRequest, pk: int) -> ChangeProject:
     """The project if the caller sees it (404 otherwise), with its people joined."""
     return get_object_or_404(
-        _projects(request).with_relations(_user(request)).select_related(*PROJECT_RELATIONS),
+        cast(ChangeProjectQuerySet, _projects(request))
+        .with_relations(_user(request))
+        .select_related(*PROJECT_RELATIONS),
         pk=pk,
     )
 
@@ -388,7 +399,7 @@ def list_seminars(request: HttpRequest, pk: int):
                     "notes": result.notes if notes else None,
                     "recorded_at": result.recorded_at,
                 }
-                for result in seminar.project_results  # type: ignore[attr-defined]
+                for result in seminar.project_results
             ],
             "grades": [
                 {
@@ -397,7 +408,7 @@ def list_seminars(request: HttpRequest, pk: int):
                     "outcome": grade.outcome,
                     "decided_at": grade.decided_at,
                 }
-                for grade in seminar.project_grades  # type: ignore[attr-defined]
+                for grade in seminar.project_grades
             ],
         }
         for seminar in seminars_of(project)
