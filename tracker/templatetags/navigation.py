@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -58,9 +59,9 @@ def nav_current(context: template.Context, section: str, view_name: str) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name == view_name:
-        return format_html(' aria-current="page"')
+        return mark_safe(' aria-current="page"')
     if section_of(request) == section:
-        return format_html(' aria-current="true"')
+        return mark_safe(' aria-current="true"')
     return ""
 
 
