@@ -91,7 +91,7 @@ class EvidenceUploadForm(forms.Form):
     file = MultipleFileField(
         label=_("Berkas"),
         required=False,
-        help_text=_("PDF, DOCX, XLSX, PPTX, JPG atau PNG. Boleh beberapa berkas sekaligus."),
+        help_text=_("PDF, DOCX, XLSX, PPTX, JPG atau PNG."),
         error_messages={
             "empty": _("Berkas ini kosong (0 bita). Pilih berkas yang berisi."),
             "invalid": _("Berkas tidak terkirim dengan benar. Coba unggah lagi."),
