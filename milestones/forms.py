@@ -79,7 +79,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None) -> list:
+    def clean(self, data: object, initial: object = None) -> list:
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
@@ -112,7 +112,7 @@ class EvidenceUploadForm(forms.Form):
     caption = forms.CharField(label=_("Keterangan"), max_length=300)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         uploads = list(cleaned.get("file") or [])
         if cleaned.get("photo"):
             uploads.append(cleaned["photo"])

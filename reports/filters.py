@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,7 @@ SORT_DIRECTIONS = {
 }
 
 
-def sort_direction(sort: str) -> str:
+def sort_direction(sort: str) -> str | Promise:
     """The words for the way a sort parameter orders its column ("Z–A" for "-title")."""
     ascending, descending = SORT_DIRECTIONS[sort.lstrip("-")]
     return descending if sort.startswith("-") else ascending

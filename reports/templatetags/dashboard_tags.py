@@ -21,7 +21,7 @@ def home_dashboard(context) -> dict:
 
 
 @register.simple_tag
-def states_chart(rows, title: str) -> str:
+def states_chart(rows: list[dict], title: str) -> str:
     """The dashboard's projects per status as bars (the same drawing as the printed reports).
 
     The figures are listed beside the chart as well; the SVG carries its own title for screen
@@ -32,7 +32,7 @@ def states_chart(rows, title: str) -> str:
 
 
 @register.simple_tag
-def grades_chart(grades, title: str) -> str:
+def grades_chart(grades: list[tuple[str, int]], title: str) -> str:
     """Projects per predikat, from (label, count) pairs."""
     bars = [charts.Bar(str(label), total) for label, total in grades]
     return charts.bar_chart(bars, title=str(title), **WEB_SIZE)
