@@ -11,7 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _charts(page: str) -> list[str]:
-    return re.findall(r'<div class="chart">(<svg .*?</svg>)</div>', page, flags=re.DOTALL)
+    """The wide drawing of each chart (a narrow one for phones follows it)."""
+    return re.findall(
+        r'<div class="chart"><span class="chart__wide">(<svg .*?</svg>)</span>'
+        r'<span class="chart__narrow"><svg .*?</svg></span></div>',
+        page,
+        flags=re.DOTALL,
+    )
 
 
 def test_agency_head_sees_projects_per_status_as_a_chart(client, world):
@@ -32,6 +38,15 @@ def test_organiser_sees_each_cohort_as_a_chart(client, world):
     charts = _charts(page)
     assert charts
     assert all('role="img"' in chart and "<title>" in chart for chart in charts)
+
+
+def test_phones_get_the_same_chart_drawn_narrow_with_short_labels(client, world):
+    client.force_login(world.agency_head)
+    page = client.get(reverse("tracker:home")).content.decode()
+    narrow = re.findall(r'<span class="chart__narrow">(<svg .*?</svg>)</span>', page, re.DOTALL)
+    assert len(narrow) == 1
+    assert 'viewBox="0 0 70.00' in narrow[0]
+    assert "<title>Proyek menurut status</title>" in narrow[0]
 
 
 def test_charts_carry_no_script_or_style(client, world):
