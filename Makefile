@@ -2,8 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=1
+# Where `make run` and `make serve` listen: HOST=0.0.0.0:8080 (or a port alone, HOST=8080).
 HOST ?= 127.0.0.1:8000
+HOST_ADDRESS := $(if $(findstring :,$(HOST)),$(HOST),127.0.0.1:$(HOST))
+# Links in emails and documents (verification codes) point where Jejak is served, unless
+# SITE_URL is set; 0.0.0.0 (every interface) is reached as 127.0.0.1 on this machine.
+SITE_URL ?= http://$(subst 0.0.0.0,127.0.0.1,$(HOST_ADDRESS))
+DEV_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 
 .DEFAULT_GOAL := help
 
@@ -11,6 +16,9 @@ HOST ?= 127.0.0.1:8000
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@echo "Variables:"
+	@echo "  HOST=$(HOST)   where run and serve listen (e.g. make run HOST=0.0.0.0:8080)"
+	@echo "  SITE_URL=$(SITE_URL)   links in emails and documents; follows HOST unless set"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Jejak needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
@@ -27,16 +35,16 @@ check-system: install ## Check the Debian packages WeasyPrint needs
 	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
 	  exit 1; }
 
-run: check-system ## Migrate, load the demo data, start the background worker and serve on http://127.0.0.1:8000
+run: check-system ## Migrate, load the demo data, start the background worker and serve on HOST (default 127.0.0.1:8000)
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	@# The worker sends emails and builds large reports; it stops when the server stops.
 	@$(DEV_ENV) $(PY) manage.py worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST_ADDRESS)
 
-serve: install ## Serve on http://127.0.0.1:8000 without migrating, seeding or the worker
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+serve: install ## Serve on HOST without migrating, seeding or the worker
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST_ADDRESS)
 
 worker: install ## Run the background worker alone (it sends emails and builds large reports)
 	$(DEV_ENV) $(PY) manage.py worker

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import (
@@ -30,6 +31,7 @@ from mentoring.models import (
 )
 from mentoring.selectors import rubric_for, score_summaries
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
+from tracker.notifications import past_notices, transition_recipients
 
 S = ChangeProject.State
 
@@ -84,7 +86,33 @@ def seed() -> int:
         with transaction.atomic():
             _history(project)
         done += 1
+    if done:
+        _seminar_notices()
     return done
+
+
+def _seminar_notices() -> None:
+    """The notices scheduling the demo's seminars gave their examiners and participants."""
+    now = timezone.now()
+    for seminar in Seminar.objects.select_related("cohort").prefetch_related("examiners"):
+        # Scheduled about ten days ahead; a seminar still to come was scheduled recently.
+        at = min(seminar.starts_at - datetime.timedelta(days=10), now - datetime.timedelta(hours=3))
+        past_notices(
+            seminar.examiners.all(),
+            template="seminar-scheduled",
+            context={"seminar": seminar, "project": None},
+            at=at,
+            url=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+        )
+        for project in seminar.projects.select_related("participant"):
+            past_notices(
+                [project.participant],
+                template="seminar-scheduled",
+                context={"seminar": seminar, "project": project},
+                at=at,
+                project=project,
+                url=project.get_absolute_url(),
+            )
 
 
 def _moments(project: ChangeProject, steps: Sequence[tuple[str, str]]) -> list[datetime.datetime]:
@@ -173,6 +201,16 @@ def _history(project: ChangeProject) -> None:
             to_state=target,
             comment=comment,
             created_at=at,
+        )
+        # The bell shows what this history told people, as the real transition would have.
+        past_notices(
+            transition_recipients(log),
+            template="transition",
+            context={"log": log, "project": project, "transition": log.transition_label},
+            at=at,
+            project=project,
+            log=log,
+            url=project.get_absolute_url(),
         )
         if target in (S.PROPOSAL_REVIEW, S.REPORT_REVIEW):
             submission = log

@@ -244,7 +244,7 @@ class Consultation(WorkflowModel):
             _("Konsultasi ini sudah “%(status)s” sejak %(when)s. Tidak ada yang diubah.")
             % {
                 "status": self.get_status_display(),
-                "when": date_format(timezone.localtime(self.decided_at), "j F Y H.i"),
+                "when": date_format(timezone.localtime(self.decided_at), "DATETIME_FORMAT"),
             }
         )
 

@@ -25,7 +25,9 @@ from milestones.models import (
     MilestoneRating,
     Term,
 )
+from tracker import workflow
 from tracker.models import ChangeProject, Role, User
+from tracker.notifications import past_notices, people_in_roles
 
 SHORT, MEDIUM, LONG = Term.SHORT, Term.MEDIUM, Term.LONG
 PLANNED, IN_PROGRESS, SUBMITTED, ACCEPTED = (
@@ -265,7 +267,7 @@ class Seeder:
             # Recent work shows as recent evidence; the stuck milestone has none.
             self.evidence(milestone, output, quiet)
         for action, source, target, actor, role, days_ago in steps:
-            MilestoneLog.objects.create(
+            log = MilestoneLog.objects.create(
                 project=project,
                 milestone=milestone,
                 actor=actor,
@@ -274,6 +276,16 @@ class Seeder:
                 from_state=source,
                 to_state=target,
                 created_at=self.moment(days_ago),
+            )
+            # The notices this step gave (to the reviewers, or back to the participant).
+            told = workflow.declaration(Milestone, action).notify
+            past_notices(
+                [p for p in people_in_roles(project, told) if p.pk != actor.pk],
+                template="milestone",
+                context={"log": log, "milestone": milestone, "project": project},
+                at=log.created_at,
+                project=project,
+                url=milestone.get_absolute_url(),
             )
 
     def evidence(self, milestone, output, days_ago) -> None:

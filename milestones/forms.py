@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from milestones.models import Evidence, Milestone, MilestoneRating
+from milestones.models import ALLOWED_EVIDENCE_TYPES, Evidence, Milestone, MilestoneRating
 from tracker.forms import FormTokenField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,18 +64,70 @@ class RescheduleForm(forms.Form):
     )
 
 
+# Several files in one upload: enough for a set of field photos, few enough to check in a request.
+EVIDENCE_MAX_FILES = 10
+EVIDENCE_ACCEPT = ",".join(
+    sorted(ALLOWED_EVIDENCE_TYPES) + sorted(set(ALLOWED_EVIDENCE_TYPES.values()))
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files under one name; each is checked by the upload service, not here."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
 class EvidenceUploadForm(forms.Form):
+    """One or more files as evidence: chosen from the device, or a photo taken there and then."""
+
     form_token = FormTokenField()
-    file = forms.FileField(
+    file = MultipleFileField(
         label=_("Berkas"),
+        required=False,
         help_text=_("PDF, DOCX, XLSX, PPTX, JPG atau PNG."),
         error_messages={
-            "required": _("Pilih berkas yang akan diunggah."),
+            "empty": _("Berkas ini kosong (0 bita). Pilih berkas yang berisi."),
+            "invalid": _("Berkas tidak terkirim dengan benar. Coba unggah lagi."),
+        },
+    )
+    # On a phone `capture` opens the camera; the photo is scaled down and stripped on the server.
+    photo = forms.FileField(
+        label=_("Atau ambil foto"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
+        ),
+        error_messages={
             "empty": _("Berkas ini kosong (0 bita). Pilih berkas yang berisi."),
             "invalid": _("Berkas tidak terkirim dengan benar. Coba unggah lagi."),
         },
     )
     caption = forms.CharField(label=_("Keterangan"), max_length=300)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        uploads = list(cleaned.get("file") or [])
+        if cleaned.get("photo"):
+            uploads.append(cleaned["photo"])
+        if not uploads and not self.has_error("file") and not self.has_error("photo"):
+            self.add_error("file", _("Pilih berkas yang akan diunggah."))
+        if len(uploads) > EVIDENCE_MAX_FILES:
+            self.add_error(
+                "file",
+                _("Paling banyak %(count)d berkas sekali unggah.") % {"count": EVIDENCE_MAX_FILES},
+            )
+        cleaned["uploads"] = uploads
+        return cleaned
 
 
 class EvidenceLinkForm(forms.Form):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import (
@@ -261,7 +262,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
         QueueItem(
             "consultation",
             _("Konfirmasi konsultasi"),
-            f"{consultation.held_on:%d-%m-%Y} · {consultation.topic}",
+            f"{date_format(consultation.held_on)} · {consultation.topic}",
             consultation.project,
             consultation.get_consultant_role_display(),
             consultation.created_at,

@@ -51,7 +51,7 @@ COLUMNS: list[tuple[StrOrPromise, Callable[[ListedProject], Value]]] = [
     (_("Jumlah tonggak"), lambda p: p.milestone_total),
     (_("Progres (%)"), lambda p: p.progress),
     (_("Tonggak terlambat"), lambda p: p.milestones_overdue),
-    (_("Tonggak macet"), lambda p: p.milestones_stuck),
+    (_("Tonggak tersendat"), lambda p: p.milestones_stuck),
     (_("Predikat"), lambda p: p.grade or ""),
     (_("Diperbarui"), lambda p: timezone.localtime(p.updated_at).replace(tzinfo=None)),
 ]

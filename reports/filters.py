@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import SeminarGrade
@@ -49,11 +51,34 @@ SORTS = {
 DEFAULT_SORT = "participant"
 
 
-def _sort_choices() -> list[tuple[str, str]]:
-    choices = []
+# How each column reads in either direction: "A–Z" for names, "terbaru" for dates, and so on.
+ALPHABETICAL = (_("A–Z"), _("Z–A"))
+BY_AGE = (_("terlama"), _("terbaru"))
+BY_SIZE = (_("terendah"), _("tertinggi"))
+SORT_DIRECTIONS = {
+    "participant": ALPHABETICAL,
+    "title": ALPHABETICAL,
+    "agency": ALPHABETICAL,
+    "cohort": BY_AGE,
+    "state": (_("awal alur"), _("akhir alur")),
+    "progress": BY_SIZE,
+    "grade": ALPHABETICAL,
+    "updated": BY_AGE,
+}
+
+
+def sort_direction(sort: str) -> str | Promise:
+    """The words for the way a sort parameter orders its column ("Z–A" for "-title")."""
+    ascending, descending = SORT_DIRECTIONS[sort.lstrip("-")]
+    return descending if sort.startswith("-") else ascending
+
+
+def _sort_choices() -> list[tuple[str, str | Promise]]:
+    # Lazy labels: formatted when the form is drawn, in the language of that request.
+    choices: list[tuple[str, str | Promise]] = []
     for param, (label, _fields) in SORTS.items():
-        choices.append((param, _("%(column)s, naik") % {"column": label}))
-        choices.append((f"-{param}", _("%(column)s, turun") % {"column": label}))
+        for sort in (param, f"-{param}"):
+            choices.append((sort, format_lazy("{}, {}", label, sort_direction(sort))))
     return choices
 
 
@@ -118,7 +143,7 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Semua"),
     )
     stuck = django_filters.ChoiceFilter(
-        label=_("Ada tonggak macet"),
+        label=_("Ada tonggak tersendat"),
         choices=FLAG_CHOICES,
         field_name="milestones_stuck",
         method="flagged",

@@ -72,7 +72,7 @@ def waiting_on(project: ChangeProject, user: User) -> list[Waiting]:
         items += [
             Waiting(
                 _("Konfirmasi konsultasi"),
-                f"{date_format(consultation.held_on, 'j F Y')} · {consultation.topic}",
+                f"{date_format(consultation.held_on)} · {consultation.topic}",
                 f"{page}#consultation-{consultation.pk}",
             )
             for consultation in consultations_of(project)

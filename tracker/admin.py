@@ -768,6 +768,11 @@ class DeletionRecordAdmin(SuperuserOnlyAdmin):
         return False
 
 
+# The admin is part of Jejak, not a separate "Django administration".
+admin.site.site_header = _("Administrasi Jejak")
+admin.site.site_title = _("Administrasi Jejak")
+admin.site.index_title = _("Kelola data Jejak")
+
 # Groups carry permissions and task results carry people's addresses: the operator's only.
 admin.site.unregister(Group)
 admin.site.unregister(DBTaskResult)

@@ -116,6 +116,44 @@ def _notify_one(recipient, template, context, project, log, url, cohort_id) -> N
     return notification
 
 
+# A past notice older than this counts as read: the bell shows what is recent.
+PAST_NOTICE_READ_AFTER = datetime.timedelta(days=30)
+
+
+def past_notices(
+    recipients: Iterable[User],
+    *,
+    template: str,
+    context: dict,
+    at: datetime.datetime,
+    project: ChangeProject | None = None,
+    log: TransitionLog | None = None,
+    url: str = "",
+) -> list[Notification]:
+    """The in-app notices something that happened at `at` gave, for history written directly
+    (the demo): worded as `notify()` words them, dated then, with no email sent now."""
+    read_at = (
+        at + datetime.timedelta(hours=1) if timezone.now() - at > PAST_NOTICE_READ_AFTER else None
+    )
+    created = []
+    for recipient in recipients:
+        with translation.override(recipient.language):
+            personal = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+            subject = single_line(render_to_string(f"emails/{template}-subject.txt", personal))
+        created.append(
+            Notification.objects.create(
+                recipient=recipient,
+                project=project,
+                transition_log=log,
+                message=subject[: Notification._meta.get_field("message").max_length],
+                url=url,
+                created_at=at,
+                read_at=read_at,
+            )
+        )
+    return created
+
+
 def _enqueue(delivery: EmailDelivery, *, attempt: int, run_after=None) -> None:
     # The database backend writes the task row in the open transaction: it commits with the
     # change (the worker cannot see it before) or rolls back with it.

@@ -130,6 +130,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per context, per language: "14 Mei 2026" and "14 Mei 2026, 08.00 WIB".
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_I18N = True
 # Indonesia's three: WIB (Asia/Jakarta), WITA (Asia/Makassar), WIT (Asia/Jayapura).
 TIME_ZONE = env_choice(

@@ -492,8 +492,14 @@ def _too_many_pixels() -> UnsafeFile:
     )
 
 
+# A 12-megapixel phone photo is 4000 x 3000 and 4-6 MB; at 2,048 px on its long side it is still
+# sharp on any screen and in an A4 report, at a fifth of the size.
+MAX_IMAGE_SIDE = 2048
+
+
 def clean_image(fileobj, image_format: str) -> bytes:
-    """The image re-encoded upright, without EXIF (GPS included), XMP, comments or text chunks."""
+    """The image re-encoded upright, at most MAX_IMAGE_SIDE px on its long side, without EXIF
+    (GPS included), XMP, comments or text chunks."""
     from PIL import ExifTags, Image, ImageOps
 
     fileobj.seek(0)
@@ -505,12 +511,17 @@ def clean_image(fileobj, image_format: str) -> bytes:
             turned = image.getexif().get(ExifTags.Base.Orientation, 1) in range(2, 9)
             # Turn the pixels as the camera meant before the orientation tag goes with the rest.
             upright = ImageOps.exif_transpose(image) if turned else image
+            if max(upright.size) > MAX_IMAGE_SIDE:
+                # A copy, not thumbnail() in place: `upright` may be the opened file's image.
+                scale = MAX_IMAGE_SIDE / max(upright.size)
+                size = (max(1, round(upright.width * scale)), max(1, round(upright.height * scale)))
+                upright = upright.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             buffer = io.BytesIO()
             options: dict = {"icc_profile": image.info.get("icc_profile")}
             if image_format == "JPEG":
-                # Unturned photos keep their quantisation tables, so re-saving loses next to
+                # Untouched photos keep their quantisation tables, so re-saving loses next to
                 # nothing; the comment segment would otherwise be copied.
-                options.update(comment=b"", quality="keep" if upright is image else 92)
+                options.update(comment=b"", quality="keep" if upright is image else 85)
             upright.save(buffer, format=image_format, **options)
     except UnsafeFile:
         raise

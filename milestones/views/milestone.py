@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from milestones import selectors, services
@@ -19,7 +21,7 @@ from tracker import workflow
 from tracker.forms import TransitionForm
 from tracker.http import AuthenticatedRequest
 from tracker.models import Role
-from tracker.workflow import Refused
+from tracker.workflow import Forbidden, Refused
 
 # The milestone page's workflow steps, each a named view below.
 STEP_URLS = {
@@ -84,6 +86,7 @@ def _detail_context(request, milestone, roles, *, bound_form=None, failed="", **
         if milestone.term == Term.SHORT
         else [],
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "request_max_bytes": settings.REQUEST_MAX_BYTES,
     }
 
 
@@ -172,17 +175,41 @@ def evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _answer(request, milestone, roles, invalid=True, upload_form=form)
-    try:
-        evidence = services.evidence_upload(
-            milestone=milestone,
-            by=request.user,
-            upload=form.cleaned_data["file"],
-            caption=form.cleaned_data["caption"],
-            form_token=form.cleaned_data["form_token"],
-        )
-    except Refused as refused:
-        return _answer(request, milestone, roles, refused=refused, upload_form=form)
-    done = _("Bukti “%(name)s” diunggah.") % {"name": evidence.original_name}
+    # One service call per file, under the form's one token: a retried upload (a dropped
+    # connection, a double tap) stores nothing twice, and one refused file spares the others.
+    uploaded, refusals = [], []
+    for upload in form.cleaned_data["uploads"]:
+        try:
+            evidence = services.evidence_upload(
+                milestone=milestone,
+                by=request.user,
+                upload=upload,
+                caption=form.cleaned_data["caption"],
+                form_token=form.cleaned_data["form_token"],
+            )
+        except Refused as refused:
+            if isinstance(refused, Forbidden):
+                return _answer(request, milestone, roles, refused=refused)
+            refusals.append((upload.name, refused))
+        else:
+            uploaded.append(evidence.original_name)
+    named = [f"{name}: {refused.message}" for name, refused in refusals]
+    if not uploaded:
+        if len(refusals) == 1:
+            return _answer(request, milestone, roles, refused=refusals[0][1], upload_form=form)
+        for message in named[:-1]:
+            messages.error(request, message)
+        return _answer(request, milestone, roles, refused=Refused(named[-1]), upload_form=form)
+    for message in named:
+        messages.error(request, message)
+    if len(uploaded) == 1:
+        done = _("Bukti “%(name)s” diunggah.") % {"name": uploaded[0]}
+    else:
+        done = ngettext(
+            "%(count)d berkas bukti diunggah: %(names)s.",
+            "%(count)d berkas bukti diunggah: %(names)s.",
+            len(uploaded),
+        ) % {"count": len(uploaded), "names": ", ".join(uploaded)}
     return _answer(request, milestone, roles, done=done)
 
 

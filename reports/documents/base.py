@@ -225,7 +225,7 @@ def person_line(user: User | None) -> str:
 
 
 def long_date(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value)
 
 
 # --- verification codes -------------------------------------------------------------------------

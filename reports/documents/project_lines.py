@@ -261,7 +261,7 @@ def count_table(key: str, title: str, label: str, rows: list[tuple[str, int]], e
 def term_table(terms: list[TermCount]) -> Table:
     return Table(
         key="tonggak",
-        title=_("Kemajuan tonggak"),
+        title=_("Progres tonggak"),
         columns=(
             Column("jangka", _("Jangka"), width="30%"),
             Column("diterima", _("Diterima"), "number", "16%"),

@@ -143,7 +143,7 @@ def seminar_minutes_data(
     ) % {
         "weekday": date_format(starts, "l"),
         "date": long_date(starts.date()),
-        "time": date_format(starts, "H.i T"),
+        "time": date_format(starts, "TIME_FORMAT"),
         "where": (
             _("bertempat di %(place)s,") % {"place": seminar.place}
             if seminar.place

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from reports.filters import SORTS
+from reports.filters import SORTS, sort_direction
 
 register = template.Library()
 
@@ -42,5 +42,5 @@ def sort_header(context, param: str) -> dict:
         "label": label,
         "direction": direction,
         "next_sort": next_sort,
-        "hint": _("urutkan turun") if next_sort.startswith("-") else _("urutkan naik"),
+        "hint": _("urutkan %(direction)s") % {"direction": sort_direction(next_sort)},
     }

@@ -26,12 +26,12 @@ EMPTY = "—"
 @register.filter
 def long_datetime(value: datetime.datetime) -> str:
     """12 Maret 2026, 14.05 WIB: the Indonesian way, in the site's time zone."""
-    return date_format(timezone.localtime(value), "j F Y, H.i T")
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 @register.filter
 def long_date(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value)
 
 
 @register.filter
@@ -118,7 +118,7 @@ def term_chart(terms):
     ]
     return charts.stacked_bar_chart(
         bars,
-        title=_("Kemajuan tonggak"),
+        title=_("Progres tonggak"),
         legend=(_("Diterima"), _("Dalam proses"), _("Direncanakan")),
     )
 

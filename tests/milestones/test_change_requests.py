@@ -242,7 +242,7 @@ def test_plan_page_lists_requests_with_old_and_new_values(client, world, milesto
     change = RescheduleFactory(milestone=milestone, new_due_date=datetime.date(2026, 12, 4))
     client.force_login(world.coach)
     page = client.get(reverse("milestones:list", args=[world.project.pk])).content.decode()
-    assert "Tenggat 20 Nov 2026 → 4 Des 2026" in page
+    assert "Tenggat 20 November 2026 → 4 Desember 2026" in page
     assert "Narasumber dari Kominfo berhalangan" in page
     assert reverse("milestones:approve-change", args=[change.pk]) not in page  # coach: no say
 

@@ -149,7 +149,7 @@ def test_project_page_shows_the_progress_summary(client, world, plan):
     page = client.get(world.project.get_absolute_url()).content.decode()
     assert "25% tonggak diterima (1 dari 4)" in page
     assert 'class="flag flag--overdue">Terlambat' in page
-    assert 'class="flag flag--stuck">Macet' in page
+    assert 'class="flag flag--stuck">Tersendat' in page
 
 
 def _fill(project, count: int) -> None:
