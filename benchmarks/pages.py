@@ -316,6 +316,7 @@ def measure(repeat: int, count: int) -> dict[str, Any]:
         rows.append(
             {
                 "page": name,
+                "role": username,
                 "status": status,
                 "p50": statistics.median(times) * 1000,
                 "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000,
@@ -357,16 +358,24 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--show", help="print the table of results written with --json")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run(int(args.child[0]), int(args.child[1]))
         return
+    if args.show:
+        report(json.loads(Path(args.show).read_text()))
+        return
     results = [child(n, args.repeat) for n in args.sizes]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
-    vendor = results[0]["vendor"]
-    print(f"Jejak pages on {vendor}, {args.repeat} timed requests per page (ms, in process)\n")
+    report(results)
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    """A Markdown table: per page and role, p50, p95, queries and size at each N."""
+    print(f"Jejak pages on {results[0]['vendor']} (ms, in process)\n")
     header = f"| {'page':34} | role |"
     for result in results:
         n = result["count"]
@@ -374,9 +383,8 @@ def main() -> None:
     print(header)
     print("|" + "---|" * (2 + 4 * len(results)))
     by_size = {result["count"]: {row["page"]: row for row in result["rows"]} for result in results}
-    for index, (name, username, _url) in enumerate(
-        pages({"project": 1, "seminar": 1, "region": 1, "cohort": 1})
-    ):
+    for index, first in enumerate(results[0]["rows"]):
+        name, username = first["page"], first.get("role", "")
         line = f"| {name:34} | {username} |"
         for result in results:
             row = result["rows"][index]

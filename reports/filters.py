@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import SeminarGrade
@@ -31,6 +31,7 @@ SORTS = {
     "updated": (_("Diperbarui"), ("updated_at",)),
 }
 DEFAULT_SORT = "participant"
+COUNTED_SORTS = {"progress", "grade"}
 
 
 def _sort_choices() -> list[tuple[str, str]]:
@@ -53,6 +54,11 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
 
 
 FLAG_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]
+# Filters whose choices can run into the thousands: a searchable picker, never a <select>.
+PICKED = ("cohort", "agency", "coach", "mentor")
+CHOICES_SHOWN = 10
+# The picker's search field for filter `name` is `name + CHOICE_SEARCH`.
+CHOICE_SEARCH = "_q"
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -65,7 +71,10 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     cohort = django_filters.ModelChoiceFilter(
-        label=_("Angkatan"), queryset=Cohort.objects.none(), empty_label=_("Semua angkatan")
+        label=_("Angkatan"),
+        queryset=Cohort.objects.none(),
+        empty_label=_("Semua angkatan"),
+        widget=forms.HiddenInput,
     )
     programme = django_filters.ChoiceFilter(
         label=_("Program"),
@@ -78,6 +87,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Agency.objects.none(),
         method="in_agency",
         empty_label=_("Semua instansi"),
+        widget=forms.HiddenInput,
     )
     state = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChangeProject.State.choices, empty_label=_("Semua status")
@@ -87,12 +97,14 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=User.objects.none(),
         empty_label=_("Semua coach"),
         null_label=_("Belum ditetapkan"),
+        widget=forms.HiddenInput,
     )
     mentor = django_filters.ModelChoiceFilter(
         label=_("Mentor"),
         queryset=User.objects.none(),
         empty_label=_("Semua mentor"),
         null_label=_("Belum ditetapkan"),
+        widget=forms.HiddenInput,
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Ada tonggak terlambat"),
@@ -119,35 +131,89 @@ class ProjectFilter(django_filters.FilterSet):
         model = ChangeProject
         fields: list[str] = []
 
-    def __init__(self, data=None, *, visible: QuerySet[ChangeProject], **kwargs) -> None:
-        """`visible` is the person's projects (`projects_visible_to`), worked out once."""
-        kwargs.setdefault("queryset", order_by_sort(annotated(visible), DEFAULT_SORT))
+    def __init__(
+        self,
+        data=None,
+        *,
+        visible: QuerySet[ChangeProject],
+        every_row: bool = False,
+        **kwargs,
+    ) -> None:
+        """`visible` is the person's projects (`projects_visible_to`), worked out once;
+        `every_row` counts progress and grade for every row (downloads), not only when a filter
+        or the sort needs them (`with_figures` adds them to a page's rows)."""
+        rows = annotated(visible) if every_row else visible
+        kwargs.setdefault("queryset", order_by_sort(rows, DEFAULT_SORT))
         super().__init__(data, **kwargs)
-        visible = visible.values("pk")
-        self.filters["cohort"].queryset = Cohort.objects.filter(projects__in=visible).distinct()
-        # An agency with visible projects, or any agency above one: filtering by a province
-        # takes in its offices.
-        self.filters["agency"].queryset = Agency.objects.filter(
-            pk__in=agency_lineage_ids(
-                ChangeProject.objects.filter(pk__in=visible)
-                .order_by()
-                .values_list("agency_id", flat=True)
-                .distinct()
-            )
-        ).order_by("name")
-        self.filters["coach"].queryset = (
-            User.objects.filter(coached_projects__in=visible).distinct().order_by("full_name")
-        )
-        self.filters["mentor"].queryset = (
-            User.objects.filter(mentored_projects__in=visible).distinct().order_by("full_name")
-        )
+        self.visible = visible
+        self.every_row = every_row
+        # A choice that can be one of thousands is checked against the person's scope only when
+        # one is sent: the page never lists them (the picker searches them, `choice_options`).
+        for name in PICKED:
+            if self.data.get(name):
+                self.filters[name].queryset = self.scope_of(name)
         self.filters["grade"].extra["choices"] = lambda: [
             (label, label)
-            for label in SeminarGrade.objects.filter(project__in=visible)
+            for label in SeminarGrade.objects.filter(project__in=visible.values("pk"))
             .order_by("predikat")
             .values_list("predikat", flat=True)
             .distinct()
         ]
+
+    def scope_of(self, name: str) -> QuerySet:
+        """The cohorts, agencies, coaches or mentors of the person's projects, by `name`."""
+        visible = self.visible.order_by()
+        if name == "cohort":
+            return Cohort.objects.filter(Exists(visible.filter(cohort=OuterRef("pk")))).order_by(
+                "-year", "programme", "number", "pk"
+            )
+        if name == "agency":
+            # An agency with visible projects, or any agency above one: filtering by a province
+            # takes in its offices.
+            return Agency.objects.filter(
+                pk__in=agency_lineage_ids(visible.values_list("agency_id", flat=True).distinct())
+            ).order_by("name", "pk")
+        return User.objects.filter(Exists(visible.filter(**{name: OuterRef("pk")}))).order_by(
+            "full_name", "pk"
+        )
+
+    def choice_options(self, name: str, text: str) -> list:
+        """At most CHOICES_SHOWN of the choices for the filter `name` that match `text`."""
+        words = text.strip()
+        if not words:
+            return []
+        options = self.scope_of(name)
+        if name == "cohort":
+            programmes = [
+                value for value, label in Programme.choices if words.lower() in str(label).lower()
+            ]
+            match = (
+                Q(number__icontains=words)
+                | Q(institution__icontains=words)
+                | Q(programme__in=programmes)
+            )
+            if words.isdigit():
+                match |= Q(year=int(words))
+            options = options.filter(match)
+        elif name == "agency":
+            options = options.filter(Q(name__icontains=words) | Q(code__iexact=words))
+        else:
+            options = options.filter(
+                Q(full_name__icontains=words) | Q(nip__startswith=words.replace(" ", ""))
+            )
+        return list(options[:CHOICES_SHOWN])
+
+    def filter_queryset(self, queryset: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
+        # Counting milestones for every visible project costs as much as there are projects:
+        # only a filter or sort on a counted column, or a download, pays for it.
+        cleaned = self.form.cleaned_data
+        sort = (cleaned.get("sort") or DEFAULT_SORT).lstrip("-")
+        if not self.every_row and (
+            any(cleaned.get(name) for name in ("overdue", "stuck", "grade"))
+            or sort in COUNTED_SORTS
+        ):
+            queryset = annotated(queryset)
+        return super().filter_queryset(queryset)
 
     def search(self, projects, _name, value: str):
         words = value.strip()
@@ -196,6 +262,25 @@ def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
     )
 
 
-def filtered_projects(user: User, data) -> ProjectFilter:
+FIGURES = ("milestone_total", "milestone_accepted", "milestones_overdue", "milestones_stuck")
+
+
+def with_figures(rows: list[ChangeProject]) -> list[ChangeProject]:
+    """The rows with progress, milestone counts and grade, counted for these rows only (one
+    query; none when the list's query already counted them)."""
+    missing = {row.pk: row for row in rows if "progress" not in row.__dict__}
+    if missing:
+        counted = (
+            annotated(ChangeProject.objects.filter(pk__in=list(missing)))
+            .order_by()
+            .values("pk", "progress", "grade", *FIGURES)
+        )
+        for figures in counted:
+            row = missing[figures.pop("pk")]
+            row.__dict__.update(figures)
+    return rows
+
+
+def filtered_projects(user: User, data, *, every_row: bool = False) -> ProjectFilter:
     """The user's visible projects under the filters in `data`, sorted; check `is_valid()`."""
-    return ProjectFilter(data, visible=projects_visible_to(user))
+    return ProjectFilter(data, visible=projects_visible_to(user), every_row=every_row)
