@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -247,10 +249,12 @@ class ProjectFilter(django_filters.FilterSet):
         return cleaned.get("sort") or DEFAULT_SORT
 
 
-def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
+def annotated(
+    projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
+) -> QuerySet[ChangeProject]:
     """The counted columns the list filters and sorts on: progress, overdue, stuck, grade."""
     return (
-        projects_with_progress(projects)
+        projects_with_progress(projects, now=now)
         .annotate(grade=latest_grade())
         .annotate(
             progress=Case(
@@ -265,13 +269,15 @@ def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
 FIGURES = ("milestone_total", "milestone_accepted", "milestones_overdue", "milestones_stuck")
 
 
-def with_figures(rows: list[ChangeProject]) -> list[ChangeProject]:
+def with_figures(
+    rows: list[ChangeProject], *, now: datetime.datetime | None = None
+) -> list[ChangeProject]:
     """The rows with progress, milestone counts and grade, counted for these rows only (one
     query; none when the list's query already counted them)."""
     missing = {row.pk: row for row in rows if "progress" not in row.__dict__}
     if missing:
         counted = (
-            annotated(ChangeProject.objects.filter(pk__in=list(missing)))
+            annotated(ChangeProject.objects.filter(pk__in=list(missing)), now=now)
             .order_by()
             .values("pk", "progress", "grade", *FIGURES)
         )

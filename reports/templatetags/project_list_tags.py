@@ -92,3 +92,9 @@ def filter_picker(context, name: str) -> dict:
     """A searchable choice of cohort, agency, coach or mentor: a search field whose matches are
     links (HTMX fills them as one types; without JavaScript the form's submit does)."""
     return picker_context(context["request"], context["filter"], name)
+
+
+@register.simple_tag(takes_context=True)
+def section_query(context, param: str, number: int) -> str:
+    """The current query string with the page parameter `param` set to `number`."""
+    return changed_query(context["request"].GET, {param: None if number == 1 else number})
