@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import SeminarGrade
+from mentoring.models import GradeBand
 from mentoring.selectors import latest_grade
 from milestones.selectors import projects_with_progress
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User
@@ -154,11 +154,12 @@ class ProjectFilter(django_filters.FilterSet):
         for name in PICKED:
             if self.data.get(name):
                 self.filters[name].queryset = self.scope_of(name)
+        # The grade names come from the rubrics' bands (a few rows), not from the grades given:
+        # listing those would read every graded project in scope on every page.
         self.filters["grade"].extra["choices"] = lambda: [
             (label, label)
-            for label in SeminarGrade.objects.filter(project__in=visible.values("pk"))
-            .order_by("predikat")
-            .values_list("predikat", flat=True)
+            for label in GradeBand.objects.order_by("label")
+            .values_list("label", flat=True)
             .distinct()
         ]
 
