@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import GradeBand
 from mentoring.selectors import latest_grade
 from milestones.selectors import projects_with_progress
-from tracker.models import Agency, ChangeProject, Cohort, Programme, User
+from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
 STATE_RANK = Case(
@@ -152,8 +152,8 @@ class ProjectFilter(django_filters.FilterSet):
         # A choice that can be one of thousands is checked against the person's scope only when
         # one is sent: the page never lists them (the picker searches them, `choice_options`).
         for name in PICKED:
-            if self.data.get(name):
-                self.filters[name].queryset = self.scope_of(name)
+            if chosen := self.data.get(name):
+                self.filters[name].queryset = self.scope_of(name, chosen=chosen)
         # The grade names come from the rubrics' bands (a few rows), not from the grades given:
         # listing those would read every graded project in scope on every page.
         self.filters["grade"].extra["choices"] = lambda: [
@@ -163,9 +163,18 @@ class ProjectFilter(django_filters.FilterSet):
             .distinct()
         ]
 
-    def scope_of(self, name: str) -> QuerySet:
-        """The cohorts, agencies, coaches or mentors of the person's projects, by `name`."""
+    def scope_of(self, name: str, *, chosen: str | None = None) -> QuerySet:
+        """The cohorts, agencies, coaches or mentors of the person's projects, by `name`; with
+        `chosen`, a queryset that holds that one if it is among them (to check a choice)."""
         visible = self.visible.order_by()
+        if name == "agency" and chosen is not None:
+            # One agency is in scope when its subtree holds a visible project: asked directly,
+            # rather than walking up from the agencies of every visible project.
+            if not chosen.isdigit():
+                return Agency.objects.none()
+            return Agency.objects.filter(
+                Exists(visible.filter(agency_id__in=subtree_sql([int(chosen)])))
+            )
         if name == "cohort":
             return Cohort.objects.filter(Exists(visible.filter(cohort=OuterRef("pk")))).order_by(
                 "-year", "programme", "number", "pk"

@@ -131,6 +131,17 @@ def test_anonymous_is_sent_to_login(client, db):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_an_agency_is_a_valid_choice_when_its_units_hold_a_visible_project(client, world):
+    client.force_login(world.participant)
+    assert _ids(client.get(f"{URL}?agency={world.province.pk}").content.decode()) == [
+        world.project.pk
+    ]
+    for refused in (world.other_agency.pk, "x", 99999):
+        response = client.get(f"{URL}?agency={refused}")
+        assert response.status_code == 400, refused
+        assert "Filter tidak valid" in response.content.decode()
+
+
 # --- counted columns for the page's rows only -----------------------------------------------
 
 
