@@ -84,7 +84,7 @@ def seed(count: int) -> dict[str, Any]:
     import random
 
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from milestones.models import Milestone, Term
@@ -239,6 +239,11 @@ def seed(count: int) -> dict[str, Any]:
         )
         seminar.examiners.add(User.objects.get(username="penguji"))
         seminar.projects.add(*projects[:PER_COHORT])
+    if connection.vendor == "postgresql":
+        # Autovacuum analyses tables soon after a bulk load; without statistics the planner
+        # guesses row counts from an empty table and picks plans no live database would.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "project": projects[len(projects) // 2].pk,
         "seminar": seminar.pk,
