@@ -377,9 +377,11 @@ def main() -> None:
     if args.show:
         report(json.loads(Path(args.show).read_text()))
         return
-    results = [child(n, args.repeat) for n in args.sizes]
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+    results = []
+    for n in args.sizes:
+        results.append(child(n, args.repeat))
+        if args.json:  # after each N: a long run that is stopped keeps what it measured
+            Path(args.json).write_text(json.dumps(results, indent=1))
     report(results)
 
 
