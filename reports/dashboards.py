@@ -62,13 +62,12 @@ UNITS_SHOWN = 15
 PAGE_PARAMS = {"reviewer": "antrean", "organiser": "angkatan", "agency": "unit"}
 
 
-def section_page(number: object, total: int, size: int) -> Page:
-    """Page `number` (clamped, like `Paginator.get_page`) of a section of `total` rows; its
-    `bottom` and `top` give the slice to read."""
+def section_page(number: object, total: int, size: int) -> tuple[Page, slice]:
+    """Page `number` (clamped, like `Paginator.get_page`) of a section of `total` rows, and the
+    slice of rows to read for it."""
     page = Paginator(range(total), size).get_page(number)
-    page.bottom = (page.number - 1) * size
-    page.top = page.bottom + size
-    return page
+    bottom = (page.number - 1) * size
+    return page, slice(bottom, bottom + size)
 
 
 def state_rows(projects: QuerySet[ChangeProject]) -> list[dict]:
@@ -332,9 +331,9 @@ def reviewer_section(
                 **lagging,
             }
         )
-    queue = section_page(page, queue_size(user), QUEUE_SHOWN)
-    items = review_queue(user, now=now, limit=queue.top) if queue.paginator.count else []
-    return {"queue": items[queue.bottom : queue.top], "queue_page": queue, "guided": guided}
+    queue, rows = section_page(page, queue_size(user), QUEUE_SHOWN)
+    items = review_queue(user, now=now, limit=rows.stop) if queue.paginator.count else []
+    return {"queue": items[rows], "queue_page": queue, "guided": guided}
 
 
 # --- examiner ------------------------------------------------------------------------------
@@ -369,10 +368,8 @@ def organiser_section(
     now = now or timezone.now()
     final = Q(projects__state__in=ChangeProject.FINAL_STATES)
     organised = Cohort.objects.filter(organisers=user)
-    board = section_page(page, organised.count(), COHORTS_SHOWN)
-    shown = list(
-        organised.order_by(*COHORT_ORDER).values_list("pk", flat=True)[board.bottom : board.top]
-    )
+    board, rows = section_page(page, organised.count(), COHORTS_SHOWN)
+    shown = list(organised.order_by(*COHORT_ORDER).values_list("pk", flat=True)[rows])
     cohorts = list(
         Cohort.objects.filter(pk__in=shown)
         .annotate(
@@ -447,11 +444,11 @@ def agency_section(user: User, *, now: datetime.datetime | None = None, page: ob
         projects.order_by().values_list("agency", "state").annotate(total=Count("pk"))
     ):
         per_unit[agency_id][state] = total
-    unit_page = section_page(page, len(per_unit), UNITS_SHOWN)
+    unit_page, rows = section_page(page, len(per_unit), UNITS_SHOWN)
     shown = list(
         Agency.objects.filter(pk__in=list(per_unit))
         .order_by("name", "pk")
-        .values_list("pk", flat=True)[unit_page.bottom : unit_page.top]
+        .values_list("pk", flat=True)[rows]
     )
     progress = milestone_totals(projects.filter(agency_id__in=shown), "agency", now=now)
     units = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.core.paginator import Page
 
 from reports.dashboards import PAGE_PARAMS
 from reports.dashboards import home_dashboard as build_dashboard
@@ -20,7 +21,7 @@ def home_dashboard(context) -> dict:
 
 
 @register.inclusion_tag("reports/partials/section_pages.html", takes_context=True)
-def section_pages(context, page, section: str, anchor: str) -> dict:
+def section_pages(context, page: Page, section: str, anchor: str) -> dict:
     """Links to the previous and next page of a home page section, keeping the others' pages."""
     return {
         "request": context["request"],
