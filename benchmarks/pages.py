@@ -411,10 +411,12 @@ def report(results: list[dict[str, Any]]) -> None:
     sizes = sorted(by_size)
     if len(sizes) >= 2:
         big, small = sizes[-1], sizes[-2]
-        print(f"\ngrowth of p95, N={big:,} / N={small:,}:\n")
+        print(f"\ngrowth N={big:,} / N={small:,}:\n")
+        print("| page | p95 | cpu p50 |\n|---|---|---|")
         for name in by_size[big]:
-            ratio = by_size[big][name]["p95"] / by_size[small][name]["p95"]
-            print(f"| {name:34} | {ratio:.2f} |")
+            before, after = by_size[small][name], by_size[big][name]
+            cpu = after.get("cpu", 0) / before["cpu"] if before.get("cpu") else float("nan")
+            print(f"| {name:34} | {after['p95'] / before['p95']:.2f} | {cpu:.2f} |")
 
 
 if __name__ == "__main__":
