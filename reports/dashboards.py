@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,6 @@ from mentoring.selectors import (
     examiner_tasks,
     grade_counts,
     journal_entries_awaiting_reply,
-    latest_grade,
     projects_awaiting_seminar,
     signoffs_awaiting,
 )
@@ -38,6 +38,7 @@ from milestones.selectors import (
     open_milestones,
     projects_with_progress,
 )
+from reports.filters import with_figures
 from tracker.models import (
     PARTICIPANT_NEXT_STEP,
     Agency,
@@ -78,6 +79,21 @@ State = ChangeProject.State
 DEADLINES_SHOWN = 5
 FEEDBACK_SHOWN = 5
 AGENCY_PROJECTS_SHOWN = 10
+# Sections that grow with the data show a page at a time: a province runs hundreds of cohorts
+# and a ministry's head reads hundreds of units, each worth a card or a row.
+QUEUE_SHOWN = 20
+COHORTS_SHOWN = 10
+UNITS_SHOWN = 15
+# The home page's query parameters for those pages, per section.
+PAGE_PARAMS = {"reviewer": "antrean", "organiser": "angkatan", "agency": "unit"}
+
+
+def section_page(number: int | str | None, total: int, size: int) -> tuple[Page, slice]:
+    """Page `number` (clamped, like `Paginator.get_page`) of a section of `total` rows, and the
+    slice of rows to read for it."""
+    page = Paginator(range(total), size).get_page(number)
+    bottom = (page.number - 1) * size
+    return page, slice(bottom, bottom + size)
 
 
 def state_rows(projects: QuerySet[ChangeProject]) -> list[dict]:
@@ -217,9 +233,27 @@ def _role_on(project: ChangeProject, user: User) -> str:
     return str(Role.COACH.label if project.coach_id == user.pk else Role.MENTOR.label)
 
 
-def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[QueueItem]:
-    """Everything waiting on the user as coach or mentor, oldest first (seven queries)."""
+QUEUE_SOURCES = (
+    signoffs_awaiting,
+    milestones_awaiting_review,
+    changes_awaiting_decision,
+    consultations_awaiting,
+    journal_entries_awaiting_reply,
+)
+
+
+def queue_size(user: User) -> int:
+    """How many things wait on the user as coach or mentor (one count per kind)."""
+    return sum(source(user).count() for source in QUEUE_SOURCES)
+
+
+def review_queue(
+    user: User, *, now: datetime.datetime | None = None, limit: int | None = None
+) -> list[QueueItem]:
+    """What waits on the user as coach or mentor, oldest first: all of it, or the `limit`
+    oldest (each kind is read oldest first, so its first `limit` are enough; seven queries)."""
     now = now or timezone.now()
+    window = slice(None, limit)
     items = [
         QueueItem(
             "signoff",
@@ -232,7 +266,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
             project.submitted_at or project.updated_at,
             f"{project.get_absolute_url()}#actions",
         )
-        for project in signoffs_awaiting(user)
+        for project in signoffs_awaiting(user)[window]
     ]
     items += [
         QueueItem(
@@ -244,7 +278,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
             milestone.submitted_at,
             milestone.get_absolute_url(),
         )
-        for milestone in milestones_awaiting_review(user)
+        for milestone in milestones_awaiting_review(user)[window]
     ]
     items += [
         QueueItem(
@@ -256,7 +290,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
             change.requested_at,
             reverse("milestones:list", args=[change.project_id]),
         )
-        for change in changes_awaiting_decision(user)
+        for change in changes_awaiting_decision(user)[window]
     ]
     items += [
         QueueItem(
@@ -269,7 +303,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
             reverse("mentoring:consultations", args=[consultation.project_id])
             + f"#consultation-{consultation.pk}",
         )
-        for consultation in consultations_awaiting(user)
+        for consultation in consultations_awaiting(user)[window]
     ]
     items += [
         QueueItem(
@@ -281,7 +315,7 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
             entry.created_at,
             reverse("mentoring:journal", args=[entry.project_id]) + f"#journal-entry-{entry.pk}",
         )
-        for entry in journal_entries_awaiting_reply(user)
+        for entry in journal_entries_awaiting_reply(user)[window]
     ]
     if not items:
         return []
@@ -296,11 +330,18 @@ def review_queue(user: User, *, now: datetime.datetime | None = None) -> list[Qu
         overdue, stuck = flags[item.project.pk]
         item.overdue, item.stuck = bool(overdue), bool(stuck)
         item.long_wait = item.since < waited_long
-    return sorted(items, key=lambda item: (item.since, item.kind, item.project.pk))
+    return sorted(items, key=lambda item: (item.since, item.kind, item.project.pk))[window]
 
 
-def reviewer_section(user: User, roles: set[Role], *, now: datetime.datetime | None = None):
-    """The queue, and for each guiding role the projects by state and how many lag behind."""
+def reviewer_section(
+    user: User,
+    roles: set[Role],
+    *,
+    now: datetime.datetime | None = None,
+    page: int | str | None = 1,
+):
+    """A page of the queue, and for each guiding role the projects by state and how many lag
+    behind."""
     guided = []
     for role, field_name in ((Role.COACH, "coach"), (Role.MENTOR, "mentor")):
         if role not in roles:
@@ -320,7 +361,9 @@ def reviewer_section(user: User, roles: set[Role], *, now: datetime.datetime | N
                 **lagging,
             }
         )
-    return {"queue": review_queue(user, now=now), "guided": guided}
+    queue, rows = section_page(page, queue_size(user), QUEUE_SHOWN)
+    items = review_queue(user, now=now, limit=rows.stop) if queue.paginator.count else []
+    return {"queue": items[rows], "queue_page": queue, "guided": guided}
 
 
 # --- examiner ------------------------------------------------------------------------------
@@ -344,15 +387,24 @@ def examiner_section(user: User, *, now: datetime.datetime | None = None) -> dic
 # --- organiser -----------------------------------------------------------------------------
 
 
-def organiser_section(user: User, *, now: datetime.datetime | None = None) -> dict:
-    """Per organised cohort: projects by state, missing assignments, progress, seminars."""
+COHORT_ORDER = ("-year", "programme", "number", "pk")
+
+
+def organiser_section(
+    user: User, *, now: datetime.datetime | None = None, page: int | str | None = 1
+) -> dict:
+    """Per organised cohort of one page of them, newest first: projects by state, missing
+    assignments, progress, seminars."""
     now = now or timezone.now()
     final = Q(projects__state__in=ChangeProject.FINAL_STATES)
+    organised = Cohort.objects.filter(organisers=user)
+    board, rows = section_page(page, organised.count(), COHORTS_SHOWN)
+    shown = list(organised.order_by(*COHORT_ORDER).values_list("pk", flat=True)[rows])
     # The counts that are not annotations are filled in below.
     cohorts = cast(
         "list[WithAnnotations[Cohort, CohortOverview]]",
         list(
-            Cohort.objects.filter(organisers=user)
+            Cohort.objects.filter(pk__in=shown)
             .annotate(
                 project_count=Count("projects", distinct=True),
                 without_coach=Count(
@@ -362,10 +414,10 @@ def organiser_section(user: User, *, now: datetime.datetime | None = None) -> di
                     "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
                 ),
             )
-            .order_by("-year", "programme", "number")
+            .order_by(*COHORT_ORDER)
         ),
     )
-    projects = ChangeProject.objects.filter(cohort__in=[cohort.pk for cohort in cohorts])
+    projects = ChangeProject.objects.filter(cohort__in=shown)
     states: dict[int, list[dict]] = defaultdict(list)
     totals = {
         (cohort, state): total
@@ -406,7 +458,7 @@ def organiser_section(user: User, *, now: datetime.datetime | None = None) -> di
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
         )
-    return {"cohorts": cohorts}
+    return {"cohorts": cohorts, "board": board}
 
 
 # --- agency head ---------------------------------------------------------------------------
@@ -415,8 +467,11 @@ FINISHED = {State.PASSED, State.MONITORING, State.COMPLETED}
 STOPPED = {State.FAILED, State.WITHDRAWN}
 
 
-def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
-    """The headed agencies and their units: projects by state and grade, progress, latest ones."""
+def agency_section(
+    user: User, *, now: datetime.datetime | None = None, page: int | str | None = 1
+) -> dict:
+    """The headed agencies and their units (a page of them): projects by state and grade,
+    progress, the latest ones to move."""
     headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
     ids = agency_subtree_ids(headship.agency_id for headship in headships)
     projects = ChangeProject.objects.filter(agency_id__in=ids)
@@ -425,9 +480,15 @@ def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
         projects.order_by().values_list("agency", "state").annotate(total=Count("pk"))
     ):
         per_unit[agency_id][state] = total
-    progress = milestone_totals(projects, "agency", now=now)
+    unit_page, rows = section_page(page, len(per_unit), UNITS_SHOWN)
+    shown = list(
+        Agency.objects.filter(pk__in=list(per_unit))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[rows]
+    )
+    progress = milestone_totals(projects.filter(agency_id__in=shown), "agency", now=now)
     units = []
-    for agency in Agency.objects.filter(pk__in=list(per_unit)).order_by("name"):
+    for agency in Agency.objects.filter(pk__in=shown).order_by("name", "pk"):
         counts = per_unit[agency.pk]
         row = progress.get(agency.pk, {"total": 0, "accepted": 0, "overdue": 0})
         units.append(
@@ -447,44 +508,47 @@ def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
         for value, label in State.choices
         if (total := sum(counts.get(value, 0) for counts in per_unit.values()))
     ]
-    # `progress` is filled in below.
-    latest = cast(
-        "list[WithAnnotations[ChangeProject, LatestProject]]",
-        list(
-            projects_with_progress(projects, now=now)
-            # The predikat shadows the `grade` transition on these read-only rows.
-            .annotate(grade=latest_grade())  # type: ignore[no-redef]
-            .select_related("participant", "cohort", "agency")
-            .order_by("-updated_at", "-pk")[:AGENCY_PROJECTS_SHOWN]
-        ),
+    # The latest first, then their counted columns: never counted for every project.
+    # Sorting bare keys, not whole joined rows, is what keeps this cheap in a large agency.
+    keys = list(
+        projects.order_by("-updated_at", "-pk").values_list("pk", flat=True)[:AGENCY_PROJECTS_SHOWN]
     )
-    for project in latest:
-        project.progress = _share(project.milestone_accepted, project.milestone_total)
+    rows = ChangeProject.objects.select_related("participant", "cohort", "agency").in_bulk(keys)
+    latest = with_figures([rows[key] for key in keys], now=now)
     return {
         "headships": headships,
         "units": units,
+        "unit_page": unit_page,
         "states": states,
         "grades": grade_counts(projects),
         "latest": latest,
-        "total": sum(unit["total"] for unit in units),
+        "total": sum(sum(counts.values()) for counts in per_unit.values()),
     }
 
 
 # --- all together --------------------------------------------------------------------------
 
 
-def home_dashboard(user: User, roles: set[Role], *, now: datetime.datetime | None = None):
-    """The sections for the roles the user holds, each built only when it is shown."""
+def home_dashboard(
+    user: User,
+    roles: set[Role],
+    *,
+    now: datetime.datetime | None = None,
+    pages: dict[str, int | str | None] | None = None,
+):
+    """The sections for the roles the user holds, each built only when it is shown; `pages`
+    names the page of each long section (`PAGE_PARAMS`), the first by default."""
     now = now or timezone.now()
+    pages = pages or {}
     sections: dict[str, dict] = {}
     if Role.PARTICIPANT in roles:
         sections["participant"] = participant_section(user, now=now)
     if roles & {Role.COACH, Role.MENTOR}:
-        sections["reviewer"] = reviewer_section(user, roles, now=now)
+        sections["reviewer"] = reviewer_section(user, roles, now=now, page=pages.get("reviewer", 1))
     if Role.EXAMINER in roles:
         sections["examiner"] = examiner_section(user, now=now)
     if Role.ORGANISER in roles:
-        sections["organiser"] = organiser_section(user, now=now)
+        sections["organiser"] = organiser_section(user, now=now, page=pages.get("organiser", 1))
     if Role.AGENCY_HEAD in roles:
-        sections["agency"] = agency_section(user, now=now)
+        sections["agency"] = agency_section(user, now=now, page=pages.get("agency", 1))
     return sections

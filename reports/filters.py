@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, cast
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import SeminarGrade
+from mentoring.models import GradeBand
 from mentoring.selectors import latest_grade
 from milestones.selectors import MilestoneCounts, projects_with_progress
-from tracker.models import Agency, ChangeProject, Cohort, Programme, User
+from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ SORTS = {
     "updated": (_("Diperbarui"), ("updated_at",)),
 }
 DEFAULT_SORT = "participant"
+COUNTED_SORTS = {"progress", "grade"}
 
 
 # How each column reads in either direction: "A–Z" for names, "terbaru" for dates, and so on.
@@ -94,6 +96,11 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
 
 
 FLAG_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]
+# Filters whose choices can run into the thousands: a searchable picker, never a <select>.
+PICKED = ("cohort", "agency", "coach", "mentor")
+CHOICES_SHOWN = 10
+# The picker's search field for filter `name` is `name + CHOICE_SEARCH`.
+CHOICE_SEARCH = "_q"
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -106,7 +113,10 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     cohort = django_filters.ModelChoiceFilter(
-        label=_("Angkatan"), queryset=Cohort.objects.none(), empty_label=_("Semua angkatan")
+        label=_("Angkatan"),
+        queryset=Cohort.objects.none(),
+        empty_label=_("Semua angkatan"),
+        widget=forms.HiddenInput,
     )
     programme = django_filters.ChoiceFilter(
         label=_("Program"),
@@ -119,6 +129,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Agency.objects.none(),
         method="in_agency",
         empty_label=_("Semua instansi"),
+        widget=forms.HiddenInput,
     )
     state = django_filters.ChoiceFilter(
         label=_("Status"), choices=ChangeProject.State.choices, empty_label=_("Semua status")
@@ -128,12 +139,14 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=User.objects.none(),
         empty_label=_("Semua coach"),
         null_label=_("Belum ditetapkan"),
+        widget=forms.HiddenInput,
     )
     mentor = django_filters.ModelChoiceFilter(
         label=_("Mentor"),
         queryset=User.objects.none(),
         empty_label=_("Semua mentor"),
         null_label=_("Belum ditetapkan"),
+        widget=forms.HiddenInput,
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Ada tonggak terlambat"),
@@ -160,44 +173,117 @@ class ProjectFilter(django_filters.FilterSet):
         model = ChangeProject
         fields: list[str] = []
 
-    def __init__(self, data=None, *, visible: QuerySet[ChangeProject], **kwargs) -> None:
-        """`visible` is the person's projects (`projects_visible_to`), worked out once."""
-        kwargs.setdefault("queryset", order_by_sort(annotated(visible), DEFAULT_SORT))
+    def __init__(
+        self,
+        data=None,
+        *,
+        visible: QuerySet[ChangeProject],
+        every_row: bool = False,
+        **kwargs,
+    ) -> None:
+        """`visible` is the person's projects (`projects_visible_to`), worked out once;
+        `every_row` counts progress and grade for every row (downloads), not only when a filter
+        or the sort needs them (`with_figures` adds them to a page's rows)."""
+        rows = annotated(visible) if every_row else visible
+        kwargs.setdefault("queryset", order_by_sort(rows, DEFAULT_SORT))
         super().__init__(data, **kwargs)
-        visible_pks = visible.values("pk")
-        self.filters["cohort"].queryset = Cohort.objects.filter(projects__in=visible_pks).distinct()
-        # An agency with visible projects, or any agency above one: filtering by a province
-        # takes in its offices.
-        self.filters["agency"].queryset = Agency.objects.filter(
-            pk__in=agency_lineage_ids(
-                ChangeProject.objects.filter(pk__in=visible_pks)
-                .order_by()
-                .values_list("agency_id", flat=True)
-                .distinct()
-            )
-        ).order_by("name")
-        self.filters["coach"].queryset = (
-            User.objects.filter(coached_projects__in=visible_pks).distinct().order_by("full_name")
-        )
-        self.filters["mentor"].queryset = (
-            User.objects.filter(mentored_projects__in=visible_pks).distinct().order_by("full_name")
-        )
+        self.visible = visible
+        self.every_row = every_row
+        # A choice that can be one of thousands is checked against the person's scope only when
+        # one is sent: the page never lists them (the picker searches them, `choice_options`).
+        for name in PICKED:
+            if chosen := self.data.get(name):
+                self.filters[name].queryset = self.scope_of(name, chosen=chosen)
+        # The grade names come from the rubrics' bands (a few rows), not from the grades given:
+        # listing those would read every graded project in scope on every page.
         self.filters["grade"].extra["choices"] = lambda: [
             (label, label)
-            for label in SeminarGrade.objects.filter(project__in=visible_pks)
-            .order_by("predikat")
-            .values_list("predikat", flat=True)
+            for label in GradeBand.objects.order_by("label")
+            .values_list("label", flat=True)
             .distinct()
         ]
+
+    def scope_of(self, name: str, *, chosen: str | None = None) -> QuerySet:
+        """The cohorts, agencies, coaches or mentors of the person's projects, by `name`; with
+        `chosen`, a queryset that holds that one if it is among them (to check a choice)."""
+        visible = self.visible.order_by()
+        if name == "agency" and chosen is not None:
+            # One agency is in scope when its subtree holds a visible project: asked directly,
+            # rather than walking up from the agencies of every visible project.
+            if not chosen.isdigit():
+                return Agency.objects.none()
+            return Agency.objects.filter(
+                Exists(visible.filter(agency_id__in=subtree_sql([int(chosen)])))
+            )
+        if name == "cohort":
+            return Cohort.objects.filter(Exists(visible.filter(cohort=OuterRef("pk")))).order_by(
+                "-year", "programme", "number", "pk"
+            )
+        if name == "agency":
+            # An agency with visible projects, or any agency above one: filtering by a province
+            # takes in its offices.
+            return Agency.objects.filter(
+                pk__in=agency_lineage_ids(visible.values_list("agency_id", flat=True).distinct())
+            ).order_by("name", "pk")
+        return User.objects.filter(Exists(visible.filter(**{name: OuterRef("pk")}))).order_by(
+            "full_name", "pk"
+        )
+
+    def choice_options(self, name: str, text: str) -> list:
+        """At most CHOICES_SHOWN of the choices for the filter `name` that match `text`."""
+        words = text.strip()
+        if not words:
+            return []
+        options = self.scope_of(name)
+        if name == "cohort":
+            programmes = [
+                value for value, label in Programme.choices if words.lower() in str(label).lower()
+            ]
+            match = (
+                Q(number__icontains=words)
+                | Q(institution__icontains=words)
+                | Q(programme__in=programmes)
+            )
+            if words.isdigit():
+                match |= Q(year=int(words))
+            options = options.filter(match)
+        elif name == "agency":
+            options = options.filter(Q(name__icontains=words) | Q(code__iexact=words))
+        else:
+            options = options.filter(
+                Q(full_name__icontains=words) | Q(nip__startswith=words.replace(" ", ""))
+            )
+        return list(options[:CHOICES_SHOWN])
+
+    def filter_queryset(self, queryset: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
+        # Counting milestones for every visible project costs as much as there are projects:
+        # only a filter or sort on a counted column, or a download, pays for it.
+        cleaned = self.form.cleaned_data
+        sort = (cleaned.get("sort") or DEFAULT_SORT).lstrip("-")
+        if not self.every_row and (
+            any(cleaned.get(name) for name in ("overdue", "stuck", "grade"))
+            or sort in COUNTED_SORTS
+        ):
+            queryset = annotated(queryset)
+        return super().filter_queryset(queryset)
 
     def search(self, projects, _name, value: str):
         words = value.strip()
         nip = words.replace(" ", "")
-        return projects.filter(
-            Q(title__icontains=words)
-            | Q(participant__full_name__icontains=words)
-            | Q(participant__nip__contains=nip)
+        # One branch per table, joined by UNION: each can use its own index (trigram indexes on
+        # PostgreSQL), where an OR across a join could only filter the joined rows one by one.
+        people = User.objects.filter(Q(full_name__icontains=words) | Q(nip__contains=nip))
+        matches = (
+            ChangeProject.objects.filter(title__icontains=words)
+            .order_by()
+            .values("pk")
+            .union(
+                ChangeProject.objects.filter(participant__in=people.values("pk"))
+                .order_by()
+                .values("pk")
+            )
         )
+        return projects.filter(pk__in=matches)
 
     def in_agency(self, projects, _name, agency: Agency):
         return projects.filter(agency_id__in=agency_subtree_ids([agency.pk]))
@@ -222,13 +308,15 @@ class ProjectFilter(django_filters.FilterSet):
         return cleaned.get("sort") or DEFAULT_SORT
 
 
-def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ListedProject]:
+def annotated(
+    projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
+) -> QuerySet[ListedProject]:
     """The counted columns the list filters and sorts on: progress, overdue, stuck, grade."""
     # The predikat shadows the `grade` transition on these read-only rows, which the plugin
     # refuses to infer (no-redef): the cast says what the rows carry.
     return cast(
         "QuerySet[ListedProject]",
-        projects_with_progress(projects)
+        projects_with_progress(projects, now=now)
         .annotate(grade=latest_grade())  # type: ignore[no-redef]
         .annotate(
             progress=Case(
@@ -240,6 +328,27 @@ def annotated(projects: QuerySet[ChangeProject]) -> QuerySet[ListedProject]:
     )
 
 
-def filtered_projects(user: User, data) -> ProjectFilter:
+FIGURES = ("milestone_total", "milestone_accepted", "milestones_overdue", "milestones_stuck")
+
+
+def with_figures(
+    rows: list[ChangeProject], *, now: datetime.datetime | None = None
+) -> list[ChangeProject]:
+    """The rows with progress, milestone counts and grade, counted for these rows only (one
+    query; none when the list's query already counted them)."""
+    missing = {row.pk: row for row in rows if "progress" not in row.__dict__}
+    if missing:
+        counted = (
+            annotated(ChangeProject.objects.filter(pk__in=list(missing)), now=now)
+            .order_by()
+            .values("pk", "progress", "grade", *FIGURES)
+        )
+        for figures in counted:
+            row = missing[figures.pop("pk")]
+            row.__dict__.update(figures)
+    return rows
+
+
+def filtered_projects(user: User, data, *, every_row: bool = False) -> ProjectFilter:
     """The user's visible projects under the filters in `data`, sorted; check `is_valid()`."""
-    return ProjectFilter(data, visible=projects_visible_to(user))
+    return ProjectFilter(data, visible=projects_visible_to(user), every_row=every_row)

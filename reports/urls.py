@@ -21,6 +21,11 @@ urlpatterns = [
     path("laporan/permintaan/<int:pk>/ulangi/", views.job_retry, name="job-retry"),
     path("verifikasi/<str:code>/", views.verify, name="verify"),
     path("proyek/", views.project_list, name="project-list"),
+    path(
+        "proyek/pilihan/<str:name>/",
+        views.project_filter_choices,
+        name="project-filter-choices",
+    ),
     path("proyek/unduh.csv", views.project_export_csv, name="project-export-csv"),
     path("proyek/unduh.xlsx", views.project_export_xlsx, name="project-export-xlsx"),
 ]

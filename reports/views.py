@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reports import exports, limits, services
 from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
-from reports.filters import filtered_projects
+from reports.filters import CHOICE_SEARCH, PICKED, filtered_projects, with_figures
 from reports.forms import AgencyReportForm
 from reports.models import GeneratedDocument, ReportJob
+from reports.paging import KeysFirstPaginator
 from reports.selectors import (
     jobs_of,
     may_download,
@@ -28,6 +29,7 @@ from reports.selectors import (
     may_read_agency,
     may_read_cohort,
 )
+from reports.templatetags.project_list_tags import picker_context
 from tracker.http import AuthenticatedRequest
 from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 from tracker.selectors import projects_visible_to
@@ -149,7 +151,18 @@ DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 PER_PAGE_OPTIONS = (10, 25, 50, 100)
 # Filters folded under "Filter lainnya" unless one of them is in use.
-MORE_FILTERS = ("programme", "agency", "coach", "mentor", "overdue", "stuck", "grade")
+MORE_FILTERS = (
+    "programme",
+    "agency",
+    "agency_q",
+    "coach",
+    "coach_q",
+    "mentor",
+    "mentor_q",
+    "overdue",
+    "stuck",
+    "grade",
+)
 
 
 def _per_page(raw: str | None) -> tuple[int, str]:
@@ -173,7 +186,13 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
     projects = filtered_projects(request.user, request.GET or None)
     per_page, per_page_refusal = _per_page(request.GET.get("per_page"))
     valid = not projects.is_bound or projects.is_valid()
-    page = Paginator(projects.qs, per_page).get_page(request.GET.get("page")) if valid else None
+    page = (
+        KeysFirstPaginator(projects.qs, per_page).get_page(request.GET.get("page"))
+        if valid
+        else None
+    )
+    if page is not None:
+        with_figures(cast(list, page.object_list))
     context = {
         "filter": projects,
         "page": page,
@@ -182,7 +201,9 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
         "per_page_refusal": per_page_refusal,
         "sort": projects.sort_value,
         "filtered": any(
-            value for key, value in request.GET.items() if key not in ("page", "per_page", "sort")
+            value
+            for key, value in request.GET.items()
+            if key not in ("page", "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
         ),
         "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     }
@@ -236,8 +257,21 @@ def _export_refusal(user: User) -> HttpResponse | None:
     return response
 
 
+@require_GET
+@login_required
+def project_filter_choices(request: AuthenticatedRequest, name: str) -> HttpResponse:
+    """The picker's matches for a cohort, agency, coach or mentor filter (an HTMX fragment; the
+    list page draws the same one without JavaScript)."""
+    if name not in PICKED:
+        raise Http404
+    context = picker_context(request, filtered_projects(request.user, None), name)
+    response = render(request, "reports/partials/filter_choices.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 def _export(request: AuthenticatedRequest, build) -> HttpResponse:
-    projects = filtered_projects(request.user, request.GET or None)
+    projects = filtered_projects(request.user, request.GET or None, every_row=True)
     if projects.is_bound and not projects.is_valid():
         problems = "; ".join(
             f"{projects.form.fields[name].label}: {' '.join(errors)}"

@@ -158,6 +158,8 @@ class User(AbstractUser):
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
         ordering = ["full_name", "username"]
+        # The project list's default order (participant's name, then the project) reads it.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_full_name_id")]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -402,7 +404,11 @@ class ChangeProject(WorkflowModel):
                 fields=["participant", "cohort"], name="one_project_per_participant_per_cohort"
             )
         ]
-        indexes = [models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["state"]),
+            # The latest to move, first: the agency head's home and the list sorted by update.
+            models.Index(fields=["updated_at", "id"], name="project_updated_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import template
+from django.core.paginator import Page
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from reports import charts
+from reports.dashboards import PAGE_PARAMS
 from reports.dashboards import home_dashboard as build_dashboard
 
 register = template.Library()
@@ -21,8 +23,22 @@ PHONE_SIZE = {"width": 70, "label_width": 38}
 
 @register.simple_tag(takes_context=True)
 def home_dashboard(context) -> dict:
-    """The sections for the roles in the context's `roles` (the home view works them out)."""
-    return build_dashboard(context["request"].user, context["roles"])
+    """The sections for the roles in the context's `roles` (the home view works them out), each
+    long one at the page the address names."""
+    query = context["request"].GET
+    pages = {section: query.get(param, 1) for section, param in PAGE_PARAMS.items()}
+    return build_dashboard(context["request"].user, context["roles"], pages=pages)
+
+
+@register.inclusion_tag("reports/partials/section_pages.html", takes_context=True)
+def section_pages(context, page: Page, section: str, anchor: str) -> dict:
+    """Links to the previous and next page of a home page section, keeping the others' pages."""
+    return {
+        "request": context["request"],
+        "page": page,
+        "param": PAGE_PARAMS[section],
+        "anchor": anchor,
+    }
 
 
 def _web_bar_chart(bars: list[charts.Bar], title: str) -> SafeString:

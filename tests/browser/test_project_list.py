@@ -53,3 +53,16 @@ def test_filter_and_page_push_the_address_and_survive_a_reload(new_page, many_pr
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"[?&]page=2"))
     expect(page.locator("#project-results tbody tr")).to_have_count(25)
+
+
+def test_the_coach_picker_searches_as_one_types_and_its_match_filters(new_page, many_projects):
+    page = new_page(user=many_projects.organiser)
+    page.goto("/proyek/?state=draft")
+    page.get_by_text("Filter lainnya").click()
+    page.locator("#id_coach_q").fill("hend")
+    match = page.locator("#coach-choices").get_by_role("link", name="Hendra Coach")
+    expect(match).to_be_visible()
+    match.click()
+    expect(page).to_have_url(re.compile(rf"coach={many_projects.coach.pk}"))
+    expect(page.locator("#picker-coach")).to_contain_text("Dipilih: Hendra Coach")
+    expect(page.locator("#project-results tbody tr")).to_have_count(1)

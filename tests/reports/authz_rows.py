@@ -125,4 +125,11 @@ ROWS += [
     Row("reports:project-list", others=200, expect={"anonymous": LOGIN}),
     Row("reports:project-export-csv", others=200, expect={"anonymous": LOGIN}),
     Row("reports:project-export-xlsx", others=200, expect={"anonymous": LOGIN}),
+    # The filter picker's matches: each person's own choices, so everyone signed in gets 200.
+    Row(
+        "reports:project-filter-choices",
+        others=200,
+        expect={"anonymous": LOGIN},
+        args=lambda world: ["cohort"],
+    ),
 ]

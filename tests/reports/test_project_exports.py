@@ -153,9 +153,10 @@ def test_download_query_count_does_not_grow_with_rows(
     client, world, url, django_assert_num_queries
 ):
     client.force_login(world.organiser)
-    with django_assert_num_queries(5):
+    # Session, user, the rows (the filters' choices are looked up only when one is sent).
+    with django_assert_num_queries(3):
         client.get(url)
     for _ in range(50):
         MilestoneFactory(project=ChangeProjectFactory(cohort=world.cohort))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         client.get(url)
