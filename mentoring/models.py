@@ -685,3 +685,52 @@ class SeminarGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_outcome_display()} · {self.score}"
+
+
+class SeminarAttendance(models.Model):
+    """Whether one person was present at a seminar for one project: an examiner, the coach or
+    the mentor. The minutes list those present."""
+
+    ATTENDING_ROLES = [
+        (Role.EXAMINER.value, Role.EXAMINER.label),
+        (Role.COACH.value, Role.COACH.label),
+        (Role.MENTOR.value, Role.MENTOR.label),
+    ]
+
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="seminar_attendance",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nama"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("sebagai"), max_length=20, choices=ATTENDING_ROLES)
+    present = models.BooleanField(_("hadir"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("waktu dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kehadiran seminar")
+        verbose_name_plural = _("kehadiran seminar")
+        ordering = ["seminar_id", "project_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "project", "person", "role"], name="one_attendance_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seminar_id} · {self.project_id} · {self.person_id}: {self.present}"

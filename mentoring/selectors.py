@@ -122,9 +122,15 @@ def signoffs_of(project: ChangeProject) -> list[SignOff]:
 
 def proposal_signed_by_both(project: ChangeProject) -> bool:
     """Whether coach and mentor both signed off one proposal submission (the approval page)."""
+    return stage_signed_by_both(project, SignOff.Stage.PROPOSAL)
+
+
+def stage_signed_by_both(project: ChangeProject, stage: str) -> bool:
+    """Whether coach and mentor both signed off one submission of the stage (proposal: the
+    approval page; report: the endorsement page)."""
     signed: dict[int, set[str]] = defaultdict(set)
     for signoff in signoffs_of(project):
-        if signoff.stage == SignOff.Stage.PROPOSAL:
+        if signoff.stage == stage:
             signed[signoff.submission_id].add(signoff.role)
     return any(roles >= {Role.COACH, Role.MENTOR} for roles in signed.values())
 

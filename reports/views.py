@@ -101,6 +101,64 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(document, "lembar-persetujuan")
 
 
+def _project_document(request: HttpRequest, pk: int, kind: str, issue, stem: str) -> HttpResponse:
+    project = _get_project_for_download(request, pk, kind)
+    try:
+        document = issue(project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect(project)
+    return _pdf_response(document, stem)
+
+
+@never_cache
+@require_GET
+@login_required
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_document(
+        request, pk, GeneratedDocument.Kind.PROPOSAL, services.issue_proposal, "rancangan"
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def endorsement_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.ENDORSEMENT_PAGE,
+        services.issue_endorsement_page,
+        "lembar-pengesahan",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def final_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.FINAL_REPORT,
+        services.issue_final_report,
+        "laporan-akhir",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def control_form(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.CONTROL_FORM,
+        services.issue_control_form,
+        "kartu-kendali",
+    )
+
+
 @never_cache
 @require_GET
 @login_required

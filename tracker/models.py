@@ -202,6 +202,15 @@ class Cohort(models.Model):
     number = models.CharField(_("angkatan"), max_length=20, help_text=_("Misalnya XVIII atau 3."))
     year = models.PositiveSmallIntegerField(_("tahun"))
     institution = models.CharField(_("lembaga pelatihan"), max_length=200)
+    city = models.CharField(
+        _("kota"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Kota lembaga pelatihan, dicetak pada baris tempat dan tanggal dokumen, "
+            "misalnya Bandung."
+        ),
+    )
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penyelenggara"),
@@ -376,6 +385,7 @@ class ChangeProject(WorkflowModel):
     goal_medium_term = models.TextField(_("tujuan jangka menengah"), blank=True)
     goal_long_term = models.TextField(_("tujuan jangka panjang"), blank=True)
     stakeholders = models.TextField(_("pemangku kepentingan"), blank=True)
+    effective_team = models.TextField(_("tim efektif"), blank=True)
     innovation_summary = models.TextField(_("ringkasan inovasi"), blank=True)
     state = FSMField(
         _("status"), max_length=32, choices=State.choices, default=State.DRAFT, protected=True
@@ -811,6 +821,43 @@ class TransitionLog(AppendOnlyMixin, models.Model):
     @property
     def transition_label(self) -> str:
         return str(workflow.label(ChangeProject, self.transition))
+
+
+class ReportNarrative(AppendOnlyMixin, models.Model):
+    """The final report's narrative as the participant wrote it when submitting the report.
+
+    One per submission, so the text coach and mentor signed off stays what they read.
+    """
+
+    NARRATIVE_FIELDS = ("executive_summary", "implementation", "lessons_learned", "conclusion")
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="report_narratives",
+    )
+    submission = models.OneToOneField(
+        TransitionLog,
+        verbose_name=_("pengajuan"),
+        on_delete=models.PROTECT,
+        related_name="report_narrative",
+    )
+    executive_summary = models.TextField(_("ringkasan eksekutif"))
+    implementation = models.TextField(_("pelaksanaan"))
+    lessons_learned = models.TextField(_("pelajaran yang dipetik"))
+    conclusion = models.TextField(_("kesimpulan dan tindak lanjut"))
+    written_at = models.DateTimeField(_("ditulis pada"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("narasi laporan akhir")
+        verbose_name_plural = _("narasi laporan akhir")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.written_at:%Y-%m-%d}"
 
 
 class DeletionRecord(AppendOnlyMixin, models.Model):

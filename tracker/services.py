@@ -25,6 +25,7 @@ from tracker.models import (
     Cohort,
     DeletionRecord,
     FormSubmission,
+    ReportNarrative,
     Role,
     TransitionLog,
     User,
@@ -135,6 +136,7 @@ PROPOSAL_FIELDS = (
     "goal_medium_term",
     "goal_long_term",
     "stakeholders",
+    "effective_team",
     "innovation_summary",
 )
 
@@ -194,11 +196,27 @@ def project_submit_revision(*, project, by, expected_state=None) -> TransitionLo
     )
 
 
-def project_submit_report(*, project, by, expected_state=None) -> TransitionLog:
-    """Participant submits the implementation report for review."""
+def project_submit_report(
+    *, project, by, narrative: dict[str, str] | None = None, expected_state=None
+) -> TransitionLog:
+    """Participant submits the implementation report for review, with the final report's
+    narrative (ReportNarrative.NARRATIVE_FIELDS) kept with this submission."""
+    texts = {name: (narrative or {}).get(name, "").strip() for name in NARRATIVE_FIELDS}
+
+    def keep_narrative(locked: ChangeProject, log: TransitionLog) -> None:
+        if any(texts.values()):
+            ReportNarrative.objects.create(project=locked, submission=log, **texts)
+
     return run_transition(
-        project=project, by=by, name="submit_report", expected_state=expected_state
+        project=project,
+        by=by,
+        name="submit_report",
+        expected_state=expected_state,
+        before=keep_narrative,
     )
+
+
+NARRATIVE_FIELDS = ReportNarrative.NARRATIVE_FIELDS
 
 
 def project_return_report(*, project, by, comment, expected_state=None) -> TransitionLog:

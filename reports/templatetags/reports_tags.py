@@ -12,7 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from mentoring.selectors import proposal_signed_by_both
+from mentoring.selectors import proposal_signed_by_both, stage_signed_by_both
 from reports import charts, timeline, todo
 from reports.models import GeneratedDocument
 from reports.selectors import may_download, may_download_minutes
@@ -66,6 +66,18 @@ def report_downloads(context, project):
         project
     ):
         links.append(Kind.APPROVAL_PAGE)
+    if may_download(project, user, Kind.PROPOSAL, roles=roles):
+        links.append(Kind.PROPOSAL)
+    if may_download(project, user, Kind.CONTROL_FORM, roles=roles):
+        links.append(Kind.CONTROL_FORM)
+    if may_download(project, user, Kind.FINAL_REPORT, roles=roles) and (
+        project.report_narratives.exists()
+    ):
+        links.append(Kind.FINAL_REPORT)
+    if may_download(project, user, Kind.ENDORSEMENT_PAGE, roles=roles) and stage_signed_by_both(
+        project, "report"
+    ):
+        links.append(Kind.ENDORSEMENT_PAGE)
     return {"project": project, "links": links}
 
 
