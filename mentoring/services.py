@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -41,6 +40,7 @@ from mentoring.selectors import (
 from tracker import workflow
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
+from tracker.selectors import rules_for
 from tracker.services import once_per_form, run_transition
 from tracker.workflow import Forbidden, Refused
 
@@ -607,7 +607,7 @@ def seminar_grade(
         else:
             outcome = SeminarGrade.Outcome.PASSED
         deadline = (
-            timezone.localdate() + datetime.timedelta(days=settings.DEFERRAL_DAYS)
+            timezone.localdate() + datetime.timedelta(days=rules_for(locked.cohort).deferral_days)
             if outcome == SeminarGrade.Outcome.DEFERRED
             else None
         )

@@ -39,7 +39,7 @@ from milestones.models import (
     Term,
 )
 from tracker.models import ChangeProject, ImpactIndicator, User
-from tracker.selectors import loaded
+from tracker.selectors import current_rules, loaded
 
 ACCEPTED = Milestone.State.ACCEPTED
 
@@ -262,16 +262,23 @@ def evidence_of_project(project: ChangeProject) -> QuerySet[Evidence]:
 
 
 def due_for_participants(today: datetime.date) -> QuerySet[Milestone]:
-    """Milestones their participant still has to finish: due within 7 days, or overdue."""
+    """Milestones their participant still has to finish: due within the programme's "due soon"
+    window (ProgrammeRules.due_soon_days), or overdue."""
+    due_soon = Q()
+    for programme, rules in current_rules(today).items():
+        due_soon |= Q(
+            project__cohort__programme=programme,
+            due_date__lte=today + datetime.timedelta(days=rules.due_soon_days),
+        )
     return (
         Milestone.objects.filter(
+            due_soon,
             project__state__in=WORK_STATES,
             state__in=[
                 Milestone.State.PLANNED,
                 Milestone.State.IN_PROGRESS,
                 Milestone.State.RETURNED,
             ],
-            due_date__lte=today + datetime.timedelta(days=7),
         )
         .select_related("project__participant")
         .order_by("project__participant_id", "due_date", "pk")

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -1262,3 +1263,74 @@ class Invitation(models.Model):
     @property
     def status_label(self) -> str:
         return str(self.status.label)
+
+
+class ProgrammeRules(models.Model):
+    """The rules of one programme under one regulation: windows, resubmissions, reminders.
+
+    A cohort follows the rules of its programme that took effect last on or before its learning
+    started (`tracker.selectors.rules_for`), so old and new cohorts coexist. Jejak seeds defaults
+    marked as such; the operator edits them to the regulation's numbers.
+    """
+
+    class Lapse(models.TextChoices):
+        FAILED = "failed", _("Tidak lulus")
+        REMEDIAL_EXAM = "remedial_exam", _("Ujian susulan yang dicatat penyelenggara")
+
+    programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    regulation = models.CharField(
+        _("dasar peraturan"),
+        max_length=200,
+        help_text=_("Misalnya Peraturan LAN 5/2022 jo. 6/2022."),
+    )
+    effective_from = models.DateField(
+        _("berlaku sejak"),
+        help_text=_(
+            "Angkatan yang mulai belajar pada atau setelah tanggal ini memakai aturan ini."
+        ),
+    )
+    is_default = models.BooleanField(
+        _("nilai bawaan"),
+        default=False,
+        help_text=_(
+            "Dicentang untuk aturan bawaan Jejak yang belum disesuaikan dengan ketentuan resmi."
+        ),
+    )
+    implementation_days = models.PositiveSmallIntegerField(
+        _("lama implementasi (hari)"), validators=[MinValueValidator(1)]
+    )
+    uses_medium_term = models.BooleanField(_("memakai tonggak jangka menengah"), default=True)
+    uses_long_term = models.BooleanField(_("memakai tonggak jangka panjang"), default=True)
+    deferral_days = models.PositiveSmallIntegerField(
+        _("batas pengajuan ulang (hari)"), validators=[MinValueValidator(1)]
+    )
+    resubmissions_allowed = models.PositiveSmallIntegerField(
+        _("pengajuan ulang yang diizinkan"), default=1
+    )
+    lapse_outcome = models.CharField(
+        _("bila batas pengajuan ulang lewat"),
+        max_length=20,
+        choices=Lapse.choices,
+        default=Lapse.FAILED,
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("pengingat tenggat (hari sebelumnya)"), default=7, validators=[MinValueValidator(1)]
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("eskalasi ke penyelenggara (hari menunggu)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = _("aturan program")
+        verbose_name_plural = _("aturan program")
+        ordering = ["programme", "-effective_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "regulation"], name="one_rule_set_per_regulation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} · {self.regulation}"

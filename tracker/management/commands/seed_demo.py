@@ -41,6 +41,7 @@ ORGANISER_PERMISSIONS = [
     ("tracker", "impactindicator", ("view", "add", "change", "delete")),
     ("tracker", "agency", ("view",)),
     ("tracker", "agencyhead", ("view",)),
+    ("tracker", "programmerules", ("view",)),
     # How the emails of their cohorts fared (read-only), to follow up on failed ones.
     ("tracker", "emaildelivery", ("view",)),
     ("tracker", "user", ("view", "add", "change")),
