@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Comment, Consultation, JournalEntry, RubricCriterion
+from mentoring.models import (
+    Comment,
+    Consultation,
+    JournalEntry,
+    RubricCriterion,
+    SeminarAttendance,
+)
 from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
 from tracker.forms import FormTokenField
@@ -363,3 +369,26 @@ class ExaminerAssignmentForm(forms.Form):
     @property
     def examiners(self) -> list[User]:
         return [*self.cleaned_data["pool"], *self.cleaned_data["people"]]
+
+
+class AttendanceForm(forms.Form):
+    """Who was present at the seminar for one project: its examiners, coach and mentor."""
+
+    present = forms.MultipleChoiceField(
+        label=_("Hadir"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, expected: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles = dict(SeminarAttendance.ATTENDING_ROLES)
+        self.fields["present"].choices = [
+            (f"{role}:{person.pk}", f"{person.get_full_name()} ({roles[role]})")
+            for person, role in expected
+        ]
+
+    def present_pairs(self) -> list[tuple[int, str]]:
+        pairs = []
+        for value in self.cleaned_data["present"]:
+            role, _sep, pk = value.partition(":")
+            pairs.append((int(pk), role))
+        return pairs

@@ -169,6 +169,7 @@ class Consultation(WorkflowModel):
         ChangeProject.State.REPORT_REVIEW: Stage.REPORT,
         ChangeProject.State.RESULTS_SEMINAR: Stage.REPORT,
         ChangeProject.State.DEFERRED: Stage.REPORT,
+        ChangeProject.State.REMEDIAL_EXAM: Stage.REPORT,
         ChangeProject.State.PASSED: Stage.AFTER_TRAINING,
         ChangeProject.State.MONITORING: Stage.AFTER_TRAINING,
         # Failed, completed and withdrawn projects take no more consultations.

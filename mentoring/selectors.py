@@ -35,6 +35,7 @@ from mentoring.models import (
     Rubric,
     RubricCriterion,
     RubricScore,
+    SeminarAttendance,
     SeminarGrade,
     SignOff,
     project_score,
@@ -754,3 +755,26 @@ def grade_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
         .order_by("-total", "predikat")
     )
     return [(row["predikat"], row["total"]) for row in rows]
+
+
+def attendance_expected(seminar: Seminar, project: ChangeProject) -> list[tuple[User, str]]:
+    """Who is expected at the seminar for the project, as (person, role): its examiners, then
+    the project's coach and mentor."""
+    expected = [
+        (person, Role.EXAMINER.value)
+        for person in sorted(
+            seminar.examiners.all(), key=lambda person: (person.full_name, person.pk)
+        )
+    ]
+    for person, role in ((project.coach, Role.COACH), (project.mentor, Role.MENTOR)):
+        if person is not None:
+            expected.append((person, role.value))
+    return expected
+
+
+def attendance_recorded(seminar: Seminar, project: ChangeProject) -> dict[tuple[int, str], bool]:
+    """What was recorded of the project at the seminar: (person id, role) -> present."""
+    return {
+        (row.person_id, row.role): row.present
+        for row in SeminarAttendance.objects.filter(seminar=seminar, project=project)
+    }

@@ -22,15 +22,18 @@ from mentoring.models import (
     Rubric,
     RubricCriterion,
     RubricScore,
+    SeminarAttendance,
     SeminarGrade,
     SignOff,
     plain_number,
 )
 from mentoring.selectors import (
     STATE_OF_KIND,
+    attendance_expected,
     comments_visible_to,
     eligible_projects,
     examiner_candidates,
+    examines,
     incomplete_message,
     is_organiser_of,
     rubric_for,
@@ -410,6 +413,9 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
     candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
     if candidates.count() != len({person.pk for person in examiners}):
         raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+    conflict = examiner_conflict(examiners, projects)
+    if conflict:
+        raise Refused(conflict)
     eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
     if any(project.pk not in eligible for project in projects):
         raise Refused(
@@ -441,6 +447,55 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
         if tell_examiners or tell_projects:
             _notify_scheduled(seminar.pk, tell_examiners, tell_projects)
     return seminar
+
+
+def seminar_record_attendance(
+    *, seminar: Seminar, project: ChangeProject, by: User, present: Iterable[tuple[int, str]]
+) -> list[SeminarAttendance]:
+    """An examiner of the seminar or an organiser of its cohort records who was present for the
+    project: each examiner, the coach and the mentor (present or not), for the minutes."""
+    if not (examines(seminar, by) or is_organiser_of(seminar.cohort, by)):
+        raise Forbidden(_("Hanya penguji seminar ini atau penyelenggara yang mencatat kehadiran."))
+    if not seminar.projects.filter(pk=project.pk).exists():
+        raise Refused(_("Proyek ini tidak ada dalam daftar seminar ini."))
+    expected = attendance_expected(seminar, project)
+    present = set(present)
+    if present - {(person.pk, role) for person, role in expected}:
+        raise Refused(_("Hanya penguji, coach dan mentor proyek ini yang dicatat kehadirannya."))
+    now = timezone.now()
+    with transaction.atomic():
+        return [
+            SeminarAttendance.objects.update_or_create(
+                seminar=seminar,
+                project=project,
+                person=person,
+                role=role,
+                defaults={
+                    "present": (person.pk, role) in present,
+                    "recorded_by": by,
+                    "recorded_at": now,
+                },
+            )[0]
+            for person, role in expected
+        ]
+
+
+def examiner_conflict(examiners: Iterable[User], projects: Iterable[ChangeProject]) -> str:
+    """Why these examiners may not examine these projects ('' when they may): nobody examines a
+    project they coach or mentor."""
+    for project in projects:
+        for person in examiners:
+            if person.pk == project.coach_id:
+                role = Role.COACH.label
+            elif person.pk == project.mentor_id:
+                role = Role.MENTOR.label
+            else:
+                continue
+            return _(
+                "%(person)s adalah %(role)s proyek “%(project)s” sehingga tidak dapat "
+                "mengujinya. Pilih penguji lain atau keluarkan proyek itu dari seminar ini."
+            ) % {"person": person.get_full_name(), "role": str(role).lower(), "project": project}
+    return ""
 
 
 def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[int]) -> None:

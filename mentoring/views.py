@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentoring import services
 from mentoring.forms import (
+    AttendanceForm,
     CommentForm,
     ConsultationForm,
     ExaminerAssignmentForm,
@@ -26,6 +28,8 @@ from mentoring.forms import (
 )
 from mentoring.models import Comment, Consultation, JournalEntry, SignOff
 from mentoring.selectors import (
+    attendance_expected,
+    attendance_recorded,
     comments_visible_to,
     consultation_counts,
     consultations_of,
@@ -474,6 +478,7 @@ def seminar_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_organiser": is_organiser_of(seminar.cohort, request.user),
         "rubric": rubric,
     }
+    context["may_record_attendance"] = context["is_organiser"] or examines(seminar, request.user)
     return render(request, "mentoring/seminar_detail.html", context)
 
 
@@ -668,3 +673,38 @@ def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         redirect_to=reverse("mentoring:seminar-detail", args=[seminar.pk]),
         done=done,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def seminar_attendance(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
+    seminar = _get_seminar_for_user(request, pk)
+    project = get_object_or_404(
+        seminar.projects.select_related("participant", "coach", "mentor", "cohort"), pk=project_pk
+    )
+    if not (examines(seminar, request.user) or is_organiser_of(seminar.cohort, request.user)):
+        raise PermissionDenied
+    expected = attendance_expected(seminar, project)
+    recorded = attendance_recorded(seminar, project)
+    initial = [f"{role}:{person_pk}" for (person_pk, role), present in recorded.items() if present]
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        expected=expected,
+        initial={"present": initial},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.seminar_record_attendance(
+                    seminar=seminar, project=project, by=request.user, present=form.present_pairs()
+                )
+            except Refused as refused:
+                form.add_error(None, refused.message)
+                status = refused.status
+            else:
+                messages.success(request, _("Kehadiran tersimpan."))
+                return redirect("mentoring:seminar-detail", seminar.pk)
+    context = {"seminar": seminar, "project": project, "form": form, "recorded": bool(recorded)}
+    return render(request, "mentoring/seminarattendance_form.html", context, status=status)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
@@ -345,6 +346,7 @@ class ChangeProject(WorkflowModel):
         RESULTS_SEMINAR = "results_seminar", _("Seminar laporan")
         PASSED = "passed", _("Lulus")
         DEFERRED = "deferred", _("Ditunda")
+        REMEDIAL_EXAM = "remedial_exam", _("Ujian susulan")
         FAILED = "failed", _("Tidak lulus")
         MONITORING = "monitoring", _("Pemantauan pascapelatihan")
         COMPLETED = "completed", _("Selesai")
@@ -547,6 +549,29 @@ class ChangeProject(WorkflowModel):
             "" if self.within_deferral_window() else _("Batas waktu pengajuan ulang sudah lewat.")
         )
 
+    def resubmissions_used_reason(self) -> str:
+        allowed = ProgrammeRules.for_cohort(self.cohort).resubmissions_allowed
+        used = self.transition_logs.filter(transition="resubmit").count()
+        if used < allowed:
+            return ""
+        return _(
+            "Kesempatan pengajuan ulang sudah habis: aturan program mengizinkan %(allowed)d kali."
+        ) % {"allowed": allowed}
+
+    def deferral_open_reason(self) -> str:
+        if self.deferral_deadline is None or not self.within_deferral_window():
+            return ""
+        return _("Masa penundaan masih berjalan sampai %(date)s.") % {
+            "date": date_format(self.deferral_deadline, "j F Y")
+        }
+
+    def lapse_outcome(self) -> str:
+        """Where a deferral whose window lapsed leads, by the programme's rules."""
+        rules = ProgrammeRules.for_cohort(self.cohort)
+        if rules.lapse_outcome == ProgrammeRules.Lapse.REMEDIAL_EXAM:
+            return self.State.REMEDIAL_EXAM
+        return self.State.FAILED
+
     # --- the workflow machinery's questions ------------------------------------------------
 
     WORKFLOW_UPDATE_FIELDS = ["state", "deferral_deadline", "updated_at"]
@@ -695,7 +720,7 @@ class ChangeProject(WorkflowModel):
         field=state,
         source=State.DEFERRED,
         target=State.RESULTS_SEMINAR,
-        conditions=[guard(deferral_expired_reason)],
+        conditions=[guard(deferral_expired_reason), guard(resubmissions_used_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={
             "label": _("Ajukan ulang laporan"),
@@ -703,6 +728,51 @@ class ChangeProject(WorkflowModel):
         },
     )
     def resubmit(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.DEFERRED,
+        target=RETURN_VALUE(State.FAILED, State.REMEDIAL_EXAM),
+        conditions=[guard(deferral_open_reason)],
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Tutup masa penundaan yang lewat"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_allowed": True,
+        },
+    )
+    def lapse_deferral(self, outcome: str) -> str:
+        return outcome
+
+    @transition(
+        field=state,
+        source=State.REMEDIAL_EXAM,
+        target=State.PASSED,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Catat ujian susulan: lulus"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_allowed": True,
+            "comment_label": _("Catatan hasil ujian susulan"),
+        },
+    )
+    def pass_remedial_exam(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.REMEDIAL_EXAM,
+        target=State.FAILED,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Catat ujian susulan: tidak lulus"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_required": True,
+            "comment_label": _("Catatan hasil ujian susulan"),
+        },
+    )
+    def fail_remedial_exam(self) -> None:
         pass
 
     @transition(
@@ -990,6 +1060,9 @@ PARTICIPANT_NEXT_STEP = {
     ChangeProject.State.PASSED: _("Selamat! Lanjutkan tonggak jangka menengah dan panjang."),
     ChangeProject.State.DEFERRED: _(
         "Perbaiki laporan dan ajukan kembali sebelum batas waktu penundaan."
+    ),
+    ChangeProject.State.REMEDIAL_EXAM: _(
+        "Masa penundaan lewat: ikuti ujian susulan yang dijadwalkan penyelenggara."
     ),
     ChangeProject.State.FAILED: _("Proyek dinyatakan tidak lulus."),
     ChangeProject.State.MONITORING: _(
@@ -1334,3 +1407,33 @@ class ProgrammeRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()} · {self.regulation}"
+
+    @classmethod
+    def shipped(cls, programme: str) -> ProgrammeRules:
+        """The defaults Jejak ships for a programme, unsaved (when no stored rules apply)."""
+        latsar = programme == Programme.LATSAR
+        return cls(
+            programme=programme,
+            regulation="Peraturan LAN 1/2021" if latsar else "Peraturan LAN 5/2022 jo. 6/2022",
+            effective_from=datetime.date(2019, 1, 1),
+            is_default=True,
+            # About 60 days at the workplace for PKN, PKA and PKP; about 30 for Latsar, which
+            # has no medium- or long-term milestones.
+            implementation_days=30 if latsar else 60,
+            uses_medium_term=not latsar,
+            uses_long_term=not latsar,
+            deferral_days=30,
+        )
+
+    @classmethod
+    def for_cohort(cls, cohort: Cohort) -> ProgrammeRules:
+        """The rules the cohort follows: its programme's that took effect last on or before its
+        learning started (the shipped defaults when none is stored)."""
+        rules = (
+            cls.objects.filter(
+                programme=cohort.programme, effective_from__lte=cohort.learning_starts_on
+            )
+            .order_by("-effective_from", "-pk")
+            .first()
+        )
+        return rules or cls.shipped(cohort.programme)

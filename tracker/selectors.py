@@ -220,49 +220,14 @@ def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
     )
 
 
-# The rules Jejak ships with, per programme, used until the operator stores their own: about 60
-# days of implementation for the structural programmes and 30 for Latsar (which has no medium- or
-# long-term milestones). Seeded as data by tracker/migrations/0008 and marked as defaults.
-DEFAULT_RULES: dict[str, dict] = {
-    Programme.PKN_I: {"implementation_days": 60},
-    Programme.PKN_II: {"implementation_days": 60},
-    Programme.PKA: {"implementation_days": 60},
-    Programme.PKP: {"implementation_days": 60},
-    Programme.LATSAR: {
-        "implementation_days": 30,
-        "uses_medium_term": False,
-        "uses_long_term": False,
-    },
-}
-DEFAULT_REGULATIONS = {
-    Programme.LATSAR: "Peraturan LAN 1/2021",
-}
-DEFAULT_REGULATION = "Peraturan LAN 5/2022 jo. 6/2022"
-
-
 def default_rules(programme: str) -> ProgrammeRules:
     """The shipped defaults of a programme, unsaved (when no stored rules apply)."""
-    return ProgrammeRules(
-        programme=programme,
-        regulation=DEFAULT_REGULATIONS.get(programme, DEFAULT_REGULATION),
-        effective_from=datetime.date(2019, 1, 1),
-        is_default=True,
-        deferral_days=30,
-        **DEFAULT_RULES[Programme(programme)],
-    )
+    return ProgrammeRules.shipped(programme)
 
 
 def rules_for(cohort: Cohort) -> ProgrammeRules:
-    """The rules the cohort follows: its programme's that took effect last on or before its
-    learning started (the shipped defaults when none is stored)."""
-    rules = (
-        ProgrammeRules.objects.filter(
-            programme=cohort.programme, effective_from__lte=cohort.learning_starts_on
-        )
-        .order_by("-effective_from", "-pk")
-        .first()
-    )
-    return rules or default_rules(cohort.programme)
+    """The rules the cohort follows (ProgrammeRules.for_cohort)."""
+    return ProgrammeRules.for_cohort(cohort)
 
 
 def current_rules(today: datetime.date | None = None) -> dict[str, ProgrammeRules]:

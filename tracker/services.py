@@ -235,6 +235,41 @@ def project_resubmit(*, project, by, expected_state=None) -> TransitionLog:
     return run_transition(project=project, by=by, name="resubmit", expected_state=expected_state)
 
 
+def project_lapse_deferral(*, project, by, comment="", expected_state=None) -> TransitionLog:
+    """Organiser closes a deferral whose window lapsed: failed, or a remedial exam (ujian
+    susulan), as the programme's rules say."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="lapse_deferral",
+        comment=comment,
+        expected_state=expected_state,
+        arguments=(project.lapse_outcome(),),
+    )
+
+
+def project_pass_remedial_exam(*, project, by, comment="", expected_state=None) -> TransitionLog:
+    """Organiser records that the participant passed the remedial exam."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="pass_remedial_exam",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def project_fail_remedial_exam(*, project, by, comment, expected_state=None) -> TransitionLog:
+    """Organiser records that the participant failed the remedial exam, saying why."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="fail_remedial_exam",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
 def project_close_training(*, project, by, expected_state=None) -> TransitionLog:
     """Organiser closes training for a passed project; post-training monitoring starts."""
     return run_transition(

@@ -70,6 +70,9 @@ ACTION_URLS = {
     "submit_report": "tracker:submit-report",
     "return_report": "tracker:return-report",
     "resubmit": "tracker:resubmit",
+    "lapse_deferral": "tracker:lapse-deferral",
+    "pass_remedial_exam": "tracker:pass-remedial-exam",
+    "fail_remedial_exam": "tracker:fail-remedial-exam",
     "close_training": "tracker:close-training",
     "complete_impact_review": "tracker:complete-impact-review",
     "withdraw": "tracker:withdraw",
@@ -244,6 +247,24 @@ def return_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "resubmit", services.project_resubmit)
+
+
+@require_POST
+@login_required
+def lapse_deferral(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "lapse_deferral", services.project_lapse_deferral)
+
+
+@require_POST
+@login_required
+def pass_remedial_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "pass_remedial_exam", services.project_pass_remedial_exam)
+
+
+@require_POST
+@login_required
+def fail_remedial_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "fail_remedial_exam", services.project_fail_remedial_exam)
 
 
 @require_POST

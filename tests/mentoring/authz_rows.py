@@ -71,6 +71,13 @@ ROWS = [
         args=lambda world: [_proposal_seminar(world).pk, world.project.pk],
         method="post",
     ),
+    # Attendance: the seminar's examiners and its cohort's organisers record it.
+    Row(
+        "mentoring:seminar-attendance",
+        others=OUT_OF_SCOPE,
+        expect={"examiner": 200, "organiser": 200, "admin": 403, "anonymous": LOGIN},
+        args=lambda world: [_proposal_seminar(world).pk, world.project.pk],
+    ),
     Row(
         "mentoring:score-project",
         others=OUT_OF_SCOPE,
