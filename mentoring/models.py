@@ -735,3 +735,25 @@ class SeminarAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seminar_id} · {self.project_id} · {self.person_id}: {self.present}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret seminar-calendar subscription: whoever holds the URL reads the feed,
+    so the person can revoke it (the row goes, and a new one gets a new token)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pemilik"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_read_at = models.DateTimeField(_("terakhir dibaca"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("langganan kalender")
+        verbose_name_plural = _("langganan kalender")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"

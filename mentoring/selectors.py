@@ -778,3 +778,31 @@ def attendance_recorded(seminar: Seminar, project: ChangeProject) -> dict[tuple[
         (row.person_id, row.role): row.present
         for row in SeminarAttendance.objects.filter(seminar=seminar, project=project)
     }
+
+
+def calendar_seminars(user: User) -> QuerySet[Seminar]:
+    """Every seminar on the person's calendar: those they examine or organise, and those listing
+    a project they carry out, coach or mentor."""
+    if not user.is_authenticated:
+        return Seminar.objects.none()
+    theirs = ChangeProject.objects.filter(Q(participant=user) | Q(coach=user) | Q(mentor=user))
+    return (
+        Seminar.objects.filter(
+            Q(pk__in=Seminar.objects.filter(examiners=user).values("pk"))
+            | Q(cohort__in=Cohort.objects.filter(organisers=user).values("pk"))
+            | Q(
+                pk__in=Seminar.projects.through.objects.filter(
+                    changeproject__in=theirs.values("pk")
+                ).values("seminar_id")
+            )
+        )
+        .select_related("cohort")
+        .prefetch_related(
+            "examiners",
+            Prefetch(
+                "projects",
+                queryset=ChangeProject.objects.select_related("participant").order_by("pk"),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
+    CalendarFeed,
     Comment,
     Consultation,
     ConsultationLog,
@@ -711,3 +713,19 @@ def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[Use
         projects=list(seminar.projects.all()),
     )
     return added
+
+
+# --- the seminar calendar's subscription feed ---------------------------------------------------
+
+
+def calendar_feed_create(*, user: User) -> CalendarFeed:
+    """A new secret feed URL for the person's seminar calendar; an older one stops working."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Revoke the person's feed URL: calendars subscribed to it get nothing more."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring import services
+from mentoring.calendar import calendar_text
 from mentoring.forms import (
     AttendanceForm,
     CommentForm,
@@ -26,10 +29,11 @@ from mentoring.forms import (
     ScoreForm,
     SeminarForm,
 )
-from mentoring.models import Comment, Consultation, JournalEntry, SignOff
+from mentoring.models import CalendarFeed, Comment, Consultation, JournalEntry, SignOff
 from mentoring.selectors import (
     attendance_expected,
     attendance_recorded,
+    calendar_seminars,
     comments_visible_to,
     consultation_counts,
     consultations_of,
@@ -708,3 +712,73 @@ def seminar_attendance(request: HttpRequest, pk: int, project_pk: int) -> HttpRe
                 return redirect("mentoring:seminar-detail", seminar.pk)
     context = {"seminar": seminar, "project": project, "form": form, "recorded": bool(recorded)}
     return render(request, "mentoring/seminarattendance_form.html", context, status=status)
+
+
+# --- the seminar calendar: a page, an .ics download and a secret subscription feed -------------
+
+
+def _calendar_name(user) -> str:
+    return str(_("Seminar Jejak · %(name)s") % {"name": user.get_full_name()})
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        settings.SITE_URL + reverse("mentoring:calendar-feed", args=[feed.token]) if feed else ""
+    )
+    context = {
+        "seminars": list(calendar_seminars(request.user)),
+        "feed": feed,
+        "feed_url": feed_url,
+    }
+    return render(request, "mentoring/calendar.html", context)
+
+
+@never_cache
+@require_GET
+@login_required
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    text = calendar_text(calendar_seminars(request.user), name=_calendar_name(request.user))
+    return _ics_response(text, "seminar-jejak.ics")
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    text = calendar_text(calendar_seminars(feed.user), name=_calendar_name(feed.user))
+    response = _ics_response(text, "seminar-jejak.ics")
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_create(user=request.user)
+    messages.success(
+        request,
+        _("Tautan langganan baru dibuat. Tautan lama, bila ada, tidak berlaku lagi."),
+    )
+    return redirect("mentoring:calendar")
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    if services.calendar_feed_revoke(user=request.user):
+        messages.success(
+            request, _("Tautan langganan dicabut; kalender yang memakainya berhenti diperbarui.")
+        )
+    return redirect("mentoring:calendar")
