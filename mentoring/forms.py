@@ -320,7 +320,7 @@ class ExaminerAssignmentForm(forms.Form):
     """Several examiners for one seminar: picked from the usual examiners, or typed one a line."""
 
     pool = forms.ModelMultipleChoiceField(
-        label=_("Penguji yang pernah menguji di angkatan Anda"),
+        label=_("Dari daftar penguji lembaga"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -328,6 +328,7 @@ class ExaminerAssignmentForm(forms.Form):
     )
     people = forms.CharField(
         label=_("Penguji lain: username atau NIP, satu per baris"),
+        help_text=_("Orang yang Anda tulis di sini masuk ke daftar penguji lembaga."),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -337,7 +338,6 @@ class ExaminerAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pool"].queryset = (
             examiner_candidates(seminar.cohort)
-            .filter(examined_seminars__cohort__organisers=organiser)
             .exclude(examined_seminars=seminar)
             .distinct()
             .order_by("full_name", "username")

@@ -42,7 +42,15 @@ from mentoring.models import (
     sheet_total,
 )
 from tracker import workflow
-from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
+from tracker.models import (
+    ChangeProject,
+    Cohort,
+    PoolExaminer,
+    Role,
+    Seminar,
+    TransitionLog,
+    User,
+)
 from tracker.selectors import institutions_organised_by, loaded, transitions_of
 
 STAGE_OF_REVIEW_STATE = {
@@ -262,8 +270,12 @@ def eligible_projects(
 
 
 def examiner_candidates(cohort: Cohort) -> QuerySet[User]:
-    """People who may examine the cohort's seminars: anyone active but its own participants."""
-    return User.objects.filter(is_active=True).exclude(projects__cohort=cohort)
+    """People who may examine the cohort's seminars: the active members of its institution's
+    examiner pool, but its own participants."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=PoolExaminer.objects.filter(institution=cohort.institution).values("person"),
+    ).exclude(projects__cohort=cohort)
 
 
 def rubric_for(seminar: Seminar) -> Rubric | None:

@@ -43,7 +43,7 @@ from mentoring.selectors import (
     scoring_refusal,
 )
 from tracker import workflow
-from tracker.models import ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import ChangeProject, Cohort, PoolExaminer, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
 from tracker.selectors import rules_for
 from tracker.services import once_per_form, run_transition
@@ -412,12 +412,28 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
     examiners, projects = list(examiners), list(projects)
     if not examiners:
         raise Refused(_("Pilih minimal satu penguji."))
-    candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
-    if candidates.count() != len({person.pk for person in examiners}):
-        raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
     conflict = examiner_conflict(examiners, projects)
     if conflict:
         raise Refused(conflict)
+    candidates = set(
+        examiner_candidates(cohort)
+        .filter(pk__in=[person.pk for person in examiners])
+        .values_list("pk", flat=True)
+    )
+    outside = [person for person in examiners if person.pk not in candidates]
+    if any(person.projects.filter(cohort=cohort).exists() for person in outside):
+        raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+    if outside:
+        raise Refused(
+            _(
+                "%(names)s belum ada dalam daftar penguji %(institution)s. Tambahkan dulu "
+                "lewat Tetapkan penguji atau impor staf."
+            )
+            % {
+                "names": ", ".join(person.get_full_name() for person in outside),
+                "institution": cohort.institution,
+            }
+        )
     eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
     if any(project.pk not in eligible for project in projects):
         raise Refused(
@@ -696,8 +712,38 @@ def seminar_grade(
     return graded[0]
 
 
-def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[User]) -> list[User]:
-    """Organiser appoints several examiners to a seminar at once; only the new ones are told."""
+def examiner_pool_add(*, institution: str, people: Iterable[User], by: User) -> list[User]:
+    """Add people to the institution's examiner pool; returns those who were not in it."""
+    added = []
+    for person in people:
+        _entry, created = PoolExaminer.objects.get_or_create(
+            institution=institution, person=person, defaults={"added_by": by}
+        )
+        if created:
+            added.append(person)
+    return added
+
+
+def seminar_add_examiners(
+    *, seminar: Seminar, by: User, examiners: Iterable[User], typed: Iterable[User] = ()
+) -> list[User]:
+    """Organiser appoints several examiners to a seminar at once; only the new ones are told.
+
+    People the organiser typed in by name join the institution's examiner pool first: typing
+    them is how an institution keeps its pool.
+    """
+    examiners, typed = list(examiners), list(typed)
+    if not is_organiser_of(seminar.cohort, by):
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya."))
+    with transaction.atomic():
+        pool_ready = [
+            person for person in typed if not person.projects.filter(cohort=seminar.cohort).exists()
+        ]
+        examiner_pool_add(institution=seminar.cohort.institution, people=pool_ready, by=by)
+        return _add_examiners(seminar=seminar, by=by, examiners=[*examiners, *typed])
+
+
+def _add_examiners(*, seminar: Seminar, by: User, examiners: list[User]) -> list[User]:
     current = list(seminar.examiners.all())
     known = {person.pk for person in current}
     added = list({person.pk: person for person in examiners if person.pk not in known}.values())

@@ -664,7 +664,12 @@ def examiner_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return workflow.answer(request, render=page, invalid=True)
     try:
-        added = seminar_add_examiners(seminar=seminar, by=request.user, examiners=form.examiners)
+        added = seminar_add_examiners(
+            seminar=seminar,
+            by=request.user,
+            examiners=form.cleaned_data["pool"],
+            typed=form.cleaned_data["people"],
+        )
     except Refused as refused:
         return workflow.answer(request, render=page, refused=refused)
     done = _("%(count)d penguji ditambahkan dan diberi tahu: %(names)s.") % {

@@ -1437,3 +1437,38 @@ class ProgrammeRules(models.Model):
             .first()
         )
         return rules or cls.shipped(cohort.programme)
+
+
+class PoolExaminer(models.Model):
+    """A person in a training institution's pool of examiners (penguji): the seminars of its
+    cohorts take their examiners from it. Staff imports and organisers add to it."""
+
+    institution = models.CharField(_("lembaga pelatihan"), max_length=200)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.CASCADE,
+        related_name="examiner_pools",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditambahkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("ditambahkan pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("penguji lembaga")
+        verbose_name_plural = _("daftar penguji lembaga")
+        ordering = ["institution", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "person"], name="one_pool_entry_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.person_id}"

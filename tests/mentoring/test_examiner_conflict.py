@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mentoring.services import seminar_add_examiners
 from tests.mentoring.conftest import put_in_state
-from tracker.models import ChangeProject, Seminar
+from tracker.models import ChangeProject, PoolExaminer, Seminar
 from tracker.workflow import Refused
 
 S = ChangeProject.State
@@ -31,6 +31,8 @@ def _data(world, examiners) -> dict:
 
 @pytest.mark.parametrize(("persona", "role"), [("coach", "coach"), ("mentor", "mentor")])
 def test_the_projects_coach_or_mentor_cannot_examine_it(client, world, waiting, persona, role):
+    # A coach can be in the pool (a widyaiswara examines other people's projects).
+    PoolExaminer.objects.create(institution=world.cohort.institution, person=world.persona(persona))
     client.force_login(world.organiser)
     before = Seminar.objects.count()
 

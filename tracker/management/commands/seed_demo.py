@@ -17,6 +17,7 @@ from tracker.models import (
     ChangeProject,
     Cohort,
     ImpactIndicator,
+    PoolExaminer,
     Role,
     Seminar,
     User,
@@ -191,6 +192,10 @@ class Command(BaseCommand):
             )
             seminar.examiners.add(*(people[name] for name in examiners))
             seminar.projects.add(*(projects[name] for name in participants))
+            for name in examiners:
+                PoolExaminer.objects.get_or_create(
+                    institution=seminar.cohort.institution, person=people[name]
+                )
 
     def _invited(self, people, cohorts) -> None:
         """A participant imported and invited who has not accepted yet (no password)."""
