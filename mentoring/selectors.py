@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +24,8 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -41,6 +45,7 @@ from mentoring.models import (
     project_score,
     sheet_total,
 )
+from milestones.selectors import WaitingItem
 from tracker import workflow
 from tracker.models import (
     ChangeProject,
@@ -818,3 +823,71 @@ def calendar_seminars(user: User) -> QuerySet[Seminar]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+# --- what waits on coaches and mentors, for reminders and escalation -----------------------------
+
+
+def signoffs_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Proposals and reports in review longer than REVIEW_WAITING_DAYS, once per coach or mentor
+    who has not signed off the latest submission yet."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    reviews = {
+        ChangeProject.State.PROPOSAL_REVIEW: (
+            SignOff.Stage.PROPOSAL,
+            gettext_lazy("Rancangan “{title}” dari {participant} menunggu persetujuan"),
+        ),
+        ChangeProject.State.REPORT_REVIEW: (
+            SignOff.Stage.REPORT,
+            gettext_lazy("Laporan “{title}” dari {participant} menunggu persetujuan"),
+        ),
+    }
+    projects = ChangeProject.objects.filter(state__in=list(reviews)).select_related(
+        "participant", "coach", "mentor", "cohort"
+    )
+    items = []
+    for project in projects:
+        stage, phrase = reviews[ChangeProject.State(project.state)]
+        opened = project.latest_submission(stage)
+        if opened is None or opened.created_at >= cutoff:
+            continue
+        signed = set(opened.signoffs.values_list("role", flat=True))
+        for role, person in ((Role.COACH, project.coach), (Role.MENTOR, project.mentor)):
+            if person is None or role in signed:
+                continue
+            items.append(
+                WaitingItem(
+                    what=format_lazy(phrase, title=project.title, participant=project.participant),
+                    url=project.get_absolute_url() + "#actions",
+                    project=project,
+                    waits_on=person,
+                    since=opened.created_at,
+                )
+            )
+    return items
+
+
+def consultations_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Sessions logged longer than REVIEW_WAITING_DAYS ago that their coach or mentor has
+    neither confirmed nor disputed."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    sessions = (
+        Consultation.objects.filter(status=Consultation.Status.RECORDED, created_at__lt=cutoff)
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .select_related("project__participant", "project__cohort", "consultant")
+        .order_by("created_at", "pk")
+    )
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Sesi konsultasi “{topic}” dengan {participant} menunggu konfirmasi"),
+                topic=session.topic,
+                participant=session.project.participant,
+            ),
+            url=reverse("mentoring:consultations", args=[session.project_id]),
+            project=session.project,
+            waits_on=session.consultant,
+            since=session.created_at,
+        )
+        for session in sessions
+    ]

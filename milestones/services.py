@@ -565,9 +565,12 @@ def send_reminder(digest, *, today: datetime.date) -> bool:
                 "due_soon": digest.due_soon,
                 "to_review": digest.to_review,
                 "to_decide": digest.to_decide,
+                "waiting": digest.waiting,
+                "escalated": digest.escalated,
+                "digest": digest,
                 "waiting_days": settings.REVIEW_WAITING_DAYS,
             },
-            url=reverse("tracker:home"),
+            url=digest.first_url or reverse("tracker:home"),
             cohort_id=digest.cohort_id,
         )
         reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()
