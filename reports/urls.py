@@ -27,4 +27,6 @@ urlpatterns = [
     path("proyek/", views.project_list, name="project-list"),
     path("proyek/unduh.csv", views.project_export_csv, name="project-export-csv"),
     path("proyek/unduh.xlsx", views.project_export_xlsx, name="project-export-xlsx"),
+    path("proyek/unduh/<str:name>.<str:fmt>", views.list_export, name="list-export"),
+    path("seminar/unduh.<str:fmt>", views.seminar_export, name="seminar-export"),
 ]

@@ -97,6 +97,28 @@ ROWS = [
         expect={**IN_PROJECT_SCOPE, "examiner": 403},
         args=lambda world: [world.project.pk],
     ),
+    # Exports of the other lists: everyone signed in gets their own (maybe empty) rows.
+    *(
+        Row(
+            "reports:list-export",
+            others=200,
+            expect={"anonymous": LOGIN},
+            args=lambda world, name=name, fmt=fmt: [name, fmt],
+            case=f"{name}.{fmt}",
+        )
+        for name in ("milestones", "consultations", "grades")
+        for fmt in ("csv", "xlsx")
+    ),
+    *(
+        Row(
+            "reports:seminar-export",
+            others=200,
+            expect={"anonymous": LOGIN},
+            args=lambda world, fmt=fmt: [fmt],
+            case=fmt,
+        )
+        for fmt in ("csv", "xlsx")
+    ),
     # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
     # organisers and the admin; the agency head sees the project but not its seminar papers.
     Row(
