@@ -33,7 +33,15 @@ from milestones.models import (
 )
 from milestones.uploads import check_upload
 from tracker import workflow
-from tracker.models import ChangeProject, EmailDelivery, ImpactIndicator, Role, Seminar, User
+from tracker.models import (
+    ChangeProject,
+    EmailDelivery,
+    ImpactIndicator,
+    ProgrammeRules,
+    Role,
+    Seminar,
+    User,
+)
 from tracker.notifications import email_requeue, notify, people_in_roles
 from tracker.services import once_per_form
 from tracker.workflow import Forbidden, Refused
@@ -79,6 +87,20 @@ def _check_plan_editable(project: ChangeProject, by: User) -> None:
         )
 
 
+def _check_term_applies(project: ChangeProject, term: str) -> None:
+    """Refuse a milestone of a term the programme's rules do not use (Latsar: short only)."""
+    rules = ProgrammeRules.for_cohort(project.cohort)
+    unused = {Term.MEDIUM: not rules.uses_medium_term, Term.LONG: not rules.uses_long_term}
+    if unused.get(term):
+        raise Refused(
+            _("%(programme)s tidak memakai tonggak %(term)s; pilih jangka lain.")
+            % {
+                "programme": project.cohort.get_programme_display_short(),
+                "term": str(Term(term).label).lower(),
+            }
+        )
+
+
 def _next_order(project: ChangeProject, term: str) -> int:
     top = project.milestones.filter(term=term).aggregate(top=Max("order"))["top"]
     return (top or 0) + 1
@@ -90,6 +112,7 @@ def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milesto
     with transaction.atomic():
         locked = lock_project(project.pk)
         _check_plan_editable(locked, by)
+        _check_term_applies(locked, data["term"])
         fields = {name: data[name] for name in PLAN_FIELDS}
         order = data.get("order") or _next_order(locked, fields["term"])
         return Milestone.objects.create(project=locked, order=order, **fields)
@@ -100,6 +123,7 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
     with transaction.atomic():
         locked = lock_project(milestone.project_id)
         _check_plan_editable(locked, by)
+        _check_term_applies(locked, data["term"])
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         for name in PLAN_FIELDS:
             setattr(row, name, data[name])
@@ -245,6 +269,7 @@ def request_addition(*, project: ChangeProject, by: User, data: dict, reason: st
     with transaction.atomic():
         locked = lock_project(project.pk)
         _check_may_request(locked, by)
+        _check_term_applies(locked, data["term"])
         change = ChangeRequest.objects.create(
             project=locked,
             kind=ChangeRequest.Kind.ADDITION,
