@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from milestones.models import Evidence, Milestone, MilestoneRating
+from milestones.models import CoreValue, Evidence, Milestone, MilestoneRating
 from tracker.forms import FormTokenField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -14,6 +14,13 @@ class MilestoneForm(forms.ModelForm):
     """A milestone of the plan; the service, not the form, writes it."""
 
     form_token = FormTokenField()
+    core_values = forms.MultipleChoiceField(
+        label=_("Nilai dasar BerAKHLAK yang diterapkan"),
+        choices=CoreValue.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Wajib untuk kegiatan aktualisasi Latsar; program lain boleh mengosongkannya."),
+    )
 
     class Meta:
         model = Milestone
@@ -24,6 +31,7 @@ class MilestoneForm(forms.ModelForm):
             "start_date",
             "due_date",
             "expected_output",
+            "core_values",
             "order",
         ]
         widgets = {"start_date": DATE_WIDGET, "due_date": DATE_WIDGET}

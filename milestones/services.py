@@ -22,6 +22,7 @@ from milestones.models import (
     PLAN_EDITABLE_STATES,
     WORK_STATES,
     ChangeRequest,
+    CoreValue,
     Evidence,
     IndicatorMeasurement,
     Milestone,
@@ -37,6 +38,7 @@ from tracker.models import (
     ChangeProject,
     EmailDelivery,
     ImpactIndicator,
+    Programme,
     ProgrammeRules,
     Role,
     Seminar,
@@ -101,6 +103,15 @@ def _check_term_applies(project: ChangeProject, term: str) -> None:
         )
 
 
+def _core_values(project: ChangeProject, data: dict) -> list[str]:
+    """The core values an activity applies, in BerAKHLAK order; a Latsar activity names one at
+    least (Latsar's aktualisasi applies them, each activity saying which)."""
+    codes = [code for code in CoreValue.values if code in (data.get("core_values") or [])]
+    if not codes and project.cohort.programme == Programme.LATSAR:
+        raise Refused(_("Sebutkan nilai dasar BerAKHLAK yang diterapkan kegiatan aktualisasi ini."))
+    return codes
+
+
 def _next_order(project: ChangeProject, term: str) -> int:
     top = project.milestones.filter(term=term).aggregate(top=Max("order"))["top"]
     return (top or 0) + 1
@@ -114,6 +125,7 @@ def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milesto
         _check_plan_editable(locked, by)
         _check_term_applies(locked, data["term"])
         fields = {name: data[name] for name in PLAN_FIELDS}
+        fields["core_values"] = _core_values(locked, data)
         order = data.get("order") or _next_order(locked, fields["term"])
         return Milestone.objects.create(project=locked, order=order, **fields)
 
@@ -127,8 +139,9 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         for name in PLAN_FIELDS:
             setattr(row, name, data[name])
+        row.core_values = _core_values(locked, data)
         row.order = data.get("order") or row.order
-        row.save(update_fields=[*PLAN_FIELDS, "order", "updated_at"])
+        row.save(update_fields=[*PLAN_FIELDS, "core_values", "order", "updated_at"])
     milestone.refresh_from_db()
     return milestone
 

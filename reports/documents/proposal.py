@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import SignOff
+from milestones.models import core_value_labels
 from reports.documents.base import (
     Column,
     Document,
@@ -31,7 +32,7 @@ from reports.documents.base import (
     project_letterhead,
     project_subject,
 )
-from tracker.models import ChangeProject, Role
+from tracker.models import ChangeProject, Programme, Role
 
 # States in which the printed proposal is still a working draft, not the text that was agreed.
 DRAFT_STATES = frozenset(
@@ -110,8 +111,34 @@ class Proposal(Document):
 
 
 def activity_table(project: ChangeProject, *, key: str = "kegiatan") -> Table:
-    """The milestone plan as the proposal's activity table: activity, implementer, dates, output."""
+    """The milestone plan as the proposal's activity table: activity, implementer, dates, output;
+    for Latsar's habituation activities, the core values each applies instead of the term."""
     milestones = project.milestones.all()
+    if project.cohort.programme == Programme.LATSAR:
+        return Table(
+            key=key,
+            title=_("Kegiatan aktualisasi dan nilai dasar BerAKHLAK"),
+            columns=(
+                Column("kegiatan", _("Kegiatan"), width="24%"),
+                Column("nilai_dasar", _("Nilai dasar"), width="18%"),
+                Column("pelaksana", _("Pelaksana"), width="12%"),
+                Column("mulai", _("Mulai"), "date", "12%"),
+                Column("tenggat", _("Target selesai"), "date", "12%"),
+                Column("keluaran", _("Keluaran"), width="16%"),
+            ),
+            rows=tuple(
+                (
+                    milestone.activity,
+                    core_value_labels(milestone.core_values),
+                    milestone.implementer,
+                    milestone.start_date,
+                    milestone.due_date,
+                    milestone.expected_output,
+                )
+                for milestone in milestones
+            ),
+            empty_text=_("Belum ada rencana kegiatan."),
+        )
     return Table(
         key=key,
         title=_("Tahapan kegiatan dan tonggak"),
