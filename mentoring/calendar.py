@@ -33,7 +33,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """A content line cut into lines of at most 75 octets, each continuation led by a space."""
-    folded, current = [], b""
+    folded: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode()
         limit = 75 if not folded else 74

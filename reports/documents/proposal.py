@@ -25,6 +25,7 @@ from reports.documents.base import (
     Section,
     Signature,
     Table,
+    Value,
     load_project,
     person_line,
     place_and_date,
@@ -70,7 +71,7 @@ class Proposal(Document):
 
     @property
     def sponsor_table(self) -> Table:
-        rows = ()
+        rows: tuple[tuple[Value, ...], ...] = ()
         if self.sponsor is not None:
             sponsor = self.sponsor
             rows = (
@@ -213,14 +214,15 @@ def proposal_data(project: ChangeProject) -> Proposal:
         ),
     )
     signoff = sponsor_signoff(project)
+    signer = Person.of(signoff.signer) if signoff is not None else None
     sponsor = (
         Signature(
             role=signoff.get_role_display(),
-            person=Person.of(signoff.signer),
+            person=signer,
             wording=signoff.wording,
             signed_at=signoff.signed_at,
         )
-        if signoff is not None
+        if signoff is not None and signer is not None
         else None
     )
     return Proposal(
