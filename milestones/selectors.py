@@ -449,7 +449,7 @@ def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
                     since=change.requested_at,
                 )
             )
-    for source in WAITING_SOURCES:
+    for source in [stuck_milestones, *WAITING_SOURCES]:
         for item in source(now):
             digest_of(item.waits_on).waiting.append(item)
             stuck.append(item)
@@ -457,6 +457,31 @@ def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
         for organiser in organisers:
             digest_of(organiser).escalated.append(item)
     return [digest for _pk, digest in sorted(digests.items()) if digest.recipient.is_active]
+
+
+def stuck_milestones(now: datetime.datetime) -> list[WaitingItem]:
+    """Milestones that should be under way and have not moved for STUCK_AFTER_DAYS: they wait
+    on their participant (with_flags says which)."""
+    stuck = (
+        with_flags(Milestone.objects.all(), now=now)
+        .filter(is_stuck=True)
+        .select_related("project__participant", "project__cohort")
+        .order_by("last_activity_at", "pk")
+    )
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Tonggak “{activity}” ({project}) belum bergerak"),
+                activity=milestone.activity,
+                project=milestone.project.title,
+            ),
+            url=milestone.get_absolute_url(),
+            project=milestone.project,
+            waits_on=milestone.project.participant,
+            since=milestone.last_activity_at,
+        )
+        for milestone in stuck
+    ]
 
 
 def escalations(

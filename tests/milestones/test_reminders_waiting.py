@@ -13,9 +13,11 @@ from django.core.management import call_command
 
 from mentoring.models import Consultation
 from mentoring.services import project_sign_off
+from milestones.models import Milestone
 from tests.mentoring.factories import ConsultationFactory
+from tests.milestones.factories import MilestoneFactory, put_project_in
 from tests.reports.conftest import fill_proposal
-from tracker.models import Notification, ProgrammeRules
+from tracker.models import ChangeProject, Notification, ProgrammeRules
 from tracker.services import project_submit_proposal
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -154,3 +156,23 @@ def test_nothing_is_sent_twice_on_one_day(world, mailoutbox, remind):
     assert len(mailoutbox) == first
     assert "reminders queued: 0" in output
     assert Notification.objects.filter(recipient=world.mentor).count() == 1
+
+
+def test_a_stuck_milestone_reminds_its_participant_and_escalates(world, mailoutbox, remind):
+    project = put_project_in(world.project, ChangeProject.State.IMPLEMENTATION)
+    with time_machine.travel(_ago(20), tick=False):
+        MilestoneFactory(
+            project=project,
+            activity="Sosialisasi yang terhenti",
+            state=Milestone.State.IN_PROGRESS,
+            start_date=_ago(20).date(),
+            due_date=(NOW + datetime.timedelta(days=30)).date(),
+        )
+
+    remind()
+
+    mail = _mail(mailoutbox)
+    assert "Tonggak “Sosialisasi yang terhenti”" in mail[world.participant.email]
+    assert "belum bergerak" in mail[world.participant.email]
+    # Twenty days is past the default escalation delay of seven.
+    assert "menunggu Budi Peserta sejak" in mail[world.organiser.email]
