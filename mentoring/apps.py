@@ -15,3 +15,11 @@ class MentoringConfig(AppConfig):
         # The project's `grade` transition asks this app's one rule on scores; see
         # ChangeProject.results_unscored_reason.
         ChangeProject.results_grading_refusal = grading_refusal
+
+        from mentoring.selectors import consultations_waiting, signoffs_waiting
+        from milestones.selectors import WAITING_SOURCES
+
+        # The daily reminders and their escalation cover sign-offs and sessions to confirm.
+        for source in (signoffs_waiting, consultations_waiting):
+            if source not in WAITING_SOURCES:
+                WAITING_SOURCES.append(source)

@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from mentoring.models import (
 from mentoring.selectors import rubric_for, score_summaries
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
 from tracker.notifications import past_notices, transition_recipients
+from tracker.selectors import rules_for
 
 S = ChangeProject.State
 
@@ -269,7 +269,7 @@ def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> 
         decided_at=at,
     )
     if outcome == S.DEFERRED:
-        window = datetime.timedelta(days=settings.DEFERRAL_DAYS)
+        window = datetime.timedelta(days=rules_for(project.cohort).deferral_days)
         deadline = max(
             timezone.localdate(at) + window, timezone.localdate() + datetime.timedelta(days=14)
         )

@@ -7,7 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Comment, Consultation, JournalEntry, RubricCriterion
+from mentoring.models import (
+    Comment,
+    Consultation,
+    JournalEntry,
+    RubricCriterion,
+    SeminarAttendance,
+)
 from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
 from tracker.forms import FormTokenField
@@ -317,7 +323,7 @@ class ExaminerAssignmentForm(forms.Form):
     """Several examiners for one seminar: picked from the usual examiners, or typed one a line."""
 
     pool = forms.ModelMultipleChoiceField(
-        label=_("Penguji yang pernah menguji di angkatan Anda"),
+        label=_("Dari daftar penguji lembaga"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -325,6 +331,7 @@ class ExaminerAssignmentForm(forms.Form):
     )
     people = forms.CharField(
         label=_("Penguji lain: username atau NIP, satu per baris"),
+        help_text=_("Orang yang Anda tulis di sini masuk ke daftar penguji lembaga."),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -335,7 +342,6 @@ class ExaminerAssignmentForm(forms.Form):
         self.seminar = seminar
         cast(forms.ModelMultipleChoiceField, self.fields["pool"]).queryset = (
             examiner_candidates(seminar.cohort)
-            .filter(examined_seminars__cohort__organisers=organiser)
             .exclude(examined_seminars=seminar)
             .distinct()
             .order_by("full_name", "username")
@@ -377,3 +383,26 @@ def not_an_examiner_here(handles: list[str]) -> str:
         "peserta dan penyelenggara angkatan ini, admin Jejak, dan orang lembaga pelatihan lain "
         "tidak dapat menjadi penguji."
     ) % {"names": ", ".join(f"“{name}”" for name in handles)}
+
+
+class AttendanceForm(forms.Form):
+    """Who was present at the seminar for one project: its examiners, coach and mentor."""
+
+    present = forms.MultipleChoiceField(
+        label=_("Hadir"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, expected: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        roles = dict(SeminarAttendance.ATTENDING_ROLES)
+        cast(forms.MultipleChoiceField, self.fields["present"]).choices = [
+            (f"{role}:{person.pk}", f"{person.get_full_name()} ({roles[role]})")
+            for person, role in expected
+        ]
+
+    def present_pairs(self) -> list[tuple[int, str]]:
+        pairs = []
+        for value in self.cleaned_data["present"]:
+            role, _sep, pk = value.partition(":")
+            pairs.append((int(pk), role))
+        return pairs

@@ -173,6 +173,7 @@ class Consultation(WorkflowModel):
         ChangeProject.State.REPORT_REVIEW: Stage.REPORT,
         ChangeProject.State.RESULTS_SEMINAR: Stage.REPORT,
         ChangeProject.State.DEFERRED: Stage.REPORT,
+        ChangeProject.State.REMEDIAL_EXAM: Stage.REPORT,
         ChangeProject.State.PASSED: Stage.AFTER_TRAINING,
         ChangeProject.State.MONITORING: Stage.AFTER_TRAINING,
         # Failed, completed and withdrawn projects take no more consultations.
@@ -689,3 +690,74 @@ class SeminarGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_outcome_display()} · {self.score}"
+
+
+class SeminarAttendance(models.Model):
+    """Whether one person was present at a seminar for one project: an examiner, the coach or
+    the mentor. The minutes list those present."""
+
+    ATTENDING_ROLES = [
+        (Role.EXAMINER.value, Role.EXAMINER.label),
+        (Role.COACH.value, Role.COACH.label),
+        (Role.MENTOR.value, Role.MENTOR.label),
+    ]
+
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="seminar_attendance",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nama"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("sebagai"), max_length=20, choices=ATTENDING_ROLES)
+    present = models.BooleanField(_("hadir"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("waktu dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kehadiran seminar")
+        verbose_name_plural = _("kehadiran seminar")
+        ordering = ["seminar_id", "project_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "project", "person", "role"], name="one_attendance_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seminar_id} · {self.project_id} · {self.person_id}: {self.present}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret seminar-calendar subscription: whoever holds the URL reads the feed,
+    so the person can revoke it (the row goes, and a new one gets a new token)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pemilik"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_read_at = models.DateTimeField(_("terakhir dibaca"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("langganan kalender")
+        verbose_name_plural = _("langganan kalender")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -25,6 +26,8 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -38,13 +41,23 @@ from mentoring.models import (
     Rubric,
     RubricCriterion,
     RubricScore,
+    SeminarAttendance,
     SeminarGrade,
     SignOff,
     project_score,
     sheet_total,
 )
+from milestones.selectors import WaitingItem
 from tracker import workflow
-from tracker.models import ChangeProject, Cohort, Role, Seminar, TransitionLog, User
+from tracker.models import (
+    ChangeProject,
+    Cohort,
+    PoolExaminer,
+    Role,
+    Seminar,
+    TransitionLog,
+    User,
+)
 from tracker.selectors import (
     coaches_assignable_in,
     institutions_organised_by,
@@ -157,9 +170,15 @@ def signoffs_of(project: ChangeProject) -> list[SignOff]:
 
 def proposal_signed_by_both(project: ChangeProject) -> bool:
     """Whether coach and mentor both signed off one proposal submission (the approval page)."""
+    return stage_signed_by_both(project, SignOff.Stage.PROPOSAL)
+
+
+def stage_signed_by_both(project: ChangeProject, stage: str) -> bool:
+    """Whether coach and mentor both signed off one submission of the stage (proposal: the
+    approval page; report: the endorsement page)."""
     signed: dict[int, set[str]] = defaultdict(set)
     for signoff in signoffs_of(project):
-        if signoff.stage == SignOff.Stage.PROPOSAL:
+        if signoff.stage == stage:
             signed[signoff.submission_id].add(signoff.role)
     return any(roles >= {Role.COACH, Role.MENTOR} for roles in signed.values())
 
@@ -290,9 +309,12 @@ def eligible_projects(
 
 
 def examiner_candidates(cohort: Cohort) -> QuerySet[User]:
-    """People who may examine the cohort's seminars: the same as may coach in it, the people of
-    its training institution (never the admin, its participants or its organisers)."""
-    return coaches_assignable_in(cohort)
+    """People who may examine the cohort's seminars: the active members of its institution's
+    examiner pool who may also coach in it (never the admin, its participants or its
+    organisers)."""
+    return coaches_assignable_in(cohort).filter(
+        pk__in=PoolExaminer.objects.filter(institution=cohort.institution).values("person")
+    )
 
 
 def rubric_for(seminar: Seminar) -> Rubric | None:
@@ -784,3 +806,122 @@ def grade_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
         .order_by("-total", "predikat")
     )
     return [(row["predikat"], row["total"]) for row in rows]
+
+
+def attendance_expected(seminar: Seminar, project: ChangeProject) -> list[tuple[User, str]]:
+    """Who is expected at the seminar for the project, as (person, role): its examiners, then
+    the project's coach and mentor."""
+    expected = [
+        (person, Role.EXAMINER.value)
+        for person in sorted(
+            seminar.examiners.all(), key=lambda person: (person.full_name, person.pk)
+        )
+    ]
+    for person, role in ((project.coach, Role.COACH), (project.mentor, Role.MENTOR)):
+        if person is not None:
+            expected.append((person, role.value))
+    return expected
+
+
+def attendance_recorded(seminar: Seminar, project: ChangeProject) -> dict[tuple[int, str], bool]:
+    """What was recorded of the project at the seminar: (person id, role) -> present."""
+    return {
+        (row.person_id, row.role): row.present
+        for row in SeminarAttendance.objects.filter(seminar=seminar, project=project)
+    }
+
+
+def calendar_seminars(user: User) -> QuerySet[Seminar]:
+    """Every seminar on the person's calendar: those they examine or organise, and those listing
+    a project they carry out, coach or mentor."""
+    if not user.is_authenticated:
+        return Seminar.objects.none()
+    theirs = ChangeProject.objects.filter(Q(participant=user) | Q(coach=user) | Q(mentor=user))
+    return (
+        Seminar.objects.filter(
+            Q(pk__in=Seminar.objects.filter(examiners=user).values("pk"))
+            | Q(cohort__in=Cohort.objects.filter(organisers=user).values("pk"))
+            | Q(
+                pk__in=Seminar.projects.through.objects.filter(
+                    changeproject__in=theirs.values("pk")
+                ).values("seminar_id")
+            )
+        )
+        .select_related("cohort")
+        .prefetch_related(
+            "examiners",
+            Prefetch(
+                "projects",
+                queryset=ChangeProject.objects.select_related("participant").order_by("pk"),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- what waits on coaches and mentors, for reminders and escalation -----------------------------
+
+
+def signoffs_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Proposals and reports in review longer than REVIEW_WAITING_DAYS, once per coach or mentor
+    who has not signed off the latest submission yet."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    reviews = {
+        ChangeProject.State.PROPOSAL_REVIEW: (
+            SignOff.Stage.PROPOSAL,
+            gettext_lazy("Rancangan “{title}” dari {participant} menunggu persetujuan"),
+        ),
+        ChangeProject.State.REPORT_REVIEW: (
+            SignOff.Stage.REPORT,
+            gettext_lazy("Laporan “{title}” dari {participant} menunggu persetujuan"),
+        ),
+    }
+    projects = ChangeProject.objects.filter(state__in=list(reviews)).select_related(
+        "participant", "coach", "mentor", "cohort"
+    )
+    items = []
+    for project in projects:
+        stage, phrase = reviews[ChangeProject.State(project.state)]
+        opened = project.latest_submission(stage)
+        if opened is None or opened.created_at >= cutoff:
+            continue
+        signed = set(opened.signoffs.values_list("role", flat=True))
+        for role, person in ((Role.COACH, project.coach), (Role.MENTOR, project.mentor)):
+            if person is None or role in signed:
+                continue
+            items.append(
+                WaitingItem(
+                    what=format_lazy(phrase, title=project.title, participant=project.participant),
+                    url=project.get_absolute_url() + "#actions",
+                    project=project,
+                    waits_on=person,
+                    since=opened.created_at,
+                )
+            )
+    return items
+
+
+def consultations_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Sessions logged longer than REVIEW_WAITING_DAYS ago that their coach or mentor has
+    neither confirmed nor disputed."""
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
+    sessions = (
+        Consultation.objects.filter(status=Consultation.Status.RECORDED, created_at__lt=cutoff)
+        .exclude(project__state__in=ChangeProject.FINAL_STATES)
+        .select_related("project__participant", "project__cohort", "consultant")
+        .order_by("created_at", "pk")
+    )
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Sesi konsultasi “{topic}” dengan {participant} menunggu konfirmasi"),
+                topic=session.topic,
+                participant=session.project.participant,
+            ),
+            url=reverse("mentoring:consultations", args=[session.project_id]),
+            project=session.project,
+            waits_on=session.consultant,
+            since=session.created_at,
+        )
+        for session in sessions
+    ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
+    CalendarFeed,
     Comment,
     Consultation,
     ConsultationLog,
@@ -23,15 +24,18 @@ from mentoring.models import (
     Rubric,
     RubricCriterion,
     RubricScore,
+    SeminarAttendance,
     SeminarGrade,
     SignOff,
     plain_number,
 )
 from mentoring.selectors import (
     STATE_OF_KIND,
+    attendance_expected,
     comments_visible_to,
     eligible_projects,
     examiner_candidates,
+    examines,
     incomplete_message,
     is_organiser_of,
     rubric_for,
@@ -39,8 +43,9 @@ from mentoring.selectors import (
     scoring_refusal,
 )
 from tracker import workflow
-from tracker.models import ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import ChangeProject, Cohort, PoolExaminer, Role, Seminar, User
 from tracker.notifications import notify, people_in_roles
+from tracker.selectors import rules_for
 from tracker.services import once_per_form, run_transition
 from tracker.workflow import Forbidden, Refused
 
@@ -407,13 +412,27 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
     examiners, projects = list(examiners), list(projects)
     if not examiners:
         raise Refused(_("Pilih minimal satu penguji."))
-    candidates = examiner_candidates(cohort).filter(pk__in=[person.pk for person in examiners])
-    if candidates.count() != len({person.pk for person in examiners}):
+    conflict = examiner_conflict(examiners, projects)
+    if conflict:
+        raise Refused(conflict)
+    candidates = set(
+        examiner_candidates(cohort)
+        .filter(pk__in=[person.pk for person in examiners])
+        .values_list("pk", flat=True)
+    )
+    outside = [person for person in examiners if person.pk not in candidates]
+    if any(person.projects.filter(cohort=cohort).exists() for person in outside):
+        raise Refused(_("Peserta angkatan ini tidak dapat menjadi penguji seminarnya."))
+    if outside:
         raise Refused(
             _(
-                "Penguji adalah orang lembaga pelatihan angkatan ini; peserta dan penyelenggara "
-                "angkatan ini serta admin Jejak tidak dapat menjadi penguji."
+                "%(names)s belum ada dalam daftar penguji %(institution)s. Tambahkan dulu "
+                "lewat Tetapkan penguji atau impor staf."
             )
+            % {
+                "names": ", ".join(person.get_full_name() for person in outside),
+                "institution": cohort.institution,
+            }
         )
     eligible = set(eligible_projects(cohort, seminar.kind, seminar).values_list("pk", flat=True))
     if any(project.pk not in eligible for project in projects):
@@ -446,6 +465,55 @@ def _save_seminar(seminar, *, by, starts_at, place, online_link, examiners, proj
         if tell_examiners or tell_projects:
             _notify_scheduled(seminar.pk, tell_examiners, tell_projects)
     return seminar
+
+
+def seminar_record_attendance(
+    *, seminar: Seminar, project: ChangeProject, by: User, present: Iterable[tuple[int, str]]
+) -> list[SeminarAttendance]:
+    """An examiner of the seminar or an organiser of its cohort records who was present for the
+    project: each examiner, the coach and the mentor (present or not), for the minutes."""
+    if not (examines(seminar, by) or is_organiser_of(seminar.cohort, by)):
+        raise Forbidden(_("Hanya penguji seminar ini atau penyelenggara yang mencatat kehadiran."))
+    if not seminar.projects.filter(pk=project.pk).exists():
+        raise Refused(_("Proyek ini tidak ada dalam daftar seminar ini."))
+    expected = attendance_expected(seminar, project)
+    present = set(present)
+    if present - {(person.pk, role) for person, role in expected}:
+        raise Refused(_("Hanya penguji, coach dan mentor proyek ini yang dicatat kehadirannya."))
+    now = timezone.now()
+    with transaction.atomic():
+        return [
+            SeminarAttendance.objects.update_or_create(
+                seminar=seminar,
+                project=project,
+                person=person,
+                role=role,
+                defaults={
+                    "present": (person.pk, role) in present,
+                    "recorded_by": by,
+                    "recorded_at": now,
+                },
+            )[0]
+            for person, role in expected
+        ]
+
+
+def examiner_conflict(examiners: Iterable[User], projects: Iterable[ChangeProject]) -> str:
+    """Why these examiners may not examine these projects ('' when they may): nobody examines a
+    project they coach or mentor."""
+    for project in projects:
+        for person in examiners:
+            if person.pk == project.coach_id:
+                role = Role.COACH.label
+            elif person.pk == project.mentor_id:
+                role = Role.MENTOR.label
+            else:
+                continue
+            return _(
+                "%(person)s adalah %(role)s proyek “%(project)s” sehingga tidak dapat "
+                "mengujinya. Pilih penguji lain atau keluarkan proyek itu dari seminar ini."
+            ) % {"person": person.get_full_name(), "role": str(role).lower(), "project": project}
+    return ""
 
 
 def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[int]) -> None:
@@ -613,7 +681,7 @@ def seminar_grade(
         else:
             outcome = SeminarGrade.Outcome.PASSED
         deadline = (
-            timezone.localdate() + datetime.timedelta(days=settings.DEFERRAL_DAYS)
+            timezone.localdate() + datetime.timedelta(days=rules_for(locked.cohort).deferral_days)
             if outcome == SeminarGrade.Outcome.DEFERRED
             else None
         )
@@ -645,8 +713,38 @@ def seminar_grade(
     return graded[0]
 
 
-def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[User]) -> list[User]:
-    """Organiser appoints several examiners to a seminar at once; only the new ones are told."""
+def examiner_pool_add(*, institution: str, people: Iterable[User], by: User) -> list[User]:
+    """Add people to the institution's examiner pool; returns those who were not in it."""
+    added = []
+    for person in people:
+        _entry, created = PoolExaminer.objects.get_or_create(
+            institution=institution, person=person, defaults={"added_by": by}
+        )
+        if created:
+            added.append(person)
+    return added
+
+
+def seminar_add_examiners(
+    *, seminar: Seminar, by: User, examiners: Iterable[User], typed: Iterable[User] = ()
+) -> list[User]:
+    """Organiser appoints several examiners to a seminar at once; only the new ones are told.
+
+    People the organiser typed in by name join the institution's examiner pool first: typing
+    them is how an institution keeps its pool.
+    """
+    examiners, typed = list(examiners), list(typed)
+    if not is_organiser_of(seminar.cohort, by):
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya."))
+    with transaction.atomic():
+        pool_ready = [
+            person for person in typed if not person.projects.filter(cohort=seminar.cohort).exists()
+        ]
+        examiner_pool_add(institution=seminar.cohort.institution, people=pool_ready, by=by)
+        return _add_examiners(seminar=seminar, by=by, examiners=[*examiners, *typed])
+
+
+def _add_examiners(*, seminar: Seminar, by: User, examiners: list[User]) -> list[User]:
     current = list(seminar.examiners.all())
     known = {person.pk for person in current}
     added = list({person.pk: person for person in examiners if person.pk not in known}.values())
@@ -662,3 +760,19 @@ def seminar_add_examiners(*, seminar: Seminar, by: User, examiners: Iterable[Use
         projects=list(seminar.projects.all()),
     )
     return added
+
+
+# --- the seminar calendar's subscription feed ---------------------------------------------------
+
+
+def calendar_feed_create(*, user: User) -> CalendarFeed:
+    """A new secret feed URL for the person's seminar calendar; an older one stops working."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Revoke the person's feed URL: calendars subscribed to it get nothing more."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)

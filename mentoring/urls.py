@@ -37,6 +37,16 @@ urlpatterns = [
     path("seminar/", views.seminar_list, name="seminar-list"),
     path("angkatan/<int:cohort_pk>/seminar/baru/", views.seminar_create, name="seminar-create"),
     path("seminar/<int:pk>/", views.seminar_detail, name="seminar-detail"),
+    path("kalender/", views.calendar, name="calendar"),
+    path("kalender/seminar.ics", views.calendar_ics, name="calendar-ics"),
+    path("kalender/langganan/buat/", views.calendar_feed_create, name="calendar-feed-create"),
+    path("kalender/langganan/cabut/", views.calendar_feed_revoke, name="calendar-feed-revoke"),
+    path("kalender/langganan/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path(
+        "seminar/<int:pk>/proyek/<int:project_pk>/kehadiran/",
+        views.seminar_attendance,
+        name="seminar-attendance",
+    ),
     path("seminar/<int:pk>/ubah/", views.seminar_update, name="seminar-update"),
     path("seminar/<int:pk>/penguji/", views.examiner_assignment, name="examiner-assignment"),
     path(

@@ -3,17 +3,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring import services
+from mentoring.calendar import calendar_text
 from mentoring.forms import (
+    AttendanceForm,
     CommentForm,
     ConsultationForm,
     ExaminerAssignmentForm,
@@ -24,8 +29,11 @@ from mentoring.forms import (
     ScoreForm,
     SeminarForm,
 )
-from mentoring.models import Comment, Consultation, JournalEntry, SignOff
+from mentoring.models import CalendarFeed, Comment, Consultation, JournalEntry, SignOff
 from mentoring.selectors import (
+    attendance_expected,
+    attendance_recorded,
+    calendar_seminars,
     comments_visible_to,
     consultation_counts,
     consultations_of,
@@ -481,6 +489,7 @@ def seminar_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "is_organiser": is_organiser_of(seminar.cohort, request.user),
         "rubric": rubric,
     }
+    context["may_record_attendance"] = context["is_organiser"] or examines(seminar, request.user)
     return render(request, "mentoring/seminar_detail.html", context)
 
 
@@ -662,7 +671,12 @@ def examiner_assignment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return workflow.answer(request, render=page, invalid=True)
     try:
-        added = seminar_add_examiners(seminar=seminar, by=request.user, examiners=form.examiners)
+        added = seminar_add_examiners(
+            seminar=seminar,
+            by=request.user,
+            examiners=form.cleaned_data["pool"],
+            typed=form.cleaned_data["people"],
+        )
     except Refused as refused:
         return workflow.answer(request, render=page, refused=refused)
     done = _("%(count)d penguji ditambahkan dan diberi tahu: %(names)s.") % {
@@ -675,3 +689,108 @@ def examiner_assignment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         redirect_to=reverse("mentoring:seminar-detail", args=[seminar.pk]),
         done=done,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def seminar_attendance(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
+    seminar = _get_seminar_for_user(request, pk)
+    project = get_object_or_404(
+        seminar.projects.select_related("participant", "coach", "mentor", "cohort"), pk=project_pk
+    )
+    if not (examines(seminar, request.user) or is_organiser_of(seminar.cohort, request.user)):
+        raise PermissionDenied
+    expected = attendance_expected(seminar, project)
+    recorded = attendance_recorded(seminar, project)
+    initial = [f"{role}:{person_pk}" for (person_pk, role), present in recorded.items() if present]
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        expected=expected,
+        initial={"present": initial},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.seminar_record_attendance(
+                    seminar=seminar, project=project, by=request.user, present=form.present_pairs()
+                )
+            except Refused as refused:
+                form.add_error(None, refused.message)
+                status = refused.status
+            else:
+                messages.success(request, _("Kehadiran tersimpan."))
+                return redirect("mentoring:seminar-detail", seminar.pk)
+    context = {"seminar": seminar, "project": project, "form": form, "recorded": bool(recorded)}
+    return render(request, "mentoring/seminarattendance_form.html", context, status=status)
+
+
+# --- the seminar calendar: a page, an .ics download and a secret subscription feed -------------
+
+
+def _calendar_name(user) -> str:
+    return str(_("Seminar Jejak · %(name)s") % {"name": user.get_full_name()})
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        settings.SITE_URL + reverse("mentoring:calendar-feed", args=[feed.token]) if feed else ""
+    )
+    context = {
+        "seminars": list(calendar_seminars(request.user)),
+        "feed": feed,
+        "feed_url": feed_url,
+    }
+    return render(request, "mentoring/calendar.html", context)
+
+
+@never_cache
+@require_GET
+@login_required
+def calendar_ics(request: AuthenticatedRequest) -> HttpResponse:
+    text = calendar_text(calendar_seminars(request.user), name=_calendar_name(request.user))
+    return _ics_response(text, "seminar-jejak.ics")
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    text = calendar_text(calendar_seminars(feed.user), name=_calendar_name(feed.user))
+    response = _ics_response(text, "seminar-jejak.ics")
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_feed_create(request: AuthenticatedRequest) -> HttpResponse:
+    services.calendar_feed_create(user=request.user)
+    messages.success(
+        request,
+        _("Tautan langganan baru dibuat. Tautan lama, bila ada, tidak berlaku lagi."),
+    )
+    return redirect("mentoring:calendar")
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request: AuthenticatedRequest) -> HttpResponse:
+    if services.calendar_feed_revoke(user=request.user):
+        messages.success(
+            request, _("Tautan langganan dicabut; kalender yang memakainya berhenti diperbarui.")
+        )
+    return redirect("mentoring:calendar")

@@ -6,7 +6,13 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from milestones.models import ALLOWED_EVIDENCE_TYPES, Evidence, Milestone, MilestoneRating
+from milestones.models import (
+    ALLOWED_EVIDENCE_TYPES,
+    CoreValue,
+    Evidence,
+    Milestone,
+    MilestoneRating,
+)
 from tracker.forms import FormTokenField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,6 +22,13 @@ class MilestoneForm(forms.ModelForm):
     """A milestone of the plan; the service, not the form, writes it."""
 
     form_token = FormTokenField()
+    core_values = forms.MultipleChoiceField(
+        label=_("Nilai dasar BerAKHLAK yang diterapkan"),
+        choices=CoreValue.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Wajib untuk kegiatan aktualisasi Latsar; program lain boleh mengosongkannya."),
+    )
 
     class Meta:
         model = Milestone
@@ -26,6 +39,7 @@ class MilestoneForm(forms.ModelForm):
             "start_date",
             "due_date",
             "expected_output",
+            "core_values",
             "order",
         ]
         widgets = {"start_date": DATE_WIDGET, "due_date": DATE_WIDGET}

@@ -67,6 +67,18 @@ class Term(models.TextChoices):
     LONG = "long", _("Jangka panjang")
 
 
+class CoreValue(models.TextChoices):
+    """The civil service's core values (BerAKHLAK) a Latsar activity applies."""
+
+    SERVICE = "berorientasi_pelayanan", _("Berorientasi Pelayanan")
+    ACCOUNTABLE = "akuntabel", _("Akuntabel")
+    COMPETENT = "kompeten", _("Kompeten")
+    HARMONIOUS = "harmonis", _("Harmonis")
+    LOYAL = "loyal", _("Loyal")
+    ADAPTIVE = "adaptif", _("Adaptif")
+    COLLABORATIVE = "kolaboratif", _("Kolaboratif")
+
+
 TERM_RANK = models.Case(
     models.When(term=Term.SHORT, then=models.Value(0)),
     models.When(term=Term.MEDIUM, then=models.Value(1)),
@@ -99,6 +111,8 @@ class Milestone(WorkflowModel):
     start_date = models.DateField(_("tanggal mulai"))
     due_date = models.DateField(_("tenggat"))
     expected_output = models.CharField(_("keluaran yang diharapkan"), max_length=300)
+    # Latsar's habituation activities each name the core values they apply (CoreValue codes).
+    core_values = models.JSONField(_("nilai dasar BerAKHLAK"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=1)
     state = FSMField(
         _("status"), max_length=20, choices=State.choices, default=State.PLANNED, protected=True
@@ -566,3 +580,9 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.sent_on}"
+
+
+def core_value_labels(codes: list[str]) -> str:
+    """The core values' names, in BerAKHLAK order, joined for print."""
+    labels = dict(CoreValue.choices)
+    return ", ".join(str(labels[code]) for code in CoreValue.values if code in codes)

@@ -7,6 +7,7 @@ list costs the same number of queries for one milestone as for thirty.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
@@ -27,7 +28,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from milestones.models import (
     WORK_STATES,
@@ -39,11 +44,11 @@ from milestones.models import (
     MilestoneRating,
     Term,
 )
-from tracker.models import ChangeProject, ImpactIndicator, User
-from tracker.selectors import loaded
+from tracker.models import ChangeProject, ImpactIndicator, ProgrammeRules, User
+from tracker.selectors import current_rules, loaded
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 class Flags(TypedDict):
@@ -320,16 +325,23 @@ def evidence_of_project(project: ChangeProject) -> QuerySet[Evidence]:
 
 
 def due_for_participants(today: datetime.date) -> QuerySet[Milestone]:
-    """Milestones their participant still has to finish: due within 7 days, or overdue."""
+    """Milestones their participant still has to finish: due within the programme's "due soon"
+    window (ProgrammeRules.due_soon_days), or overdue."""
+    due_soon = Q()
+    for programme, rules in current_rules(today).items():
+        due_soon |= Q(
+            project__cohort__programme=programme,
+            due_date__lte=today + datetime.timedelta(days=rules.due_soon_days),
+        )
     return (
         Milestone.objects.filter(
+            due_soon,
             project__state__in=WORK_STATES,
             state__in=[
                 Milestone.State.PLANNED,
                 Milestone.State.IN_PROGRESS,
                 Milestone.State.RETURNED,
             ],
-            due_date__lte=today + datetime.timedelta(days=7),
         )
         .select_related("project__participant")
         .order_by("project__participant_id", "due_date", "pk")
@@ -348,7 +360,7 @@ def waiting_for_review(now: datetime.datetime) -> QuerySet[Milestone]:
         Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
         .annotate(submitted_at=Subquery(submitted_at, output_field=DateTimeField()))
         .filter(submitted_at__lt=cutoff)
-        .select_related("project__coach", "project__mentor")
+        .select_related("project__coach", "project__mentor", "project__cohort")
         .order_by("submitted_at", "pk")
     )
 
@@ -359,9 +371,27 @@ def changes_waiting_for_mentor(now: datetime.datetime) -> QuerySet[ChangeRequest
     return (
         ChangeRequest.objects.filter(state=ChangeRequest.State.PENDING, requested_at__lt=cutoff)
         .exclude(project__state__in=ChangeProject.FINAL_STATES)
-        .select_related("project__mentor", "milestone")
+        .select_related("project__mentor", "project__cohort", "milestone")
         .order_by("requested_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One thing that waits on one person: what it is (a phrase, translated when shown), where
+    it is, since when. Reminders tell the person; past the programme's escalation delay, the
+    cohort's organisers hear what is stuck and with whom."""
+
+    what: StrOrPromise
+    url: str
+    project: ChangeProject
+    waits_on: User
+    since: datetime.datetime
+
+
+# What else waits on people, added by the apps above this one when they load (mentoring: the
+# sign-offs of proposals and reports, the sessions to confirm). Each takes `now`.
+WAITING_SOURCES: list[Callable[[datetime.datetime], Iterable[WaitingItem]]] = []
 
 
 @dataclass
@@ -373,22 +403,61 @@ class ReminderDigest:
     due_soon: list[Milestone] = field(default_factory=list)
     to_review: list[Milestone] = field(default_factory=list)
     to_decide: list[ChangeRequest] = field(default_factory=list)
+    waiting: list[WaitingItem] = field(default_factory=list)
+    escalated: list[WaitingItem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.overdue) + len(self.due_soon) + len(self.to_review) + len(self.to_decide)
+        return (
+            len(self.overdue)
+            + len(self.due_soon)
+            + len(self.to_review)
+            + len(self.to_decide)
+            + len(self.waiting)
+            + len(self.escalated)
+        )
 
     @property
     def cohort_id(self) -> int | None:
         """The one cohort everything in the digest belongs to, if there is only one."""
-        items: list[Milestone | ChangeRequest] = [
+        items: list[Milestone | ChangeRequest | WaitingItem] = [
             *self.overdue,
             *self.due_soon,
             *self.to_review,
             *self.to_decide,
+            *self.waiting,
+            *self.escalated,
         ]
         cohorts = {item.project.cohort_id for item in items}
         return cohorts.pop() if len(cohorts) == 1 else None
+
+    @property
+    def first_url(self) -> str:
+        """Where the reminder leads: the most pressing item itself."""
+        for milestone in [*self.overdue, *self.due_soon, *self.to_review]:
+            return milestone.get_absolute_url()
+        for change in self.to_decide:
+            return reverse("milestones:list", args=[change.project_id])
+        for item in [*self.waiting, *self.escalated]:
+            return item.url
+        return ""
+
+    @property
+    def sentence(self) -> str:
+        """The in-app notice: one sentence that says what waits, not the email's subject."""
+        first = next(iter([*self.overdue, *self.due_soon, *self.to_review]), None)
+        if first is not None:
+            lead = _("tonggak “%(activity)s”") % {"activity": first.activity}
+        elif self.to_decide:
+            lead = _("usulan perubahan jadwal “%(title)s”") % {"title": self.to_decide[0].title}
+        else:
+            lead = str(next(iter([*self.waiting, *self.escalated])).what)
+        if self.total == 1:
+            return _("Satu hal menunggu Anda: %(lead)s.") % {"lead": lead}
+        return _("%(count)d hal menunggu Anda, antara lain %(lead)s.") % {
+            "count": self.total,
+            "lead": lead,
+        }
 
 
 def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
@@ -402,14 +471,93 @@ def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
     for milestone in due_for_participants(today):
         digest = digest_of(milestone.project.participant)
         (digest.overdue if milestone.due_date < today else digest.due_soon).append(milestone)
+    stuck: list[WaitingItem] = []
     for milestone in waiting_for_review(now):
         for reviewer in (milestone.project.coach, milestone.project.mentor):
             if reviewer is not None:
                 digest_of(reviewer).to_review.append(milestone)
+                stuck.append(
+                    WaitingItem(
+                        what=format_lazy(
+                            gettext_lazy("Tonggak “{activity}” ({project}) menunggu pemeriksaan"),
+                            activity=milestone.activity,
+                            project=milestone.project.title,
+                        ),
+                        url=milestone.get_absolute_url(),
+                        project=milestone.project,
+                        waits_on=reviewer,
+                        since=milestone.submitted_at,  # type: ignore[attr-defined]  # annotated by waiting_for_review
+                    )
+                )
     for change in changes_waiting_for_mentor(now):
         if change.project.mentor is not None:
             digest_of(change.project.mentor).to_decide.append(change)
+            stuck.append(
+                WaitingItem(
+                    what=format_lazy(
+                        gettext_lazy(
+                            "Usulan perubahan jadwal “{title}” ({project}) menunggu keputusan"
+                        ),
+                        title=change.title,
+                        project=change.project.title,
+                    ),
+                    url=reverse("milestones:list", args=[change.project_id]),
+                    project=change.project,
+                    waits_on=change.project.mentor,
+                    since=change.requested_at,
+                )
+            )
+    for source in [stuck_milestones, *WAITING_SOURCES]:
+        for item in source(now):
+            digest_of(item.waits_on).waiting.append(item)
+            stuck.append(item)
+    for item, organisers in escalations(stuck, now):
+        for organiser in organisers:
+            digest_of(organiser).escalated.append(item)
     return [digest for _pk, digest in sorted(digests.items()) if digest.recipient.is_active]
+
+
+def stuck_milestones(now: datetime.datetime) -> list[WaitingItem]:
+    """Milestones that should be under way and have not moved for STUCK_AFTER_DAYS: they wait
+    on their participant (with_flags says which)."""
+    stuck = (
+        with_flags(Milestone.objects.all(), now=now)
+        .filter(is_stuck=True)
+        .select_related("project__participant", "project__cohort")
+        .order_by("last_activity_at", "pk")
+    )
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Tonggak “{activity}” ({project}) belum bergerak"),
+                activity=milestone.activity,
+                project=milestone.project.title,
+            ),
+            url=milestone.get_absolute_url(),
+            project=milestone.project,
+            waits_on=milestone.project.participant,
+            since=milestone.last_activity_at,
+        )
+        for milestone in stuck
+    ]
+
+
+def escalations(
+    items: Iterable[WaitingItem], now: datetime.datetime
+) -> list[tuple[WaitingItem, list[User]]]:
+    """The items waiting longer than their programme's escalation delay, each with the
+    organisers of its cohort who hear of it (ProgrammeRules.escalation_days)."""
+    rules: dict[int, int] = {}
+    organisers: dict[int, list[User]] = {}
+    found = []
+    for item in items:
+        cohort = item.project.cohort
+        if cohort.pk not in rules:
+            rules[cohort.pk] = ProgrammeRules.for_cohort(cohort).escalation_days
+            organisers[cohort.pk] = list(cohort.organisers.filter(is_active=True))
+        if item.since < now - datetime.timedelta(days=rules[cohort.pk]):
+            found.append((item, organisers[cohort.pk]))
+    return found
 
 
 # --- dashboards ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from milestones.models import (
     PLAN_EDITABLE_STATES,
     WORK_STATES,
     ChangeRequest,
+    CoreValue,
     Evidence,
     IndicatorMeasurement,
     Milestone,
@@ -33,7 +34,16 @@ from milestones.models import (
 )
 from milestones.uploads import check_upload
 from tracker import events, workflow
-from tracker.models import ChangeProject, EmailDelivery, ImpactIndicator, Role, Seminar, User
+from tracker.models import (
+    ChangeProject,
+    EmailDelivery,
+    ImpactIndicator,
+    Programme,
+    ProgrammeRules,
+    Role,
+    Seminar,
+    User,
+)
 from tracker.notifications import email_requeue, notify, people_in_roles
 from tracker.services import once_per_form
 from tracker.workflow import Forbidden, Refused
@@ -79,6 +89,32 @@ def _check_plan_editable(project: ChangeProject, by: User) -> None:
         )
 
 
+def _check_term_applies(project: ChangeProject, term: str) -> None:
+    """Refuse a milestone of a term the programme's rules do not use (Latsar: short only)."""
+    rules = ProgrammeRules.for_cohort(project.cohort)
+    unused: dict[str, bool] = {
+        Term.MEDIUM: not rules.uses_medium_term,
+        Term.LONG: not rules.uses_long_term,
+    }
+    if unused.get(term):
+        raise Refused(
+            _("%(programme)s tidak memakai tonggak %(term)s; pilih jangka lain.")
+            % {
+                "programme": project.cohort.get_programme_display_short(),
+                "term": str(Term(term).label).lower(),
+            }
+        )
+
+
+def _core_values(project: ChangeProject, data: dict) -> list[str]:
+    """The core values an activity applies, in BerAKHLAK order; a Latsar activity names one at
+    least (Latsar's aktualisasi applies them, each activity saying which)."""
+    codes = [code for code in CoreValue.values if code in (data.get("core_values") or [])]
+    if not codes and project.cohort.programme == Programme.LATSAR:
+        raise Refused(_("Sebutkan nilai dasar BerAKHLAK yang diterapkan kegiatan aktualisasi ini."))
+    return codes
+
+
 def _next_order(project: ChangeProject, term: str) -> int:
     top = project.milestones.filter(term=term).aggregate(top=Max("order"))["top"]
     return (top or 0) + 1
@@ -90,7 +126,9 @@ def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milesto
     with transaction.atomic():
         locked = lock_project(project.pk)
         _check_plan_editable(locked, by)
+        _check_term_applies(locked, data["term"])
         fields = {name: data[name] for name in PLAN_FIELDS}
+        fields["core_values"] = _core_values(locked, data)
         order = data.get("order") or _next_order(locked, fields["term"])
         return Milestone.objects.create(project=locked, order=order, **fields)
 
@@ -100,11 +138,13 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
     with transaction.atomic():
         locked = lock_project(milestone.project_id)
         _check_plan_editable(locked, by)
+        _check_term_applies(locked, data["term"])
         row = Milestone.objects.select_for_update().get(pk=milestone.pk)
         for name in PLAN_FIELDS:
             setattr(row, name, data[name])
+        row.core_values = _core_values(locked, data)
         row.order = data.get("order") or row.order
-        row.save(update_fields=[*PLAN_FIELDS, "order", "updated_at"])
+        row.save(update_fields=[*PLAN_FIELDS, "core_values", "order", "updated_at"])
     milestone.refresh_from_db()
     return milestone
 
@@ -276,6 +316,7 @@ def request_addition(*, project: ChangeProject, by: User, data: dict, reason: st
     with transaction.atomic():
         locked = lock_project(project.pk)
         _check_may_request(locked, by)
+        _check_term_applies(locked, data["term"])
         change = ChangeRequest.objects.create(
             project=locked,
             kind=ChangeRequest.Kind.ADDITION,
@@ -596,9 +637,12 @@ def send_reminder(digest, *, today: datetime.date) -> bool:
                 "due_soon": digest.due_soon,
                 "to_review": digest.to_review,
                 "to_decide": digest.to_decide,
+                "waiting": digest.waiting,
+                "escalated": digest.escalated,
+                "digest": digest,
                 "waiting_days": settings.REVIEW_WAITING_DAYS,
             },
-            url=reverse("tracker:home"),
+            url=digest.first_url or reverse("tracker:home"),
             cohort_id=digest.cohort_id,
         )
         reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()

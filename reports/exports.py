@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from reports.filters import ListedProject
 
-Value = str | int | datetime.datetime | None
+Value = str | int | Decimal | datetime.date | datetime.datetime | None
 
 
 def _person(user) -> str:
@@ -57,8 +58,68 @@ COLUMNS: list[tuple[StrOrPromise, Callable[[ListedProject], Value]]] = [
 ]
 
 
-def header() -> list[str]:
-    return [str(label) for label, _value in COLUMNS]
+if TYPE_CHECKING:
+    Columns = list[tuple[StrOrPromise, Callable[[Any], Value]]]
+
+
+def _local(value: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+# The other lists, each exported with the rows its page (or the project list's filters) shows.
+MILESTONE_COLUMNS: Columns = [
+    (_("ID proyek"), lambda m: m.project_id),
+    (_("Proyek"), lambda m: m.project.title),
+    (_("Peserta"), lambda m: _person(m.project.participant)),
+    (_("Angkatan"), lambda m: str(m.project.cohort)),
+    (_("Jangka"), lambda m: m.get_term_display()),
+    (_("Kegiatan"), lambda m: m.activity),
+    (_("Pelaksana"), lambda m: m.implementer),
+    (_("Mulai"), lambda m: m.start_date),
+    (_("Tenggat"), lambda m: m.due_date),
+    (_("Keluaran"), lambda m: m.expected_output),
+    (_("Status"), lambda m: m.get_state_display()),
+]
+CONSULTATION_COLUMNS: Columns = [
+    (_("ID proyek"), lambda c: c.project_id),
+    (_("Proyek"), lambda c: c.project.title),
+    (_("Peserta"), lambda c: _person(c.project.participant)),
+    (_("Tanggal"), lambda c: c.held_on),
+    (_("Dengan"), lambda c: _person(c.consultant)),
+    (_("Sebagai"), lambda c: c.get_consultant_role_display()),
+    (_("Cara"), lambda c: c.get_mode_display()),
+    (_("Tahap"), lambda c: c.get_stage_display()),
+    (_("Topik"), lambda c: c.topic),
+    (_("Hasil"), lambda c: c.outcome),
+    (_("Tindak lanjut"), lambda c: c.follow_up),
+    (_("Status"), lambda c: c.get_status_display()),
+    (_("Diputuskan pada"), lambda c: _local(c.decided_at)),
+]
+GRADE_COLUMNS: Columns = [
+    (_("ID proyek"), lambda g: g.project_id),
+    (_("Proyek"), lambda g: g.project.title),
+    (_("Peserta"), lambda g: _person(g.project.participant)),
+    (_("Angkatan"), lambda g: str(g.project.cohort)),
+    (_("Seminar"), lambda g: _local(g.seminar.starts_at)),
+    (_("Nilai akhir"), lambda g: g.score),
+    (_("Predikat"), lambda g: g.predikat),
+    (_("Hasil"), lambda g: g.get_outcome_display()),
+    (_("Ditetapkan pada"), lambda g: _local(g.decided_at)),
+]
+SEMINAR_COLUMNS: Columns = [
+    (_("ID"), lambda s: s.pk),
+    (_("Jenis"), lambda s: s.get_kind_display()),
+    (_("Angkatan"), lambda s: str(s.cohort)),
+    (_("Waktu"), lambda s: _local(s.starts_at)),
+    (_("Tempat"), lambda s: s.place),
+    (_("Tautan daring"), lambda s: s.online_link),
+    (_("Penguji"), lambda s: ", ".join(_person(person) for person in s.examiners.all())),
+    (_("Jumlah proyek"), lambda s: s.project_count),
+]
+
+
+def header(columns: Columns | None = None) -> list[str]:
+    return [str(label) for label, _value in (columns or COLUMNS)]
 
 
 def rows(projects: QuerySet[ListedProject]) -> Iterator[list[Value]]:
@@ -67,21 +128,29 @@ def rows(projects: QuerySet[ListedProject]) -> Iterator[list[Value]]:
         yield [value(project) for _label, value in COLUMNS]
 
 
-def csv_bytes(table: Iterable[list[Value]]) -> bytes:
+def table_rows(objects: Iterable[Any], columns: Columns) -> Iterator[list[Value]]:
+    """One list of values per object of another list, in its order."""
+    for item in objects:
+        yield [value(item) for _label, value in columns]
+
+
+def csv_bytes(table: Iterable[list[Value]], columns: Columns | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read Indonesian names right."""
-    return write_csv(header(), table).encode("utf-8")
+    return write_csv(header(columns), table).encode("utf-8")
 
 
-def xlsx_bytes(table: Iterable[list[Value]], *, title: str) -> bytes:
+def xlsx_bytes(
+    table: Iterable[list[Value]], *, title: str, columns: Columns | None = None
+) -> bytes:
     """One sheet: a bold header row, then the values with their types (numbers, dates, text)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    widths = [len(label) for label in header()]
+    widths = [len(label) for label in header(columns)]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(width + 2, 10)
     sheet.freeze_panes = "A2"
     head = []
-    for label in header():
+    for label in header(columns):
         cell = WriteOnlyCell(sheet, value=label)
         cell.font = Font(bold=True)
         head.append(cell)

@@ -28,6 +28,10 @@ class GeneratedDocument(models.Model):
         SEMINAR_MINUTES = "seminar_minutes", _("Berita acara seminar")
         AGENCY_REPORT = "agency_report", _("Laporan dampak instansi")
         COHORT_RECAP = "cohort_recap", _("Rekapitulasi angkatan")
+        PROPOSAL = "proposal", _("Rancangan")
+        ENDORSEMENT_PAGE = "endorsement_page", _("Lembar pengesahan laporan")
+        FINAL_REPORT = "final_report", _("Laporan akhir")
+        CONTROL_FORM = "control_form", _("Kartu kendali konsultasi")
 
     code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
     kind = models.CharField(_("jenis dokumen"), max_length=30, choices=Kind.choices)

@@ -16,7 +16,18 @@ Kind = GeneratedDocument.Kind
 
 # Who may download which document of a project. Examiners may take the approval page (it is what
 # clears the project for the seminar they examine), not the whole project report.
+READERS = frozenset(
+    {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
+)
+# Examiners judge the proposal and the report: they take those, and the pages that sign them.
+READERS_AND_EXAMINERS = READERS | {Role.EXAMINER}
+
 DOWNLOADERS = {
+    Kind.PROPOSAL: READERS_AND_EXAMINERS,
+    Kind.ENDORSEMENT_PAGE: READERS_AND_EXAMINERS,
+    Kind.FINAL_REPORT: READERS_AND_EXAMINERS,
+    # The control form is the participant's record with coach and mentor, not seminar material.
+    Kind.CONTROL_FORM: READERS,
     Kind.PROJECT_REPORT: frozenset(
         {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
     ),

@@ -23,7 +23,11 @@ from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
 from reports.documents.cohort_recap import CohortRecap, cohort_recap_data
+from reports.documents.control_form import ControlForm, control_form_data
+from reports.documents.endorsement_page import EndorsementPage, endorsement_page_data
+from reports.documents.final_report import FinalReport, final_report_data
 from reports.documents.project_report import ProjectReport, project_report_data
+from reports.documents.proposal import Proposal, proposal_data
 from reports.documents.seminar_minutes import SeminarMinutes, seminar_minutes_data
 from reports.models import GeneratedDocument, ReportJob
 from reports.pdf import PartRenderer, html_to_pdf, qr_svg
@@ -35,7 +39,15 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = 2
 
 # A document about one project, issued on demand while the person waits.
-ProjectDocument = ProjectReport | ApprovalPage | SeminarMinutes
+ProjectDocument = (
+    ProjectReport
+    | ApprovalPage
+    | SeminarMinutes
+    | Proposal
+    | EndorsementPage
+    | FinalReport
+    | ControlForm
+)
 
 
 class DocumentUnavailable(Exception):
@@ -86,6 +98,46 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
                 )
             )
         return _issue(data, project=project, by=by)
+
+
+def issue_proposal(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The proposal (rancangan) as it stands, at any state, as a verifiable PDF."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _issue(proposal_data(project), project=project, by=by)
+
+
+def issue_endorsement_page(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The endorsement page (lembar pengesahan), once coach and mentor both approved the report."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = endorsement_page_data(project)
+        if data is None:
+            raise DocumentUnavailable(
+                _(
+                    "Lembar pengesahan belum tersedia: laporan belum disetujui "
+                    "oleh coach dan mentor."
+                )
+            )
+        return _issue(data, project=project, by=by)
+
+
+def issue_final_report(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The final report (laporan akhir), once the participant submitted it with its narrative."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = final_report_data(project)
+        if data is None:
+            raise DocumentUnavailable(
+                _(
+                    "Laporan akhir belum tersedia: peserta belum mengajukan laporan "
+                    "beserta narasinya."
+                )
+            )
+        return _issue(data, project=project, by=by)
+
+
+def issue_control_form(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The control form (kartu kendali) of the consultations so far, as a verifiable PDF."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _issue(control_form_data(project), project=project, by=by)
 
 
 def issue_seminar_minutes(

@@ -9,6 +9,10 @@ app_name = "reports"
 urlpatterns = [
     path("proyek/<int:pk>/laporan.pdf", views.project_report, name="project-report"),
     path("proyek/<int:pk>/lembar-persetujuan.pdf", views.approval_page, name="approval-page"),
+    path("proyek/<int:pk>/rancangan.pdf", views.proposal, name="proposal"),
+    path("proyek/<int:pk>/lembar-pengesahan.pdf", views.endorsement_page, name="endorsement-page"),
+    path("proyek/<int:pk>/laporan-akhir.pdf", views.final_report, name="final-report"),
+    path("proyek/<int:pk>/kartu-kendali.pdf", views.control_form, name="control-form"),
     path(
         "proyek/<int:project_pk>/berita-acara/<int:pk>.pdf",
         views.seminar_minutes,
@@ -28,4 +32,6 @@ urlpatterns = [
     ),
     path("proyek/unduh.csv", views.project_export_csv, name="project-export-csv"),
     path("proyek/unduh.xlsx", views.project_export_xlsx, name="project-export-xlsx"),
+    path("proyek/unduh/<str:name>.<str:fmt>", views.list_export, name="list-export"),
+    path("seminar/unduh.<str:fmt>", views.seminar_export, name="seminar-export"),
 ]

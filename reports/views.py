@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.models import Consultation, SeminarGrade
+from mentoring.selectors import seminar_list
+from milestones.models import Milestone
 from reports import exports, limits, services
 from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
@@ -104,6 +107,66 @@ def approval_page(request: AuthenticatedRequest, pk: int) -> HttpResponse | File
         messages.error(request, unavailable.message)
         return redirect(project)
     return _pdf_response(document, "lembar-persetujuan")
+
+
+def _project_document(
+    request: AuthenticatedRequest, pk: int, kind: str, issue, stem: str
+) -> HttpResponse | FileResponse:
+    project = _get_project_for_download(request, pk, kind)
+    try:
+        document = issue(project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect(project)
+    return _pdf_response(document, stem)
+
+
+@never_cache
+@require_GET
+@login_required
+def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
+    return _project_document(
+        request, pk, GeneratedDocument.Kind.PROPOSAL, services.issue_proposal, "rancangan"
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def endorsement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.ENDORSEMENT_PAGE,
+        services.issue_endorsement_page,
+        "lembar-pengesahan",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def final_report(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.FINAL_REPORT,
+        services.issue_final_report,
+        "laporan-akhir",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def control_form(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
+    return _project_document(
+        request,
+        pk,
+        GeneratedDocument.Kind.CONTROL_FORM,
+        services.issue_control_form,
+        "kartu-kendali",
+    )
 
 
 @never_cache
@@ -320,6 +383,90 @@ def project_export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- exports of the other lists: the project list's filters choose the projects ----------------
+
+
+def _milestones_of(projects):
+    return (
+        Milestone.objects.filter(project__in=projects.values("pk"))
+        .select_related("project__participant", "project__cohort")
+        .order_by("project_id", "due_date", "pk")
+    )
+
+
+def _consultations_of(projects):
+    return (
+        Consultation.objects.filter(project__in=projects.values("pk"))
+        .select_related("project__participant", "consultant")
+        .order_by("project_id", "held_on", "pk")
+    )
+
+
+def _grades_of(projects):
+    return (
+        SeminarGrade.objects.filter(project__in=projects.values("pk"))
+        .select_related("project__participant", "project__cohort", "seminar")
+        .order_by("project_id", "decided_at", "pk")
+    )
+
+
+LIST_EXPORTS = {
+    "milestones": (_milestones_of, exports.MILESTONE_COLUMNS, "tonggak", _("Tonggak")),
+    "consultations": (
+        _consultations_of,
+        exports.CONSULTATION_COLUMNS,
+        "konsultasi",
+        _("Konsultasi"),
+    ),
+    "grades": (_grades_of, exports.GRADE_COLUMNS, "nilai-seminar", _("Nilai seminar")),
+}
+
+
+def _write(table, columns, stem: str, title, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(table, title=str(title), columns=columns), content_type=XLSX_TYPE
+        )
+    else:
+        response = HttpResponse(
+            exports.csv_bytes(table, columns), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{stem}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"'
+    )
+    return response
+
+
+@never_cache
+@require_GET
+@login_required
+def list_export(request: AuthenticatedRequest, name: str, fmt: str) -> HttpResponse:
+    """Milestones, sessions or seminar grades of the projects the project list shows under the
+    same filters, as CSV or XLSX."""
+    if name not in LIST_EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    objects_of, columns, stem, title = LIST_EXPORTS[name]
+
+    def build(_table, _stem):
+        projects = filtered_projects(request.user, request.GET or None).qs
+        table = exports.table_rows(objects_of(projects).iterator(chunk_size=500), columns)
+        return _write(table, columns, stem, title, fmt)
+
+    return _export(request, build)
+
+
+@never_cache
+@require_GET
+@login_required
+def seminar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+    """The seminars the person examines or organises, as their seminar list shows them."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    seminars = seminar_list(request.user)
+    table = exports.table_rows(seminars, exports.SEMINAR_COLUMNS)
+    return _write(table, exports.SEMINAR_COLUMNS, "seminar", _("Seminar"), fmt)
 
 
 # --- reports about many projects and their jobs ------------------------------------------------

@@ -19,7 +19,7 @@ from tests.factories import (
     SeminarFactory,
     UserFactory,
 )
-from tracker.models import Agency, ChangeProject, Cohort, User
+from tracker.models import Agency, ChangeProject, Cohort, PoolExaminer, User
 
 
 @dataclass
@@ -92,6 +92,7 @@ def world(db) -> World:
     seminar = SeminarFactory(cohort=cohort)
     seminar.examiners.add(examiner)
     seminar.projects.add(project)
+    PoolExaminer.objects.create(institution=cohort.institution, person=examiner)
     AgencyHeadFactory(user=agency_head, agency=province)
     return World(
         province=province,

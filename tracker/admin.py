@@ -43,6 +43,7 @@ from tracker.models import (
     ImpactIndicator,
     Invitation,
     Notification,
+    ProgrammeRules,
     Seminar,
     TransitionLog,
     User,
@@ -866,3 +867,21 @@ class InvitationAdmin(ReadOnlyAdmin):
         if not request.user.is_superuser:
             actions.pop("approve_agency_heads", None)
         return actions
+
+
+@admin.register(ProgrammeRules)
+class ProgrammeRulesAdmin(ReferenceDataAdmin):
+    """The programmes' rules: the operator edits them; organisers read which apply."""
+
+    list_display = [
+        "programme",
+        "regulation",
+        "effective_from",
+        "is_default",
+        "implementation_days",
+        "deferral_days",
+        "lapse_outcome",
+        "due_soon_days",
+        "escalation_days",
+    ]
+    list_filter = ["programme", "is_default"]

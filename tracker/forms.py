@@ -80,7 +80,7 @@ class TransitionForm(forms.Form):
         """The same input, aimed at the state the person is shown now (after a conflict)."""
         data = cast(QueryDict, self.data).copy()  # bound: the POST it was given
         data["expected_state"] = state
-        return TransitionForm(data, model=self.model, name=self.declared.name)
+        return type(self)(data, model=self.model, name=self.declared.name)
 
     def problems(self) -> str:
         """Every error of the form in one line, for forms that sit in a list of items."""
@@ -92,6 +92,57 @@ class TransitionForm(forms.Form):
         if "comment" in self.fields:
             arguments["comment"] = self.cleaned_data["comment"]
         return arguments
+
+
+class ReportSubmissionForm(TransitionForm):
+    """Submitting the report: the final report's narrative goes with it (laporan akhir)."""
+
+    executive_summary = forms.CharField(
+        label=_("Ringkasan eksekutif"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tulis ringkasan eksekutif laporan.")},
+    )
+    implementation = forms.CharField(
+        label=_("Pelaksanaan"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa yang dikerjakan, oleh siapa, kendala dan cara mengatasinya."),
+        error_messages={"required": _("Tulis uraian pelaksanaan.")},
+    )
+    lessons_learned = forms.CharField(
+        label=_("Pelajaran yang dipetik"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tulis pelajaran yang dipetik.")},
+    )
+    conclusion = forms.CharField(
+        label=_("Kesimpulan dan tindak lanjut"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tulis kesimpulan dan tindak lanjut.")},
+    )
+
+    NARRATIVE_FIELDS = ("executive_summary", "implementation", "lessons_learned", "conclusion")
+
+    @property
+    def narrative_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.NARRATIVE_FIELDS]
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        arguments["narrative"] = {name: self.cleaned_data[name] for name in self.NARRATIVE_FIELDS}
+        return arguments
+
+
+# The workflow actions whose form asks for more than a comment.
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {"submit_report": ReportSubmissionForm}
+
+
+def transition_form(*args, model: type[models.Model], name: str, **kwargs) -> TransitionForm:
+    """The form of one workflow action: its own class where it has one, else TransitionForm."""
+    form_class = TRANSITION_FORMS.get(name, TransitionForm) if model is ChangeProject else None
+    return (form_class or TransitionForm)(*args, model=model, name=name, **kwargs)
 
 
 class ParticipantImportForm(forms.Form):
@@ -192,6 +243,7 @@ class ProposalForm(forms.ModelForm):
             "goal_medium_term",
             "goal_long_term",
             "stakeholders",
+            "effective_team",
             "innovation_summary",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields if name != "title"}
@@ -201,6 +253,7 @@ class ProposalForm(forms.ModelForm):
             "goal_medium_term": _("Yang dicapai 6–12 bulan setelah pelatihan."),
             "goal_long_term": _("Yang dicapai 1–2 tahun setelah pelatihan."),
             "stakeholders": _("Siapa yang terlibat atau terdampak, dan perannya."),
+            "effective_team": _("Anggota tim yang membantu Anda dan tugas masing-masing."),
             "innovation_summary": _("Terobosan yang Anda tawarkan, dalam beberapa kalimat."),
         }
 

@@ -11,10 +11,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
@@ -210,6 +212,15 @@ class Cohort(models.Model):
     number = models.CharField(_("angkatan"), max_length=20, help_text=_("Misalnya XVIII atau 3."))
     year = models.PositiveSmallIntegerField(_("tahun"))
     institution = models.CharField(_("lembaga pelatihan"), max_length=200)
+    city = models.CharField(
+        _("kota"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Kota lembaga pelatihan, dicetak pada baris tempat dan tanggal dokumen, "
+            "misalnya Bandung."
+        ),
+    )
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penyelenggara"),
@@ -344,6 +355,7 @@ class ChangeProject(WorkflowModel):
         RESULTS_SEMINAR = "results_seminar", _("Seminar laporan")
         PASSED = "passed", _("Lulus")
         DEFERRED = "deferred", _("Ditunda")
+        REMEDIAL_EXAM = "remedial_exam", _("Ujian susulan")
         FAILED = "failed", _("Tidak lulus")
         MONITORING = "monitoring", _("Pemantauan pascapelatihan")
         COMPLETED = "completed", _("Selesai")
@@ -385,6 +397,7 @@ class ChangeProject(WorkflowModel):
     goal_medium_term = models.TextField(_("tujuan jangka menengah"), blank=True)
     goal_long_term = models.TextField(_("tujuan jangka panjang"), blank=True)
     stakeholders = models.TextField(_("pemangku kepentingan"), blank=True)
+    effective_team = models.TextField(_("tim efektif"), blank=True)
     innovation_summary = models.TextField(_("ringkasan inovasi"), blank=True)
     state = FSMField(
         _("status"), max_length=32, choices=State.choices, default=State.DRAFT, protected=True
@@ -550,6 +563,29 @@ class ChangeProject(WorkflowModel):
             "" if self.within_deferral_window() else _("Batas waktu pengajuan ulang sudah lewat.")
         )
 
+    def resubmissions_used_reason(self) -> str:
+        allowed = ProgrammeRules.for_cohort(self.cohort).resubmissions_allowed
+        used = self.transition_logs.filter(transition="resubmit").count()
+        if used < allowed:
+            return ""
+        return _(
+            "Kesempatan pengajuan ulang sudah habis: aturan program mengizinkan %(allowed)d kali."
+        ) % {"allowed": allowed}
+
+    def deferral_open_reason(self) -> str:
+        if self.deferral_deadline is None or not self.within_deferral_window():
+            return ""
+        return _("Masa penundaan masih berjalan sampai %(date)s.") % {
+            "date": date_format(self.deferral_deadline, "j F Y")
+        }
+
+    def lapse_outcome(self) -> str:
+        """Where a deferral whose window lapsed leads, by the programme's rules."""
+        rules = ProgrammeRules.for_cohort(self.cohort)
+        if rules.lapse_outcome == ProgrammeRules.Lapse.REMEDIAL_EXAM:
+            return self.State.REMEDIAL_EXAM
+        return self.State.FAILED
+
     # --- the workflow machinery's questions ------------------------------------------------
 
     WORKFLOW_UPDATE_FIELDS = ["state", "deferral_deadline", "updated_at"]
@@ -698,7 +734,7 @@ class ChangeProject(WorkflowModel):
         field=state,
         source=State.DEFERRED,
         target=State.RESULTS_SEMINAR,
-        conditions=[guard(deferral_expired_reason)],
+        conditions=[guard(deferral_expired_reason), guard(resubmissions_used_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={
             "label": _("Ajukan ulang laporan"),
@@ -706,6 +742,51 @@ class ChangeProject(WorkflowModel):
         },
     )
     def resubmit(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.DEFERRED,
+        target=RETURN_VALUE(State.FAILED, State.REMEDIAL_EXAM),
+        conditions=[guard(deferral_open_reason)],
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Tutup masa penundaan yang lewat"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_allowed": True,
+        },
+    )
+    def lapse_deferral(self, outcome: str) -> str:
+        return outcome
+
+    @transition(
+        field=state,
+        source=State.REMEDIAL_EXAM,
+        target=State.PASSED,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Catat ujian susulan: lulus"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_allowed": True,
+            "comment_label": _("Catatan hasil ujian susulan"),
+        },
+    )
+    def pass_remedial_exam(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.REMEDIAL_EXAM,
+        target=State.FAILED,
+        permission=acting_as(Role.ORGANISER),
+        custom={
+            "label": _("Catat ujian susulan: tidak lulus"),
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            "comment_required": True,
+            "comment_label": _("Catatan hasil ujian susulan"),
+        },
+    )
+    def fail_remedial_exam(self) -> None:
         pass
 
     @transition(
@@ -832,6 +913,43 @@ class TransitionLog(AppendOnlyMixin, models.Model):
     @property
     def transition_label(self) -> str:
         return str(workflow.label(ChangeProject, self.transition))
+
+
+class ReportNarrative(AppendOnlyMixin, models.Model):
+    """The final report's narrative as the participant wrote it when submitting the report.
+
+    One per submission, so the text coach and mentor signed off stays what they read.
+    """
+
+    NARRATIVE_FIELDS = ("executive_summary", "implementation", "lessons_learned", "conclusion")
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="report_narratives",
+    )
+    submission = models.OneToOneField(
+        TransitionLog,
+        verbose_name=_("pengajuan"),
+        on_delete=models.PROTECT,
+        related_name="report_narrative",
+    )
+    executive_summary = models.TextField(_("ringkasan eksekutif"))
+    implementation = models.TextField(_("pelaksanaan"))
+    lessons_learned = models.TextField(_("pelajaran yang dipetik"))
+    conclusion = models.TextField(_("kesimpulan dan tindak lanjut"))
+    written_at = models.DateTimeField(_("ditulis pada"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("narasi laporan akhir")
+        verbose_name_plural = _("narasi laporan akhir")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.written_at:%Y-%m-%d}"
 
 
 class DeletionRecord(AppendOnlyMixin, models.Model):
@@ -963,6 +1081,9 @@ PARTICIPANT_NEXT_STEP = {
     ChangeProject.State.PASSED: _("Selamat! Lanjutkan tonggak jangka menengah dan panjang."),
     ChangeProject.State.DEFERRED: _(
         "Perbaiki laporan dan ajukan kembali sebelum batas waktu penundaan."
+    ),
+    ChangeProject.State.REMEDIAL_EXAM: _(
+        "Masa penundaan lewat: ikuti ujian susulan yang dijadwalkan penyelenggara."
     ),
     ChangeProject.State.FAILED: _("Proyek dinyatakan tidak lulus."),
     ChangeProject.State.MONITORING: _(
@@ -1236,3 +1357,139 @@ class Invitation(models.Model):
     @property
     def status_label(self) -> str:
         return str(self.status.label)
+
+
+class ProgrammeRules(models.Model):
+    """The rules of one programme under one regulation: windows, resubmissions, reminders.
+
+    A cohort follows the rules of its programme that took effect last on or before its learning
+    started (`tracker.selectors.rules_for`), so old and new cohorts coexist. Jejak seeds defaults
+    marked as such; the operator edits them to the regulation's numbers.
+    """
+
+    class Lapse(models.TextChoices):
+        FAILED = "failed", _("Tidak lulus")
+        REMEDIAL_EXAM = "remedial_exam", _("Ujian susulan yang dicatat penyelenggara")
+
+    programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    regulation = models.CharField(
+        _("dasar peraturan"),
+        max_length=200,
+        help_text=_("Misalnya Peraturan LAN 5/2022 jo. 6/2022."),
+    )
+    effective_from = models.DateField(
+        _("berlaku sejak"),
+        help_text=_(
+            "Angkatan yang mulai belajar pada atau setelah tanggal ini memakai aturan ini."
+        ),
+    )
+    is_default = models.BooleanField(
+        _("nilai bawaan"),
+        default=False,
+        help_text=_(
+            "Dicentang untuk aturan bawaan Jejak yang belum disesuaikan dengan ketentuan resmi."
+        ),
+    )
+    implementation_days = models.PositiveSmallIntegerField(
+        _("lama implementasi (hari)"), validators=[MinValueValidator(1)]
+    )
+    uses_medium_term = models.BooleanField(_("memakai tonggak jangka menengah"), default=True)
+    uses_long_term = models.BooleanField(_("memakai tonggak jangka panjang"), default=True)
+    deferral_days = models.PositiveSmallIntegerField(
+        _("batas pengajuan ulang (hari)"), validators=[MinValueValidator(1)]
+    )
+    resubmissions_allowed = models.PositiveSmallIntegerField(
+        _("pengajuan ulang yang diizinkan"), default=1
+    )
+    lapse_outcome = models.CharField(
+        _("bila batas pengajuan ulang lewat"),
+        max_length=20,
+        choices=Lapse.choices,
+        default=Lapse.FAILED,
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("pengingat tenggat (hari sebelumnya)"), default=7, validators=[MinValueValidator(1)]
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("eskalasi ke penyelenggara (hari menunggu)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = _("aturan program")
+        verbose_name_plural = _("aturan program")
+        ordering = ["programme", "-effective_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "regulation"], name="one_rule_set_per_regulation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} · {self.regulation}"
+
+    @classmethod
+    def shipped(cls, programme: str) -> ProgrammeRules:
+        """The defaults Jejak ships for a programme, unsaved (when no stored rules apply)."""
+        latsar = programme == Programme.LATSAR
+        return cls(
+            programme=programme,
+            regulation="Peraturan LAN 1/2021" if latsar else "Peraturan LAN 5/2022 jo. 6/2022",
+            effective_from=datetime.date(2019, 1, 1),
+            is_default=True,
+            # About 60 days at the workplace for PKN, PKA and PKP; about 30 for Latsar, which
+            # has no medium- or long-term milestones.
+            implementation_days=30 if latsar else 60,
+            uses_medium_term=not latsar,
+            uses_long_term=not latsar,
+            deferral_days=30,
+        )
+
+    @classmethod
+    def for_cohort(cls, cohort: Cohort) -> ProgrammeRules:
+        """The rules the cohort follows: its programme's that took effect last on or before its
+        learning started (the shipped defaults when none is stored)."""
+        rules = (
+            cls.objects.filter(
+                programme=cohort.programme, effective_from__lte=cohort.learning_starts_on
+            )
+            .order_by("-effective_from", "-pk")
+            .first()
+        )
+        return rules or cls.shipped(cohort.programme)
+
+
+class PoolExaminer(models.Model):
+    """A person in a training institution's pool of examiners (penguji): the seminars of its
+    cohorts take their examiners from it. Staff imports and organisers add to it."""
+
+    institution = models.CharField(_("lembaga pelatihan"), max_length=200)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.CASCADE,
+        related_name="examiner_pools",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditambahkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("ditambahkan pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("penguji lembaga")
+        verbose_name_plural = _("daftar penguji lembaga")
+        ordering = ["institution", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "person"], name="one_pool_entry_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.person_id}"

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -98,10 +99,16 @@ def _notify_one(recipient, template, context, project, log, url, cohort_id) -> N
         personal = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
         subject = single_line(render_to_string(f"emails/{template}-subject.txt", personal))
         subject = subject[: Notification._meta.get_field("message").max_length]
+        # An email subject is a label; the in-app notice can say a sentence of its own.
+        try:
+            message = single_line(render_to_string(f"emails/{template}-notice.txt", personal))
+        except TemplateDoesNotExist:
+            message = subject
+        message = message[: Notification._meta.get_field("message").max_length]
         text = render_to_string(f"emails/{template}-body.txt", personal)
         html = render_to_string(f"emails/{template}-body.html", personal)
     notification = Notification.objects.create(
-        recipient=recipient, project=project, transition_log=log, message=subject, url=url
+        recipient=recipient, project=project, transition_log=log, message=message, url=url
     )
     if recipient.email:
         delivery = EmailDelivery.objects.create(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from tracker.models import (
     Agency,
@@ -16,6 +18,8 @@ from tracker.models import (
     ChangeProjectQuerySet,
     Cohort,
     Invitation,
+    Programme,
+    ProgrammeRules,
     Role,
     Seminar,
     TransitionLog,
@@ -259,3 +263,27 @@ def coaches_assignable_in(cohort: Cohort) -> QuerySet[User]:
         .exclude(Exists(Cohort.organisers.through.objects.filter(cohort=cohort, user=person)))
         .filter(serves(here) | ~belongs(there))
     )
+
+
+def default_rules(programme: str) -> ProgrammeRules:
+    """The shipped defaults of a programme, unsaved (when no stored rules apply)."""
+    return ProgrammeRules.shipped(programme)
+
+
+def rules_for(cohort: Cohort) -> ProgrammeRules:
+    """The rules the cohort follows (ProgrammeRules.for_cohort)."""
+    return ProgrammeRules.for_cohort(cohort)
+
+
+def current_rules(today: datetime.date | None = None) -> dict[str, ProgrammeRules]:
+    """Each programme's rules for a cohort starting today: for reminders across cohorts."""
+    today = today or timezone.localdate()
+    found: dict[str, ProgrammeRules] = {}
+    for rules in ProgrammeRules.objects.filter(effective_from__lte=today).order_by(
+        "-effective_from", "-pk"
+    ):
+        found.setdefault(rules.programme, rules)
+    return {
+        programme: found.get(programme) or default_rules(programme)
+        for programme in Programme.values
+    }

@@ -25,6 +25,7 @@ from tracker.models import (
     Cohort,
     DeletionRecord,
     FormSubmission,
+    ReportNarrative,
     Role,
     TransitionLog,
     User,
@@ -139,6 +140,7 @@ PROPOSAL_FIELDS = (
     "goal_medium_term",
     "goal_long_term",
     "stakeholders",
+    "effective_team",
     "innovation_summary",
 )
 
@@ -198,11 +200,27 @@ def project_submit_revision(*, project, by, expected_state=None) -> TransitionLo
     )
 
 
-def project_submit_report(*, project, by, expected_state=None) -> TransitionLog:
-    """Participant submits the implementation report for review."""
+def project_submit_report(
+    *, project, by, narrative: dict[str, str] | None = None, expected_state=None
+) -> TransitionLog:
+    """Participant submits the implementation report for review, with the final report's
+    narrative (ReportNarrative.NARRATIVE_FIELDS) kept with this submission."""
+    texts = {name: (narrative or {}).get(name, "").strip() for name in NARRATIVE_FIELDS}
+
+    def keep_narrative(locked: ChangeProject, log: TransitionLog) -> None:
+        if any(texts.values()):
+            ReportNarrative.objects.create(project=locked, submission=log, **texts)
+
     return run_transition(
-        project=project, by=by, name="submit_report", expected_state=expected_state
+        project=project,
+        by=by,
+        name="submit_report",
+        expected_state=expected_state,
+        before=keep_narrative,
     )
+
+
+NARRATIVE_FIELDS = ReportNarrative.NARRATIVE_FIELDS
 
 
 def project_return_report(*, project, by, comment, expected_state=None) -> TransitionLog:
@@ -219,6 +237,41 @@ def project_return_report(*, project, by, comment, expected_state=None) -> Trans
 def project_resubmit(*, project, by, expected_state=None) -> TransitionLog:
     """Participant resubmits a deferred report within the deferral window."""
     return run_transition(project=project, by=by, name="resubmit", expected_state=expected_state)
+
+
+def project_lapse_deferral(*, project, by, comment="", expected_state=None) -> TransitionLog:
+    """Organiser closes a deferral whose window lapsed: failed, or a remedial exam (ujian
+    susulan), as the programme's rules say."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="lapse_deferral",
+        comment=comment,
+        expected_state=expected_state,
+        arguments=(project.lapse_outcome(),),
+    )
+
+
+def project_pass_remedial_exam(*, project, by, comment="", expected_state=None) -> TransitionLog:
+    """Organiser records that the participant passed the remedial exam."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="pass_remedial_exam",
+        comment=comment,
+        expected_state=expected_state,
+    )
+
+
+def project_fail_remedial_exam(*, project, by, comment, expected_state=None) -> TransitionLog:
+    """Organiser records that the participant failed the remedial exam, saying why."""
+    return run_transition(
+        project=project,
+        by=by,
+        name="fail_remedial_exam",
+        comment=comment,
+        expected_state=expected_state,
+    )
 
 
 def project_close_training(*, project, by, expected_state=None) -> TransitionLog:

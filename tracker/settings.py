@@ -242,9 +242,6 @@ AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Days a deferred (ditunda) project has to resubmit its report after the results seminar.
-DEFERRAL_DAYS = env_int("DEFERRAL_DAYS", 30, minimum=1)
-
 # Reports about more projects than this are built by the background worker (`manage.py
 # db_worker`); smaller ones while the person waits.
 REPORT_SYNC_MAX_PROJECTS = env_int("REPORT_SYNC_MAX_PROJECTS", 10, minimum=0)

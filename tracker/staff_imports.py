@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import accounts
 from tracker.imports import MAX_CELL_CHARS, Columns, coach_not_assignable, normalise_nip
-from tracker.models import Agency, Cohort, Invitation, Role, User
+from tracker.models import Agency, Cohort, Invitation, PoolExaminer, Role, User
 from tracker.selectors import coaches_assignable_in
 from tracker.validators import validate_nip
 from tracker.workflow import Forbidden, Refused
@@ -278,6 +278,11 @@ def cohort_import_staff(*, cohort: Cohort, by: User, rows: list[dict[str, str]])
                 )
                 check.user.set_unusable_password()
                 check.user.save()
+            if check.role == Role.EXAMINER:
+                # An institution keeps its pool of examiners by importing them.
+                PoolExaminer.objects.get_or_create(
+                    institution=cohort.institution, person=check.user, defaults={"added_by": by}
+                )
             if check.action in ("new", "invite"):
                 assert check.role is not None  # every row of an ok preview has its role
                 accounts.invite(user=check.user, by=by, role=check.role, cohort=cohort)

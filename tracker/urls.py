@@ -51,6 +51,17 @@ tracker_patterns = [
     path("proyek/<int:pk>/submit-report/", views.submit_report, name="submit-report"),
     path("proyek/<int:pk>/return-report/", views.return_report, name="return-report"),
     path("proyek/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("proyek/<int:pk>/lapse-deferral/", views.lapse_deferral, name="lapse-deferral"),
+    path(
+        "proyek/<int:pk>/remedial-exam/passed/",
+        views.pass_remedial_exam,
+        name="pass-remedial-exam",
+    ),
+    path(
+        "proyek/<int:pk>/remedial-exam/failed/",
+        views.fail_remedial_exam,
+        name="fail-remedial-exam",
+    ),
     path("proyek/<int:pk>/close-training/", views.close_training, name="close-training"),
     path(
         "proyek/<int:pk>/complete-impact-review/",

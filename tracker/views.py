@@ -20,10 +20,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tracker import health, services, workflow
 from tracker.diagram import workflow_svg
-from tracker.forms import CoachAssignmentForm, ParticipantImportForm, ProposalForm, TransitionForm
+from tracker.forms import (
+    CoachAssignmentForm,
+    ParticipantImportForm,
+    ProposalForm,
+    transition_form,
+)
 from tracker.http import AuthenticatedRequest, HtmxRequest
 from tracker.imports import COLUMN_LABELS, UnreadableFile, check_rows, read_table
-from tracker.models import PARTICIPANT_NEXT_STEP, ChangeProject, Cohort, Notification, Role, User
+from tracker.models import (
+    PARTICIPANT_NEXT_STEP,
+    ChangeProject,
+    Cohort,
+    Notification,
+    ReportNarrative,
+    Role,
+    User,
+)
 from tracker.selectors import held_roles, open_projects_of, projects_visible_to, share_reads
 from tracker.workflow import Forbidden, Refused
 
@@ -60,10 +73,23 @@ ACTION_URLS = {
     "submit_report": "tracker:submit-report",
     "return_report": "tracker:return-report",
     "resubmit": "tracker:resubmit",
+    "lapse_deferral": "tracker:lapse-deferral",
+    "pass_remedial_exam": "tracker:pass-remedial-exam",
+    "fail_remedial_exam": "tracker:fail-remedial-exam",
     "close_training": "tracker:close-training",
     "complete_impact_review": "tracker:complete-impact-review",
     "withdraw": "tracker:withdraw",
 }
+
+
+def _earlier_input(project: ChangeProject, declared) -> dict:
+    """A report sent back is submitted again with the narrative written the time before."""
+    if declared.name != "submit_report":
+        return {}
+    narrative = project.report_narratives.order_by("-written_at", "-pk").first()
+    if narrative is None:
+        return {}
+    return {name: getattr(narrative, name) for name in ReportNarrative.NARRATIVE_FIELDS}
 
 
 def project_actions(project: ChangeProject, user, bound_form=None, failed: str = "") -> list[dict]:
@@ -82,10 +108,10 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
                 "declared": declared,
                 "url": reverse(ACTION_URLS[declared.name], args=[project.pk]),
                 "form": form
-                or TransitionForm(
+                or transition_form(
                     model=ChangeProject,
                     name=declared.name,
-                    initial={"expected_state": project.state},
+                    initial={"expected_state": project.state, **_earlier_input(project, declared)},
                 ),
                 "blocked": workflow.blocked_reason(project, declared.name),
             }
@@ -170,7 +196,7 @@ def _project_action(request: AuthenticatedRequest, pk: int, name: str, service) 
     project, _roles = _get_project_for_user(request, pk)
     if not workflow.may_attempt(project, request.user, name):
         raise PermissionDenied
-    form = TransitionForm(request.POST, model=ChangeProject, name=name)
+    form = transition_form(request.POST, model=ChangeProject, name=name)
 
     def page(status: int) -> HttpResponse:
         return project_page(request, project, bound_form=form, failed=name, status=status)
@@ -224,6 +250,24 @@ def return_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def resubmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _project_action(request, pk, "resubmit", services.project_resubmit)
+
+
+@require_POST
+@login_required
+def lapse_deferral(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "lapse_deferral", services.project_lapse_deferral)
+
+
+@require_POST
+@login_required
+def pass_remedial_exam(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "pass_remedial_exam", services.project_pass_remedial_exam)
+
+
+@require_POST
+@login_required
+def fail_remedial_exam(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _project_action(request, pk, "fail_remedial_exam", services.project_fail_remedial_exam)
 
 
 @require_POST

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import SignOff
@@ -22,11 +23,12 @@ from reports.documents.base import (
     Signature,
     Table,
     load_project,
+    place_and_date,
     project_identity,
     project_letterhead,
     project_subject,
 )
-from tracker.models import ChangeProject, Role, TransitionLog
+from tracker.models import ChangeProject, Programme, Role, TransitionLog
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class ApprovalPage(Document):
     subject: str
     identity: FieldGroup
     signatures: tuple[Signature, ...]
+    place_date: str = ""
 
     @property
     def signature_table(self) -> Table:
@@ -73,8 +76,13 @@ class ApprovalPage(Document):
 
 def approved_proposal_submission(project: ChangeProject) -> TransitionLog | None:
     """The latest proposal submission that both the coach and the mentor signed off."""
+    return approved_submission(project, SignOff.Stage.PROPOSAL)
+
+
+def approved_submission(project: ChangeProject, stage: str) -> TransitionLog | None:
+    """The latest submission of the stage (proposal or report) that coach and mentor signed off."""
     submission_id = (
-        SignOff.objects.filter(project=project, stage=SignOff.Stage.PROPOSAL)
+        SignOff.objects.filter(project=project, stage=stage)
         .values("submission")
         .annotate(roles=Count("role", distinct=True))
         .filter(roles__gte=2)
@@ -91,20 +99,7 @@ def approval_page_data(project: ChangeProject) -> ApprovalPage | None:
     if submission is None:
         return None
     project = load_project(project)
-    order: dict[str, int] = {Role.COACH: 0, Role.MENTOR: 1}
-    signoffs = sorted(
-        submission.signoffs.filter(stage=SignOff.Stage.PROPOSAL).select_related("signer"),
-        key=lambda signoff: order[signoff.role],
-    )
-    signatures = tuple(
-        Signature(
-            role=signoff.get_role_display(),
-            person=Person.of(signoff.signer),
-            wording=signoff.wording,
-            signed_at=signoff.signed_at,
-        )
-        for signoff in signoffs
-    )
+    signatures = submission_signatures(project, submission, SignOff.Stage.PROPOSAL)
     identity = project_identity(
         project, Field("diajukan", _("Rancangan diajukan"), submission.created_at, "datetime")
     )
@@ -119,4 +114,32 @@ def approval_page_data(project: ChangeProject) -> ApprovalPage | None:
         subject=project_subject(project),
         identity=identity,
         signatures=signatures,
+        place_date=signing_place_date(project, signatures),
     )
+
+
+def submission_signatures(
+    project: ChangeProject, submission: TransitionLog, stage: str
+) -> tuple[Signature, ...]:
+    """The coach's and the mentor's sign-offs of one submission, in the programme's order."""
+    # Latsar's pages name the mentor first; the structural programmes name the coach first.
+    first = Role.MENTOR if project.cohort.programme == Programme.LATSAR else Role.COACH
+    signoffs = sorted(
+        submission.signoffs.filter(stage=stage).select_related("signer"),
+        key=lambda signoff: (signoff.role != first, signoff.pk),
+    )
+    return tuple(
+        Signature(
+            role=signoff.get_role_display(),
+            person=Person.of(signoff.signer),
+            wording=signoff.wording,
+            signed_at=signoff.signed_at,
+        )
+        for signoff in signoffs
+    )
+
+
+def signing_place_date(project: ChangeProject, signatures: tuple[Signature, ...]) -> str:
+    """The place and the day the page was complete: the day of its last signature."""
+    last = max(signature.signed_at for signature in signatures)
+    return place_and_date(project, timezone.localtime(last).date())

@@ -228,6 +228,22 @@ def long_date(value: datetime.date) -> str:
     return date_format(value)
 
 
+def place_and_date(project: ChangeProject, when: datetime.date) -> str:
+    """The line above the signatures: "Bandung, 2 Oktober 2026" (the date alone without a city)."""
+    city = project.cohort.city.strip()
+    return f"{city}, {long_date(when)}" if city else long_date(when)
+
+
+def institution_letterhead(project: ChangeProject) -> Letterhead:
+    """The running header of a document the training institution issues (a seminar's minutes)."""
+    return Letterhead(
+        agency=project.cohort.city,
+        parent_agency=project.cohort.institution,
+        programme=str(project.cohort),
+        institution=project.cohort.institution,
+    )
+
+
 # --- verification codes -------------------------------------------------------------------------
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U

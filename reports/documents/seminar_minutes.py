@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from mentoring.models import RubricScore
+from mentoring.models import RubricScore, SeminarAttendance
 from mentoring.selectors import score_summaries
 from milestones.models import MilestoneRating
 from reports.documents.base import (
@@ -25,10 +25,10 @@ from reports.documents.base import (
     Section,
     Signature,
     Table,
+    institution_letterhead,
     load_project,
     long_date,
     person_line,
-    project_letterhead,
     project_subject,
 )
 from tracker.models import ChangeProject, Role, Seminar, User
@@ -54,6 +54,7 @@ class SeminarMinutes(Document):
     seminar: FieldGroup
     identity: FieldGroup
     examiners: Table
+    present: Table
     results: Table
     outcome: FieldGroup
     ratings: Table
@@ -72,6 +73,7 @@ class SeminarMinutes(Document):
             self.seminar,
             self.identity,
             self.examiners,
+            self.present,
             self.results,
             self.outcome,
             self.ratings,
@@ -197,6 +199,7 @@ def seminar_minutes_data(
         ),
         empty_text=_("Belum ada penguji yang ditetapkan."),
     )
+    present = present_table(seminar, project, label_of)
     ratings = Table(
         key="capaian_tonggak",
         title=_("Capaian tonggak jangka pendek"),
@@ -212,7 +215,8 @@ def seminar_minutes_data(
     return SeminarMinutes(
         project_id=project.pk,
         seminar_id=seminar.pk,
-        letterhead=project_letterhead(project),
+        # The institution that holds the seminar issues its minutes.
+        letterhead=institution_letterhead(project),
         document_title=_("Berita acara %(seminar)s") % {"seminar": kind_label.lower()},
         heading=f"{str(kind_label).title()} {project.project_label}",
         project_title=project.title,
@@ -222,11 +226,43 @@ def seminar_minutes_data(
         seminar=seminar_fields,
         identity=identity,
         examiners=examiners,
+        present=present,
         results=results,
         outcome=outcome,
         ratings=ratings,
         signatures=signatures,
         scores_withheld=seminar.kind == Seminar.Kind.RESULTS and not examiner_scores,
+    )
+
+
+def present_table(seminar: Seminar, project: ChangeProject, label_of: dict[int, str]) -> Table:
+    """Those recorded present for the project at the seminar: examiners, then coach and mentor."""
+    order = {Role.EXAMINER: 0, Role.COACH: 1, Role.MENTOR: 2}
+    attended = sorted(
+        SeminarAttendance.objects.filter(seminar=seminar, project=project, present=True)
+        .select_related("person")
+        .order_by("pk"),
+        key=lambda row: (order[Role(row.role)], label_of.get(row.person_id, ""), row.pk),
+    )
+    return Table(
+        key="hadir",
+        title=_("Yang hadir"),
+        columns=(
+            Column("sebagai", _("Sebagai"), width="24%"),
+            Column("nama", _("Nama"), width="40%"),
+            Column("nip", _("NIP"), "nip", "30%"),
+        ),
+        rows=tuple(
+            (
+                label_of.get(row.person_id, row.get_role_display())
+                if row.role == Role.EXAMINER
+                else row.get_role_display(),
+                row.person.get_full_name(),
+                row.person.nip or "",
+            )
+            for row in attended
+        ),
+        hide_when_empty=True,
     )
 
 

@@ -12,11 +12,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from mentoring.selectors import proposal_signed_by_both
+from mentoring.selectors import proposal_signed_by_both, stage_signed_by_both
 from reports import charts, timeline, todo
 from reports.models import GeneratedDocument
 from reports.selectors import may_download, may_download_minutes
 from tracker import workflow
+from tracker.models import ChangeProject
 
 register = template.Library()
 
@@ -53,6 +54,23 @@ def cell(value, kind: str = "text"):
     return value
 
 
+# The states after a report was submitted: the final report is offered without asking for its
+# narrative (the project page's query count stays as it was); a project without one sends the
+# person back with a message.
+S = ChangeProject.State
+REPORTED_STATES = frozenset(
+    {
+        S.REPORT_REVIEW,
+        S.RESULTS_SEMINAR,
+        S.PASSED,
+        S.DEFERRED,
+        S.FAILED,
+        S.MONITORING,
+        S.COMPLETED,
+    }
+)
+
+
 @register.inclusion_tag("reports/partials/downloads.html", takes_context=True)
 def report_downloads(context, project):
     """Links to the project's documents that this user may download."""
@@ -66,6 +84,19 @@ def report_downloads(context, project):
         project
     ):
         links.append(Kind.APPROVAL_PAGE)
+    if may_download(project, user, Kind.PROPOSAL, roles=roles):
+        links.append(Kind.PROPOSAL)
+    if may_download(project, user, Kind.CONTROL_FORM, roles=roles):
+        links.append(Kind.CONTROL_FORM)
+    if (
+        may_download(project, user, Kind.FINAL_REPORT, roles=roles)
+        and project.state in REPORTED_STATES
+    ):
+        links.append(Kind.FINAL_REPORT)
+    if may_download(project, user, Kind.ENDORSEMENT_PAGE, roles=roles) and stage_signed_by_both(
+        project, "report"
+    ):
+        links.append(Kind.ENDORSEMENT_PAGE)
     return {"project": project, "links": links}
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mentoring.models import JournalEntry, Rubric
+from mentoring.models import CalendarFeed, JournalEntry, Rubric
 from tests.authz import (
     IN_PROJECT_SCOPE,
     LOGIN,
@@ -30,6 +30,11 @@ def _add_results_seminar(world) -> None:
 
 def _results_seminar(world) -> Seminar:
     return Seminar.objects.get(projects=world.project, kind=Seminar.Kind.RESULTS)
+
+
+def _participant_feed(world) -> str:
+    feed = CalendarFeed.objects.filter(user=world.participant).first()
+    return (feed or CalendarFeed.objects.create(user=world.participant, token="t" * 43)).token
 
 
 # Seminar pages: the seminar's examiners and its cohort's organisers see it (the admin sees all);
@@ -70,6 +75,33 @@ ROWS = [
         expect={**EXAMINER_ACTS, "examiner": 400},
         args=lambda world: [_proposal_seminar(world).pk, world.project.pk],
         method="post",
+    ),
+    # The calendar is everyone's own; the feed answers whoever holds its secret URL.
+    Row("mentoring:calendar", others=200, expect={"anonymous": LOGIN}),
+    Row("mentoring:calendar-ics", others=200, expect={"anonymous": LOGIN}),
+    Row(
+        "mentoring:calendar-feed-create",
+        others=302,
+        expect={"anonymous": LOGIN},
+        method="post",
+    ),
+    Row(
+        "mentoring:calendar-feed-revoke",
+        others=302,
+        expect={"anonymous": LOGIN},
+        method="post",
+    ),
+    Row(
+        "mentoring:calendar-feed",
+        others=200,
+        args=lambda world: [_participant_feed(world)],
+    ),
+    # Attendance: the seminar's examiners and its cohort's organisers record it.
+    Row(
+        "mentoring:seminar-attendance",
+        others=OUT_OF_SCOPE,
+        expect={"examiner": 200, "organiser": 200, "admin": 403, "anonymous": LOGIN},
+        args=lambda world: [_proposal_seminar(world).pk, world.project.pk],
     ),
     Row(
         "mentoring:score-project",

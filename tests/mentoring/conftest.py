@@ -9,7 +9,7 @@ import pytest
 from mentoring.selectors import rubric_for
 from mentoring.services import seminar_record_scores
 from tests.factories import SeminarFactory, UserFactory
-from tracker.models import ChangeProject, Seminar
+from tracker.models import ChangeProject, PoolExaminer, Seminar
 
 
 def put_in_state(project: ChangeProject, state: str) -> ChangeProject:
@@ -46,8 +46,10 @@ def proposal_seminar(world) -> Seminar:
 
 
 @pytest.fixture
-def second_examiner(db):
-    return UserFactory(username="examiner2", full_name="Dewi Penguji Kedua")
+def second_examiner(world):
+    examiner = UserFactory(username="examiner2", full_name="Dewi Penguji Kedua")
+    PoolExaminer.objects.create(institution=world.cohort.institution, person=examiner)
+    return examiner
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import CohortFactory, SeminarFactory, UserFactory
 from tests.html import element
-from tracker.models import Notification, Seminar
+from tracker.models import Notification, PoolExaminer, Seminar
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -29,12 +29,14 @@ def organiser(client, world):
 
 @pytest.fixture
 def pool(world):
-    """Two people who examined another seminar of the organiser's cohort."""
+    """Two people in the examiner pool of the organiser's institution."""
     people = [
         UserFactory(username="penguji_a", full_name="Ani Penguji"),
         UserFactory(username="penguji_b", full_name="Bayu Penguji", nip="197505052000031002"),
     ]
     SeminarFactory(cohort=world.cohort).examiners.add(*people)
+    for person in people:
+        PoolExaminer.objects.create(institution=world.cohort.institution, person=person)
     return people
 
 
@@ -133,12 +135,19 @@ def test_only_the_organiser_may_appoint(client, world, seminar, pool, persona, s
 def test_page_query_count_is_the_same_for_1_and_50_people(
     organiser, world, seminar, django_assert_num_queries
 ):
+    def pooled(count: int) -> list:
+        people = [UserFactory() for _ in range(count)]
+        PoolExaminer.objects.bulk_create(
+            PoolExaminer(institution=world.cohort.institution, person=person) for person in people
+        )
+        return people
+
     other = SeminarFactory(cohort=world.cohort)
-    other.examiners.add(UserFactory())
+    other.examiners.add(*pooled(1))
     with django_assert_num_queries(6):
         organiser.get(_url(seminar))
-    other.examiners.add(*(UserFactory() for _ in range(49)))
-    seminar.examiners.add(*(UserFactory() for _ in range(49)))
+    other.examiners.add(*pooled(49))
+    seminar.examiners.add(*pooled(49))
     with django_assert_num_queries(6):
         page = organiser.get(_url(seminar)).content.decode()
     assert page.count('name="pool"') == 50

@@ -10,7 +10,7 @@ from django.urls import reverse
 from mentoring.models import RubricScore, SeminarGrade
 from mentoring.selectors import rubric_for
 from tests.mentoring.conftest import fill_scores
-from tracker.models import ChangeProject, TransitionLog
+from tracker.models import ChangeProject, ProgrammeRules, TransitionLog
 from tracker.services import project_resubmit
 
 S = ChangeProject.State
@@ -106,10 +106,8 @@ def test_a_deferral_band_defers_with_a_resubmission_deadline(
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_deferral_window_comes_from_the_setting(
-    client, world, results_seminar, scored, settings
-):
-    settings.DEFERRAL_DAYS = 14
+def test_the_deferral_window_comes_from_the_programme_rules(client, world, results_seminar, scored):
+    ProgrammeRules.objects.filter(programme=world.cohort.programme).update(deferral_days=14)
     scored(50, 50)
     client.force_login(world.examiner)
     _grade(client, results_seminar, world.project)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import ChangeProjectFactory, UserFactory
 from tests.mentoring.conftest import put_in_state
-from tracker.models import ChangeProject, Seminar
+from tracker.models import ChangeProject, PoolExaminer, Seminar
 
 S = ChangeProject.State
 
@@ -57,6 +57,7 @@ def test_organiser_moves_the_seminar_and_everyone_on_it_is_told(
 
 def test_adding_people_tells_only_the_newcomers(client, world, seminar, mailoutbox, run_tasks):
     newcomer = UserFactory(full_name="Penguji Baru")
+    PoolExaminer.objects.create(institution=world.cohort.institution, person=newcomer)
     late = ChangeProjectFactory(cohort=world.cohort, state=S.PROPOSAL_SEMINAR)
     client.force_login(world.organiser)
     data = _data(

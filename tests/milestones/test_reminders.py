@@ -117,7 +117,10 @@ def test_each_person_hears_about_what_waits_on_them(world, waiting, mailoutbox, 
     assert "Baru diajukan" not in mentor
     assert "Lewat di proyek lain" in mail[world.other_participant.email]
     assert waiting.project.participant.email not in mail
-    assert world.participant.notifications.filter(message__startswith="[Jejak] 2 hal").exists()
+    # The in-app notice is a sentence and leads to the most pressing item, not to the home page.
+    notice = world.participant.notifications.get()
+    assert notice.message == "2 hal menunggu Anda, antara lain tonggak “Sudah lewat tenggat”."
+    assert notice.url == Milestone.objects.get(activity="Sudah lewat tenggat").get_absolute_url()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -167,7 +170,7 @@ def test_a_reminder_the_worker_gave_up_on_is_sent_by_the_next_run(
     assert Reminder.objects.count() == 4
     assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"failed"}
     # The day's notices are under the bell all the same.
-    assert world.participant.notifications.filter(message__startswith="[Jejak] 2 hal").exists()
+    assert world.participant.notifications.filter(message__startswith="2 hal menunggu").exists()
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
     assert "reminders queued: 4" in remind()

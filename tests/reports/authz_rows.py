@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from reports.models import GeneratedDocument, ReportJob
 from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row
 from tests.conftest import World
-from tests.reports.conftest import approve_proposal, record_proposal_seminar
+from tests.reports.conftest import approve_proposal, endorse_report, record_proposal_seminar
 from tracker.models import Seminar
 
 
@@ -68,6 +68,56 @@ ROWS = [
         expect=IN_PROJECT_SCOPE,
         args=lambda world: [world.project.pk],
         setup=approve_proposal,
+    ),
+    # The programme's documents: the rancangan at any state; the laporan akhir and lembar
+    # pengesahan once the report is in; the kartu kendali, not for examiners.
+    Row(
+        "reports:proposal",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+    ),
+    Row(
+        "reports:final-report",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+        setup=endorse_report,
+    ),
+    Row(
+        "reports:endorsement-page",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+        setup=endorse_report,
+    ),
+    Row(
+        "reports:control-form",
+        others=OUT_OF_SCOPE,
+        expect={**IN_PROJECT_SCOPE, "examiner": 403},
+        args=lambda world: [world.project.pk],
+    ),
+    # Exports of the other lists: everyone signed in gets their own (maybe empty) rows.
+    *(
+        Row(
+            "reports:list-export",
+            others=200,
+            expect={"anonymous": LOGIN},
+            args=lambda world, name=name, fmt=fmt: [name, fmt],
+            case=f"{name}.{fmt}",
+        )
+        for name in ("milestones", "consultations", "grades")
+        for fmt in ("csv", "xlsx")
+    ),
+    *(
+        Row(
+            "reports:seminar-export",
+            others=200,
+            expect={"anonymous": LOGIN},
+            args=lambda world, fmt=fmt: [fmt],
+            case=fmt,
+        )
+        for fmt in ("csv", "xlsx")
     ),
     # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
     # organisers and the admin; the agency head sees the project but not its seminar papers.

@@ -112,6 +112,40 @@ def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
     return project
 
 
+NARRATIVE = {
+    "executive_summary": "SIRUJUK memangkas waktu tunggu rujukan dari 3,5 jam menjadi 1,25 jam.",
+    "implementation": (
+        "Rapat koordinasi dengan RSUD pada pekan pertama.\n"
+        "Uji coba di lima puskesmas percontohan selama empat pekan."
+    ),
+    "lessons_learned": "Pemangku kepentingan perlu dilibatkan sejak rancangan.",
+    "conclusion": "SIRUJUK diperluas ke 42 puskesmas; Diskominfo menyiapkan server.",
+}
+
+
+def endorse_report(world) -> ChangeProject:
+    """world.project past its proposal seminar, its report submitted with the narrative on
+    27 October and signed off by coach (09.00) and mentor (11.30) the same day."""
+    approve_proposal(world)
+    with time_machine.travel(at(20, 10), tick=False):
+        run_transition(
+            project=world.project,
+            by=world.examiner,
+            name="record_proposal_seminar",
+            arguments=(True,),
+        )
+    project = ChangeProject.objects.get(pk=world.project.pk)
+    with time_machine.travel(at(27, 8), tick=False):
+        project_submit_report(project=project, by=world.participant, narrative=NARRATIVE)
+    with time_machine.travel(at(27, 9), tick=False):
+        project_sign_off(project=project, by=world.coach, stage="report")
+    with time_machine.travel(at(27, 11, 30), tick=False):
+        project_sign_off(project=project, by=world.mentor, stage="report")
+    project.refresh_from_db()
+    assert project.state == ChangeProject.State.RESULTS_SEMINAR
+    return project
+
+
 def record_proposal_seminar(world) -> Seminar:
     """Approve world.project and accept it at the world's proposal seminar on 5 October."""
     project = approve_proposal(world)

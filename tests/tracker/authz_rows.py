@@ -14,7 +14,7 @@ from tests.authz import (
     project_action,
 )
 from tests.factories import CohortFactory
-from tracker.models import ChangeProject, Cohort, ImpactIndicator
+from tracker.models import ChangeProject, Cohort, ImpactIndicator, ProgrammeRules
 
 # A POST without the form's fields: allowed personas get 400 (form refused), the rest 403/404.
 ROWS = [
@@ -42,6 +42,9 @@ ROWS = [
     project_action("tracker:resubmit", {"participant": 400}),
     project_action("tracker:return-proposal", {"coach": 400, "mentor": 400}),
     project_action("tracker:return-report", {"coach": 400, "mentor": 400}),
+    project_action("tracker:lapse-deferral", {"organiser": 400}),
+    project_action("tracker:pass-remedial-exam", {"organiser": 400}),
+    project_action("tracker:fail-remedial-exam", {"organiser": 400}),
     project_action("tracker:close-training", {"organiser": 400}),
     project_action("tracker:complete-impact-review", {"organiser": 400}),
     project_action("tracker:withdraw", {"organiser": 400}),
@@ -147,6 +150,13 @@ ROWS += [
         setup=_add_indicator,
     ),
     *model_admin_pages("tracker_agency", lambda world: world.dinas, add=403, delete=403),
+    # Programme rules: the operator writes them; organisers read which apply.
+    *model_admin_pages(
+        "tracker_programmerules",
+        lambda world: ProgrammeRules.objects.get(programme=world.cohort.programme),
+        add=403,
+        delete=403,
+    ),
     *model_admin_pages(
         "tracker_agencyhead",
         lambda world: world.agency_head.headships.get(),

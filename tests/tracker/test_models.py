@@ -115,6 +115,7 @@ def test_state_field_declares_every_workflow_state():
         "results_seminar",
         "passed",
         "deferred",
+        "remedial_exam",
         "failed",
         "monitoring",
         "completed",

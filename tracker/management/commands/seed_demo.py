@@ -17,6 +17,7 @@ from tracker.models import (
     ChangeProject,
     Cohort,
     ImpactIndicator,
+    PoolExaminer,
     Role,
     Seminar,
     User,
@@ -41,6 +42,7 @@ ORGANISER_PERMISSIONS = [
     ("tracker", "impactindicator", ("view", "add", "change", "delete")),
     ("tracker", "agency", ("view",)),
     ("tracker", "agencyhead", ("view",)),
+    ("tracker", "programmerules", ("view",)),
     # How the emails of their cohorts fared (read-only), to follow up on failed ones.
     ("tracker", "emaildelivery", ("view",)),
     ("tracker", "user", ("view", "add", "change")),
@@ -194,6 +196,10 @@ class Command(BaseCommand):
             )
             seminar.examiners.add(*(people[name] for name in examiners))
             seminar.projects.add(*(projects[name] for name in participants))
+            for name in examiners:
+                PoolExaminer.objects.get_or_create(
+                    institution=seminar.cohort.institution, person=people[name]
+                )
 
     def _invited(self, people, cohorts) -> None:
         """A participant imported and invited who has not accepted yet (no password)."""

@@ -35,6 +35,6 @@ def drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0006_list_order_indexes")]
+    dependencies = [("tracker", "0012_list_order_indexes")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

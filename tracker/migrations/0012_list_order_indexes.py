@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("tracker", "0005_invitations"),
+        ("tracker", "0011_examiner_pool_from_past_seminars"),
     ]
 
     operations = [
