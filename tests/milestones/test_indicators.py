@@ -48,7 +48,7 @@ def test_participant_records_values_and_the_latest_shows(client, world, indicato
     assert "Capaian terakhir <strong>95</strong>" in page
     assert "Dasbor rujukan" in page
     project_page = client.get(indicator.project.get_absolute_url()).content.decode()
-    assert '95 <span class="muted">(20 Nov 2026)</span>' in project_page
+    assert '95 <span class="muted">(20 November 2026)</span>' in project_page
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0), tick=False)
