@@ -50,12 +50,6 @@ tracker_patterns = [
     path("proyek/<int:pk>/submit-report/", views.submit_report, name="submit-report"),
     path("proyek/<int:pk>/return-report/", views.return_report, name="return-report"),
     path("proyek/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
-    path("proyek/<int:pk>/close-training/", views.close_training, name="close-training"),
-    path(
-        "proyek/<int:pk>/complete-impact-review/",
-        views.complete_impact_review,
-        name="complete-impact-review",
-    ),
     path("proyek/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]
 

@@ -42,8 +42,6 @@ ROWS = [
     project_action("tracker:resubmit", {"participant": 400}),
     project_action("tracker:return-proposal", {"coach": 400, "mentor": 400}),
     project_action("tracker:return-report", {"coach": 400, "mentor": 400}),
-    project_action("tracker:close-training", {"organiser": 400}),
-    project_action("tracker:complete-impact-review", {"organiser": 400}),
     project_action("tracker:withdraw", {"organiser": 400}),
     Row("login", others=302, expect={"anonymous": 200}),
     Row("logout", others=302, method="post"),
