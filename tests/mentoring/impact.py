@@ -57,3 +57,16 @@ def answer(survey_round: SurveyRound, user: User, *, submit: bool = True, **over
 
 def submitted(survey_round: SurveyRound) -> list[SurveyResponse]:
     return list(survey_round.responses.filter(state=SurveyResponse.State.SUBMITTED))
+
+
+def final_round_settled(project: ChangeProject) -> SurveyRound:
+    """The project's rounds scheduled, and both respondents of the final one excused."""
+    from mentoring.models import SurveyExcusal
+
+    rounds = schedule_rounds(project, by=None, closed_on=CLOSED_ON)
+    organiser = project.cohort.organisers.first() or project.participant
+    for role in ("participant", "mentor"):
+        SurveyExcusal.objects.create(
+            round=rounds[-1], role=role, reason="Uji: dibebaskan.", excused_by=organiser
+        )
+    return rounds[-1]
