@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,8 @@ from mentoring.models import (
     Sustainability,
 )
 from reports.charts import Bar, bar_chart, paired_bar_chart
-from tracker.models import ChangeProject, Role
+from reports.documents.base import Column, Field, FieldGroup, Table
+from tracker.models import ChangeProject, ImpactIndicator, Role
 
 S = ChangeProject.State
 AFTER_TRAINING = (S.MONITORING, S.COMPLETED)
@@ -134,100 +135,318 @@ class ImpactFigures:
 
 
 def impact_figures(projects: QuerySet[ChangeProject], *, today: datetime.date) -> ImpactFigures:
-    """The post-training figures of these projects (five queries, whatever their number)."""
-    figures = ImpactFigures()
+    """The post-training figures of these projects together."""
+    return impact_figures_by(projects, by=None, today=today).get(None, ImpactFigures())
+
+
+def impact_figures_by(
+    projects: QuerySet[ChangeProject], *, by: str | None, today: datetime.date
+) -> dict:
+    """The post-training figures per value of the project field `by` (e.g. "cohort_id"), or of
+    all the projects together under None; five queries, whatever the number of projects."""
     past = projects.filter(state__in=AFTER_TRAINING)
-    figures.projects = past.count()
+    key = f"project__{by}" if by else None
+    groups: dict = defaultdict(ImpactFigures)
+    counts = past.order_by().values(by).annotate(total=Count("pk")) if by else None
+    if counts is not None:
+        for row in counts:
+            groups[row[by]].projects = row["total"]
+    else:
+        total = past.count()
+        if total:
+            groups[None].projects = total
+    fields = ["pk", "project_id", "project__mentor_id", "project__state", "due_on", "number"]
     rounds = list(
         SurveyRound.objects.filter(project__in=past, opens_on__lte=today).values(
-            "pk", "project_id", "project__mentor_id", "project__state", "due_on", "number"
+            *fields, *([key] if key else [])
         )
     )
-    figures.expected = sum(2 if r["project__mentor_id"] else 1 for r in rounds)
+    group_of = {r["pk"]: r[key] if key else None for r in rounds}
     responses = list(
         SurveyResponse.objects.filter(
-            round__in=[r["pk"] for r in rounds], state=SurveyResponse.State.SUBMITTED
+            round__in=list(group_of), state=SurveyResponse.State.SUBMITTED
         ).values("pk", "round_id", "role", "is_late")
     )
     excusals = list(
-        SurveyExcusal.objects.filter(round__in=[r["pk"] for r in rounds]).values("round_id", "role")
+        SurveyExcusal.objects.filter(round__in=list(group_of)).values("round_id", "role")
     )
-    figures.answered = len(responses)
-    figures.late = sum(1 for response in responses if response["is_late"])
-    figures.excused = len(excusals)
     settled = defaultdict(set)
     for row in [*responses, *excusals]:
         settled[row["round_id"]].add(row["role"])
-    figures.stuck = len(
-        {
-            r["project_id"]
-            for r in rounds
-            if r["project__state"] == S.MONITORING
-            and r["due_on"] < today
-            and len(settled[r["pk"]]) < (2 if r["project__mentor_id"] else 1)
-        }
-    )
-    _read_answers(figures, responses, rounds)
-    outcomes = Counter(
-        ImpactConclusion.objects.filter(project__in=past).values_list("outcome", flat=True)
-    )
-    total = sum(outcomes.values())
-    figures.conclusions = [
-        Share(value, str(label), outcomes[value], percent(outcomes[value], total))
-        for value, label in ImpactConclusion.Outcome.choices
-        if outcomes[value]
-    ]
-    return figures
+    stuck = defaultdict(set)
+    for r in rounds:
+        figures = groups[group_of[r["pk"]]]
+        owed = 2 if r["project__mentor_id"] else 1
+        figures.expected += owed
+        late = r["project__state"] == S.MONITORING and r["due_on"] < today
+        if late and len(settled[r["pk"]]) < owed:
+            stuck[group_of[r["pk"]]].add(r["project_id"])
+    for response in responses:
+        figures = groups[group_of[response["round_id"]]]
+        figures.answered += 1
+        figures.late += bool(response["is_late"])
+    for excusal in excusals:
+        groups[group_of[excusal["round_id"]]].excused += 1
+    for group, projects_stuck in stuck.items():
+        groups[group].stuck = len(projects_stuck)
+    _read_answers(groups, group_of, responses, rounds)
+    outcomes: dict = defaultdict(Counter)
+    conclusions = ImpactConclusion.objects.filter(project__in=past)
+    for outcome, group in conclusions.values_list("outcome", key or "outcome"):
+        outcomes[group if key else None][outcome] += 1
+    for group, counted in outcomes.items():
+        total = sum(counted.values())
+        groups[group].conclusions = [
+            Share(value, str(label), counted[value], percent(counted[value], total))
+            for value, label in ImpactConclusion.Outcome.choices
+            if counted[value]
+        ]
+    return dict(groups)
 
 
-def _read_answers(figures: ImpactFigures, responses: list[dict], rounds: list[dict]) -> None:
+def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: list[dict]):
     round_of = {r["pk"]: r for r in rounds}
     response_of = {response["pk"]: response for response in responses}
     answers = SurveyAnswer.objects.filter(
         response__in=list(response_of),
         question__topic__in=[*MEAN_TOPICS, Question.Topic.SUSTAINABILITY, Question.Topic.BARRIERS],
     ).values("response_id", "question__kind", "question__topic", "value")
-    scores: dict[tuple[str, str], list[int]] = defaultdict(list)
-    latest: dict[int, tuple[int, str]] = {}  # project -> (round number, sustainability)
-    barriers: Counter[str] = Counter()
+    scores: dict = defaultdict(lambda: defaultdict(list))
+    latest: dict = defaultdict(dict)  # group -> project -> (round number, sustainability)
+    barriers: dict = defaultdict(Counter)
     for answer in answers:
         value = answer["value"]
         if value in (None, "", []):
             continue
         response = response_of[answer["response_id"]]
+        survey_round = round_of[response["round_id"]]
+        group = group_of[survey_round["pk"]]
         topic = answer["question__topic"]
         if answer["question__kind"] == Question.Kind.SCALE and topic in MEAN_TOPICS:
-            scores[(topic, response["role"])].append(int(value))
+            scores[group][(topic, response["role"])].append(int(value))
         elif topic == Question.Topic.SUSTAINABILITY and response["role"] == Role.PARTICIPANT:
-            survey_round = round_of[response["round_id"]]
-            known = latest.get(survey_round["project_id"])
+            known = latest[group].get(survey_round["project_id"])
             if known is None or known[0] < survey_round["number"]:
-                latest[survey_round["project_id"]] = (survey_round["number"], str(value))
+                latest[group][survey_round["project_id"]] = (survey_round["number"], str(value))
         elif topic == Question.Topic.BARRIERS:
-            barriers.update(item for item in value if item in Barrier.values)
+            barriers[group].update(item for item in value if item in Barrier.values)
     labels = dict(Question.Topic.choices)
-    for topic in MEAN_TOPICS:
-        alumni = scores.get((topic, Role.PARTICIPANT), [])
-        mentor = scores.get((topic, Role.MENTOR), [])
-        if alumni or mentor:
-            figures.means.append(
-                MeanRow(
-                    topic, str(labels[topic]), mean(alumni), mean(mentor), len(alumni), len(mentor)
+    for group, figures in groups.items():
+        for topic in MEAN_TOPICS:
+            alumni = scores[group].get((topic, Role.PARTICIPANT), [])
+            mentor = scores[group].get((topic, Role.MENTOR), [])
+            if alumni or mentor:
+                figures.means.append(
+                    MeanRow(
+                        topic,
+                        str(labels[topic]),
+                        mean(alumni),
+                        mean(mentor),
+                        len(alumni),
+                        len(mentor),
+                    )
                 )
+        states = Counter(state for _number, state in latest[group].values())
+        figures.assessed = sum(states.values())
+        figures.alive = sum(n for state, n in states.items() if state in ALIVE)
+        figures.sustainability = [
+            Share(value, str(label), states[value], percent(states[value], figures.assessed))
+            for value, label in Sustainability.choices
+            if states[value]
+        ]
+        counted = barriers[group]
+        figures.barrier_mentions = sum(counted.values())
+        figures.barriers = [
+            Share(
+                value, str(label), counted[value], percent(counted[value], figures.barrier_mentions)
             )
-    states = Counter(state for _number, state in latest.values())
-    figures.assessed = sum(states.values())
-    figures.alive = sum(n for state, n in states.items() if state in ALIVE)
-    figures.sustainability = [
-        Share(value, str(label), states[value], percent(states[value], figures.assessed))
-        for value, label in Sustainability.choices
-        if states[value]
-    ]
-    figures.barrier_mentions = sum(barriers.values())
-    figures.barriers = [
-        Share(
-            value, str(label), barriers[value], percent(barriers[value], figures.barrier_mentions)
+            for value, label in sorted(Barrier.choices, key=lambda choice: -counted[choice[0]])
+            if counted[value]
+        ]
+
+
+# --- the post-training section of the agency report and the cohort recap ----------------------
+
+
+@dataclass(frozen=True)
+class ImpactSection:
+    """The post-training figures as the documents print them and their CSV carries them."""
+
+    figures: FieldGroup
+    means: Table
+    sustainability: Table
+    barriers: Table
+    conclusions: Table
+    responses: Table
+
+    @property
+    def has_projects(self) -> bool:
+        return bool(self.figures.fields[0].value)
+
+    @property
+    def share_tables(self) -> list[Table]:
+        return [self.sustainability, self.barriers, self.conclusions]
+
+    @property
+    def sections(self) -> list:
+        return [
+            self.figures,
+            self.means,
+            self.sustainability,
+            self.barriers,
+            self.conclusions,
+            self.responses,
+        ]
+
+
+def _share_table(key: str, title: str, label: str, shares: list[Share], empty: str) -> Table:
+    return Table(
+        key=key,
+        title=title,
+        columns=(
+            Column("label", label, width="60%"),
+            Column("jumlah", _("Jumlah"), "number"),
+            Column("persen", _("Persen"), "score"),
+        ),
+        rows=tuple((share.label, share.count, share.percent) for share in shares),
+        empty_text=empty,
+    )
+
+
+def impact_section(
+    projects: QuerySet[ChangeProject], *, today: datetime.date, free_text: bool
+) -> ImpactSection:
+    """The figures of these projects after training, and every submitted answer (free text only
+    for readers who may see it: organisers, not agency heads)."""
+    figures = impact_figures(projects, today=today)
+    no_answers = _("Belum ada jawaban survei pascapelatihan.")
+    return ImpactSection(
+        figures=FieldGroup(
+            key="pascapelatihan",
+            title=_("Setelah pelatihan"),
+            fields=(
+                Field(
+                    "proyek_pascapelatihan",
+                    _("Proyek setelah pelatihan"),
+                    figures.projects,
+                    "number",
+                ),
+                Field("jawaban_diminta", _("Jawaban survei diminta"), figures.owed, "number"),
+                Field("jawaban_masuk", _("Jawaban survei masuk"), figures.answered, "number"),
+                Field("tingkat_respons", _("Tingkat respons (%)"), figures.response_rate, "score"),
+                Field("jawaban_terlambat", _("Jawaban terlambat"), figures.late, "number"),
+                Field("dibebaskan", _("Responden dibebaskan"), figures.excused, "number"),
+                Field("masih_berjalan", _("Proyek masih berjalan"), figures.alive, "number"),
+                Field(
+                    "dinilai",
+                    _("Proyek yang keberlanjutannya dilaporkan"),
+                    figures.assessed,
+                    "number",
+                ),
+                Field(
+                    "masih_berjalan_persen", _("Masih berjalan (%)"), figures.alive_share, "score"
+                ),
+                Field("tertahan", _("Proyek tertahan di pemantauan"), figures.stuck, "number"),
+            ),
+        ),
+        means=Table(
+            key="rerata_skor",
+            title=_("Rata-rata skor, alumni dan mentor (1–5)"),
+            columns=(
+                Column("aspek", _("Aspek"), width="50%"),
+                Column("alumni", _("Alumni"), "score"),
+                Column("mentor", _("Mentor"), "score"),
+                Column("jawaban_alumni", _("Jawaban alumni"), "number"),
+                Column("jawaban_mentor", _("Jawaban mentor"), "number"),
+            ),
+            rows=tuple(
+                (row.label, row.alumni, row.mentor, row.alumni_count, row.mentor_count)
+                for row in figures.means
+            ),
+            empty_text=no_answers,
+        ),
+        sustainability=_share_table(
+            "keberlanjutan",
+            _("Status keberlanjutan menurut alumni"),
+            _("Status"),
+            figures.sustainability,
+            no_answers,
+        ),
+        barriers=_share_table(
+            "hambatan",
+            _("Hambatan yang disebut (persen dari semua sebutan)"),
+            _("Hambatan"),
+            figures.barriers,
+            _("Belum ada hambatan yang disebut."),
+        ),
+        conclusions=_share_table(
+            "kesimpulan",
+            _("Kesimpulan evaluasi dampak"),
+            _("Kesimpulan"),
+            figures.conclusions,
+            _("Belum ada evaluasi dampak yang diselesaikan."),
+        ),
+        responses=_responses_table(projects, free_text=free_text),
+    )
+
+
+def _responses_table(projects: QuerySet[ChangeProject], *, free_text: bool) -> Table:
+    from mentoring.selectors import answer_text
+
+    answers = (
+        SurveyAnswer.objects.filter(
+            response__round__project__in=projects.filter(state__in=AFTER_TRAINING),
+            response__state=SurveyResponse.State.SUBMITTED,
         )
-        for value, label in sorted(Barrier.choices, key=lambda choice: -barriers[choice[0]])
-        if barriers[value]
-    ]
+        .select_related("question", "response__round__project", "response__respondent")
+        .order_by(
+            "response__round__project__title",
+            "response__round__project_id",
+            "response__round__number",
+            "response__role",
+            "question__order",
+            "question_id",
+        )
+    )
+    if not free_text:
+        answers = answers.exclude(question__kind__in=Question.TEXT_KINDS)
+    indicators = {
+        indicator.pk: indicator
+        for indicator in ImpactIndicator.objects.filter(
+            project__in=projects.filter(state__in=AFTER_TRAINING)
+        )
+    }
+    rows = []
+    for answer in answers:
+        response = answer.response
+        follow_up = answer.follow_up if free_text else ""
+        text = answer_text(answer.question, answer.value, indicators)
+        rows.append(
+            (
+                response.round.project.title,
+                response.round.number,
+                response.get_role_display(),
+                str(response.respondent),
+                response.submitted_at,
+                _("Ya") if response.is_late else _("Tidak"),
+                answer.question.text,
+                f"{text} · {follow_up}" if follow_up else text,
+            )
+        )
+    return Table(
+        key="jawaban_survei",
+        title=_("Jawaban survei pascapelatihan"),
+        columns=(
+            Column("proyek", _("Proyek")),
+            Column("putaran", _("Putaran"), "number"),
+            Column("responden", _("Sebagai")),
+            Column("nama", _("Nama")),
+            Column("dikirim", _("Dikirim"), "datetime"),
+            Column("terlambat", _("Terlambat")),
+            Column("pertanyaan", _("Pertanyaan")),
+            Column("jawaban", _("Jawaban")),
+        ),
+        rows=tuple(rows),
+        empty_text=_("Belum ada jawaban survei pascapelatihan."),
+        hide_when_empty=True,
+    )

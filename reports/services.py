@@ -200,10 +200,12 @@ LINES_PER_PART = {
     GeneratedDocument.Kind.AGENCY_REPORT: 5,
     GeneratedDocument.Kind.COHORT_RECAP: 25,
 }
-# The number of the first section after the summary (the summary's sections come before it).
+# The number of the first section after the summary (the summary's sections come before it;
+# the post-training part, `reports/partials/impact_section.html`, is one of them).
+IMPACT_SECTIONS = 1
 PROJECTS_SECTION = {
-    GeneratedDocument.Kind.AGENCY_REPORT: 6,
-    GeneratedDocument.Kind.COHORT_RECAP: 7,
+    GeneratedDocument.Kind.AGENCY_REPORT: 6 + IMPACT_SECTIONS,
+    GeneratedDocument.Kind.COHORT_RECAP: 7 + IMPACT_SECTIONS,
 }
 ANCHOR_PREFIX = "proyek-"
 

@@ -105,3 +105,19 @@ def test_projects_not_yet_past_training_are_left_out(world, state):
     ChangeProject.objects.filter(pk=world.project.pk).update(state=state)
     assert _figures().projects == 0
     assert _figures().expected == 0
+
+
+@time_machine.travel(IN_ROUND, tick=False)
+def test_figures_per_cohort_keep_cohorts_apart(world):
+    from reports.impact import impact_figures_by
+    from tests.factories import CohortFactory
+
+    first, _final = in_monitoring(world.project)
+    answer(first, world.participant, progress=5)
+    other_cohort = CohortFactory(number="II")
+    elsewhere = ChangeProjectFactory(participant=UserFactory(), cohort=other_cohort)
+    in_monitoring(elsewhere)
+    per_cohort = impact_figures_by(ChangeProject.objects.all(), by="cohort_id", today=TODAY)
+    assert per_cohort[world.cohort.pk].response_rate == Decimal("50.0")
+    assert per_cohort[other_cohort.pk].response_rate == Decimal("0.0")
+    assert per_cohort[other_cohort.pk].means == []
