@@ -35,6 +35,7 @@ from milestones.selectors import (
     open_milestones,
     projects_with_progress,
 )
+from reports.impact import ImpactFigures, impact_figures, impact_figures_by
 from tracker.models import (
     PARTICIPANT_NEXT_STEP,
     Agency,
@@ -356,6 +357,7 @@ def organiser_section(user: User, *, now: datetime.datetime | None = None) -> di
         .annotate(total=Count("pk"))
     )
     progress = milestone_totals(projects, "cohort", now=now)
+    impact = impact_figures_by(projects, by="cohort_id", today=timezone.localdate(now))
     seminars = defaultdict(list)
     for seminar in (
         Seminar.objects.filter(cohort__in=[cohort.pk for cohort in cohorts], starts_at__gte=now)
@@ -376,6 +378,7 @@ def organiser_section(user: User, *, now: datetime.datetime | None = None) -> di
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
         )
+        cohort.impact = impact.get(cohort.pk, ImpactFigures())
     return {"cohorts": cohorts}
 
 
@@ -427,6 +430,7 @@ def agency_section(user: User, *, now: datetime.datetime | None = None) -> dict:
         project.progress = _share(project.milestone_accepted, project.milestone_total)
     return {
         "headships": headships,
+        "impact": impact_figures(projects, today=timezone.localdate(now)),
         "units": units,
         "states": states,
         "grades": grade_counts(projects),

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -162,14 +162,14 @@ def impact_figures_by(
         )
     )
     group_of = {r["pk"]: r[key] if key else None for r in rounds}
+    # Each read is one query whatever the data (subqueries, not lists of ids that may be empty).
+    opened = Q(round__project__in=past, round__opens_on__lte=today)
     responses = list(
-        SurveyResponse.objects.filter(
-            round__in=list(group_of), state=SurveyResponse.State.SUBMITTED
-        ).values("pk", "round_id", "role", "is_late")
+        SurveyResponse.objects.filter(opened, state=SurveyResponse.State.SUBMITTED).values(
+            "pk", "round_id", "role", "is_late"
+        )
     )
-    excusals = list(
-        SurveyExcusal.objects.filter(round__in=list(group_of)).values("round_id", "role")
-    )
+    excusals = list(SurveyExcusal.objects.filter(opened).values("round_id", "role"))
     settled = defaultdict(set)
     for row in [*responses, *excusals]:
         settled[row["round_id"]].add(row["role"])
@@ -208,7 +208,8 @@ def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: l
     round_of = {r["pk"]: r for r in rounds}
     response_of = {response["pk"]: response for response in responses}
     answers = SurveyAnswer.objects.filter(
-        response__in=list(response_of),
+        response__round__in=[r["pk"] for r in rounds] or [0],
+        response__state=SurveyResponse.State.SUBMITTED,
         question__topic__in=[*MEAN_TOPICS, Question.Topic.SUSTAINABILITY, Question.Topic.BARRIERS],
     ).values("response_id", "question__kind", "question__topic", "value")
     scores: dict = defaultdict(lambda: defaultdict(list))
