@@ -23,4 +23,6 @@ urlpatterns = [
     path("proyek/", views.project_list, name="project-list"),
     path("proyek/unduh.csv", views.project_export_csv, name="project-export-csv"),
     path("proyek/unduh.xlsx", views.project_export_xlsx, name="project-export-xlsx"),
+    path("survei/jawaban.csv", views.survey_export_csv, name="survey-export-csv"),
+    path("survei/jawaban.xlsx", views.survey_export_xlsx, name="survey-export-xlsx"),
 ]

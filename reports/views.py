@@ -254,6 +254,56 @@ def project_export_xlsx(request: HttpRequest) -> HttpResponse:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _survey_export(request: HttpRequest, build) -> HttpResponse:
+    """The submitted survey answers of the projects the user sees (the list's filters apply),
+    only the answers they may read."""
+    projects = filtered_projects(request.user, request.GET or None)
+    if projects.is_bound and not projects.is_valid():
+        return HttpResponse(
+            _("Filter tidak valid, tidak ada yang diunduh."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if not limits.take(
+        "exports", request.user.pk, limit=EXPORT_LIMIT, window=EXPORT_WINDOW_SECONDS
+    ):
+        return HttpResponse(
+            _("Terlalu banyak unduhan dalam waktu singkat. Tunggu sebentar lalu coba lagi."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+    table = exports.survey_rows(projects.qs, request.user)
+    return build(table, f"jawaban-survei-{timezone.localtime():%Y%m%d-%H%M}")
+
+
+@never_cache
+@require_GET
+@login_required
+def survey_export_csv(request: HttpRequest) -> HttpResponse:
+    def build(table, stem):
+        body = exports.csv_bytes(table, head=exports.survey_header())
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+
+    return _survey_export(request, build)
+
+
+@never_cache
+@require_GET
+@login_required
+def survey_export_xlsx(request: HttpRequest) -> HttpResponse:
+    def build(table, stem):
+        body = exports.xlsx_bytes(
+            table, title=str(_("Jawaban survei")), head=exports.survey_header()
+        )
+        response = HttpResponse(body, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+
+    return _survey_export(request, build)
+
+
 # --- reports about many projects and their jobs ------------------------------------------------
 
 RECENT_JOBS = 5

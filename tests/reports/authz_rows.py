@@ -125,4 +125,7 @@ ROWS += [
     Row("reports:project-list", others=200, expect={"anonymous": LOGIN}),
     Row("reports:project-export-csv", others=200, expect={"anonymous": LOGIN}),
     Row("reports:project-export-xlsx", others=200, expect={"anonymous": LOGIN}),
+    # Everyone signed in gets the answers they may read (none for most).
+    Row("reports:survey-export-csv", others=200, expect={"anonymous": LOGIN}),
+    Row("reports:survey-export-xlsx", others=200, expect={"anonymous": LOGIN}),
 ]
