@@ -306,3 +306,20 @@ def test_organiser_edits_a_questionnaire_into_a_new_version(client, world):
     assert "Nilai skala adalah angka 1 sampai 5" in bad.content.decode()
     client.force_login(world.participant)
     assert client.get(url).status_code == 403
+
+
+@time_machine.travel(IN_ROUND, tick=False)
+def test_the_project_timeline_shows_rounds_answers_and_indicator_values(client, world):
+    from tracker.models import ImpactIndicator
+
+    indicator = ImpactIndicator.objects.create(
+        project=world.project, name="Waktu tunggu", unit="menit", baseline=60, target=15
+    )
+    first, _final = in_monitoring(world.project)
+    answer(first, world.participant, indicators={str(indicator.pk): "20"})
+    client.force_login(world.agency_head)
+    timeline = element(client.get(world.project.get_absolute_url()).content.decode(), "timeline")
+    assert "Dijadwalkan" in timeline.text
+    assert "Jawaban dikirim" in timeline.text
+    assert "Nilai indikator: Waktu tunggu" in timeline.text
+    assert "20,00 menit (awal 60,00, target 15,00)" in timeline.text
