@@ -28,6 +28,7 @@ class GeneratedDocument(models.Model):
         SEMINAR_MINUTES = "seminar_minutes", _("Berita acara seminar")
         AGENCY_REPORT = "agency_report", _("Laporan dampak instansi")
         COHORT_RECAP = "cohort_recap", _("Rekapitulasi angkatan")
+        COMMITMENT = "commitment", _("Komitmen pascapelatihan")
 
     code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
     kind = models.CharField(_("jenis dokumen"), max_length=30, choices=Kind.choices)

@@ -17,6 +17,10 @@ Kind = GeneratedDocument.Kind
 # Who may download which document of a project. Examiners may take the approval page (it is what
 # clears the project for the seminar they examine), not the whole project report.
 DOWNLOADERS = {
+    # The post-training commitment: its signatories, and those who follow the project for them.
+    Kind.COMMITMENT: frozenset(
+        {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
+    ),
     Kind.PROJECT_REPORT: frozenset(
         {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
     ),

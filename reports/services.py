@@ -23,6 +23,7 @@ from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
 from reports.documents.cohort_recap import CohortRecap, cohort_recap_data
+from reports.documents.commitment import CommitmentDocument, commitment_data
 from reports.documents.project_report import ProjectReport, project_report_data
 from reports.documents.seminar_minutes import SeminarMinutes, seminar_minutes_data
 from reports.models import GeneratedDocument, ReportJob
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = 2
 
 # A document about one project, issued on demand while the person waits.
-ProjectDocument = ProjectReport | ApprovalPage | SeminarMinutes
+ProjectDocument = ProjectReport | ApprovalPage | SeminarMinutes | CommitmentDocument
 
 
 class DocumentUnavailable(Exception):
@@ -84,6 +85,17 @@ def issue_approval_page(*, project: ChangeProject, by: User) -> GeneratedDocumen
                     "Lembar persetujuan belum tersedia: rancangan belum disetujui "
                     "oleh coach dan mentor."
                 )
+            )
+        return _issue(data, project=project, by=by)
+
+
+def issue_commitment(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The post-training commitment as a verifiable PDF, once someone has recorded it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = commitment_data(project)
+        if data is None:
+            raise DocumentUnavailable(
+                _("Komitmen pascapelatihan belum tersedia: belum ada yang mencatatnya.")
             )
         return _issue(data, project=project, by=by)
 

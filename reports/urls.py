@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("proyek/<int:pk>/laporan.pdf", views.project_report, name="project-report"),
     path("proyek/<int:pk>/lembar-persetujuan.pdf", views.approval_page, name="approval-page"),
+    path("proyek/<int:pk>/komitmen.pdf", views.commitment, name="commitment"),
     path(
         "proyek/<int:project_pk>/berita-acara/<int:pk>.pdf",
         views.seminar_minutes,

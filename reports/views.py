@@ -104,6 +104,19 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_download(request, pk, GeneratedDocument.Kind.COMMITMENT)
+    try:
+        document = services.issue_commitment(project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect("mentoring:monitoring", project.pk)
+    return _pdf_response(document, "komitmen-pascapelatihan")
+
+
+@never_cache
+@require_GET
+@login_required
 def seminar_minutes(request: HttpRequest, pk: int, project_pk: int) -> HttpResponse:
     seminar, project = _get_minutes_for_download(request, pk, project_pk)
     try:

@@ -69,6 +69,14 @@ ROWS = [
         args=lambda world: [world.project.pk],
         setup=approve_proposal,
     ),
+    # The post-training commitment: no one has recorded it on the draft, so those who may take
+    # it are sent back to the monitoring page (302); the examiner may not (403).
+    Row(
+        "reports:commitment",
+        others=OUT_OF_SCOPE,
+        expect={**dict.fromkeys(IN_PROJECT_SCOPE, 302), "examiner": 403},
+        args=lambda world: [world.project.pk],
+    ),
     # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
     # organisers and the admin; the agency head sees the project but not its seminar papers.
     Row(
