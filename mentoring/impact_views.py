@@ -65,7 +65,7 @@ def monitoring_context(project: ChangeProject, user, **forms) -> dict:
     manages = is_organiser and project.state == S.MONITORING
     entries = []
     for survey_round in rounds_of(project):
-        statuses = []
+        statuses: list[dict] = []
         for status in respondent_statuses(survey_round):
             response = status.response
             answers = None
@@ -76,7 +76,7 @@ def monitoring_context(project: ChangeProject, user, **forms) -> dict:
             ):
                 answers = shown_answers(response, user, roles, indicators)
             statuses.append({"status": status, "answers": answers})
-        settled = all(item["status"].settled for item in statuses)
+        settled = all(status.settled for status in respondent_statuses(survey_round))
         entries.append(
             {
                 "round": survey_round,
@@ -145,13 +145,15 @@ def close_training(request: HttpRequest, pk: int) -> HttpResponse:
     return project_action(request, pk, "close_training", services.impact_close_training)
 
 
-def _organiser_round_action(request: HttpRequest, pk: int, round_pk: int, form, call, done: str):
+def _organiser_round_action(
+    request: HttpRequest, pk: int, round_pk: int, form, call, done, *, form_name: str
+) -> HttpResponse:
     project = _get_project_for_user(request, pk, allowed={Role.ORGANISER})
     survey_round = _round_of(project, round_pk)
     page_url = reverse("mentoring:monitoring", args=[project.pk])
 
     def page(status: int) -> HttpResponse:
-        return _monitoring_page(request, project, status, **{form.prefix_name: form})
+        return _monitoring_page(request, project, status, **{form_name: form})
 
     return workflow.perform(
         request,
@@ -167,7 +169,6 @@ def _organiser_round_action(request: HttpRequest, pk: int, round_pk: int, form, 
 @login_required
 def round_open(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundOpenForm(request.POST)
-    form.prefix_name = "open_form"
     return _organiser_round_action(
         request,
         pk,
@@ -177,6 +178,7 @@ def round_open(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
             survey_round=survey_round, by=request.user, comment=form.cleaned_data["comment"]
         ),
         _("Putaran dibuka hari ini; alumni dan mentor sudah diundang."),
+        form_name="open_form",
     )
 
 
@@ -184,7 +186,6 @@ def round_open(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 @login_required
 def round_extend(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundExtendForm(request.POST)
-    form.prefix_name = "extend_form"
     return _organiser_round_action(
         request,
         pk,
@@ -197,6 +198,7 @@ def round_extend(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
         ),
         _("Batas pengisian diperpanjang."),
+        form_name="extend_form",
     )
 
 
@@ -204,7 +206,6 @@ def round_extend(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 @login_required
 def round_excuse(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundExcuseForm(request.POST)
-    form.prefix_name = "excuse_form"
     return _organiser_round_action(
         request,
         pk,
@@ -217,6 +218,7 @@ def round_excuse(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         ),
         _("Responden dibebaskan dari putaran ini; alasannya tercatat."),
+        form_name="excuse_form",
     )
 
 
@@ -362,7 +364,7 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
 
 
 def _question_rows(formset) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     for form in formset:
         if not form.has_changed() and not form.initial:
             continue

@@ -699,7 +699,10 @@ class Audience(models.TextChoices):
 
 
 # The respondents of a round and the questionnaire each of them answers.
-RESPONDENT_AUDIENCE = {Role.PARTICIPANT: Audience.ALUMNI, Role.MENTOR: Audience.MENTOR}
+RESPONDENT_AUDIENCE: dict[str, str] = {
+    Role.PARTICIPANT: Audience.ALUMNI,
+    Role.MENTOR: Audience.MENTOR,
+}
 RESPONDENT_ROLES = [
     (Role.PARTICIPANT.value, Role.PARTICIPANT.label),
     (Role.MENTOR.value, Role.MENTOR.label),
