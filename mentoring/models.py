@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
@@ -855,6 +856,21 @@ class SurveySchedule(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_programme_display())
+
+    def clean(self) -> None:
+        offsets = self.offsets_months
+        if (
+            not isinstance(offsets, list)
+            or not offsets
+            or not all(isinstance(months, int) and 0 < months <= 60 for months in offsets)
+        ):
+            raise ValidationError(
+                {
+                    "offsets_months": _(
+                        "Tulis daftar bulan setelah penutupan, misalnya [6, 12] (1 sampai 60)."
+                    )
+                }
+            )
 
 
 class SurveyRound(models.Model):

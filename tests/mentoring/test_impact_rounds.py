@@ -143,3 +143,21 @@ def test_rounds_of_a_completed_project_are_not_changed(world):
     put_project_in(world.project, S.COMPLETED)
     with pytest.raises(Refused, match="tidak dapat diubah"):
         round_extend(survey_round=first, by=world.organiser, due_on=datetime.date(2026, 12, 1))
+
+
+def test_the_operator_sets_a_programmes_offsets_in_the_admin(client, world):
+    schedule = SurveySchedule.objects.get(programme=world.cohort.programme)
+    url = f"/admin/mentoring/surveyschedule/{schedule.pk}/change/"
+    client.force_login(world.organiser)
+    assert client.get(url).status_code == 403  # staff without the operator's rights
+    client.force_login(world.admin)
+    data = {
+        "programme": schedule.programme,
+        "offsets_months": "[3, 9]",
+        "window_days": "21",
+        "remind_days_before": "5",
+    }
+    assert client.post(url, {**data, "offsets_months": "[0, 99]"}).status_code == 200
+    assert client.post(url, data).status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.offsets_months, schedule.window_days) == ([3, 9], 21)
