@@ -28,6 +28,7 @@ from api import schemas
 from api.auth import BrowserSession, RateLimited, TokenAuth, read_only_refusal
 from api.models import ApiToken
 from api.selectors import api_agencies, api_cohorts, api_projects
+from mentoring import services as mentoring_services
 from mentoring.selectors import sees_examiner_scores, seminars_of
 from milestones import selectors as milestone_selectors
 from milestones import services as milestone_services
@@ -74,8 +75,8 @@ PROJECT_TRANSITIONS: dict[str, Callable[..., TransitionLog]] = {
     "submit_report": tracker_services.project_submit_report,
     "return_report": tracker_services.project_return_report,
     "resubmit": tracker_services.project_resubmit,
-    "close_training": tracker_services.project_close_training,
-    "complete_impact_review": tracker_services.project_complete_impact_review,
+    # Closing training schedules the survey rounds in the same transaction (mentoring).
+    "close_training": mentoring_services.impact_close_training,
     "withdraw": tracker_services.project_withdraw,
 }
 

@@ -23,6 +23,7 @@ from mentoring.models import (
     Rubric,
     RubricCriterion,
     SignOff,
+    SurveySchedule,
 )
 from mentoring.selectors import owns_rubric, rubrics_visible_to
 from tracker.admin import (
@@ -289,3 +290,14 @@ class RubricAdmin(OwnHistoryMixin, admin.ModelAdmin):
             obj.previous_version = replaced
             obj.version = replaced.version + 1
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SurveySchedule)
+class SurveyScheduleAdmin(SuperuserOnlyAdmin):
+    """When each programme's post-training rounds fall: shared by every institution, so only the
+    operator sets it (months after closing, the answering period, the reminder days)."""
+
+    list_display = ["programme", "offsets_months", "window_days", "remind_days_before"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -18,18 +18,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import (
+    RESPONDENT_AUDIENCE,
     Comment,
+    Commitment,
     Consultation,
     ConsultationLog,
+    ImpactConclusion,
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
+    Question,
     RubricScore,
     SeminarGrade,
     SignOff,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyRound,
+    SurveyRoundLog,
 )
 from mentoring.selectors import rubric_for, score_summaries
-from tracker.models import ChangeProject, Role, Seminar, TransitionLog
+from tracker.models import AgencyHead, ChangeProject, Role, Seminar, TransitionLog
 from tracker.notifications import past_notices, transition_recipients
 from tracker.selectors import rules_for
 
@@ -130,7 +138,8 @@ def _moments(project: ChangeProject, steps: Sequence[tuple[str, str]]) -> list[d
         "approve_report": cohort.implementation_ends_on - datetime.timedelta(days=2),
         "grade": timezone.localdate(results.starts_at) if results else cohort.closes_on,
         "close_training": cohort.closes_on,
-        "complete_impact_review": cohort.closes_on + datetime.timedelta(days=120),
+        # After the final survey round (12 months), which the demo answers (mentoring/demo.py).
+        "complete_impact_review": cohort.closes_on + datetime.timedelta(days=375),
         "withdraw": cohort.implementation_starts_on + datetime.timedelta(days=14),
     }
     latest = timezone.now() - datetime.timedelta(hours=len(steps) + 1)
@@ -382,4 +391,366 @@ def _consultation_history(consultation: Consultation) -> None:
             from_state=Consultation.Status.RECORDED,
             to_state=consultation.status,
             created_at=consultation.decided_at,
+        )
+
+
+# --- after training: survey rounds, answers, commitments, conclusions ---------------------------
+
+# Per alumnus: per round, what each respondent did ("submit" with answers by topic, "draft", or
+# nothing), optionally the day the organiser opened the round early, and the conclusion.
+IMPACT_STORIES = {
+    "peserta15": {
+        "rounds": [
+            {
+                "participant": (
+                    "submit",
+                    3,
+                    {
+                        "progress": 5,
+                        "sustainability": "expanded",
+                        "barriers": ["funds"],
+                        "mentor_support": 5,
+                        "leadership_support": 4,
+                        "indicator": "12",
+                        "carry_on": "Rujukan daring diperluas ke RS swasta.",
+                    },
+                ),
+                "mentor": (
+                    "submit",
+                    9,
+                    {
+                        "coordination": 5,
+                        "progress": 5,
+                        "behaviour": 4,
+                        "result": 5,
+                        "barriers": ["funds"],
+                    },
+                ),
+            },
+            {"participant": ("draft", 2, {"progress": 5, "sustainability": "expanded"})},
+        ],
+    },
+    "peserta16": {
+        "rounds": [
+            {
+                "participant": (
+                    "submit",
+                    18,
+                    {
+                        "progress": 3,
+                        "sustainability": "stalled",
+                        "barriers": ["rotation", "funds"],
+                        "mentor_support": 3,
+                        "leadership_support": 2,
+                        "indicator": "310",
+                        "carry_on": "Pelatihan petugas gudang baru.",
+                    },
+                ),
+                # The mentor has not answered: the round is past its due date (stuck).
+            },
+            {},
+        ],
+    },
+    "peserta17": {
+        "rounds": [
+            {
+                "participant": (
+                    "submit",
+                    4,
+                    {
+                        "progress": 4,
+                        "sustainability": "continued",
+                        "barriers": ["stakeholders"],
+                        "indicator": "6",
+                    },
+                ),
+                "mentor": (
+                    "submit",
+                    6,
+                    {
+                        "coordination": 4,
+                        "progress": 4,
+                        "behaviour": 4,
+                        "result": 4,
+                        "barriers": ["stakeholders"],
+                    },
+                ),
+            },
+            {
+                "participant": (
+                    "submit",
+                    1,
+                    {
+                        "progress": 5,
+                        "sustainability": "replicated",
+                        "barriers": [],
+                        "indicator": "12",
+                    },
+                ),
+                "mentor": (
+                    "submit",
+                    2,
+                    {"coordination": 5, "progress": 5, "behaviour": 5, "result": 5, "barriers": []},
+                ),
+            },
+        ],
+        "conclusion": (
+            "sustained",
+            ["stakeholders"],
+            "Seluruh 12 parameter uji terakreditasi; "
+            "audit internal direplikasi oleh Labkesda Kota Bandung.",
+        ),
+    },
+    "peserta14": {
+        # Completed early: the organiser opened both rounds ahead of time for the annual report.
+        "open_early": 120,
+        "rounds": [
+            {
+                "participant": (
+                    "submit",
+                    2,
+                    {
+                        "progress": 4,
+                        "sustainability": "continued",
+                        "barriers": ["restructuring"],
+                        "indicator": "1",
+                    },
+                ),
+                "mentor": (
+                    "submit",
+                    3,
+                    {
+                        "coordination": 4,
+                        "progress": 4,
+                        "behaviour": 4,
+                        "result": 4,
+                        "barriers": ["restructuring"],
+                    },
+                ),
+            },
+            {
+                "participant": (
+                    "submit",
+                    5,
+                    {
+                        "progress": 4,
+                        "sustainability": "continued",
+                        "barriers": [],
+                        "indicator": "0.5",
+                    },
+                ),
+                "mentor": (
+                    "submit",
+                    6,
+                    {"coordination": 4, "progress": 5, "behaviour": 4, "result": 4, "barriers": []},
+                ),
+            },
+        ],
+        "conclusion": (
+            "partly",
+            ["restructuring"],
+            "Verifikasi berjalan di seluruh program "
+            "bantuan kota; penggabungan unit sempat menunda perluasan ke kabupaten.",
+        ),
+    },
+}
+
+
+def seed_impact() -> int:
+    """Survey rounds, answers, commitments and conclusions of the demo projects past training
+    that have no rounds yet; returns how many projects got them."""
+    done = 0
+    projects = ChangeProject.objects.filter(
+        state__in=[S.MONITORING, S.COMPLETED], survey_rounds__isnull=True
+    ).select_related("participant", "mentor", "cohort", "agency")
+    for project in projects:
+        closed = project.transition_logs.filter(transition="close_training").first()
+        if closed is None:
+            continue
+        with transaction.atomic():
+            _impact_history(project, closed)
+        done += 1
+    return done
+
+
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+    return min(at, timezone.now() - datetime.timedelta(hours=2))
+
+
+def _impact_history(project: ChangeProject, closed: TransitionLog) -> None:
+    from mentoring.services import add_months
+
+    organiser = closed.actor
+    closed_on = timezone.localdate(closed.created_at)
+    story = IMPACT_STORIES.get(project.participant.username, {"rounds": []})
+    today = timezone.localdate()
+    rounds = []
+    for number, months in enumerate((6, 12), start=1):
+        opens_on = add_months(closed_on, months)
+        survey_round = SurveyRound.objects.create(
+            project=project,
+            number=number,
+            months_after=months,
+            opens_on=opens_on,
+            due_on=opens_on + datetime.timedelta(days=30),
+            is_final=number == 2,
+            created_at=closed.created_at,
+        )
+        SurveyRoundLog.objects.create(
+            round=survey_round,
+            project=project,
+            actor=organiser,
+            role=Role.ORGANISER,
+            action=SurveyRoundLog.Action.SCHEDULE,
+            detail=f"dibuka {opens_on:%d-%m-%Y}, batas {survey_round.due_on:%d-%m-%Y}",
+            created_at=closed.created_at,
+        )
+        rounds.append(survey_round)
+    if "open_early" in story:
+        early = today - datetime.timedelta(days=story["open_early"])
+        for survey_round in rounds:
+            SurveyRoundLog.objects.create(
+                round=survey_round,
+                project=project,
+                actor=organiser,
+                role=Role.ORGANISER,
+                action=SurveyRoundLog.Action.OPEN_EARLY,
+                detail=f"{survey_round.opens_on:%d-%m-%Y} → {early:%d-%m-%Y}",
+                comment="Evaluasi dampak dipercepat untuk laporan tahunan BPSDM.",
+                created_at=_at(early, 8),
+            )
+            survey_round.opens_on = early
+            survey_round.due_on = early + datetime.timedelta(days=30)
+            survey_round.save(update_fields=["opens_on", "due_on"])
+    for survey_round, plan in zip(rounds, story["rounds"], strict=False):
+        if survey_round.opens_on > today:
+            continue
+        survey_round.invited_at = _at(survey_round.opens_on, 7)
+        survey_round.save(update_fields=["invited_at"])
+        SurveyRoundLog.objects.create(
+            round=survey_round,
+            project=project,
+            action=SurveyRoundLog.Action.INVITE,
+            detail=", ".join(str(p) for p in (project.participant, project.mentor) if p),
+            created_at=survey_round.invited_at,
+        )
+        for role, person in (
+            (Role.PARTICIPANT, project.participant),
+            (Role.MENTOR, project.mentor),
+        ):
+            if role in plan and person is not None:
+                step, after_days, topics = plan[role]
+                _demo_response(survey_round, role, person, step, after_days, topics)
+    _demo_commitments(project, closed)
+    if project.state == S.COMPLETED and "conclusion" in story:
+        outcome, barriers, summary = story["conclusion"]
+        log = project.transition_logs.get(transition="complete_impact_review")
+        ImpactConclusion.objects.create(
+            project=project,
+            transition_log=log,
+            outcome=outcome,
+            barriers=barriers,
+            summary=summary,
+            written_by=log.actor,
+            created_at=log.created_at,
+        )
+
+
+def _demo_response(survey_round, role, person, step, after_days, topics) -> None:
+    from mentoring.selectors import current_questionnaire
+    from milestones.models import IndicatorMeasurement
+
+    project = survey_round.project
+    audience = RESPONDENT_AUDIENCE[role]
+    questionnaire = current_questionnaire(project.cohort, audience)
+    at = _at(survey_round.opens_on + datetime.timedelta(days=after_days), 10)
+    submitted = step == "submit"
+    response = SurveyResponse.objects.create(
+        round=survey_round,
+        role=role,
+        respondent=person,
+        questionnaire=questionnaire,
+        state=SurveyResponse.State.SUBMITTED if submitted else SurveyResponse.State.DRAFT,
+        submitted_at=at if submitted else None,
+        is_late=submitted and timezone.localdate(at) > survey_round.due_on,
+        updated_at=at,
+    )
+    indicator = project.indicators.order_by("pk").first()
+    for question in questionnaire.questions.all():
+        value = topics.get(question.topic)
+        if question.kind == Question.Kind.INDICATORS:
+            if indicator is None or "indicator" not in topics:
+                continue
+            value = {str(indicator.pk): topics["indicator"]}
+            if submitted:
+                IndicatorMeasurement.objects.create(
+                    indicator=indicator,
+                    value=Decimal(topics["indicator"]),
+                    measured_on=timezone.localdate(at),
+                    note=f"Dari survei pascapelatihan putaran {survey_round.number} (Peserta).",
+                    recorded_by=person,
+                    recorded_at=at,
+                )
+        elif value is None and submitted:
+            value = {
+                Question.Kind.SCALE: 4,
+                Question.Kind.YES_NO: True,
+            }.get(question.kind)
+        if value is None:
+            continue
+        SurveyAnswer.objects.create(
+            response=response,
+            question=question,
+            value=value,
+            follow_up="Tonggak jangka menengah berjalan sesuai jadwal."
+            if question.kind == Question.Kind.YES_NO and value is True
+            else "",
+        )
+    if submitted:
+        SurveyRoundLog.objects.create(
+            round=survey_round,
+            project=project,
+            actor=person,
+            role=role,
+            action=SurveyRoundLog.Action.SUBMIT,
+            detail="terlambat" if response.is_late else "",
+            created_at=at,
+        )
+
+
+def _demo_commitments(project: ChangeProject, closed: TransitionLog) -> None:
+    """The participant, the mentor and the agency head agree to the milestones after training."""
+    from milestones.models import Term
+
+    head = (
+        AgencyHead.objects.filter(agency_id__in=project.agency_lineage_ids())
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    milestones = [
+        {
+            "term": milestone.term,
+            "activity": milestone.activity,
+            "due_date": milestone.due_date.isoformat(),
+            "expected_output": milestone.expected_output,
+        }
+        for milestone in project.milestones.filter(term__in=[Term.MEDIUM, Term.LONG]).order_by(
+            "due_date", "pk"
+        )
+    ]
+    signatories = [(Role.PARTICIPANT, project.participant), (Role.MENTOR, project.mentor)]
+    if head is not None:
+        signatories.append((Role.AGENCY_HEAD, head.user))
+    for offset, (role, person) in enumerate(signatories, start=1):
+        if person is None:
+            continue
+        Commitment.objects.create(
+            project=project,
+            role=role,
+            signer=person,
+            wording=str(Commitment.WORDING),
+            milestones=milestones,
+            signed_at=closed.created_at + datetime.timedelta(hours=offset),
         )

@@ -8,9 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
+    RESPONDENT_ROLES,
+    Barrier,
     Comment,
     Consultation,
+    ImpactConclusion,
     JournalEntry,
+    Question,
+    Questionnaire,
     RubricCriterion,
     SeminarAttendance,
 )
@@ -406,3 +411,191 @@ class AttendanceForm(forms.Form):
             role, _sep, pk = value.partition(":")
             pairs.append((int(pk), role))
         return pairs
+
+
+# --- impact evaluation after training ------------------------------------------------------------
+
+YES_NO = [("yes", _("Ya")), ("no", _("Tidak"))]
+
+
+class SurveyForm(forms.Form):
+    """The answers to one questionnaire; nothing is required to save a draft (submitting checks
+    the required questions, in the service)."""
+
+    def __init__(self, *args, questions: list[Question], indicators, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.indicators = list(indicators)
+        given = {answer.question_id: answer for answer in answers or ()}
+        self.groups: list[tuple[Question, list[str]]] = []
+        for question in questions:
+            names = self._add_fields(question, given.get(question.pk))
+            self.groups.append((question, names))
+
+    def _add_fields(self, question: Question, answer) -> list[str]:
+        name = f"q{question.pk}"
+        value = answer.value if answer is not None else None
+        kind = question.kind
+        choices = [(str(key), label) for key, label in question.choices]
+        if kind == Question.Kind.SCALE:
+            field = forms.TypedChoiceField(
+                choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect
+            )
+        elif kind == Question.Kind.SINGLE:
+            field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+        elif kind == Question.Kind.MULTIPLE:
+            field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
+        elif kind == Question.Kind.NUMBER:
+            field = forms.DecimalField(max_digits=14, decimal_places=2)
+        elif kind == Question.Kind.SHORT_TEXT:
+            field = forms.CharField(max_length=300)
+        elif kind == Question.Kind.LONG_TEXT:
+            field = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+        elif kind == Question.Kind.YES_NO:
+            field = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
+            value = {True: "yes", False: "no"}.get(value)
+        else:  # indicators: one number per indicator of the project
+            names = []
+            for indicator in self.indicators:
+                key = f"{name}_i{indicator.pk}"
+                self.fields[key] = forms.DecimalField(
+                    label=f"{indicator.name} ({indicator.unit})",
+                    required=False,
+                    max_digits=14,
+                    decimal_places=2,
+                    help_text=_("Nilai awal %(baseline)s, target %(target)s.")
+                    % {"baseline": indicator.baseline, "target": indicator.target},
+                    initial=(value or {}).get(str(indicator.pk)),
+                )
+                names.append(key)
+            return names
+        field.required = False
+        field.label = question.text
+        field.initial = value
+        self.fields[name] = field
+        names = [name]
+        if question.follow_up:
+            self.fields[f"{name}_follow_up"] = forms.CharField(
+                label=question.follow_up,
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=answer.follow_up if answer is not None else "",
+            )
+            names.append(f"{name}_follow_up")
+        return names
+
+    def answers(self) -> dict[int, dict]:
+        """The cleaned answers as `survey_save` takes them."""
+        data = self.cleaned_data
+        found: dict[int, dict] = {}
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind == Question.Kind.INDICATORS:
+                value = {
+                    str(indicator.pk): str(data[f"{name}_i{indicator.pk}"])
+                    for indicator in self.indicators
+                    if data.get(f"{name}_i{indicator.pk}") is not None
+                }
+            else:
+                value = data.get(name)
+                if question.kind == Question.Kind.YES_NO:
+                    value = {"yes": True, "no": False}.get(value)
+                elif question.kind == Question.Kind.NUMBER and value is not None:
+                    value = str(value)
+            found[question.pk] = {"value": value, "follow_up": data.get(f"{name}_follow_up", "")}
+        return found
+
+
+class RoundExtendForm(forms.Form):
+    due_on = forms.DateField(label=_("Batas baru"), widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("Alasan"), required=False, max_length=2000)
+
+
+class RoundOpenForm(forms.Form):
+    comment = forms.CharField(label=_("Alasan"), required=False, max_length=2000)
+
+
+class RoundExcuseForm(forms.Form):
+    role = forms.ChoiceField(label=_("Responden"), choices=RESPONDENT_ROLES)
+    reason = forms.CharField(
+        label=_("Alasan pembebasan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tulis alasan pembebasan.")},
+    )
+
+
+class ConclusionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Kesimpulan"),
+        choices=ImpactConclusion.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih kesimpulan evaluasi dampak.")},
+    )
+    barriers = forms.MultipleChoiceField(
+        label=_("Hambatan yang berpengaruh"),
+        choices=Barrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(
+        label=_("Ringkasan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tulis ringkasan kesimpulan evaluasi dampak.")},
+    )
+
+
+class QuestionnaireForm(forms.ModelForm):
+    class Meta:
+        model = Questionnaire
+        fields = ["name", "shares_answers"]
+
+
+class QuestionForm(forms.ModelForm):
+    """One question; the choices as lines of `value = label` (scale points 1-5, options)."""
+
+    choice_lines = forms.CharField(
+        label=_("Pilihan (satu per baris: nilai = label)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["order", "kind", "topic", "text", "follow_up", "required"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["choice_lines"].initial = "\n".join(
+                f"{key} = {label}" for key, label in self.instance.choices
+            )
+
+    def clean_choice_lines(self) -> list:
+        choices = []
+        for line in self.cleaned_data["choice_lines"].splitlines():
+            if not line.strip():
+                continue
+            key, _sep, label = line.partition("=")
+            key, label = key.strip(), label.strip() or key.strip()
+            choices.append([int(key) if key.isdigit() else key, label])
+        return choices
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        needs_choices = kind in (Question.Kind.SCALE, Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+        if needs_choices and not cleaned.get("choice_lines"):
+            self.add_error("choice_lines", _("Pertanyaan jenis ini memerlukan pilihan."))
+        if kind == Question.Kind.SCALE and any(
+            not isinstance(key, int) or not 1 <= key <= 5
+            for key, _label in cleaned.get("choice_lines") or []
+        ):
+            self.add_error("choice_lines", _("Nilai skala adalah angka 1 sampai 5."))
+        return cleaned
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, can_delete=True)

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
@@ -22,7 +23,7 @@ from tracker.models import (
     Seminar,
     TransitionLog,
 )
-from tracker.workflow import Stale, WorkflowModel
+from tracker.workflow import Stale, WorkflowModel, guard
 
 
 class SignOff(models.Model):
@@ -761,3 +762,571 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+
+# --- impact evaluation after training -------------------------------------------------------------
+
+
+class Audience(models.TextChoices):
+    """Who answers a post-training questionnaire."""
+
+    ALUMNI = "alumni", _("Alumni (peserta)")
+    MENTOR = "mentor", _("Mentor")
+    AGENCY_HEAD = "agency_head", _("Kepala instansi")
+
+
+# The respondents of a round and the questionnaire each of them answers.
+RESPONDENT_AUDIENCE: dict[str, str] = {
+    Role.PARTICIPANT: Audience.ALUMNI,
+    Role.MENTOR: Audience.MENTOR,
+}
+RESPONDENT_ROLES = [
+    (Role.PARTICIPANT.value, Role.PARTICIPANT.label),
+    (Role.MENTOR.value, Role.MENTOR.label),
+]
+
+
+class Questionnaire(models.Model):
+    """A post-training questionnaire of one programme for one audience, in one version.
+
+    Shared questionnaires (no institution) are Jejak's defaults; an institution's own version is
+    used for its cohorts. Once anyone has answered a version it is frozen: an edit makes a new
+    version, and the answers keep the one they were given on.
+    """
+
+    programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    audience = models.CharField(_("responden"), max_length=20, choices=Audience.choices)
+    name = models.CharField(_("nama"), max_length=200)
+    institution = models.CharField(
+        _("lembaga pelatihan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kosong untuk kuesioner bawaan yang dipakai bersama."),
+    )
+    version = models.PositiveSmallIntegerField(_("versi"), default=1, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("versi sebelumnya"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="later_versions",
+    )
+    is_default = models.BooleanField(
+        _("nilai bawaan"),
+        default=False,
+        help_text=_("Kuesioner bawaan Jejak; penyelenggara dapat menyesuaikannya."),
+    )
+    shares_answers = models.BooleanField(
+        _("jawaban dibagikan kepada peserta"),
+        default=False,
+        help_text=_("Jika dicentang, peserta dapat membaca jawaban mentor atas kuesioner ini."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kuesioner pascapelatihan")
+        verbose_name_plural = _("kuesioner pascapelatihan")
+        ordering = ["programme", "audience", "-version", "-pk"]
+
+    def __str__(self) -> str:
+        return _("%(name)s (versi %(version)s)") % {"name": self.name, "version": self.version}
+
+    def is_in_use(self) -> bool:
+        """Whether anyone has answered this version, even as a draft (it is then frozen)."""
+        return self.responses.exists()
+
+
+class Question(models.Model):
+    """One question of a questionnaire; `topic` says what the impact figures read it as."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Skala 1–5 berlabel")
+        SINGLE = "single", _("Pilihan tunggal")
+        MULTIPLE = "multiple", _("Pilihan ganda")
+        NUMBER = "number", _("Angka")
+        SHORT_TEXT = "short_text", _("Teks singkat")
+        LONG_TEXT = "long_text", _("Teks panjang")
+        YES_NO = "yes_no", _("Ya/tidak dengan pertanyaan lanjutan")
+        INDICATORS = "indicators", _("Nilai terkini indikator dampak")
+
+    class Topic(models.TextChoices):
+        NONE = "", _("Lainnya")
+        PROGRESS = "progress", _("Kemajuan aksi perubahan")
+        CONTINUED = "continued", _("Tonggak berlanjut setelah pelatihan")
+        SUSTAINABILITY = "sustainability", _("Status keberlanjutan")
+        BARRIERS = "barriers", _("Hambatan")
+        MENTOR_SUPPORT = "mentor_support", _("Dukungan mentor")
+        LEADERSHIP_SUPPORT = "leadership_support", _("Dukungan pimpinan")
+        COORDINATION = "coordination", _("Koordinasi dengan peserta")
+        BEHAVIOUR = "behaviour", _("Perubahan perilaku")
+        RESULT = "result", _("Hasil bagi organisasi")
+        INDICATORS = "indicators", _("Indikator dampak")
+        CARRY_ON = "carry_on", _("Perubahan yang dilanjutkan")
+
+    TEXT_KINDS = frozenset({Kind.SHORT_TEXT, Kind.LONG_TEXT})
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("kuesioner"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    topic = models.CharField(_("topik"), max_length=30, choices=Topic.choices, blank=True)
+    text = models.CharField(_("pertanyaan"), max_length=500)
+    # [[value, label], ...]: the labelled points of a scale (1-5) or the options of a choice.
+    choices = models.JSONField(_("pilihan"), default=list, blank=True)
+    follow_up = models.CharField(
+        _("pertanyaan lanjutan"),
+        max_length=500,
+        blank=True,
+        help_text=_("Untuk pertanyaan ya/tidak: ditanyakan bila jawabannya “ya”."),
+    )
+    required = models.BooleanField(_("wajib"), default=True)
+
+    class Meta:
+        verbose_name = _("pertanyaan")
+        verbose_name_plural = _("pertanyaan")
+        ordering = ["questionnaire", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_free_text(self) -> bool:
+        """Free text is shown only to organisers and the project's mentor and coach."""
+        return self.kind in self.TEXT_KINDS or bool(self.follow_up)
+
+    def label_of(self, value) -> str:
+        """The label of one choice value (the value itself when it is not among the choices)."""
+        return next((str(label) for key, label in self.choices if str(key) == str(value)), value)
+
+
+class SurveySchedule(models.Model):
+    """When a programme's post-training rounds fall: months after training closes, per round."""
+
+    programme = models.CharField(
+        _("program"), max_length=10, choices=Programme.choices, unique=True
+    )
+    offsets_months = models.JSONField(
+        _("bulan setelah penutupan"),
+        default=list,
+        help_text=_("Misalnya [6, 12]: putaran terakhir adalah evaluasi dampak akhir."),
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("lama pengisian (hari)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("pengingat sebelum batas (hari)"), default=7
+    )
+
+    class Meta:
+        verbose_name = _("jadwal survei pascapelatihan")
+        verbose_name_plural = _("jadwal survei pascapelatihan")
+        ordering = ["programme"]
+
+    def __str__(self) -> str:
+        return str(self.get_programme_display())
+
+    def clean(self) -> None:
+        offsets = self.offsets_months
+        if (
+            not isinstance(offsets, list)
+            or not offsets
+            or not all(isinstance(months, int) and 0 < months <= 60 for months in offsets)
+        ):
+            raise ValidationError(
+                {
+                    "offsets_months": _(
+                        "Tulis daftar bulan setelah penutupan, misalnya [6, 12] (1 sampai 60)."
+                    )
+                }
+            )
+
+
+class SurveyRound(models.Model):
+    """One post-training survey round of a project: it opens, and is due, on set days."""
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="survey_rounds",
+    )
+    number = models.PositiveSmallIntegerField(_("putaran ke"))
+    months_after = models.PositiveSmallIntegerField(_("bulan setelah penutupan"))
+    opens_on = models.DateField(_("dibuka"))
+    due_on = models.DateField(_("batas pengisian"))
+    is_final = models.BooleanField(_("putaran akhir"), default=False)
+    invited_at = models.DateTimeField(_("undangan dikirim"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dijadwalkan"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("putaran survei")
+        verbose_name_plural = _("putaran survei")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="one_round_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("Putaran %(number)s (%(months)s bulan)") % {
+            "number": self.number,
+            "months": self.months_after,
+        }
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today
+
+    def is_overdue(self, today) -> bool:
+        return self.due_on < today
+
+
+def answered_by(response: SurveyResponse, user) -> bool:
+    """A transition permission: only the person a response belongs to submits it."""
+    return user.is_authenticated and response.respondent_id == user.pk
+
+
+answered_by.roles = (Role.PARTICIPANT, Role.MENTOR)  # type: ignore[attr-defined]
+
+
+class SurveyResponse(WorkflowModel):
+    """One respondent's answers to a round: a draft until submitted, once."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Terkirim")
+
+    round = models.ForeignKey(
+        SurveyRound,
+        verbose_name=_("putaran"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    role = models.CharField(_("sebagai"), max_length=20, choices=RESPONDENT_ROLES)
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responden"),
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("kuesioner"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    state = FSMField(
+        _("status"), max_length=10, choices=State.choices, default=State.DRAFT, protected=True
+    )
+    submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    is_late = models.BooleanField(_("terlambat"), default=False)
+    updated_at = models.DateTimeField(_("diperbarui"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("jawaban survei")
+        verbose_name_plural = _("jawaban survei")
+        ordering = ["round", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "role"], name="one_response_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.respondent} · {self.get_state_display()}"
+
+    WORKFLOW_UPDATE_FIELDS = ["state", "submitted_at", "is_late", "updated_at"]
+    WORKFLOW_RELATED = ("round__project",)
+
+    @property
+    def workflow_project(self) -> ChangeProject:
+        return self.round.project
+
+    def stale_refusal(self) -> Stale:
+        return Stale(_("Jawaban ini sudah dikirim dan tidak dapat diubah lagi."))
+
+    def unanswered_reason(self) -> str:
+        """Which required questions are still unanswered ('' when none)."""
+        given = {answer.question_id for answer in self.answers.all() if answer.is_given}
+        missing = [
+            question.text
+            for question in self.questionnaire.questions.all()
+            if question.required and question.pk not in given
+        ]
+        if not missing:
+            return ""
+        return _("Pertanyaan wajib belum dijawab: %(questions)s.") % {
+            "questions": "; ".join(missing)
+        }
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[guard(unanswered_reason)],
+        permission=answered_by,
+        custom={"label": _("Kirim jawaban")},
+    )
+    def submit(self) -> None:
+        now = timezone.now()
+        self.submitted_at = now
+        self.updated_at = now
+        self.is_late = timezone.localdate(now) > self.round.due_on
+
+
+class SurveyAnswer(models.Model):
+    """The answer to one question: a number, a choice, choices, text, yes/no or indicator values."""
+
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("jawaban survei"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("pertanyaan"), on_delete=models.PROTECT, related_name="answers"
+    )
+    # int for a scale, a decimal string for a number, a string for a choice or text, a list of
+    # strings for multiple choice, a bool for yes/no, {indicator id: decimal string} for
+    # indicator values.
+    value = models.JSONField(_("jawaban"), null=True, blank=True)
+    follow_up = models.TextField(_("jawaban lanjutan"), blank=True)
+
+    class Meta:
+        verbose_name = _("jawaban pertanyaan")
+        verbose_name_plural = _("jawaban pertanyaan")
+        ordering = ["response", "question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
+
+    @property
+    def is_given(self) -> bool:
+        return self.value not in (None, "", [], {})
+
+
+class SurveyExcusal(models.Model):
+    """The organiser excuses one respondent from one round, saying why."""
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("putaran"), on_delete=models.PROTECT, related_name="excusals"
+    )
+    role = models.CharField(_("sebagai"), max_length=20, choices=RESPONDENT_ROLES)
+    reason = models.TextField(_("alasan"))
+    excused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibebaskan oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pembebasan survei")
+        verbose_name_plural = _("pembebasan survei")
+        ordering = ["round", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "role"], name="one_excusal_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_role_display()}"
+
+
+class SurveyRoundLog(AppendOnlyMixin, models.Model):
+    """One row per step of a round: scheduled, opened early, extended, excused, invited, sent."""
+
+    class Action(models.TextChoices):
+        SCHEDULE = "schedule", _("Dijadwalkan")
+        OPEN_EARLY = "open_early", _("Dibuka lebih awal")
+        EXTEND = "extend", _("Batas diperpanjang")
+        EXCUSE = "excuse", _("Responden dibebaskan")
+        INVITE = "invite", _("Undangan dikirim")
+        SUBMIT = "submit", _("Jawaban dikirim")
+
+    round = models.ForeignKey(
+        SurveyRound, verbose_name=_("putaran"), on_delete=models.PROTECT, related_name="logs"
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="survey_logs",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, blank=True)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("rincian"), max_length=300, blank=True)
+    comment = models.TextField(_("alasan"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("riwayat putaran survei")
+        verbose_name_plural = _("riwayat putaran survei")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.action}"
+
+
+class SurveyReminder(models.Model):
+    """One survey reminder sent to a person on a day, so a second run that day sends nothing."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penerima"),
+        on_delete=models.CASCADE,
+        related_name="survey_reminders",
+    )
+    sent_on = models.DateField(_("tanggal"))
+    items = models.PositiveSmallIntegerField(_("jumlah putaran"))
+    sent_at = models.DateTimeField(_("waktu kirim"), default=timezone.now)
+    delivery = models.ForeignKey(
+        "tracker.EmailDelivery",
+        verbose_name=_("pengiriman email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pengingat survei")
+        verbose_name_plural = _("pengingat survei")
+        ordering = ["-sent_on", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "sent_on"], name="one_survey_reminder_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.sent_on}"
+
+
+class Sustainability(models.TextChoices):
+    """Where a change action stands after training (the sustainability question's options)."""
+
+    CONTINUED = "continued", _("Berlanjut sesuai rencana")
+    EXPANDED = "expanded", _("Diperluas")
+    REPLICATED = "replicated", _("Direplikasi di tempat lain")
+    STALLED = "stalled", _("Tersendat")
+    STOPPED = "stopped", _("Berhenti")
+
+
+ALIVE = frozenset({Sustainability.CONTINUED, Sustainability.EXPANDED, Sustainability.REPLICATED})
+
+
+class Barrier(models.TextChoices):
+    """Why change actions stall: the categories of the DKI Jakarta study, plus other."""
+
+    ROTATION = "rotation", _("Mutasi atau rotasi jabatan")
+    FUNDS = "funds", _("Keterbatasan anggaran")
+    STAKEHOLDERS = "stakeholders", _("Kurangnya dukungan pemangku kepentingan")
+    LEADERSHIP = "leadership", _("Kurangnya dukungan pimpinan")
+    RESTRUCTURING = "restructuring", _("Perubahan nomenklatur atau struktur unit")
+    OTHER = "other", _("Lainnya")
+
+
+class ImpactConclusion(models.Model):
+    """The organiser's conclusion of a project's impact review, written as it completes."""
+
+    class Outcome(models.TextChoices):
+        SUSTAINED = "sustained", _("Berkelanjutan")
+        PARTLY = "partly", _("Berkelanjutan sebagian")
+        NOT_SUSTAINED = "not_sustained", _("Tidak berkelanjutan")
+
+    project = models.OneToOneField(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="impact_conclusion",
+    )
+    transition_log = models.OneToOneField(
+        TransitionLog,
+        verbose_name=_("transisi"),
+        on_delete=models.PROTECT,
+        related_name="impact_conclusion",
+    )
+    outcome = models.CharField(_("kesimpulan"), max_length=20, choices=Outcome.choices)
+    barriers = models.JSONField(_("hambatan yang berpengaruh"), default=list, blank=True)
+    summary = models.TextField(_("ringkasan"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditulis oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kesimpulan evaluasi dampak")
+        verbose_name_plural = _("kesimpulan evaluasi dampak")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_outcome_display()}"
+
+    def barrier_labels(self) -> list[str]:
+        return [str(Barrier(value).label) for value in self.barriers if value in Barrier.values]
+
+
+class Commitment(models.Model):
+    """One signatory's agreement to the project's medium- and long-term milestones after training.
+
+    PKN II practice: the participant, the mentor and the agency head (or the PPK's delegate) each
+    record it; `milestones` is what they agreed to, as it read at that moment.
+    """
+
+    class Signatory(models.TextChoices):
+        PARTICIPANT = Role.PARTICIPANT.value, Role.PARTICIPANT.label
+        MENTOR = Role.MENTOR.value, Role.MENTOR.label
+        AGENCY_HEAD = Role.AGENCY_HEAD.value, Role.AGENCY_HEAD.label
+
+    WORDING = _(
+        "Saya menyetujui dan berkomitmen mendukung pelaksanaan tonggak jangka menengah dan "
+        "jangka panjang proyek ini setelah pelatihan."
+    )
+
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    role = models.CharField(_("sebagai"), max_length=20, choices=Signatory.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penanda tangan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    wording = models.TextField(_("pernyataan"))
+    milestones = models.JSONField(_("tonggak yang disepakati"), default=list)
+    signed_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("komitmen pascapelatihan")
+        verbose_name_plural = _("komitmen pascapelatihan")
+        ordering = ["project", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "role"], name="one_commitment_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_role_display()} · {self.signer}"

@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +39,19 @@ from mentoring.models import (
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
+    Question,
+    Questionnaire,
     Rubric,
     RubricCriterion,
     RubricScore,
     SeminarAttendance,
     SeminarGrade,
     SignOff,
+    SurveyExcusal,
+    SurveyResponse,
+    SurveyRound,
+    SurveyRoundLog,
+    SurveySchedule,
     project_score,
     sheet_total,
 )
@@ -52,6 +60,7 @@ from tracker import workflow
 from tracker.models import (
     ChangeProject,
     Cohort,
+    ImpactIndicator,
     PoolExaminer,
     Role,
     Seminar,
@@ -925,3 +934,256 @@ def consultations_waiting(now: datetime.datetime) -> list[WaitingItem]:
         )
         for session in sessions
     ]
+
+
+# --- impact evaluation after training ------------------------------------------------------------
+
+
+def survey_schedule_for(programme: str) -> SurveySchedule:
+    """The programme's round schedule; 6 and 12 months, 30 days to answer, if none is set."""
+    found = SurveySchedule.objects.filter(programme=programme).first()
+    return found or SurveySchedule(programme=programme, offsets_months=[6, 12], window_days=30)
+
+
+def current_questionnaire(cohort: Cohort, audience: str) -> Questionnaire | None:
+    """The version new answers use: the cohort's institution's own latest one, else the latest
+    shared default of the programme."""
+    versions = Questionnaire.objects.filter(programme=cohort.programme, audience=audience)
+    return (
+        versions.filter(institution=cohort.institution).order_by("-version", "-pk").first()
+        or versions.filter(institution="").order_by("-version", "-pk").first()
+    )
+
+
+def respondents_of(survey_round: SurveyRound) -> list[tuple[str, User | None]]:
+    """(role, person) of whom the round asks: the alumnus, and the mentor if there is one."""
+    project = survey_round.project
+    found: list[tuple[str, User | None]] = [(Role.PARTICIPANT, project.participant)]
+    if project.mentor_id is not None:
+        found.append((Role.MENTOR, project.mentor))
+    return found
+
+
+def respondent_role(survey_round: SurveyRound, user: User) -> str | None:
+    """In which role the user answers this round, or None if it does not ask them."""
+    if not user.is_authenticated:
+        return None
+    project = survey_round.project
+    if project.participant_id == user.pk:
+        return Role.PARTICIPANT
+    if project.mentor_id == user.pk:
+        return Role.MENTOR
+    return None
+
+
+# Who reads the answers of a project's rounds, and their free text (DESIGN: organisers and the
+# project's mentor and coach only). The participant reads their own answers, and the mentor's
+# only where the mentor's questionnaire says they are shared; agency heads read their agency's.
+FULL_READERS = frozenset({Role.ORGANISER, Role.COACH, Role.MENTOR, Role.ADMIN})
+FREE_TEXT_READERS = FULL_READERS
+
+
+def response_visible(response: SurveyResponse, user: User, roles: Iterable[Role]) -> bool:
+    """Whether the user may read this response's answers at all."""
+    roles = set(roles)
+    if roles & FULL_READERS or Role.AGENCY_HEAD in roles:
+        return True
+    if Role.PARTICIPANT in roles:
+        return response.respondent_id == user.pk or response.questionnaire.shares_answers
+    return False
+
+
+def free_text_visible(response: SurveyResponse, user: User, roles: Iterable[Role]) -> bool:
+    """Whether the user may read this response's free-text answers."""
+    return bool(set(roles) & FREE_TEXT_READERS) or response.respondent_id == user.pk
+
+
+@dataclass
+class ShownAnswer:
+    question: Question
+    text: str  # what the answer says, choices as their labels; '' when unanswered
+    follow_up: str
+
+
+def answer_text(question: Question, value, indicators: dict[int, ImpactIndicator]) -> str:
+    """An answer as a person reads it."""
+    if value in (None, "", [], {}):
+        return ""
+    kind = question.kind
+    if kind == Question.Kind.SCALE:
+        return f"{value} · {question.label_of(value)}"
+    if kind == Question.Kind.SINGLE:
+        return question.label_of(value)
+    if kind == Question.Kind.MULTIPLE:
+        return ", ".join(question.label_of(item) for item in value)
+    if kind == Question.Kind.YES_NO:
+        return str(_("Ya") if value else _("Tidak"))
+    if kind == Question.Kind.INDICATORS:
+        parts = []
+        for key, number in value.items():
+            indicator = indicators.get(int(key))
+            if indicator is not None:
+                parts.append(f"{indicator.name}: {number} {indicator.unit}")
+        return "; ".join(parts)
+    return str(value)
+
+
+def shown_answers(
+    response: SurveyResponse, user: User, roles: Iterable[Role], indicators=None
+) -> list[ShownAnswer]:
+    """The response's answers the user may read, in question order; free text left out for
+    those who may not read it."""
+    free_text = free_text_visible(response, user, roles)
+    given = {answer.question_id: answer for answer in response.answers.all()}
+    indicators = indicators or {}
+    shown = []
+    for question in response.questionnaire.questions.all():
+        if question.kind in Question.TEXT_KINDS and not free_text:
+            continue
+        answer = given.get(question.pk)
+        shown.append(
+            ShownAnswer(
+                question=question,
+                text=answer_text(question, answer.value if answer else None, indicators),
+                follow_up=(answer.follow_up if answer and free_text else ""),
+            )
+        )
+    return shown
+
+
+def rounds_of(project: ChangeProject) -> list[SurveyRound]:
+    """The project's survey rounds with their responses (and answers), excusals and log."""
+    return loaded(
+        project,
+        "survey_rounds",
+        lambda: list(
+            project.survey_rounds.prefetch_related(
+                Prefetch(
+                    "responses",
+                    queryset=SurveyResponse.objects.select_related("respondent").prefetch_related(
+                        "answers", Prefetch("questionnaire__questions")
+                    ),
+                ),
+                "excusals",
+                Prefetch("logs", queryset=SurveyRoundLog.objects.select_related("actor")),
+            ).order_by("number")
+        ),
+    )
+
+
+@dataclass
+class RespondentStatus:
+    role: str
+    person: User | None
+    response: SurveyResponse | None
+    excusal: SurveyExcusal | None
+
+    @property
+    def label(self) -> str:
+        if self.excusal is not None:
+            return str(_("Dibebaskan"))
+        if self.response is None:
+            return str(_("Belum mengisi"))
+        if self.response.state == SurveyResponse.State.SUBMITTED:
+            return str(_("Terkirim, terlambat") if self.response.is_late else _("Terkirim"))
+        return str(_("Draf tersimpan"))
+
+    @property
+    def settled(self) -> bool:
+        return self.excusal is not None or (
+            self.response is not None and self.response.state == SurveyResponse.State.SUBMITTED
+        )
+
+
+def respondent_statuses(survey_round: SurveyRound) -> list[RespondentStatus]:
+    """Per respondent of the round: their response or excusal (from prefetched rows)."""
+    responses = {response.role: response for response in survey_round.responses.all()}
+    excusals = {excusal.role: excusal for excusal in survey_round.excusals.all()}
+    return [
+        RespondentStatus(role, person, responses.get(role), excusals.get(role))
+        for role, person in respondents_of(survey_round)
+    ]
+
+
+def rounds_awaiting(user: User, today) -> QuerySet[SurveyRound]:
+    """Open rounds of projects in monitoring that wait for this person's answers."""
+    submitted = SurveyResponse.objects.filter(
+        round=OuterRef("pk"), respondent=user, state=SurveyResponse.State.SUBMITTED
+    )
+    mine = Q(project__participant=user) | Q(project__mentor=user)
+    excused = SurveyExcusal.objects.filter(
+        round=OuterRef("pk"),
+        role=Case(
+            When(project__participant=user, then=Value(Role.PARTICIPANT.value)),
+            default=Value(Role.MENTOR.value),
+        ),
+    )
+    return (
+        SurveyRound.objects.filter(mine, project__state=ChangeProject.State.MONITORING)
+        .filter(opens_on__lte=today)
+        .exclude(Exists(submitted))
+        .exclude(Exists(excused))
+        .select_related("project__participant", "project__cohort")
+        .order_by("due_on", "pk")
+    )
+
+
+@dataclass
+class SurveyDigest:
+    """The open rounds waiting on one person, near or past their due date, for one reminder."""
+
+    recipient: User
+    rounds: list[SurveyRound] = field(default_factory=list)
+
+    @property
+    def cohort_id(self) -> int | None:
+        cohorts = {survey_round.project.cohort_id for survey_round in self.rounds}
+        return cohorts.pop() if len(cohorts) == 1 else None
+
+
+def survey_digests(today) -> list[SurveyDigest]:
+    """Per respondent: the rounds they still owe that are due within the programme's reminder
+    days or overdue (not the ones whose invitation went out today)."""
+    schedules = {s.programme: s.remind_days_before for s in SurveySchedule.objects.all()}
+    rounds = (
+        SurveyRound.objects.filter(
+            project__state=ChangeProject.State.MONITORING,
+            opens_on__lte=today,
+            invited_at__isnull=False,
+        )
+        .select_related("project__participant", "project__mentor", "project__cohort")
+        .prefetch_related("responses", "excusals")
+        .order_by("due_on", "pk")
+    )
+    digests: dict[int, SurveyDigest] = {}
+    for survey_round in rounds:
+        days = schedules.get(survey_round.project.cohort.programme, 7)
+        if survey_round.due_on - datetime.timedelta(days=days) > today:
+            continue
+        if timezone.localdate(survey_round.invited_at) == today:
+            continue
+        for status in respondent_statuses(survey_round):
+            if status.person is None or status.settled or not status.person.is_active:
+                continue
+            digests.setdefault(status.person.pk, SurveyDigest(status.person)).rounds.append(
+                survey_round
+            )
+    return [digest for _pk, digest in sorted(digests.items())]
+
+
+def questionnaires_visible_to(user: User) -> QuerySet[Questionnaire]:
+    """The questionnaires an organiser works with: shared defaults and their institutions' own."""
+    if user.is_superuser:
+        return Questionnaire.objects.all()
+    return Questionnaire.objects.filter(
+        Q(institution="") | Q(institution__in=institutions_organised_by(user))
+    )
+
+
+def owns_questionnaire(questionnaire: Questionnaire, user: User) -> bool:
+    """Whether the user edits this questionnaire in place (their institution's own)."""
+    if user.is_superuser:
+        return True
+    return bool(questionnaire.institution) and questionnaire.institution in (
+        institutions_organised_by(user)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import secrets
 from collections.abc import Iterable
@@ -11,43 +12,72 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
+    RESPONDENT_AUDIENCE,
+    Barrier,
     CalendarFeed,
     Comment,
+    Commitment,
     Consultation,
     ConsultationLog,
+    ImpactConclusion,
     JournalEntry,
     JournalReply,
     ProposalSeminarResult,
+    Question,
+    Questionnaire,
     Rubric,
     RubricCriterion,
     RubricScore,
     SeminarAttendance,
     SeminarGrade,
     SignOff,
+    SurveyAnswer,
+    SurveyExcusal,
+    SurveyReminder,
+    SurveyResponse,
+    SurveyRound,
+    SurveyRoundLog,
     plain_number,
 )
 from mentoring.selectors import (
     STATE_OF_KIND,
+    SurveyDigest,
     attendance_expected,
     comments_visible_to,
+    current_questionnaire,
     eligible_projects,
     examiner_candidates,
     examines,
     incomplete_message,
     is_organiser_of,
+    owns_questionnaire,
+    respondent_role,
+    respondents_of,
     rubric_for,
     score_summaries,
     scoring_refusal,
+    survey_schedule_for,
 )
-from tracker import workflow
-from tracker.models import ChangeProject, Cohort, PoolExaminer, Role, Seminar, User
-from tracker.notifications import notify, people_in_roles
-from tracker.selectors import rules_for
+from milestones.models import IndicatorMeasurement, Term
+from tracker import events, workflow
+from tracker.models import (
+    ChangeProject,
+    Cohort,
+    EmailDelivery,
+    PoolExaminer,
+    Role,
+    Seminar,
+    TransitionLog,
+    User,
+)
+from tracker.notifications import email_requeue, notify, people_in_roles
+from tracker.selectors import institutions_organised_by, rules_for
 from tracker.services import once_per_form, run_transition
-from tracker.workflow import Forbidden, Refused
+from tracker.workflow import Forbidden, Refused, Stale
 
 APPROVAL_OF_STAGE = {
     SignOff.Stage.PROPOSAL: ("approve_proposal", ChangeProject.State.PROPOSAL_REVIEW),
@@ -776,3 +806,511 @@ def calendar_feed_revoke(*, user: User) -> bool:
     """Revoke the person's feed URL: calendars subscribed to it get nothing more."""
     deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+# --- impact evaluation after training ------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the last day of a shorter month (31 Aug -> 28 Feb)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _round_log(survey_round: SurveyRound, action: str, *, by=None, role="", detail="", comment=""):
+    return SurveyRoundLog.objects.create(
+        round=survey_round,
+        project_id=survey_round.project_id,
+        actor=by,
+        role=role,
+        action=action,
+        detail=detail,
+        comment=comment,
+    )
+
+
+def impact_close_training(
+    *, project: ChangeProject, by: User, comment: str = "", expected_state: str | None = None
+) -> TransitionLog:
+    """Organiser closes training: the project goes into monitoring and its survey rounds are
+    scheduled at the programme's offsets, in the same transaction."""
+
+    def schedule(locked: ChangeProject, log: TransitionLog) -> None:
+        schedule_rounds(locked, by=by, closed_on=timezone.localdate(log.created_at))
+
+    return run_transition(
+        project=project,
+        by=by,
+        name="close_training",
+        comment=comment,
+        expected_state=expected_state,
+        before=schedule,
+    )
+
+
+def schedule_rounds(
+    project: ChangeProject, *, by: User | None, closed_on: datetime.date
+) -> list[SurveyRound]:
+    """Schedule the project's survey rounds from the day training closed (once: no duplicates)."""
+    schedule = survey_schedule_for(project.cohort.programme)
+    offsets = sorted({int(months) for months in schedule.offsets_months if int(months) > 0})
+    rounds = []
+    for number, months in enumerate(offsets, start=1):
+        opens_on = add_months(closed_on, months)
+        survey_round, created = SurveyRound.objects.get_or_create(
+            project=project,
+            number=number,
+            defaults={
+                "months_after": months,
+                "opens_on": opens_on,
+                "due_on": opens_on + datetime.timedelta(days=schedule.window_days),
+                "is_final": number == len(offsets),
+            },
+        )
+        if created:
+            _round_log(
+                survey_round,
+                SurveyRoundLog.Action.SCHEDULE,
+                by=by,
+                role=Role.ORGANISER if by else "",
+                detail=_round_dates(survey_round),
+            )
+        rounds.append(survey_round)
+    return rounds
+
+
+def _round_dates(survey_round: SurveyRound) -> str:
+    return str(
+        _("dibuka %(opens)s, batas %(due)s")
+        % {
+            "opens": date_format(survey_round.opens_on),
+            "due": date_format(survey_round.due_on),
+        }
+    )
+
+
+def _lock_round_for_organiser(survey_round: SurveyRound, by: User) -> SurveyRound:
+    """The round locked, with its project; Forbidden unless `by` organises the project's cohort;
+    Refused once the project has left monitoring."""
+    locked = (
+        SurveyRound.objects.select_for_update(of=("self",))
+        .select_related("project__cohort", "project__participant", "project__mentor")
+        .get(pk=survey_round.pk)
+    )
+    if Role.ORGANISER not in locked.project.roles_of(by):
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang mengelola putaran survei."))
+    if locked.project.state != ChangeProject.State.MONITORING:
+        raise Refused(
+            _("Proyek ini berstatus “%(state)s”; putaran survei tidak dapat diubah lagi.")
+            % {"state": locked.project.get_state_display()}
+        )
+    return locked
+
+
+def round_open_early(*, survey_round: SurveyRound, by: User, comment: str = "") -> SurveyRound:
+    """Organiser opens a round today instead of on its day; respondents are invited now."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = _lock_round_for_organiser(survey_round, by)
+        if locked.is_open(today):
+            raise Refused(_("Putaran ini sudah dibuka. Tidak ada yang diubah."))
+        before = date_format(locked.opens_on)
+        locked.opens_on = today
+        locked.save(update_fields=["opens_on"])
+        _round_log(
+            locked,
+            SurveyRoundLog.Action.OPEN_EARLY,
+            by=by,
+            role=Role.ORGANISER,
+            detail=f"{before} → {date_format(today)}",
+            comment=comment.strip(),
+        )
+        round_invite(locked)
+    survey_round.refresh_from_db()
+    return survey_round
+
+
+def round_extend(
+    *, survey_round: SurveyRound, by: User, due_on: datetime.date, comment: str = ""
+) -> SurveyRound:
+    """Organiser moves a round's due date later."""
+    with transaction.atomic():
+        locked = _lock_round_for_organiser(survey_round, by)
+        if due_on <= locked.due_on:
+            raise Refused(
+                _("Batas baru harus sesudah batas sekarang (%(due)s).")
+                % {"due": date_format(locked.due_on)}
+            )
+        before = date_format(locked.due_on)
+        locked.due_on = due_on
+        locked.save(update_fields=["due_on"])
+        _round_log(
+            locked,
+            SurveyRoundLog.Action.EXTEND,
+            by=by,
+            role=Role.ORGANISER,
+            detail=f"{before} → {date_format(due_on)}",
+            comment=comment.strip(),
+        )
+    survey_round.refresh_from_db()
+    return survey_round
+
+
+def round_excuse(*, survey_round: SurveyRound, by: User, role: str, reason: str) -> SurveyExcusal:
+    """Organiser excuses the alumnus or the mentor from a round, saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Tulis alasan pembebasan."))
+    if role not in RESPONDENT_AUDIENCE:
+        raise Refused(_("Pilih alumni atau mentor."))
+    with transaction.atomic():
+        locked = _lock_round_for_organiser(survey_round, by)
+        if locked.responses.filter(role=role, state=SurveyResponse.State.SUBMITTED).exists():
+            raise Refused(_("Responden ini sudah mengirim jawaban; tidak perlu dibebaskan."))
+        excusal, created = SurveyExcusal.objects.get_or_create(
+            round=locked, role=role, defaults={"reason": reason, "excused_by": by}
+        )
+        if not created:
+            raise Refused(_("Responden ini sudah dibebaskan dari putaran ini."))
+        _round_log(
+            locked,
+            SurveyRoundLog.Action.EXCUSE,
+            by=by,
+            role=Role.ORGANISER,
+            detail=str(Role(role).label),
+            comment=reason,
+        )
+    return excusal
+
+
+def round_invite(survey_round: SurveyRound) -> list[User]:
+    """Invite the round's respondents who have neither answered nor been excused (in-app and by
+    email, in their language); at most once per round. Call inside a transaction."""
+    if survey_round.invited_at is not None:
+        return []
+    project = survey_round.project
+    invited = [
+        person
+        for role, person in respondents_of(survey_round)
+        if person is not None and not _settled(survey_round, role)
+    ]
+    notify(
+        invited,
+        template="survey-invitation",
+        context={"round": survey_round, "project": project},
+        project=project,
+        url=reverse("mentoring:survey-answer", args=[project.pk, survey_round.pk]),
+    )
+    survey_round.invited_at = timezone.now()
+    survey_round.save(update_fields=["invited_at"])
+    _round_log(
+        survey_round,
+        SurveyRoundLog.Action.INVITE,
+        detail=", ".join(str(person) for person in invited),
+    )
+    return invited
+
+
+def _settled(survey_round: SurveyRound, role: str) -> bool:
+    return (
+        survey_round.responses.filter(role=role, state=SurveyResponse.State.SUBMITTED).exists()
+        or survey_round.excusals.filter(role=role).exists()
+    )
+
+
+def invite_open_rounds(today: datetime.date) -> int:
+    """Invite the respondents of every round that opened by `today` and has not invited yet."""
+    due = SurveyRound.objects.filter(
+        opens_on__lte=today,
+        invited_at__isnull=True,
+        project__state=ChangeProject.State.MONITORING,
+    ).values_list("pk", flat=True)
+    invited = 0
+    for pk in list(due):
+        with transaction.atomic():
+            survey_round = (
+                SurveyRound.objects.select_for_update(of=("self",))
+                .select_related("project__participant", "project__mentor", "project__cohort")
+                .get(pk=pk)
+            )
+            if round_invite(survey_round):
+                invited += 1
+    return invited
+
+
+def send_survey_reminder(digest: SurveyDigest, *, today: datetime.date) -> bool:
+    """Queue one person's survey reminder for today, unless they already had one today (the
+    milestone reminders' once-a-day rule: a second run the same day sends nothing)."""
+    with transaction.atomic():
+        reminder, created = SurveyReminder.objects.select_for_update().get_or_create(
+            recipient=digest.recipient, sent_on=today, defaults={"items": len(digest.rounds)}
+        )
+        if not created:
+            return reminder.delivery is not None and email_requeue(reminder.delivery)
+        notices = notify(
+            [digest.recipient],
+            template="survey-reminder",
+            context={"rounds": digest.rounds, "today": today},
+            url=reverse("tracker:home"),
+            cohort_id=digest.cohort_id,
+        )
+        reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()
+        reminder.save(update_fields=["delivery"])
+    return True
+
+
+def survey_save(
+    *,
+    survey_round: SurveyRound,
+    by: User,
+    answers: dict[int, dict],
+    submit: bool = False,
+) -> SurveyResponse:
+    """The alumnus or the mentor saves their answers to an open round as a draft, or submits them
+    (once). A late answer is accepted and marked late; indicator values become measurements.
+
+    `answers` maps question ids of the response's questionnaire to {"value": ..., "follow_up": ...}.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            SurveyRound.objects.select_for_update(of=("self",))
+            .select_related("project__cohort", "project__participant", "project__mentor")
+            .get(pk=survey_round.pk)
+        )
+        project = locked.project
+        role = respondent_role(locked, by)
+        if role is None:
+            raise Forbidden(_("Hanya alumni dan mentor proyek ini yang mengisi survei ini."))
+        if project.state != ChangeProject.State.MONITORING:
+            raise Refused(
+                _("Proyek ini berstatus “%(state)s”; survei tidak dapat diisi lagi.")
+                % {"state": project.get_state_display()}
+            )
+        if not locked.is_open(today):
+            raise Refused(
+                _("Putaran ini baru dibuka %(day)s.") % {"day": date_format(locked.opens_on)}
+            )
+        if locked.excusals.filter(role=role).exists():
+            raise Refused(_("Anda sudah dibebaskan dari putaran ini."))
+        response = locked.responses.filter(role=role).first()
+        if response is None:
+            questionnaire = current_questionnaire(project.cohort, RESPONDENT_AUDIENCE[role])
+            if questionnaire is None:
+                raise Refused(_("Belum ada kuesioner untuk program ini. Hubungi penyelenggara."))
+            response = SurveyResponse.objects.create(
+                round=locked, role=role, respondent=by, questionnaire=questionnaire
+            )
+        if response.state == SurveyResponse.State.SUBMITTED:
+            raise response.stale_refusal()
+        _write_answers(response, project, answers)
+        response.updated_at = timezone.now()
+        response.save(update_fields=["updated_at"])
+        if submit:
+            workflow.run(
+                response,
+                by=by,
+                name="submit",
+                record=_record_submission,
+                before=_measure_indicators,
+                expected_state=SurveyResponse.State.DRAFT,
+            )
+            events.publish(
+                cohort_id=project.cohort_id,
+                event=events.SURVEY_SUBMITTED,
+                data={
+                    "project": project.pk,
+                    "round": locked.number,
+                    "months_after": locked.months_after,
+                    "role": role,
+                    "at": timezone.now().isoformat(),
+                },
+            )
+    response.refresh_from_db()
+    return response
+
+
+def _write_answers(response: SurveyResponse, project: ChangeProject, answers: dict) -> None:
+    questions = {question.pk: question for question in response.questionnaire.questions.all()}
+    indicators = {str(pk) for pk in project.indicators.values_list("pk", flat=True)}
+    for pk, given in answers.items():
+        question = questions.get(int(pk))
+        if question is None:
+            raise Refused(_("Pertanyaan itu bukan bagian dari kuesioner ini."))
+        value = given.get("value")
+        if question.kind == Question.Kind.INDICATORS and value:
+            if not set(value) <= indicators:
+                raise Refused(_("Indikator itu bukan milik proyek ini."))
+            value = {key: str(number) for key, number in value.items() if number not in (None, "")}
+        SurveyAnswer.objects.update_or_create(
+            response=response,
+            question=question,
+            defaults={"value": value, "follow_up": (given.get("follow_up") or "").strip()},
+        )
+
+
+def _record_submission(locked: SurveyResponse, *, from_state: str, role: Role, comment: str):
+    return _round_log(
+        locked.round,
+        SurveyRoundLog.Action.SUBMIT,
+        by=locked.respondent,
+        role=role,
+        detail=str(_("terlambat")) if locked.is_late else "",
+    )
+
+
+def _measure_indicators(locked: SurveyResponse, log: SurveyRoundLog) -> None:
+    """The indicator values given in a submitted response become indicator measurements."""
+    note = str(
+        _("Dari survei pascapelatihan putaran %(number)s (%(role)s).")
+        % {"number": locked.round.number, "role": locked.get_role_display()}
+    )
+    measured_on = timezone.localdate(log.created_at)
+    for answer in locked.answers.filter(question__kind=Question.Kind.INDICATORS):
+        for indicator_id, value in (answer.value or {}).items():
+            IndicatorMeasurement.objects.create(
+                indicator_id=int(indicator_id),
+                value=Decimal(value),
+                measured_on=measured_on,
+                note=note,
+                recorded_by=locked.respondent,
+            )
+
+
+def impact_complete_review(
+    *,
+    project: ChangeProject,
+    by: User,
+    outcome: str,
+    barriers: Iterable[str],
+    summary: str,
+    expected_state: str | None = None,
+) -> TransitionLog:
+    """Organiser completes the impact review with a short conclusion (sustained, partly, not)
+    and the barriers that mattered; the conclusion goes into the log and the reports. The
+    transition's guard refuses it before the final round is answered or excused."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise Refused(_("Tulis ringkasan kesimpulan evaluasi dampak."))
+    if outcome not in ImpactConclusion.Outcome.values:
+        raise Refused(_("Pilih kesimpulan: berkelanjutan, sebagian, atau tidak berkelanjutan."))
+    barriers = [value for value in Barrier.values if value in set(barriers)]
+    comment = " ".join(
+        part
+        for part in [
+            f"{ImpactConclusion.Outcome(outcome).label}.",
+            str(_("Hambatan: %(list)s."))
+            % {"list": ", ".join(str(Barrier(value).label) for value in barriers)}
+            if barriers
+            else "",
+            summary,
+        ]
+        if part
+    )
+
+    def conclude(locked: ChangeProject, log: TransitionLog) -> None:
+        ImpactConclusion.objects.create(
+            project=locked,
+            transition_log=log,
+            outcome=outcome,
+            barriers=barriers,
+            summary=summary,
+            written_by=by,
+            created_at=log.created_at,
+        )
+
+    return run_transition(
+        project=project,
+        by=by,
+        name="complete_impact_review",
+        comment=comment,
+        expected_state=expected_state,
+        before=conclude,
+    )
+
+
+COMMITMENT_STATES = frozenset({ChangeProject.State.PASSED, ChangeProject.State.MONITORING})
+
+
+def commitment_record(*, project: ChangeProject, by: User) -> Commitment:
+    """The participant, the mentor or the agency head records their agreement to the project's
+    medium- and long-term milestones after training (once each)."""
+    with transaction.atomic():
+        locked = (
+            ChangeProject.objects.select_for_update(of=("self",))
+            .select_related("cohort")
+            .get(pk=project.pk)
+        )
+        held = locked.roles_of(by)
+        role = next(
+            (r for r in (Role.PARTICIPANT, Role.MENTOR, Role.AGENCY_HEAD) if r in held), None
+        )
+        if role is None:
+            raise Forbidden(
+                _("Komitmen dicatat oleh peserta, mentor, dan kepala instansi proyek ini.")
+            )
+        if locked.state not in COMMITMENT_STATES:
+            raise Refused(
+                _("Komitmen pascapelatihan dicatat saat pelatihan ditutup, bukan pada status ini.")
+            )
+        if Commitment.objects.filter(project=locked, role=role).exists():
+            raise Refused(
+                _("Komitmen Anda sebagai %(role)s sudah tercatat.") % {"role": role.label}
+            )
+        milestones = [
+            {
+                "term": milestone.term,
+                "activity": milestone.activity,
+                "due_date": milestone.due_date.isoformat(),
+                "expected_output": milestone.expected_output,
+            }
+            for milestone in locked.milestones.filter(term__in=[Term.MEDIUM, Term.LONG]).order_by(
+                "due_date", "pk"
+            )
+        ]
+        return Commitment.objects.create(
+            project=locked,
+            role=role,
+            signer=by,
+            wording=str(Commitment.WORDING),
+            milestones=milestones,
+        )
+
+
+def questionnaire_save(
+    *, questionnaire: Questionnaire, by: User, name: str, shares_answers: bool, questions: list
+) -> Questionnaire:
+    """Organiser edits a questionnaire. Their institution's own unanswered version changes in
+    place; an answered one, or a shared default, is kept as it is and the edit becomes a new
+    version (of their institution) that new answers use."""
+    institutions = institutions_organised_by(by)
+    if not by.is_superuser and not institutions:
+        raise Forbidden(_("Hanya penyelenggara yang mengubah kuesioner."))
+    if not questions:
+        raise Refused(_("Kuesioner memerlukan setidaknya satu pertanyaan."))
+    with transaction.atomic():
+        locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        if locked.later_versions.filter(institution=locked.institution).exists():
+            raise Stale(_("Kuesioner ini sudah punya versi yang lebih baru. Ubah versi terbaru."))
+        in_place = owns_questionnaire(locked, by) and not locked.is_in_use()
+        if in_place:
+            target = locked
+            target.name = name
+            target.shares_answers = shares_answers
+            target.save(update_fields=["name", "shares_answers"])
+            target.questions.all().delete()
+        else:
+            target = Questionnaire.objects.create(
+                programme=locked.programme,
+                audience=locked.audience,
+                name=name,
+                institution=locked.institution or (institutions[0] if institutions else ""),
+                version=locked.version + 1,
+                previous_version=locked,
+                shares_answers=shares_answers,
+            )
+        Question.objects.bulk_create(
+            Question(questionnaire=target, **question) for question in questions
+        )
+    return target

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mentoring import views
+from mentoring import impact_views, views
 
 app_name = "mentoring"
 
@@ -64,4 +64,32 @@ urlpatterns = [
         views.grade_project,
         name="grade-project",
     ),
+]
+
+# Impact evaluation after training.
+urlpatterns += [
+    path("proyek/<int:pk>/tutup-pelatihan/", impact_views.close_training, name="close-training"),
+    path("proyek/<int:pk>/pascapelatihan/", impact_views.monitoring, name="monitoring"),
+    path(
+        "proyek/<int:pk>/survei/<int:round_pk>/", impact_views.survey_answer, name="survey-answer"
+    ),
+    path("proyek/<int:pk>/survei/<int:round_pk>/buka/", impact_views.round_open, name="round-open"),
+    path(
+        "proyek/<int:pk>/survei/<int:round_pk>/perpanjang/",
+        impact_views.round_extend,
+        name="round-extend",
+    ),
+    path(
+        "proyek/<int:pk>/survei/<int:round_pk>/bebaskan/",
+        impact_views.round_excuse,
+        name="round-excuse",
+    ),
+    path(
+        "proyek/<int:pk>/selesaikan-evaluasi-dampak/",
+        impact_views.complete_impact_review,
+        name="complete-impact-review",
+    ),
+    path("proyek/<int:pk>/komitmen/", impact_views.commitment_record, name="commitment-record"),
+    path("kuesioner/", impact_views.questionnaire_list, name="questionnaire-list"),
+    path("kuesioner/<int:pk>/ubah/", impact_views.questionnaire_edit, name="questionnaire-edit"),
 ]

@@ -112,6 +112,23 @@ PLANS: dict[str, list[tuple]] = {
         (SHORT, "Verifikasi penerima bantuan di 3 kecamatan", "Kecamatan", -370, -345, "Daftar penerima terverifikasi", ACCEPTED, 344),
         (MEDIUM, "Verifikasi otomatis untuk seluruh program bantuan sosial", "Disdukcapil, Dinas Sosial", -330, -60, "Seluruh program memakai verifikasi", ACCEPTED, 59),
     ],
+    # Last year's cohort, a year past training (tracker/demo_data.py, "pka2025").
+    "peserta15": [
+        (SHORT, "Aplikasi rujukan daring di 25 puskesmas", "Peserta, RSUD", -470, -440, "Rujukan daring berjalan", ACCEPTED, 439),
+        (SHORT, "Informasi tempat tidur RSUD dalam aplikasi", "RSUD", -440, -410, "Ketersediaan tempat tidur tampil", ACCEPTED, 409),
+        (MEDIUM, "Rujukan daring di seluruh puskesmas provinsi", "Dinas Kesehatan", -380, 60, "Seluruh puskesmas memakai rujukan daring", IN_PROGRESS, 7),
+        (LONG, "Integrasi dengan rumah sakit swasta", "Dinas Kesehatan, PERSI", 60, 400, "RS swasta tergabung", PLANNED, None),
+    ],
+    "peserta16": [
+        (SHORT, "Kode batang pada stok gudang farmasi provinsi", "Peserta", -470, -440, "Stok berkode batang", ACCEPTED, 439),
+        (SHORT, "Peringatan enam bulan sebelum kedaluwarsa", "Instalasi farmasi", -440, -410, "Daftar peringatan bulanan", ACCEPTED, 409),
+        (MEDIUM, "Sistem yang sama di gudang kabupaten/kota", "Instalasi farmasi kabupaten/kota", -380, -20, "Gudang kabupaten/kota memakai kode batang", IN_PROGRESS, 40),
+    ],
+    "peserta17": [
+        (SHORT, "Jadwal audit internal triwulanan", "Peserta", -470, -440, "Jadwal dan daftar periksa audit", ACCEPTED, 439),
+        (SHORT, "Perbaikan dokumen mutu 12 parameter uji", "Tim mutu Labkesda", -440, -410, "Dokumen mutu diperbarui", ACCEPTED, 409),
+        (MEDIUM, "Akreditasi KAN untuk 12 parameter uji", "Labkesda, KAN", -380, -30, "Sertifikat akreditasi", ACCEPTED, 29),
+    ],
 }
 # fmt: on
 
@@ -134,6 +151,9 @@ RATINGS = {
     "peserta10": ("sesuai", "Rekonsiliasi harian berjalan sesuai rencana."),
     "peserta11": ("kurang", "Laporan kader belum dipakai puskesmas untuk tindakan."),
     "peserta14": ("melampaui", "Verifikasi dipakai juga oleh program di luar rencana."),
+    "peserta15": ("sesuai", "Rujukan daring berjalan di 25 puskesmas sesuai rencana."),
+    "peserta16": ("sesuai", "Seluruh stok gudang provinsi sudah berkode batang."),
+    "peserta17": ("melampaui", "Audit internal juga dipakai Labkesda kota."),
 }
 EXAMINERS = ["penguji", "penguji2"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -131,3 +132,42 @@ def progress_bar(done: int, total: int, *, title: str, width: float = 40) -> Saf
     if length:
         body.append(f'<rect x="0" y="0" width="{length:.2f}" height="3" fill="{SERIES[0]}"/>')
     return _svg(width, 3, title, body)
+
+
+def paired_bar_chart(
+    rows: Sequence[tuple[str, Decimal | None, Decimal | None]],
+    *,
+    title: str,
+    legend: tuple[str, str],
+    maximum: float,
+    width: float = 160,
+    label_width: float = 58,
+) -> SafeString:
+    """Two bars per label (e.g. alumni and mentors) on a fixed scale, each with its value."""
+    pair, top = 11.0, 8.0
+    height = top + pair * max(1, len(rows)) + 2
+    room = width - label_width - 14
+    body = []
+    x = label_width
+    for index, name in enumerate(legend):
+        body.append(
+            f'<rect x="{x:.2f}" y="1" width="3.2" height="3.2" fill="{SERIES[index]}" '
+            f'stroke="{MUTED}" stroke-width="0.2"/>'
+        )
+        body.append(_text(x + 4.4, 3.9, name, size=3))
+        x += 8 + len(name) * 1.75
+    for index, (label, first, second) in enumerate(rows):
+        y = top + index * pair
+        body.append(_text(label_width - 2, y + 6, label, anchor="end"))
+        for part, value in enumerate((first, second)):
+            bar_y = y + 1 + part * 4.6
+            if value is None:
+                body.append(_text(label_width + 1.5, bar_y + 3.4, "—", size=3, fill=MUTED))
+                continue
+            length = room * float(value) / maximum
+            body.append(
+                f'<rect x="{label_width:.2f}" y="{bar_y:.2f}" width="{length:.2f}" '
+                f'height="4" fill="{SERIES[part]}" stroke="{MUTED}" stroke-width="0.2"/>'
+            )
+            body.append(_text(label_width + length + 1.5, bar_y + 3.4, number_format(value, 2)))
+    return _svg(width, height, title, body)

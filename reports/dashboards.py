@@ -39,6 +39,7 @@ from milestones.selectors import (
     projects_with_progress,
 )
 from reports.filters import with_figures
+from reports.impact import ImpactFigures, impact_figures, impact_figures_by
 from tracker.models import (
     PARTICIPANT_NEXT_STEP,
     Agency,
@@ -438,6 +439,7 @@ def organiser_section(
         .annotate(total=Count("pk"))
     )
     progress = milestone_totals(projects, "cohort", now=now)
+    impact = impact_figures_by(projects, by="cohort_id", today=timezone.localdate(now))
     seminars = defaultdict(list)
     for seminar in (
         Seminar.objects.filter(cohort__in=[cohort.pk for cohort in cohorts], starts_at__gte=now)
@@ -458,6 +460,7 @@ def organiser_section(
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
         )
+        cohort.impact = impact.get(cohort.pk, ImpactFigures())
     return {"cohorts": cohorts, "board": board}
 
 
@@ -517,6 +520,7 @@ def agency_section(
     latest = with_figures([rows[key] for key in keys], now=now)
     return {
         "headships": headships,
+        "impact": impact_figures(projects, today=timezone.localdate(now)),
         "units": units,
         "unit_page": unit_page,
         "states": states,

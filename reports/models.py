@@ -32,6 +32,7 @@ class GeneratedDocument(models.Model):
         ENDORSEMENT_PAGE = "endorsement_page", _("Lembar pengesahan laporan")
         FINAL_REPORT = "final_report", _("Laporan akhir")
         CONTROL_FORM = "control_form", _("Kartu kendali konsultasi")
+        COMMITMENT = "commitment", _("Komitmen pascapelatihan")
 
     code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
     kind = models.CharField(_("jenis dokumen"), max_length=30, choices=Kind.choices)

@@ -28,6 +28,10 @@ DOWNLOADERS = {
     Kind.FINAL_REPORT: READERS_AND_EXAMINERS,
     # The control form is the participant's record with coach and mentor, not seminar material.
     Kind.CONTROL_FORM: READERS,
+    # The post-training commitment: its signatories, and those who follow the project for them.
+    Kind.COMMITMENT: frozenset(
+        {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
+    ),
     Kind.PROJECT_REPORT: frozenset(
         {Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER, Role.AGENCY_HEAD, Role.ADMIN}
     ),

@@ -23,6 +23,7 @@ from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
 from reports.documents.cohort_recap import CohortRecap, cohort_recap_data
+from reports.documents.commitment import CommitmentDocument, commitment_data
 from reports.documents.control_form import ControlForm, control_form_data
 from reports.documents.endorsement_page import EndorsementPage, endorsement_page_data
 from reports.documents.final_report import FinalReport, final_report_data
@@ -47,6 +48,7 @@ ProjectDocument = (
     | EndorsementPage
     | FinalReport
     | ControlForm
+    | CommitmentDocument
 )
 
 
@@ -116,6 +118,17 @@ def issue_endorsement_page(*, project: ChangeProject, by: User) -> GeneratedDocu
                     "Lembar pengesahan belum tersedia: laporan belum disetujui "
                     "oleh coach dan mentor."
                 )
+            )
+        return _issue(data, project=project, by=by)
+
+
+def issue_commitment(*, project: ChangeProject, by: User) -> GeneratedDocument:
+    """The post-training commitment as a verifiable PDF, once someone has recorded it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        data = commitment_data(project)
+        if data is None:
+            raise DocumentUnavailable(
+                _("Komitmen pascapelatihan belum tersedia: belum ada yang mencatatnya.")
             )
         return _issue(data, project=project, by=by)
 
@@ -264,10 +277,12 @@ LINES_PER_PART: dict[str, int] = {
     GeneratedDocument.Kind.AGENCY_REPORT: 5,
     GeneratedDocument.Kind.COHORT_RECAP: 25,
 }
-# The number of the first section after the summary (the summary's sections come before it).
+# The number of the first section after the summary (the summary's sections come before it;
+# the post-training part, `reports/partials/impact_section.html`, is one of them).
+IMPACT_SECTIONS = 1
 PROJECTS_SECTION: dict[str, int] = {
-    GeneratedDocument.Kind.AGENCY_REPORT: 6,
-    GeneratedDocument.Kind.COHORT_RECAP: 7,
+    GeneratedDocument.Kind.AGENCY_REPORT: 6 + IMPACT_SECTIONS,
+    GeneratedDocument.Kind.COHORT_RECAP: 7 + IMPACT_SECTIONS,
 }
 ANCHOR_PREFIX = "proyek-"
 

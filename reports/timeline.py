@@ -6,9 +6,13 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.selectors import consultations_of, seminars_of, signoffs_of
+from mentoring.models import SurveyRoundLog
+from mentoring.selectors import consultations_of, rounds_of, seminars_of, signoffs_of
+from milestones.models import IndicatorMeasurement
 from tracker.models import ChangeProject, Role, User
 from tracker.selectors import transitions_of
 
@@ -89,4 +93,53 @@ def project_timeline(project: ChangeProject) -> list[Event]:
                     consultation.dispute_reason,
                 )
             )
+    if project.state in AFTER_TRAINING:
+        events += _monitoring_events(project)
     return sorted(events, key=lambda event: event.at)
+
+
+AFTER_TRAINING = (ChangeProject.State.MONITORING, ChangeProject.State.COMPLETED)
+
+
+def _monitoring_events(project: ChangeProject) -> list[Event]:
+    """After training: the survey rounds' steps and the indicator values against their targets
+    (read only for projects past training, so the other pages' reads stay as they were)."""
+    events = []
+    for survey_round in rounds_of(project):
+        for log in survey_round.logs.all():
+            # Reasons for excusing someone stay on the monitoring page, with the organisers.
+            comment = "" if log.action == SurveyRoundLog.Action.EXCUSE else log.comment
+            detail = f"{survey_round} · {log.detail}" if log.detail else str(survey_round)
+            events.append(
+                Event(
+                    log.created_at,
+                    "survey",
+                    log.get_action_display(),
+                    detail,
+                    log.actor,
+                    log.get_role_display() if log.role else "",
+                    comment,
+                )
+            )
+    for measurement in IndicatorMeasurement.objects.filter(
+        indicator__project=project
+    ).select_related("indicator", "recorded_by"):
+        indicator = measurement.indicator
+        events.append(
+            Event(
+                timezone.make_aware(
+                    datetime.datetime.combine(measurement.measured_on, datetime.time(12))
+                ),
+                "indicator",
+                _("Nilai indikator: %(name)s") % {"name": indicator.name},
+                _("%(value)s %(unit)s (awal %(baseline)s, target %(target)s)")
+                % {
+                    "value": number_format(measurement.value),
+                    "unit": indicator.unit,
+                    "baseline": number_format(indicator.baseline),
+                    "target": number_format(indicator.target),
+                },
+                measurement.recorded_by,
+            )
+        )
+    return events

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Consultation, JournalEntry
-from mentoring.selectors import STATE_OF_KIND, consultations_of, journal_of, project_seminars
+from mentoring.selectors import (
+    STATE_OF_KIND,
+    consultations_of,
+    journal_of,
+    project_seminars,
+    respondent_statuses,
+    rounds_of,
+)
 from milestones.models import ChangeRequest, Milestone
 from milestones.selectors import change_requests_of, plan_of
 from tracker import workflow
@@ -84,6 +92,8 @@ def waiting_on(project: ChangeProject, user: User) -> list[Waiting]:
             for entry in journal_of(project, user)
             if entry.sharing == JournalEntry.Sharing.SHARED and not entry.replies.all()
         ]
+    if project.state == ChangeProject.State.MONITORING and roles & {Role.PARTICIPANT, Role.MENTOR}:
+        items += _survey_tasks(project, user)
     if Role.EXAMINER in roles:
         items += _examiner_tasks(project, user)
     if Role.ORGANISER in roles and _awaits_a_seminar(project, user):
@@ -95,6 +105,25 @@ def waiting_on(project: ChangeProject, user: User) -> list[Waiting]:
             )
         )
     return items
+
+
+def _survey_tasks(project: ChangeProject, user: User) -> list[Waiting]:
+    """Open survey rounds of a project in monitoring that still wait for this person's answers."""
+    today = timezone.localdate()
+    tasks = []
+    for survey_round in rounds_of(project):
+        if not survey_round.is_open(today):
+            continue
+        for status in respondent_statuses(survey_round):
+            if status.person is None or status.person.pk != user.pk or status.settled:
+                continue
+            detail = _("%(round)s · batas %(due)s") % {
+                "round": survey_round,
+                "due": date_format(survey_round.due_on, "j F Y"),
+            }
+            url = reverse("mentoring:survey-answer", args=[project.pk, survey_round.pk])
+            tasks.append(Waiting(_("Isi survei pascapelatihan"), str(detail), url))
+    return tasks
 
 
 def _examiner_tasks(project: ChangeProject, user: User) -> list[Waiting]:

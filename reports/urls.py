@@ -13,6 +13,7 @@ urlpatterns = [
     path("proyek/<int:pk>/lembar-pengesahan.pdf", views.endorsement_page, name="endorsement-page"),
     path("proyek/<int:pk>/laporan-akhir.pdf", views.final_report, name="final-report"),
     path("proyek/<int:pk>/kartu-kendali.pdf", views.control_form, name="control-form"),
+    path("proyek/<int:pk>/komitmen.pdf", views.commitment, name="commitment"),
     path(
         "proyek/<int:project_pk>/berita-acara/<int:pk>.pdf",
         views.seminar_minutes,
@@ -34,4 +35,6 @@ urlpatterns = [
     path("proyek/unduh.xlsx", views.project_export_xlsx, name="project-export-xlsx"),
     path("proyek/unduh/<str:name>.<str:fmt>", views.list_export, name="list-export"),
     path("seminar/unduh.<str:fmt>", views.seminar_export, name="seminar-export"),
+    path("survei/jawaban.csv", views.survey_export_csv, name="survey-export-csv"),
+    path("survei/jawaban.xlsx", views.survey_export_xlsx, name="survey-export-xlsx"),
 ]

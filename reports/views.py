@@ -133,6 +133,19 @@ def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileRespo
 @never_cache
 @require_GET
 @login_required
+def commitment(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
+    project = _get_project_for_download(request, pk, GeneratedDocument.Kind.COMMITMENT)
+    try:
+        document = services.issue_commitment(project=project, by=request.user)
+    except services.DocumentUnavailable as unavailable:
+        messages.error(request, unavailable.message)
+        return redirect("mentoring:monitoring", project.pk)
+    return _pdf_response(document, "komitmen-pascapelatihan")
+
+
+@never_cache
+@require_GET
+@login_required
 def endorsement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     return _project_document(
         request,
@@ -439,6 +452,23 @@ def _write(table, columns, stem: str, title, fmt: str) -> HttpResponse:
     return response
 
 
+def _survey_export(request: AuthenticatedRequest, build) -> HttpResponse:
+    """The submitted survey answers of the projects the user sees (the list's filters apply),
+    only the answers they may read."""
+    projects = filtered_projects(request.user, request.GET or None)
+    if projects.is_bound and not projects.is_valid():
+        return HttpResponse(
+            _("Filter tidak valid, tidak ada yang diunduh."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    refusal = _export_refusal(request.user)
+    if refusal is not None:
+        return refusal
+    table = exports.survey_rows(projects.qs, request.user)
+    return build(table, f"jawaban-survei-{timezone.localtime():%Y%m%d-%H%M}")
+
+
 @never_cache
 @require_GET
 @login_required
@@ -460,6 +490,19 @@ def list_export(request: AuthenticatedRequest, name: str, fmt: str) -> HttpRespo
 @never_cache
 @require_GET
 @login_required
+def survey_export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    def build(table, stem):
+        body = exports.csv_bytes(table, head=exports.survey_header())
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+
+    return _survey_export(request, build)
+
+
+@never_cache
+@require_GET
+@login_required
 def seminar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The seminars the person examines or organises, as their seminar list shows them."""
     if fmt not in ("csv", "xlsx"):
@@ -467,6 +510,21 @@ def seminar_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     seminars = seminar_list(request.user)
     table = exports.table_rows(seminars, exports.SEMINAR_COLUMNS)
     return _write(table, exports.SEMINAR_COLUMNS, "seminar", _("Seminar"), fmt)
+
+
+@never_cache
+@require_GET
+@login_required
+def survey_export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    def build(table, stem):
+        body = exports.xlsx_bytes(
+            table, title=str(_("Jawaban survei")), head=exports.survey_header()
+        )
+        response = HttpResponse(body, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+
+    return _survey_export(request, build)
 
 
 # --- reports about many projects and their jobs ------------------------------------------------

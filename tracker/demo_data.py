@@ -182,6 +182,25 @@ PEOPLE = {
         "Kepala Seksi Pemanfaatan Data",
         "DISDUKCAPIL-BDG",
     ),
+    # Alumni of last year's PKA: a year after training, their projects are in monitoring.
+    "peserta15": (
+        "Rudi Hartono, S.K.M., M.Kes.",
+        "198707142011011002",
+        "Kepala Seksi Pelayanan Kesehatan Rujukan",
+        "DINKES-JABAR",
+    ),
+    "peserta16": (
+        "Lina Marlina, S.Farm., Apt.",
+        "198911032014022003",
+        "Kepala Seksi Kefarmasian",
+        "DINKES-JABAR",
+    ),
+    "peserta17": (
+        "Agus Setiawan, S.ST.",
+        "198505212009011005",
+        "Kepala Seksi Mutu Laboratorium",
+        "LABKESDA-JABAR",
+    ),
 }
 
 HEADS = [("kepala", "DINKES-JABAR"), ("kepala2", "BAPENDA-JABAR")]
@@ -221,6 +240,20 @@ COHORTS = {
         "implementation_ends_on": datetime.date(2026, 12, 24),
         "results_seminar_on": datetime.date(2027, 1, 7),
         "closes_on": datetime.date(2027, 1, 15),
+    },
+    # Last year's cohort: closed a year ago, so its post-training survey rounds have run.
+    "pka2025": {
+        "programme": Programme.PKA,
+        "number": "XII",
+        "year": 2025,
+        "institution": "BPSDM Provinsi Jawa Barat",
+        "learning_starts_on": datetime.date(2025, 7, 7),
+        "learning_ends_on": datetime.date(2025, 8, 15),
+        "proposal_seminar_on": datetime.date(2025, 8, 19),
+        "implementation_starts_on": datetime.date(2025, 8, 25),
+        "implementation_ends_on": datetime.date(2025, 10, 24),
+        "results_seminar_on": datetime.date(2025, 11, 6),
+        "closes_on": datetime.date(2025, 11, 28),
     },
 }
 
@@ -446,6 +479,51 @@ PROJECTS = [
         "Layanan verifikasi NIK bagi perangkat daerah pengguna data.",
         [("Penerima bantuan dengan data tidak valid", "persen", "6", "0")],
     ),
+    (
+        "peserta15",
+        "pka2025",
+        S.MONITORING,
+        "coach",
+        "mentor",
+        "Rujukan Pasien Terintegrasi antara Puskesmas dan Rumah Sakit Daerah",
+        "Rujukan pasien masih memakai surat kertas; 30% pasien datang ke rumah sakit yang penuh.",
+        "Rujukan daring dari 25 puskesmas ke 3 rumah sakit daerah.",
+        "Seluruh puskesmas dan rumah sakit daerah memakai rujukan daring.",
+        "Tidak ada pasien rujukan yang ditolak karena rumah sakit penuh.",
+        "Rumah sakit daerah, puskesmas, BPJS Kesehatan.",
+        "Aplikasi rujukan dengan informasi tempat tidur tersedia.",
+        [("Pasien rujukan yang dialihkan", "persen", "30", "5")],
+    ),
+    (
+        "peserta16",
+        "pka2025",
+        S.MONITORING,
+        "coach2",
+        "mentor2",
+        "Pemantauan Obat Kedaluwarsa di Gudang Farmasi melalui Kode Batang",
+        "Obat kedaluwarsa di gudang farmasi bernilai rata-rata Rp400 juta per tahun.",
+        "Kode batang pada seluruh stok gudang farmasi provinsi.",
+        "Gudang farmasi kabupaten/kota memakai sistem yang sama.",
+        "Nilai obat kedaluwarsa di bawah Rp50 juta per tahun.",
+        "Instalasi farmasi, distributor, BPKAD.",
+        "Pemindai kode batang dan peringatan enam bulan sebelum kedaluwarsa.",
+        [("Nilai obat kedaluwarsa", "juta rupiah per tahun", "400", "50")],
+    ),
+    (
+        "peserta17",
+        "pka2025",
+        S.COMPLETED,
+        "coach",
+        "mentor3",
+        "Akreditasi Mutu Laboratorium Kesehatan Daerah melalui Audit Internal Berkala",
+        "Labkesda belum terakreditasi untuk 12 parameter uji yang paling sering diminta.",
+        "Audit internal triwulanan dan perbaikan dokumen mutu.",
+        "Akreditasi untuk 12 parameter uji.",
+        "Seluruh parameter uji terakreditasi.",
+        "KAN, Dinas Kesehatan, pelanggan laboratorium.",
+        "Jadwal audit internal dengan daftar periksa digital.",
+        [("Parameter uji terakreditasi", "parameter", "0", "12")],
+    ),
 ]
 
 # (cohort key, kind, start, place, examiners, participants whose projects are on the list)
@@ -473,5 +551,21 @@ SEMINARS = [
         "Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung",
         ["penguji", "penguji2"],
         ["peserta3", "peserta9", "peserta10", "peserta11", "peserta14"],
+    ),
+    (
+        "pka2025",
+        "proposal",
+        datetime.datetime(2025, 8, 19, 8, 30),
+        "Ruang Seminar 2 BPSDM Jawa Barat",
+        ["penguji", "penguji2"],
+        ["peserta15", "peserta16", "peserta17"],
+    ),
+    (
+        "pka2025",
+        "results",
+        datetime.datetime(2025, 11, 6, 8, 0),
+        "Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung",
+        ["penguji", "penguji2"],
+        ["peserta15", "peserta16", "peserta17"],
     ),
 ]

@@ -591,6 +591,37 @@ class ChangeProject(WorkflowModel):
     WORKFLOW_UPDATE_FIELDS = ["state", "deferral_deadline", "updated_at"]
     WORKFLOW_RELATED = ("cohort", "agency")
 
+    def impact_rounds_missing_reason(self) -> str:
+        """Why the impact review cannot complete: the final survey round is not in yet.
+
+        Each respondent of the final round (the alumnus, and the mentor if there is one) has
+        submitted their answers or been excused with a reason. The rounds are mentoring's rows,
+        read here through their reverse relation.
+        """
+        final = (
+            self.survey_rounds.filter(is_final=True)
+            .prefetch_related("responses", "excusals")
+            .order_by("-number")
+            .first()
+        )
+        if final is None:
+            return str(_("Belum ada putaran survei pascapelatihan akhir untuk proyek ini."))
+        expected = {Role.PARTICIPANT: _("alumni"), Role.MENTOR: _("mentor")}
+        if self.mentor_id is None:
+            expected.pop(Role.MENTOR)
+        done = {r.role for r in final.responses.all() if r.state == "submitted"}
+        done |= {excusal.role for excusal in final.excusals.all()}
+        missing = [str(label) for role, label in expected.items() if role not in done]
+        if not missing:
+            return ""
+        return str(
+            _(
+                "Putaran survei akhir belum dijawab atau dibebaskan untuk: %(who)s. Evaluasi "
+                "dampak baru dapat diselesaikan setelahnya."
+            )
+            % {"who": ", ".join(missing)}
+        )
+
     @property
     def workflow_project(self) -> ChangeProject:
         return self
@@ -803,6 +834,7 @@ class ChangeProject(WorkflowModel):
         field=state,
         source=State.MONITORING,
         target=State.COMPLETED,
+        conditions=[guard(impact_rounds_missing_reason)],
         permission=acting_as(Role.ORGANISER),
         custom={
             "label": _("Selesaikan evaluasi dampak"),

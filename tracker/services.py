@@ -274,22 +274,9 @@ def project_fail_remedial_exam(*, project, by, comment, expected_state=None) -> 
     )
 
 
-def project_close_training(*, project, by, expected_state=None) -> TransitionLog:
-    """Organiser closes training for a passed project; post-training monitoring starts."""
-    return run_transition(
-        project=project, by=by, name="close_training", expected_state=expected_state
-    )
-
-
-def project_complete_impact_review(*, project, by, comment="", expected_state=None):
-    """Organiser records that the post-training impact review is done."""
-    return run_transition(
-        project=project,
-        by=by,
-        name="complete_impact_review",
-        comment=comment,
-        expected_state=expected_state,
-    )
+# Closing training and completing the impact review are mentoring's services
+# (`impact_close_training`, `impact_complete_review`): they write the survey rounds and the
+# conclusion with the transition.
 
 
 def project_withdraw(*, project, by, comment, expected_state=None) -> TransitionLog:

@@ -62,12 +62,6 @@ tracker_patterns = [
         views.fail_remedial_exam,
         name="fail-remedial-exam",
     ),
-    path("proyek/<int:pk>/close-training/", views.close_training, name="close-training"),
-    path(
-        "proyek/<int:pk>/complete-impact-review/",
-        views.complete_impact_review,
-        name="complete-impact-review",
-    ),
     path("proyek/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]
 

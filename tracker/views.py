@@ -64,8 +64,10 @@ def _get_project_for_user(
     return project, workflow.roles(project, request.user)
 
 
-# The project page's own workflow actions, each a named view below. Sign-offs, seminar results
-# and grades are the mentoring app's, on their own panels and pages.
+# The project page's workflow actions, each a named view. Sign-offs, seminar results and grades
+# are the mentoring app's, on their own panels and pages; closing training schedules the survey
+# rounds, so it is mentoring's view too (tracker must not import mentoring), and completing the
+# impact review takes its conclusion on mentoring's monitoring page.
 ACTION_URLS = {
     "submit_proposal": "tracker:submit-proposal",
     "return_proposal": "tracker:return-proposal",
@@ -76,8 +78,7 @@ ACTION_URLS = {
     "lapse_deferral": "tracker:lapse-deferral",
     "pass_remedial_exam": "tracker:pass-remedial-exam",
     "fail_remedial_exam": "tracker:fail-remedial-exam",
-    "close_training": "tracker:close-training",
-    "complete_impact_review": "tracker:complete-impact-review",
+    "close_training": "mentoring:close-training",
     "withdraw": "tracker:withdraw",
 }
 
@@ -191,8 +192,9 @@ def proposal_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/changeproject_form.html", context, status=status)
 
 
-def _project_action(request: AuthenticatedRequest, pk: int, name: str, service) -> HttpResponse:
-    """Run one workflow action of the project page through its service and answer it."""
+def project_action(request: AuthenticatedRequest, pk: int, name: str, service) -> HttpResponse:
+    """Run one workflow action of the project page through its service and answer it (other
+    apps' views of project-page actions use it too)."""
     project, _roles = _get_project_for_user(request, pk)
     if not workflow.may_attempt(project, request.user, name):
         raise PermissionDenied
@@ -219,75 +221,61 @@ def _project_action(request: AuthenticatedRequest, pk: int, name: str, service) 
 @require_POST
 @login_required
 def submit_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "submit_proposal", services.project_submit_proposal)
+    return project_action(request, pk, "submit_proposal", services.project_submit_proposal)
 
 
 @require_POST
 @login_required
 def return_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "return_proposal", services.project_return_proposal)
+    return project_action(request, pk, "return_proposal", services.project_return_proposal)
 
 
 @require_POST
 @login_required
 def submit_revision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "submit_revision", services.project_submit_revision)
+    return project_action(request, pk, "submit_revision", services.project_submit_revision)
 
 
 @require_POST
 @login_required
 def submit_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "submit_report", services.project_submit_report)
+    return project_action(request, pk, "submit_report", services.project_submit_report)
 
 
 @require_POST
 @login_required
 def return_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "return_report", services.project_return_report)
+    return project_action(request, pk, "return_report", services.project_return_report)
 
 
 @require_POST
 @login_required
 def resubmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "resubmit", services.project_resubmit)
+    return project_action(request, pk, "resubmit", services.project_resubmit)
 
 
 @require_POST
 @login_required
 def lapse_deferral(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "lapse_deferral", services.project_lapse_deferral)
+    return project_action(request, pk, "lapse_deferral", services.project_lapse_deferral)
 
 
 @require_POST
 @login_required
 def pass_remedial_exam(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "pass_remedial_exam", services.project_pass_remedial_exam)
+    return project_action(request, pk, "pass_remedial_exam", services.project_pass_remedial_exam)
 
 
 @require_POST
 @login_required
 def fail_remedial_exam(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "fail_remedial_exam", services.project_fail_remedial_exam)
-
-
-@require_POST
-@login_required
-def close_training(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "close_training", services.project_close_training)
-
-
-@require_POST
-@login_required
-def complete_impact_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(
-        request, pk, "complete_impact_review", services.project_complete_impact_review
-    )
+    return project_action(request, pk, "fail_remedial_exam", services.project_fail_remedial_exam)
 
 
 @require_POST
 @login_required
 def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _project_action(request, pk, "withdraw", services.project_withdraw)
+    return project_action(request, pk, "withdraw", services.project_withdraw)
 
 
 @require_GET

@@ -33,6 +33,7 @@ from reports.documents.project_lines import (
     term_table,
     term_totals,
 )
+from reports.impact import ImpactSection, impact_section
 from tracker.models import Agency, ChangeProject, Cohort
 from tracker.selectors import agency_subtree_ids
 
@@ -59,6 +60,7 @@ class AgencyReport(Document):
     grades: Table
     terms: tuple[TermCount, ...]
     lines: tuple[ProjectLine, ...]
+    impact: ImpactSection
 
     @property
     def sections(self) -> list[Section]:
@@ -72,6 +74,7 @@ class AgencyReport(Document):
             _project_terms_table(lines),
             _overdue_table(lines),
             _indicators_table(lines),
+            *self.impact.sections,
         ]
 
 
@@ -213,7 +216,8 @@ def agency_report_data(
 ) -> AgencyReport:
     """The agency impact report's content as of today (overdue milestones depend on the day)."""
     today = today or timezone.localdate()
-    lines = project_lines(agency_projects(agency, cohort=cohort, year=year), today=today)
+    projects = agency_projects(agency, cohort=cohort, year=year)
+    lines = project_lines(projects, today=today)
     ancestors = agency.ancestors()
     scope_note = agency_scope_note(cohort, year)
     indicators = [item for line in lines for item in line.indicators]
@@ -287,6 +291,8 @@ def agency_report_data(
         ),
         terms=tuple(term_totals(lines)),
         lines=tuple(lines),
+        # Agency heads read the figures and the answers, but not free text.
+        impact=impact_section(projects, today=today, free_text=False),
     )
 
 

@@ -35,6 +35,7 @@ from reports.documents.project_lines import (
     term_table,
     term_totals,
 )
+from reports.impact import ImpactSection, impact_section
 from tracker.models import ChangeProject, Cohort, Seminar
 
 
@@ -61,6 +62,7 @@ class CohortRecap(Document):
     terms: tuple[TermCount, ...]
     seminars: Table
     lines: tuple[ProjectLine, ...]
+    impact: ImpactSection
 
     @property
     def sections(self) -> list[Section]:
@@ -73,6 +75,7 @@ class CohortRecap(Document):
             term_table(list(self.terms)),
             self.seminars,
             _recap_lines_table(lines),
+            *self.impact.sections,
         ]
 
 
@@ -160,7 +163,8 @@ def _seminars_table(cohort: Cohort) -> Table:
 def cohort_recap_data(cohort: Cohort, *, today: datetime.date | None = None) -> CohortRecap:
     """The cohort recap's content as of today."""
     today = today or timezone.localdate()
-    lines = project_lines(ChangeProject.objects.filter(cohort=cohort), today=today)
+    projects = ChangeProject.objects.filter(cohort=cohort)
+    lines = project_lines(projects, today=today)
     organisers = list(cohort.organisers.order_by("full_name", "pk"))
     dates = [
         ("pembelajaran", _("Mulai pembelajaran klasikal"), cohort.learning_starts_on),
@@ -235,4 +239,6 @@ def cohort_recap_data(cohort: Cohort, *, today: datetime.date | None = None) -> 
         terms=tuple(term_totals(lines)),
         seminars=_seminars_table(cohort),
         lines=tuple(lines),
+        # Organisers read free-text answers too.
+        impact=impact_section(projects, today=today, free_text=True),
     )

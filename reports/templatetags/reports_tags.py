@@ -136,6 +136,27 @@ def count_chart(table):
 
 
 @register.simple_tag
+def share_chart(table):
+    """A bar chart of a (label, count, percent) table, such as barriers or sustainability."""
+    return charts.bar_chart(
+        [charts.Bar(str(row[0]), row[1]) for row in table.rows],
+        title=str(table.title),
+        label_width=70,
+    )
+
+
+@register.simple_tag
+def means_chart(table):
+    """Alumni and mentor mean scores side by side, from the (aspect, alumni, mentor, ...) table."""
+    return charts.paired_bar_chart(
+        [(str(row[0]), row[1], row[2]) for row in table.rows],
+        title=str(table.title),
+        legend=(_("Alumni"), _("Mentor")),
+        maximum=5,
+    )
+
+
+@register.simple_tag
 def term_chart(terms):
     """Milestones per term as stacked bars: accepted, under way, planned."""
     bars = [

@@ -230,3 +230,93 @@ ROWS += [
         case="another institution",
     ),
 ]
+
+
+# --- Impact evaluation after training ---------------------------------------------------------
+# The project is put into monitoring with its rounds scheduled seven months ago: the first round
+# is open, the final one is not yet.
+
+
+def _monitored(world) -> None:
+    from django.utils import timezone
+
+    from mentoring.services import add_months
+    from tests.mentoring.impact import in_monitoring
+
+    in_monitoring(world.project, closed_on=add_months(timezone.localdate(), -7))
+
+
+def _round_args(number: int):
+    return lambda world: [world.project.pk, world.project.survey_rounds.get(number=number).pk]
+
+
+def _alumni_questionnaire(world) -> list:
+    from mentoring.selectors import current_questionnaire
+
+    return [current_questionnaire(world.cohort, "alumni").pk]
+
+
+ORGANISER_ONLY = {
+    "participant": 403,
+    "coach": 403,
+    "mentor": 403,
+    "examiner": 403,
+    "organiser": 200,
+    "agency_head": 403,
+    "stranger": 403,
+    "other_participant": 403,
+    "admin": 200,
+    "anonymous": LOGIN,
+}
+
+ROWS += [
+    # The draft cannot be closed: the organiser's empty POST lacks the state they saw (400).
+    project_action("mentoring:close-training", {"organiser": 400}),
+    Row(
+        "mentoring:monitoring",
+        others=OUT_OF_SCOPE,
+        expect=IN_PROJECT_SCOPE,
+        args=lambda world: [world.project.pk],
+        setup=_monitored,
+    ),
+    # Only the two respondents answer; everyone else in scope is refused.
+    Row(
+        "mentoring:survey-answer",
+        others=OUT_OF_SCOPE,
+        expect={
+            **dict.fromkeys(("coach", "examiner", "organiser", "agency_head"), 403),
+            "admin": 403,
+            "participant": 200,
+            "mentor": 200,
+            "anonymous": LOGIN,
+        },
+        args=_round_args(1),
+        setup=_monitored,
+    ),
+    # Opening the final round early works for its organiser (302 back to the page).
+    replace(
+        project_action("mentoring:round-open", {"organiser": 302}, setup=_monitored),
+        args=_round_args(2),
+    ),
+    # Empty POSTs: the organiser's form is refused (400).
+    replace(
+        project_action("mentoring:round-extend", {"organiser": 400}, setup=_monitored),
+        args=_round_args(1),
+    ),
+    replace(
+        project_action("mentoring:round-excuse", {"organiser": 400}, setup=_monitored),
+        args=_round_args(1),
+    ),
+    project_action("mentoring:complete-impact-review", {"organiser": 400}, setup=_monitored),
+    # The project is a draft: the signatories are refused for now (400), the rest 403.
+    project_action(
+        "mentoring:commitment-record", {"participant": 400, "mentor": 400, "agency_head": 400}
+    ),
+    Row("mentoring:questionnaire-list", others=403, expect=ORGANISER_ONLY),
+    Row(
+        "mentoring:questionnaire-edit",
+        others=403,
+        expect=ORGANISER_ONLY,
+        args=_alumni_questionnaire,
+    ),
+]

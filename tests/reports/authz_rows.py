@@ -119,6 +119,14 @@ ROWS = [
         )
         for fmt in ("csv", "xlsx")
     ),
+    # The post-training commitment: no one has recorded it on the draft, so those who may take
+    # it are sent back to the monitoring page (302); the examiner may not (403).
+    Row(
+        "reports:commitment",
+        others=OUT_OF_SCOPE,
+        expect={**dict.fromkeys(IN_PROJECT_SCOPE, 302), "examiner": 403},
+        args=lambda world: [world.project.pk],
+    ),
     # Minutes: the project's participant, coach and mentor, the seminar's examiners, the cohort's
     # organisers and the admin; the agency head sees the project but not its seminar papers.
     Row(
@@ -182,4 +190,7 @@ ROWS += [
         expect={"anonymous": LOGIN},
         args=lambda world: ["cohort"],
     ),
+    # Everyone signed in gets the answers they may read (none for most).
+    Row("reports:survey-export-csv", others=200, expect={"anonymous": LOGIN}),
+    Row("reports:survey-export-xlsx", others=200, expect={"anonymous": LOGIN}),
 ]

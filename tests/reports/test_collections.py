@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from reports.documents.agency_report import agency_report_data
 from reports.documents.cohort_recap import cohort_recap_data
 from reports.models import GeneratedDocument
-from reports.services import collection_context, issue_collection
+from reports.services import PROJECTS_SECTION, collection_context, issue_collection
 from tests.factories import ChangeProjectFactory, UserFactory
 from tests.milestones.factories import MilestoneFactory
 from tests.reports.test_services import (
@@ -105,7 +105,7 @@ def test_agency_report_numbers_its_summary_apart_and_lists_each_projects_page(ag
         assert document.display_code in text
     listing = " ".join(summary)
     for line in data.lines:
-        heading = f"6.{line.number} {line.title[:40]}"
+        heading = f"{PROJECTS_SECTION[data.kind]}.{line.number} {line.title[:40]}"
         page = next(number for number, text in enumerate(body, start=1) if heading in text)
         # The list of projects ends each row with the page the project's section starts on.
         assert re.search(rf"{re.escape(line.participant)} .{{0,80}}? {page}\b", listing), line

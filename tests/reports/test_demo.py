@@ -29,7 +29,7 @@ def test_demo_seminar_records_are_seeded_once(demo):
     call_command("seed_demo", stdout=StringIO())
 
     assert (ProposalSeminarResult.objects.count(), SeminarGrade.objects.count()) == counts
-    assert counts == (11, 5)
+    assert counts == (14, 8)  # with last year's cohort, whose alumni are past training
     grades = dict(SeminarGrade.objects.values_list("project__participant__username", "predikat"))
     assert grades["peserta10"] == "Sangat Memuaskan"
     assert grades["peserta9"] == "Kurang Memuaskan"
@@ -46,7 +46,7 @@ def _download(client, username: str, method: str, url: str, data=None) -> bytes:
 
 def test_demo_roles_download_their_documents_and_the_public_page_confirms_them(demo, client):
     dinkes = Agency.objects.get(code="DINKES-JABAR")
-    pka = Cohort.objects.get(programme="pka")
+    pka = Cohort.objects.get(programme="pka", year=2026)
     peserta = ChangeProject.objects.get(participant__username="peserta")
     results = Seminar.objects.get(cohort=pka, kind=Seminar.Kind.RESULTS)
     graded = results.projects.get(participant__username="peserta3")
@@ -86,3 +86,22 @@ def test_demo_roles_download_their_documents_and_the_public_page_confirms_them(d
         agency__in=[dinkes, *dinkes.children.all()]
     ).values_list("title", flat=True):
         assert " ".join(title.split())[:40] in " ".join(agency_text.split())
+
+
+def test_demo_has_post_training_figures_for_kepala(demo, client):
+    from mentoring.models import ImpactConclusion, SurveyResponse, SurveyRound
+
+    call_command("seed_demo", stdout=StringIO())  # twice: nothing more
+    assert SurveyRound.objects.count() == 10
+    assert ImpactConclusion.objects.count() == 2
+    answered = SurveyResponse.objects.filter(state="submitted", round__number=1)
+    assert {"peserta15", "peserta17"} <= set(
+        answered.filter(role="mentor").values_list(
+            "round__project__participant__username", flat=True
+        )
+    )
+    client.force_login(User.objects.get(username="kepala"))
+    html = client.get("/").content.decode()
+    assert "Setelah pelatihan" in html
+    assert "Keterbatasan anggaran" in html
+    assert "proyek tertahan di pemantauan" in html

@@ -45,8 +45,6 @@ ROWS = [
     project_action("tracker:lapse-deferral", {"organiser": 400}),
     project_action("tracker:pass-remedial-exam", {"organiser": 400}),
     project_action("tracker:fail-remedial-exam", {"organiser": 400}),
-    project_action("tracker:close-training", {"organiser": 400}),
-    project_action("tracker:complete-impact-review", {"organiser": 400}),
     project_action("tracker:withdraw", {"organiser": 400}),
     Row("login", others=302, expect={"anonymous": 200}),
     Row("logout", others=302, method="post"),

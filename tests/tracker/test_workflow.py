@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import score_by_every_examiner
+from tests.mentoring.impact import final_round_settled
 from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
 from tracker.services import run_transition
@@ -33,6 +34,8 @@ def _project_in(world, state: str, participant=None, **fields) -> ChangeProject:
         **{**defaults, **fields},
     )
     complete_plan(project)
+    if state == S.MONITORING:
+        final_round_settled(project)  # completing the impact review needs the final round in
     for kind in (Seminar.Kind.PROPOSAL, Seminar.Kind.RESULTS):
         seminar = SeminarFactory(cohort=world.cohort, kind=kind)
         seminar.examiners.add(world.examiner)

@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         created = demo.seed()
+        demo.seed_impact()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Riwayat demo siap ({created} proyek baru). Demo history ready ({created} new)."
