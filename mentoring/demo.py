@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -583,7 +584,7 @@ def _impact_history(project: ChangeProject, closed: TransitionLog) -> None:
 
     organiser = closed.actor
     closed_on = timezone.localdate(closed.created_at)
-    story = IMPACT_STORIES.get(project.participant.username, {"rounds": []})
+    story = cast(dict[str, Any], IMPACT_STORIES.get(project.participant.username, {"rounds": []}))
     today = timezone.localdate()
     rounds = []
     for number, months in enumerate((6, 12), start=1):
@@ -664,6 +665,7 @@ def _demo_response(survey_round, role, person, step, after_days, topics) -> None
     project = survey_round.project
     audience = RESPONDENT_AUDIENCE[role]
     questionnaire = current_questionnaire(project.cohort, audience)
+    assert questionnaire is not None, "the default questionnaires are seeded by a migration"
     at = _at(survey_round.opens_on + datetime.timedelta(days=after_days), 10)
     submitted = step == "submit"
     response = SurveyResponse.objects.create(
@@ -693,10 +695,8 @@ def _demo_response(survey_round, role, person, step, after_days, topics) -> None
                     recorded_at=at,
                 )
         elif value is None and submitted:
-            value = {
-                Question.Kind.SCALE: 4,
-                Question.Kind.YES_NO: True,
-            }.get(question.kind)
+            defaults: dict[str, Any] = {Question.Kind.SCALE: 4, Question.Kind.YES_NO: True}
+            value = defaults.get(question.kind)
         if value is None:
             continue
         SurveyAnswer.objects.create(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -437,6 +437,7 @@ class SurveyForm(forms.Form):
         value = answer.value if answer is not None else None
         kind = question.kind
         choices = [(str(key), label) for key, label in question.choices]
+        field: forms.Field
         if kind == Question.Kind.SCALE:
             field = forms.TypedChoiceField(
                 choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect
@@ -453,7 +454,7 @@ class SurveyForm(forms.Form):
             field = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
         elif kind == Question.Kind.YES_NO:
             field = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
-            value = {True: "yes", False: "no"}.get(value)
+            value = {True: "yes", False: "no"}.get(bool(value)) if value is not None else None
         else:  # indicators: one number per indicator of the project
             names = []
             for indicator in self.indicators:
@@ -491,6 +492,7 @@ class SurveyForm(forms.Form):
         found: dict[int, dict] = {}
         for question in self.questions:
             name = f"q{question.pk}"
+            value: Any
             if question.kind == Question.Kind.INDICATORS:
                 value = {
                     str(indicator.pk): str(data[f"{name}_i{indicator.pk}"])
@@ -585,7 +587,7 @@ class QuestionForm(forms.ModelForm):
         return choices
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         kind = cleaned.get("kind")
         needs_choices = kind in (Question.Kind.SCALE, Question.Kind.SINGLE, Question.Kind.MULTIPLE)
         if needs_choices and not cleaned.get("choice_lines"):

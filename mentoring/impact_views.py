@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,7 @@ from mentoring.selectors import (
 from mentoring.views import _get_project_for_user
 from milestones.selectors import indicators_with_latest
 from tracker import workflow
+from tracker.http import AuthenticatedRequest
 from tracker.models import ChangeProject, Role
 from tracker.selectors import institutions_organised_by, share_reads
 from tracker.views import project_action
@@ -122,7 +123,9 @@ def monitoring_context(project: ChangeProject, user, **forms) -> dict:
     }
 
 
-def _monitoring_page(request: HttpRequest, project: ChangeProject, status: int = 200, **forms):
+def _monitoring_page(
+    request: AuthenticatedRequest, project: ChangeProject, status: int = 200, **forms
+):
     project.refresh_from_db()
     share_reads(project)
     project.__dict__["_loaded"].clear()
@@ -132,7 +135,7 @@ def _monitoring_page(request: HttpRequest, project: ChangeProject, status: int =
 
 @require_GET
 @login_required
-def monitoring(request: HttpRequest, pk: int) -> HttpResponse:
+def monitoring(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = share_reads(_get_project_for_user(request, pk))
     context = monitoring_context(project, request.user)
     return render(request, "mentoring/monitoring_detail.html", context)
@@ -140,13 +143,13 @@ def monitoring(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def close_training(request: HttpRequest, pk: int) -> HttpResponse:
+def close_training(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The project page's "Tutup pelatihan": the transition and the rounds, in one go."""
     return project_action(request, pk, "close_training", services.impact_close_training)
 
 
 def _organiser_round_action(
-    request: HttpRequest, pk: int, round_pk: int, form, call, done, *, form_name: str
+    request: AuthenticatedRequest, pk: int, round_pk: int, form, call, done, *, form_name: str
 ) -> HttpResponse:
     project = _get_project_for_user(request, pk, allowed={Role.ORGANISER})
     survey_round = _round_of(project, round_pk)
@@ -167,7 +170,7 @@ def _organiser_round_action(
 
 @require_POST
 @login_required
-def round_open(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+def round_open(request: AuthenticatedRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundOpenForm(request.POST)
     return _organiser_round_action(
         request,
@@ -184,7 +187,7 @@ def round_open(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def round_extend(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+def round_extend(request: AuthenticatedRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundExtendForm(request.POST)
     return _organiser_round_action(
         request,
@@ -204,7 +207,7 @@ def round_extend(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def round_excuse(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+def round_excuse(request: AuthenticatedRequest, pk: int, round_pk: int) -> HttpResponse:
     form = RoundExcuseForm(request.POST)
     return _organiser_round_action(
         request,
@@ -224,7 +227,7 @@ def round_excuse(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def complete_impact_review(request: HttpRequest, pk: int) -> HttpResponse:
+def complete_impact_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk)
     if not workflow.may_attempt(project, request.user, "complete_impact_review"):
         raise PermissionDenied
@@ -252,7 +255,7 @@ def complete_impact_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def commitment_record(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(
         request, pk, allowed={Role.PARTICIPANT, Role.MENTOR, Role.AGENCY_HEAD}
     )
@@ -269,7 +272,7 @@ def commitment_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def survey_answer(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+def survey_answer(request: AuthenticatedRequest, pk: int, round_pk: int) -> HttpResponse:
     """The respondent's own survey page (phone-first): save a draft, or submit once."""
     project = share_reads(_get_project_for_user(request, pk))
     survey_round = _round_of(project, round_pk)
@@ -342,14 +345,14 @@ def survey_answer(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 # --- questionnaires ---------------------------------------------------------------------------
 
 
-def _require_organiser(request: HttpRequest) -> None:
+def _require_organiser(request: AuthenticatedRequest) -> None:
     if not (request.user.is_superuser or institutions_organised_by(request.user)):
         raise PermissionDenied
 
 
 @require_GET
 @login_required
-def questionnaire_list(request: HttpRequest) -> HttpResponse:
+def questionnaire_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_organiser(request)
     questionnaires = questionnaires_visible_to(request.user).prefetch_related("responses")
     rows = [
@@ -387,7 +390,7 @@ def _question_rows(formset) -> list[dict]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Edit a questionnaire; an answered one (or a shared default) becomes a new version."""
     _require_organiser(request)
     questionnaire = get_object_or_404(questionnaires_visible_to(request.user), pk=pk)

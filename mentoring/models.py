@@ -1068,7 +1068,7 @@ class SurveyResponse(WorkflowModel):
         source=State.DRAFT,
         target=State.SUBMITTED,
         conditions=[guard(unanswered_reason)],
-        permission=answered_by,
+        permission=answered_by,  # type: ignore[arg-type]  # the stubs type permissions on Model
         custom={"label": _("Kirim jawaban")},
     )
     def submit(self) -> None:

@@ -74,6 +74,7 @@ class CohortOverview(TypedDict):
     milestones_overdue: int
     upcoming_seminars: Sequence[Seminar]
     seminars_without_examiners: int
+    impact: ImpactFigures
 
 
 State = ChangeProject.State

@@ -11,6 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
@@ -216,7 +217,7 @@ def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: l
     latest: dict = defaultdict(dict)  # group -> project -> (round number, sustainability)
     barriers: dict = defaultdict(Counter)
     for answer in answers:
-        value = answer["value"]
+        value: Any = answer["value"]
         if value in (None, "", []):
             continue
         response = response_of[answer["response_id"]]
