@@ -246,7 +246,8 @@ def _project_out(project: ChangeProject) -> dict:
         "mentor": _person(project.mentor),
         "progress": getattr(project, "progress", 0) or 0,
         "milestones_overdue": getattr(project, "milestones_overdue", 0) or 0,
-        "grade": getattr(project, "grade", None),
+        # The annotated predikat, never the `grade` transition method it shadows.
+        "grade": vars(project).get("grade"),
         "deferral_deadline": project.deferral_deadline,
         "created_at": project.created_at,
         "updated_at": project.updated_at,
@@ -293,7 +294,8 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         if value not in (None, "")
         and name in ("state", "cohort", "programme", "agency", "grade", "q")
     }
-    found = ProjectFilter(data or None, visible=_projects(request))
+    # every_row: the counted columns (progress, grade) on every row the cursor pages through.
+    found = ProjectFilter(data or None, visible=_projects(request), every_row=True)
     if found.is_bound and not found.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in found.errors.items())
         raise HttpError(400, _("Filter tidak valid. %(problems)s") % {"problems": problems})
@@ -310,7 +312,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
 def get_project(request: HttpRequest, pk: int):
     """One project you may see, with its proposal texts and the actions open to you now."""
     project = _project(request, pk)
-    with_columns = ProjectFilter(None, visible=_projects(request)).qs.get(pk=project.pk)
+    with_columns = ProjectFilter(None, visible=_projects(request), every_row=True).qs.get(
+        pk=project.pk
+    )
     user = _user(request)
     return {
         **_project_out(with_columns),

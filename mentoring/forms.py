@@ -23,7 +23,7 @@ from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
 from tracker.forms import FormTokenField
 from tracker.models import ChangeProject, Cohort, Role, Seminar, User
-from tracker.selectors import person_by_handle
+from tracker.selectors import coaches_assignable_in, person_by_handle
 
 
 class PanelForm(forms.Form):
@@ -354,7 +354,9 @@ class ExaminerAssignmentForm(forms.Form):
 
     def clean_people(self) -> list[User]:
         found, refused = [], []
-        candidates = examiner_candidates(self.seminar.cohort)
+        # Typed people join the institution's examiner pool (seminar_add_examiners): the rule
+        # is who may examine here at all, the institution's people, as for coaches.
+        candidates = coaches_assignable_in(self.seminar.cohort)
         for line in self.cleaned_data["people"].splitlines():
             if not line.strip():
                 continue

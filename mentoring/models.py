@@ -853,7 +853,7 @@ class Question(models.Model):
 
     class Topic(models.TextChoices):
         NONE = "", _("Lainnya")
-        PROGRESS = "progress", _("Kemajuan aksi perubahan")
+        PROGRESS = "progress", _("Progres aksi perubahan")
         CONTINUED = "continued", _("Tonggak berlanjut setelah pelatihan")
         SUSTAINABILITY = "sustainability", _("Status keberlanjutan")
         BARRIERS = "barriers", _("Hambatan")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +123,7 @@ def header(columns: Columns | None = None) -> list[str]:
     return [str(label) for label, _value in (columns or COLUMNS)]
 
 
-def rows(projects: QuerySet[ListedProject]) -> Iterator[list[Value]]:
+def rows(projects: QuerySet[ListedProject]) -> Generator[list[Value], None, None]:
     """One list of values per project, in the queryset's order, read in chunks."""
     for project in projects.iterator(chunk_size=500):
         yield [value(project) for _label, value in COLUMNS]

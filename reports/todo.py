@@ -119,7 +119,7 @@ def _survey_tasks(project: ChangeProject, user: User) -> list[Waiting]:
                 continue
             detail = _("%(round)s · batas %(due)s") % {
                 "round": survey_round,
-                "due": date_format(survey_round.due_on, "j F Y"),
+                "due": date_format(survey_round.due_on),
             }
             url = reverse("mentoring:survey-answer", args=[project.pk, survey_round.pk])
             tasks.append(Waiting(_("Isi survei pascapelatihan"), str(detail), url))

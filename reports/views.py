@@ -364,6 +364,9 @@ def _export(request: AuthenticatedRequest, build) -> HttpResponse:
     if len(first) > MAX_PER_PAGE:
         refusal = _export_refusal(request.user)
         if refusal is not None:
+            # Close the half-read rows now: on PostgreSQL they hold a server-side cursor that
+            # must not be closed later, by the garbage collector, in someone else's transaction.
+            table.close()
             return refusal
     return build(itertools.chain(first, table), f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
 

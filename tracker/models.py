@@ -576,7 +576,7 @@ class ChangeProject(WorkflowModel):
         if self.deferral_deadline is None or not self.within_deferral_window():
             return ""
         return _("Masa penundaan masih berjalan sampai %(date)s.") % {
-            "date": date_format(self.deferral_deadline, "j F Y")
+            "date": date_format(self.deferral_deadline)
         }
 
     def lapse_outcome(self) -> str:

@@ -45,7 +45,7 @@ ALUMNI = [
     (
         "scale",
         "progress",
-        "Bagaimana kemajuan aksi perubahan Anda sejak pelatihan berakhir?",
+        "Bagaimana progres aksi perubahan Anda sejak pelatihan berakhir?",
         AGREEMENT,
         "",
         True,
@@ -112,7 +112,7 @@ MENTOR = [
     (
         "scale",
         "progress",
-        "Bagaimana kemajuan aksi perubahan yang Anda amati?",
+        "Bagaimana progres aksi perubahan yang Anda amati?",
         AGREEMENT,
         "",
         True,

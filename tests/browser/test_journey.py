@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.milestones.files import make_pdf
-from tracker.models import ChangeProject, Programme, User
+from tracker.models import ChangeProject, PoolExaminer, Programme, User
 
 expect = import_or_skip("playwright.sync_api").expect
 
@@ -58,6 +58,9 @@ def cast() -> Cast:
     AgencyHeadFactory(user=agency_head, agency=province)
     cohort = CohortFactory(programme=Programme.PKA, number="XVIII", year=2026)
     cohort.organisers.add(organiser)
+    # Examiners come from the institution's pool.
+    for person in (examiner, second_examiner):
+        PoolExaminer.objects.create(institution=cohort.institution, person=person)
     project = ChangeProjectFactory(
         participant=participant,
         cohort=cohort,
@@ -230,6 +233,14 @@ def test_a_project_from_first_draft_to_graded_report_through_the_pages(
     # The participant submits the report; coach and mentor approve it.
     page = log_in(new_page, cast.participant)
     open_project(page, project)
+    # The laporan akhir's narrative is written with the submission.
+    for label, text in (
+        ("Ringkasan eksekutif", "Alur rujukan daring kini dipakai seluruh puskesmas."),
+        ("Pelaksanaan", "Rapat koordinasi dengan RSUD, lalu uji coba di tiga puskesmas."),
+        ("Pelajaran yang dipetik", "Kesepakatan awal dengan RSUD mempercepat semuanya."),
+        ("Kesimpulan dan tindak lanjut", "Diperluas ke seluruh kabupaten tahun depan."),
+    ):
+        page.get_by_label(label, exact=True).fill(text)
     page.get_by_role("button", name="Ajukan laporan").click()
     success_message(page, "Ajukan laporan: berhasil")
     state_is(page, S.REPORT_REVIEW)

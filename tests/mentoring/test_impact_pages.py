@@ -99,7 +99,7 @@ def test_participant_saves_a_draft_then_submits_on_the_survey_page(client, world
     client.force_login(world.participant)
     page = client.get(url)
     assert page.status_code == 200
-    assert "Bagaimana kemajuan aksi perubahan Anda" in page.content.decode()
+    assert "Bagaimana progres aksi perubahan Anda" in page.content.decode()
     progress = questionnaire.questions.get(topic="progress")
     response = client.post(url, {f"q{progress.pk}": "4", "action": "draft"})
     assert response.status_code == 302

@@ -44,7 +44,7 @@ def test_agency_report_data_has_the_post_training_figures(world, answered):
     assert figures["tingkat_respons"] == Decimal("100.0")
     assert figures["masih_berjalan"] == 1
     assert data.impact.means.rows[0][:3] == (
-        "Kemajuan aksi perubahan",
+        "Progres aksi perubahan",
         Decimal("5.00"),
         Decimal("4.00"),
     )
