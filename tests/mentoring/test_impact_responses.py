@@ -181,7 +181,7 @@ def test_an_answered_questionnaire_is_frozen_and_an_edit_makes_a_new_version(wor
     # The answers given keep the version they were given on, word for word.
     answered.refresh_from_db()
     assert answered.questionnaire == shared
-    assert shared.questions.order_by("order").first().text.startswith("Bagaimana kemajuan")
+    assert shared.questions.order_by("order").first().text.startswith("Bagaimana progres")
     # New answers use the new version.
     assert current_questionnaire(world.cohort, "alumni") == edited
     put_project_in(world.project, S.MONITORING)
