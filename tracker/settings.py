@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,13 +26,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# mypy's Django plugin imports these settings only to read the models; that process serves
+# nothing, so `mypy` alone (pre-commit, an editor) type-checks without a secret or DEBUG.
+TYPE_CHECKING_ONLY = "mypy" in sys.modules
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not TYPE_CHECKING_ONLY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development)."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
+    SECRET_KEY = "insecure-key-only-for-debug-or-type-checking"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

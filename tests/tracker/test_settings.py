@@ -49,6 +49,19 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_mypy_alone_loads_the_settings_without_a_secret():
+    # The Django plugin imports the settings inside the mypy process, which serves nothing.
+    result = subprocess.run(
+        [sys.executable, "-c", "import mypy, tracker.settings as s; print(bool(s.SECRET_KEY))"],
+        env={key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
