@@ -346,8 +346,15 @@ def project_filter_choices(request: AuthenticatedRequest, name: str) -> HttpResp
     return response
 
 
-def _export(request: AuthenticatedRequest, build) -> HttpResponse:
-    projects = filtered_projects(request.user, request.GET or None, every_row=True)
+def _export(
+    request: AuthenticatedRequest, build, rows_of=exports.rows, stem: str = "proyek"
+) -> HttpResponse:
+    """A download of rows about the projects the list shows under the request's filters:
+    `rows_of` turns those projects into rows, `build` writes them. A large one counts against
+    the person's export limit."""
+    # The project rows carry the list's counted columns; other rows only need the projects.
+    every_row = rows_of is exports.rows
+    projects = filtered_projects(request.user, request.GET or None, every_row=every_row)
     if projects.is_bound and not projects.is_valid():
         problems = "; ".join(
             f"{projects.form.fields[name].label}: {' '.join(errors)}"
@@ -358,7 +365,7 @@ def _export(request: AuthenticatedRequest, build) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    table = exports.rows(projects.qs)
+    table = rows_of(projects.qs)
     # Reading one row past a page tells a large list without asking the database to count.
     first = list(itertools.islice(table, MAX_PER_PAGE + 1))
     if len(first) > MAX_PER_PAGE:
@@ -368,7 +375,7 @@ def _export(request: AuthenticatedRequest, build) -> HttpResponse:
             # must not be closed later, by the garbage collector, in someone else's transaction.
             table.close()
             return refusal
-    return build(itertools.chain(first, table), f"proyek-{timezone.localtime():%Y%m%d-%H%M}")
+    return build(itertools.chain(first, table), f"{stem}-{timezone.localtime():%Y%m%d-%H%M}")
 
 
 @never_cache
@@ -458,18 +465,12 @@ def _write(table, columns, stem: str, title, fmt: str) -> HttpResponse:
 def _survey_export(request: AuthenticatedRequest, build) -> HttpResponse:
     """The submitted survey answers of the projects the user sees (the list's filters apply),
     only the answers they may read."""
-    projects = filtered_projects(request.user, request.GET or None)
-    if projects.is_bound and not projects.is_valid():
-        return HttpResponse(
-            _("Filter tidak valid, tidak ada yang diunduh."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    refusal = _export_refusal(request.user)
-    if refusal is not None:
-        return refusal
-    table = exports.survey_rows(projects.qs, request.user)
-    return build(table, f"jawaban-survei-{timezone.localtime():%Y%m%d-%H%M}")
+    return _export(
+        request,
+        build,
+        rows_of=lambda projects: exports.survey_rows(projects, request.user),
+        stem="jawaban-survei",
+    )
 
 
 @never_cache
@@ -482,12 +483,13 @@ def list_export(request: AuthenticatedRequest, name: str, fmt: str) -> HttpRespo
         raise Http404
     objects_of, columns, stem, title = LIST_EXPORTS[name]
 
-    def build(_table, _stem):
-        projects = filtered_projects(request.user, request.GET or None).qs
-        table = exports.table_rows(objects_of(projects).iterator(chunk_size=500), columns)
+    def rows_of(projects):
+        return exports.table_rows(objects_of(projects).iterator(chunk_size=500), columns)
+
+    def build(table, _stem):
         return _write(table, columns, stem, title, fmt)
 
-    return _export(request, build)
+    return _export(request, build, rows_of=rows_of, stem=stem)
 
 
 @never_cache
