@@ -132,6 +132,7 @@ def seed(count: int) -> list:
     for seminar in seminars.values():
         seminar.examiners.add(examiner)
     criteria = list(rubric_for(seminars[Seminar.Kind.RESULTS]).criteria.all())
+    proposal_criteria = list(rubric_for(seminars[Seminar.Kind.PROPOSAL]).criteria.all())
     today = timezone.localdate()
 
     projects = []
@@ -224,9 +225,15 @@ def seed(count: int) -> list:
         project_submit_proposal(project=project, by=participant)
         project_sign_off(project=project, by=coach, stage="proposal")
         project_sign_off(project=project, by=mentor, stage="proposal")
-        seminar_record_proposal_result(
-            seminar=seminars[Seminar.Kind.PROPOSAL], project=project, by=examiner, accepted=True
+        proposal = seminars[Seminar.Kind.PROPOSAL]
+        seminar_record_scores(
+            seminar=proposal,
+            project=project,
+            by=examiner,
+            scores={c.pk: c.max_score * 85 / 100 for c in proposal_criteria},
+            decision="accepted",
         )
+        seminar_record_proposal_result(seminar=proposal, project=project, by=examiner)
         project_submit_report(project=project, by=participant)
         project_sign_off(project=project, by=coach, stage="report")
         project_sign_off(project=project, by=mentor, stage="report")

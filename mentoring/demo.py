@@ -38,7 +38,7 @@ from mentoring.models import (
     SurveyRoundLog,
 )
 from mentoring.selectors import rubric_for, score_summaries
-from tracker.models import AgencyHead, ChangeProject, Role, Seminar, TransitionLog
+from tracker.models import AgencyHead, ChangeProject, ProposalDecision, Role, Seminar, TransitionLog
 from tracker.notifications import past_notices, transition_recipients
 from tracker.selectors import rules_for
 
@@ -197,6 +197,11 @@ def _history(project: ChangeProject) -> None:
                 seminar=_held_seminar(project, Seminar.Kind.PROPOSAL),
                 examiner=actor,
                 accepted=target == S.IMPLEMENTATION,
+                decision=(
+                    ProposalDecision.ACCEPTED
+                    if target == S.IMPLEMENTATION
+                    else ProposalDecision.REJECTED
+                ),
                 notes=comment or "Rancangan layak dilaksanakan; perkuat strategi komunikasi.",
                 recorded_at=at,
             )

@@ -16,13 +16,14 @@ from mentoring.models import (
     JournalEntry,
     Question,
     Questionnaire,
+    RevisionItem,
     RubricCriterion,
     SeminarAttendance,
 )
 from mentoring.selectors import eligible_projects, examiner_candidates
 from mentoring.services import score_range_message
 from tracker.forms import FormTokenField
-from tracker.models import ChangeProject, Cohort, Role, Seminar, User
+from tracker.models import ChangeProject, Cohort, ProposalDecision, Role, Seminar, User
 from tracker.selectors import coaches_assignable_in, person_by_handle
 
 
@@ -227,37 +228,17 @@ class SeminarForm(forms.ModelForm):
 
 
 class ProposalResultForm(forms.Form):
-    """An examiner's decision on one proposal: accepted, or revise with notes."""
+    """Record the proposal seminar's combined decision (the rubric's rule makes it)."""
 
-    ACCEPTED, REVISE = "accepted", "revise"
-
-    decision = forms.ChoiceField(
-        label=_("Keputusan"),
-        choices=[(ACCEPTED, _("Diterima")), (REVISE, _("Perlu revisi"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih keputusan: diterima atau perlu revisi.")},
-    )
     notes = forms.CharField(
         label=_("Catatan untuk peserta"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Wajib diisi bila rancangan perlu direvisi."),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected_state = forms.ChoiceField(
         choices=ChangeProject.State.choices, widget=forms.HiddenInput
     )
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        if cleaned.get("decision") == self.REVISE and not (cleaned.get("notes") or "").strip():
-            self.add_error("notes", _("Catatan wajib diisi bila rancangan perlu direvisi."))
-        return cleaned
-
-    @property
-    def accepted(self) -> bool:
-        return self.cleaned_data["decision"] == self.ACCEPTED
 
 
 class ScoreForm(forms.Form):
@@ -296,6 +277,77 @@ class ScoreForm(forms.Form):
     @property
     def scores(self) -> dict[int, Decimal]:
         return {c.pk: self.cleaned_data[self.field_name(c)] for c in self.criteria}
+
+
+class ProposalScoreForm(ScoreForm):
+    """A proposal-seminar sheet: the scores, the examiner's own decision, and the revisions
+    they require (one a line) unless they accept the proposal as it is."""
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan Anda"),
+        choices=ProposalDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih keputusan Anda atas rancangan ini.")},
+    )
+    revisions = forms.CharField(
+        label=_("Perbaikan yang diminta, satu per baris"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wajib diisi bila rancangan tidak diterima apa adanya. Peserta menyatakan komitmen "
+            "atas setiap butir, dan penguji seminar laporan memeriksanya."
+        ),
+    )
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        decision = cleaned.get("decision")
+        if decision and decision != ProposalDecision.ACCEPTED and not self.revision_lines():
+            self.add_error(
+                "revisions",
+                _(
+                    "Tulis perbaikan yang Anda minta, satu per baris, bila rancangan tidak "
+                    "diterima apa adanya."
+                ),
+            )
+        if any(len(line) > 500 for line in self.revision_lines()):
+            self.add_error("revisions", _("Satu butir perbaikan paling panjang 500 karakter."))
+        return cleaned
+
+    def revision_lines(self) -> list[str]:
+        text = self.cleaned_data.get("revisions") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class RevisionCheckForm(forms.Form):
+    """The results examiner's check of each committed revision: done, partly, not done."""
+
+    def __init__(self, *args, items: list[RevisionItem], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[self.field_name(item)] = forms.ChoiceField(
+                label=item.text,
+                choices=RevisionItem.Check.choices,
+                widget=forms.RadioSelect,
+                initial=item.result or None,
+                error_messages={
+                    "required": _("Pilih hasil pemeriksaan untuk “%(item)s”.") % {"item": item.text}
+                },
+            )
+
+    @staticmethod
+    def field_name(item: RevisionItem) -> str:
+        return f"item_{item.pk}"
+
+    def rows(self) -> list[tuple[RevisionItem, forms.BoundField]]:
+        return [(item, self[self.field_name(item)]) for item in self.items]
+
+    @property
+    def results(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[self.field_name(item)] for item in self.items}
 
 
 class GradeForm(forms.Form):

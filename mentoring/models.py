@@ -19,6 +19,7 @@ from tracker.models import (
     AppendOnlyQuerySet,
     ChangeProject,
     Programme,
+    ProposalDecision,
     Role,
     Seminar,
     TransitionLog,
@@ -425,8 +426,48 @@ def sheet_total(sheet: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Decimal:
     return earned * 100 / weights
 
 
+class DecisionRule(models.TextChoices):
+    """How a proposal seminar combines its examiners' sheets into one decision."""
+
+    MEAN_SCORE = "mean_score", _("Rata-rata nilai penguji dibandingkan dengan batas nilai")
+    MAJORITY = "majority", _("Suara terbanyak keputusan penguji; bila seri, yang lebih ketat")
+    STRICTEST = "strictest", _("Keputusan penguji yang paling ketat")
+
+
+# From the mildest to the strictest: "strictest" and a majority's tie read this order.
+DECISION_ORDER = [ProposalDecision.ACCEPTED, ProposalDecision.REVISION, ProposalDecision.REJECTED]
+
+
+def combine_decisions(
+    rule: str,
+    *,
+    score: Decimal,
+    decisions: Iterable[str],
+    accept_min: Decimal,
+    revision_min: Decimal,
+) -> ProposalDecision:
+    """The proposal seminar's one decision from its examiners' mean score and own decisions."""
+    if rule == DecisionRule.MEAN_SCORE:
+        if score >= accept_min:
+            return ProposalDecision.ACCEPTED
+        if score >= revision_min:
+            return ProposalDecision.REVISION
+        return ProposalDecision.REJECTED
+    given = [ProposalDecision(decision) for decision in decisions]
+    if not given:
+        raise ValueError("A decision needs at least one examiner's sheet.")
+    if rule == DecisionRule.STRICTEST:
+        return max(given, key=DECISION_ORDER.index)
+    if rule == DecisionRule.MAJORITY:
+        counts = {decision: given.count(decision) for decision in given}
+        most = max(counts.values())
+        return max((d for d, n in counts.items() if n == most), key=DECISION_ORDER.index)
+    raise ValueError(f"Unknown decision rule {rule!r}.")
+
+
 class Rubric(models.Model):
-    """How a programme's results seminar is scored: weighted criteria, and bands for predikat.
+    """How a programme's seminar is scored: weighted criteria, and bands for predikat (results)
+    or the rule that combines the examiners' decisions (proposal).
 
     Shared rubrics (no institution) are kept by the operator; an institution's own rubric is
     used for its cohorts and edited only by their organisers. Once anyone has scored against a
@@ -434,12 +475,56 @@ class Rubric(models.Model):
     """
 
     programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
+    kind = models.CharField(
+        _("jenis seminar"),
+        max_length=10,
+        choices=Seminar.Kind.choices,
+        default=Seminar.Kind.RESULTS,
+    )
     regulation = models.CharField(
         _("dasar peraturan"),
         max_length=200,
         help_text=_("Misalnya Peraturan LAN 5/2022 jo. 6/2022."),
     )
     name = models.CharField(_("nama"), max_length=200)
+    decision_rule = models.CharField(
+        _("aturan keputusan bersama"),
+        max_length=20,
+        choices=DecisionRule.choices,
+        default=DecisionRule.MEAN_SCORE,
+        help_text=_("Hanya untuk seminar rancangan: cara keputusan para penguji digabungkan."),
+    )
+    accept_min_score = models.DecimalField(
+        _("nilai minimum diterima"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(80),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Seminar rancangan, aturan rata-rata: sejak nilai ini rancangan diterima."),
+    )
+    revision_min_score = models.DecimalField(
+        _("nilai minimum diterima dengan perbaikan"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(60),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "Seminar rancangan, aturan rata-rata: sejak nilai ini rancangan diterima dengan "
+            "perbaikan; di bawahnya ditolak."
+        ),
+    )
+    same_as = models.CharField(
+        _("sama dengan program"),
+        max_length=10,
+        choices=Programme.choices,
+        blank=True,
+        help_text=_("Diisi bila rubrik ini sengaja sama dengan rubrik program lain."),
+    )
+    basis_note = models.TextField(
+        _("catatan dasar rubrik"),
+        blank=True,
+        help_text=_("Dari mana kriteria dan angkanya berasal, dan apa yang belum dipastikan."),
+    )
     institution = models.CharField(
         _("lembaga pelatihan"),
         max_length=200,
@@ -502,6 +587,29 @@ class Rubric(models.Model):
     def is_in_use(self) -> bool:
         """Whether any examiner has scored against this rubric (it is then frozen)."""
         return RubricScore.objects.filter(criterion__rubric=self).exists()
+
+    def clean(self) -> None:
+        low, high = self.revision_min_score, self.accept_min_score
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {
+                    "revision_min_score": _(
+                        "Batas diterima dengan perbaikan tidak boleh di atas batas diterima."
+                    )
+                }
+            )
+
+    def rule_text(self) -> str:
+        """The combining rule in words, with its thresholds: printed in the minutes."""
+        if self.decision_rule == DecisionRule.MEAN_SCORE:
+            return _(
+                "Rata-rata nilai penguji: diterima bila ≥ %(accept)s, diterima dengan perbaikan "
+                "bila ≥ %(revision)s, selain itu ditolak."
+            ) % {
+                "accept": plain_number(self.accept_min_score),
+                "revision": plain_number(self.revision_min_score),
+            }
+        return str(self.get_decision_rule_display())
 
 
 def plain_number(value: Decimal) -> str:
@@ -595,8 +703,16 @@ class ProposalSeminarResult(models.Model):
         related_name="+",
     )
     accepted = models.BooleanField(_("diterima"))
+    decision = models.CharField(
+        _("keputusan"), max_length=10, choices=ProposalDecision.choices, blank=True
+    )
+    score = models.DecimalField(
+        _("nilai rata-rata"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    rule = models.CharField(_("aturan keputusan"), max_length=300, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     recorded_at = models.DateTimeField(_("waktu dicatat"), default=timezone.now)
+    committed_at = models.DateTimeField(_("komitmen perbaikan disampaikan"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hasil seminar rancangan")
@@ -606,12 +722,129 @@ class ProposalSeminarResult(models.Model):
     def __str__(self) -> str:
         return f"{self.project} · {self.get_decision_display()}"
 
-    def get_decision_display(self) -> str:
+    # Overrides Django's generated display, which says nothing for a blank decision.
+    def get_decision_display(self) -> str:  # type: ignore[no-redef]
+        if self.decision:
+            return str(ProposalDecision(self.decision).label)
+        # Recorded before the combined decision existed: one examiner's yes or no.
         return str(_("Diterima") if self.accepted else _("Perlu revisi"))
+
+    @property
+    def needs_commitment(self) -> bool:
+        """Whether the participant commits to the examiners' revisions after this decision."""
+        return self.decision in (ProposalDecision.REVISION, ProposalDecision.REJECTED)
+
+
+class ProposalReview(models.Model):
+    """One examiner's own decision on a proposal at a proposal seminar, beside their scores."""
+
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="proposal_reviews",
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(_("keputusan"), max_length=10, choices=ProposalDecision.choices)
+    reviewed_at = models.DateTimeField(_("waktu penilaian"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("keputusan penguji seminar rancangan")
+        verbose_name_plural = _("keputusan penguji seminar rancangan")
+        ordering = ["seminar_id", "project_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "project", "examiner"], name="one_review_per_examiner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} · {self.examiner_id}: {self.decision}"
+
+
+class RevisionItem(models.Model):
+    """A revision an examiner requires at the proposal seminar: the participant commits to it,
+    and an examiner of the results seminar checks it as done, partly done or not done."""
+
+    class Check(models.TextChoices):
+        DONE = "done", _("Sudah dilaksanakan")
+        PARTLY = "partly", _("Sebagian dilaksanakan")
+        NOT_DONE = "not_done", _("Belum dilaksanakan")
+
+    # The share of an item each check earns in the commitment score (0-100).
+    CHECK_PERCENT = {Check.DONE: Decimal(100), Check.PARTLY: Decimal(50), Check.NOT_DONE: Decimal(0)}
+
+    seminar = models.ForeignKey(
+        Seminar,
+        verbose_name=_("seminar rancangan"),
+        on_delete=models.PROTECT,
+        related_name="revision_items",
+    )
+    project = models.ForeignKey(
+        ChangeProject,
+        verbose_name=_("proyek"),
+        on_delete=models.PROTECT,
+        related_name="revision_items",
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penguji"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.CharField(_("perbaikan yang diminta"), max_length=500)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    result = models.CharField(
+        _("hasil pemeriksaan"), max_length=10, choices=Check.choices, blank=True
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperiksa oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("waktu diperiksa"), null=True, blank=True)
+    checked_seminar = models.ForeignKey(
+        Seminar,
+        verbose_name=_("diperiksa pada seminar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checked_revision_items",
+    )
+
+    class Meta:
+        verbose_name = _("butir komitmen perbaikan")
+        verbose_name_plural = _("butir komitmen perbaikan")
+        ordering = ["seminar_id", "examiner_id", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def commitment_percent(items: Iterable[RevisionItem]) -> Decimal | None:
+    """The share of the committed revisions carried out (0-100), once every item is checked."""
+    checks = [item.result for item in items]
+    if not checks or not all(checks):
+        return None
+    percent = RevisionItem.CHECK_PERCENT
+    earned = sum((percent[RevisionItem.Check(c)] for c in checks), Decimal(0))
+    return (earned / len(checks)).quantize(CENT, ROUND_HALF_UP)
 
 
 class RubricScore(models.Model):
-    """One examiner's score on one criterion for one project at one results seminar."""
+    """One examiner's score on one criterion for one project at one seminar (proposal or
+    results: the rubric of the seminar's kind)."""
 
     seminar = models.ForeignKey(
         Seminar, verbose_name=_("seminar"), on_delete=models.PROTECT, related_name="scores"

@@ -38,9 +38,11 @@ from mentoring.models import (
     GradeBand,
     JournalEntry,
     JournalReply,
+    ProposalReview,
     ProposalSeminarResult,
     Question,
     Questionnaire,
+    RevisionItem,
     Rubric,
     RubricCriterion,
     RubricScore,
@@ -52,6 +54,8 @@ from mentoring.models import (
     SurveyRound,
     SurveyRoundLog,
     SurveySchedule,
+    combine_decisions,
+    commitment_percent,
     project_score,
     sheet_total,
 )
@@ -62,6 +66,7 @@ from tracker.models import (
     Cohort,
     ImpactIndicator,
     PoolExaminer,
+    ProposalDecision,
     Role,
     Seminar,
     TransitionLog,
@@ -334,13 +339,18 @@ def rubric_for(seminar: Seminar) -> Rubric | None:
     used = rubrics.filter(
         pk__in=RubricScore.objects.filter(seminar=seminar).values("criterion__rubric")
     )
-    return used.first() or current_rubric(rubrics, seminar.cohort)
+    return used.first() or current_rubric(rubrics, seminar.cohort, seminar.kind)
 
 
-def current_rubric(rubrics: QuerySet[Rubric], cohort: Cohort) -> Rubric | None:
-    """The newest rubric of the cohort's programme: its institution's own, else a shared one."""
+def current_rubric(
+    rubrics: QuerySet[Rubric], cohort: Cohort, kind: str = Seminar.Kind.RESULTS
+) -> Rubric | None:
+    """The newest rubric of the cohort's programme for a kind of seminar: its institution's
+    own, else a shared one."""
     return (
-        rubrics.filter(programme=cohort.programme, institution__in=["", cohort.institution])
+        rubrics.filter(
+            programme=cohort.programme, kind=kind, institution__in=["", cohort.institution]
+        )
         .order_by(Case(When(institution="", then=1), default=0), "-pk")
         .first()
     )
@@ -362,12 +372,18 @@ def owns_rubric(rubric: Rubric, user: User) -> bool:
 
 @dataclass
 class ExaminerSheet:
-    """One examiner's scores for one project at one seminar."""
+    """One examiner's scores for one project at one seminar; at a proposal seminar also their
+    own decision and the revisions they require (the sheet is complete with its decision)."""
 
     examiner: User
     scores: dict[int, Decimal]
     complete: bool
     total: Decimal | None
+    decision: str = ""
+    revisions: list[RevisionItem] = field(default_factory=list)
+
+    def get_decision_display(self) -> str:
+        return str(ProposalDecision(self.decision).label) if self.decision else ""
 
 
 @dataclass
@@ -379,6 +395,15 @@ class ScoreSummary:
     sheets: list[ExaminerSheet] = field(default_factory=list)
     score: Decimal | None = None
     band: GradeBand | None = None
+    # Proposal seminars: the decision the rubric's rule combines from the complete sheets.
+    decision: ProposalDecision | None = None
+
+    def get_decision_display(self) -> str:
+        return str(self.decision.label) if self.decision else ""
+
+    @property
+    def revisions(self) -> list[RevisionItem]:
+        return [item for sheet in self.sheets for item in sheet.revisions]
 
     @property
     def complete(self) -> bool:
@@ -406,25 +431,73 @@ class ScoreSummary:
 def score_summaries(
     seminar: Seminar, projects: list[ChangeProject], rubric: Rubric | None = None
 ) -> dict[int, ScoreSummary]:
-    """Per project: each current examiner's sheet at this seminar, and the score when complete."""
+    """Per project: each current examiner's sheet at this seminar, and the score when complete
+    (with the band at a results seminar, the combined decision at a proposal seminar)."""
     rubric = rubric if rubric is not None else rubric_for(seminar)
     criteria = list(rubric.criteria.all()) if rubric else []
     examiners = sorted(seminar.examiners.all(), key=lambda person: (person.full_name, person.pk))
-    entered = entered_scores([seminar.pk], [p.pk for p in projects]) if criteria else {}
+    project_ids = [p.pk for p in projects]
+    entered = entered_scores([seminar.pk], project_ids) if criteria else {}
+    proposal = seminar.kind == Seminar.Kind.PROPOSAL
+    reviews = proposal_reviews([seminar.pk], project_ids) if proposal else {}
+    revisions: dict[tuple[int, int], list[RevisionItem]] = defaultdict(list)
+    if proposal:
+        for item in RevisionItem.objects.filter(seminar=seminar, project_id__in=project_ids):
+            revisions[(item.project_id, item.examiner_id)].append(item)
     summaries = {}
     for project in projects:
         summary = ScoreSummary(rubric=rubric, criteria=criteria)
         for examiner in examiners:
             given = entered.get((seminar.pk, project.pk, examiner.pk), {})
             scores = {c.pk: given[c.pk] for c in criteria if c.pk in given}
-            complete = sheet_complete(criteria, scores)
-            total = sheet_total(_sheet(criteria, scores)).quantize(CENT) if complete else None
-            summary.sheets.append(ExaminerSheet(examiner, scores, complete, total))
+            decision = reviews.get((seminar.pk, project.pk, examiner.pk), "")
+            complete = sheet_complete(criteria, scores) and (bool(decision) or not proposal)
+            total = (
+                sheet_total(_sheet(criteria, scores)).quantize(CENT)
+                if sheet_complete(criteria, scores)
+                else None
+            )
+            summary.sheets.append(
+                ExaminerSheet(
+                    examiner,
+                    scores,
+                    complete,
+                    total,
+                    decision=decision,
+                    revisions=revisions.get((project.pk, examiner.pk), []),
+                )
+            )
         if summary.complete and rubric is not None:
             summary.score = project_score(_sheet(criteria, s.scores) for s in summary.sheets)
-            summary.band = rubric.band_for(summary.score)
+            if proposal:
+                summary.decision = combine_decisions(
+                    rubric.decision_rule,
+                    score=summary.score,
+                    decisions=[sheet.decision for sheet in summary.sheets],
+                    accept_min=rubric.accept_min_score,
+                    revision_min=rubric.revision_min_score,
+                )
+            else:
+                summary.band = rubric.band_for(summary.score)
         summaries[project.pk] = summary
     return summaries
+
+
+def proposal_reviews(seminar_ids: list[int], project_ids: list[int]) -> dict[tuple, str]:
+    """(seminar, project, examiner) -> the examiner's own decision at a proposal seminar.
+
+    Like the scores, a decision counts once given since the project last came to the seminar.
+    """
+    arrived = TransitionLog.objects.filter(
+        project=OuterRef("project_id"), to_state=ChangeProject.State.PROPOSAL_SEMINAR
+    ).order_by("-pk")
+    rows = (
+        ProposalReview.objects.filter(seminar_id__in=seminar_ids, project_id__in=project_ids)
+        .annotate(arrived=Subquery(arrived.values("created_at")[:1]))
+        .filter(Q(arrived__isnull=True) | Q(reviewed_at__gte=F("arrived")))
+        .values_list("seminar_id", "project_id", "examiner_id", "decision")
+    )
+    return {(s, p, e): decision for s, p, e, decision in rows}
 
 
 def entered_scores(
@@ -432,14 +505,22 @@ def entered_scores(
 ) -> dict[tuple[int, int, int], dict[int, Decimal]]:
     """(seminar, project, examiner) -> {criterion: score} of the scores that count now.
 
-    A score counts once given since the project last came to its results seminar: a report
+    A score counts once given since the project last came to the seminar's state: a report
     resubmitted after a deferral is scored afresh.
     """
     arrived = TransitionLog.objects.filter(
-        project=OuterRef("project_id"), to_state=ChangeProject.State.RESULTS_SEMINAR
+        project=OuterRef("project_id"), to_state=OuterRef("arrival_state")
     ).order_by("-pk")
     rows = (
         RubricScore.objects.filter(seminar_id__in=seminar_ids, project_id__in=project_ids)
+        .annotate(
+            arrival_state=Case(
+                *(
+                    When(seminar__kind=kind, then=Value(state))
+                    for kind, state in STATE_OF_KIND.items()
+                )
+            )
+        )
         .annotate(arrived=Subquery(arrived.values("created_at")[:1]))
         .filter(Q(arrived__isnull=True) | Q(scored_at__gte=F("arrived")))
         .values_list("seminar_id", "project_id", "examiner_id", "criterion_id", "score")
@@ -461,10 +542,17 @@ def _sheet(criteria: list[RubricCriterion], scores: dict[int, Decimal]):
 
 
 def scoring_refusal(seminar: Seminar, project: ChangeProject) -> StrOrPromise | None:
-    """Why the project cannot be scored or graded at this results seminar now, or None."""
-    if project.state != ChangeProject.State.RESULTS_SEMINAR:
-        return _("Proyek ini tidak sedang menunggu penilaian seminar laporan.")
-    if SeminarGrade.objects.filter(seminar=seminar, project=project).exists():
+    """Why the project cannot be scored or decided at this seminar now, or None."""
+    decided: QuerySet
+    if seminar.kind == Seminar.Kind.PROPOSAL:
+        if project.state != ChangeProject.State.PROPOSAL_SEMINAR:
+            return _("Proyek ini tidak sedang menunggu penilaian seminar rancangan.")
+        decided = ProposalSeminarResult.objects.filter(seminar=seminar, project=project)
+    else:
+        if project.state != ChangeProject.State.RESULTS_SEMINAR:
+            return _("Proyek ini tidak sedang menunggu penilaian seminar laporan.")
+        decided = SeminarGrade.objects.filter(seminar=seminar, project=project)
+    if decided.exists():
         return _("Hasil seminar ini sudah ditetapkan; nilainya tidak dapat diubah lagi.")
     return None
 
@@ -485,12 +573,93 @@ def grading_refusal(project: ChangeProject) -> str:
     return "" if summary.complete else str(incomplete_message(summary))
 
 
+def proposal_deciding_refusal(project: ChangeProject) -> str:
+    """Why the proposal seminar's combined decision cannot be recorded now ('' when it can).
+
+    The one rule of "every examiner has scored and decided": `record_proposal_seminar` asks it.
+    """
+    proposals = project.seminars.filter(kind=Seminar.Kind.PROPOSAL).order_by("-starts_at", "-pk")
+    seminar = proposals.prefetch_related("examiners").first()
+    if seminar is None:
+        return str(_("Proyek ini belum dijadwalkan pada seminar rancangan."))
+    refusal = scoring_refusal(seminar, project)
+    if refusal:
+        return str(refusal)
+    summary = score_summaries(seminar, [project])[project.pk]
+    return "" if summary.complete else str(incomplete_message(summary))
+
+
+NEEDS_COMMITMENT = [ProposalDecision.REVISION, ProposalDecision.REJECTED]
+
+
+def commitment_awaited(project: ChangeProject) -> ProposalSeminarResult | None:
+    """The proposal seminar decision whose revisions the participant has yet to commit to."""
+    if project.state in ChangeProject.FINAL_STATES:
+        return None
+    return (
+        ProposalSeminarResult.objects.filter(
+            project=project, decision__in=NEEDS_COMMITMENT, committed_at__isnull=True
+        )
+        .filter(Exists(RevisionItem.objects.filter(seminar=OuterRef("seminar"), project=project)))
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+def committed_revisions(project: ChangeProject) -> list[RevisionItem]:
+    """The revisions the project's proposal seminars required when not accepting it as it was:
+    what the participant commits to and the results seminar checks, earliest first."""
+    decided = ProposalSeminarResult.objects.filter(project=project, decision__in=NEEDS_COMMITMENT)
+    return list(
+        RevisionItem.objects.filter(project=project, seminar__in=decided.values("seminar"))
+        .select_related("seminar", "examiner", "checked_by")
+        .order_by("seminar__starts_at", "seminar_id", "examiner__full_name", "order", "pk")
+    )
+
+
+@dataclass
+class RevisionCommitment:
+    """The project's revision commitment: its items, when it was stated, how far it was kept."""
+
+    items: list[RevisionItem]
+    committed_at: datetime.datetime | None
+    awaited: ProposalSeminarResult | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        return commitment_percent(self.items)
+
+    @property
+    def checked(self) -> bool:
+        return bool(self.items) and all(item.result for item in self.items)
+
+
+def revision_commitment(project: ChangeProject) -> RevisionCommitment:
+    """Everything shown of a project's komitmen perbaikan (project page, results examiners,
+    minutes)."""
+    items = committed_revisions(project)
+    committed = (
+        ProposalSeminarResult.objects.filter(project=project, committed_at__isnull=False)
+        .order_by("-committed_at")
+        .values_list("committed_at", flat=True)
+        .first()
+    )
+    return RevisionCommitment(
+        items=items, committed_at=committed, awaited=commitment_awaited(project)
+    )
+
+
 def incomplete_message(summary: ScoreSummary) -> str:
-    """Why a results seminar's scores are not enough to grade yet."""
+    """Why a seminar's sheets are not enough to grade or decide yet."""
     if not summary.criteria:
         return str(_("Belum ada rubrik untuk program ini; minta penyelenggara menambahkannya."))
     if not summary.sheets:
         return str(_("Seminar ini belum punya penguji."))
+    if summary.rubric is not None and summary.rubric.kind == Seminar.Kind.PROPOSAL:
+        return _(
+            "Penilaian belum lengkap: %(names)s belum mengisi semua kriteria dan keputusannya. "
+            "Hasil dapat ditetapkan setelah semua penguji menilai."
+        ) % {"names": ", ".join(str(person) for person in summary.missing)}
     return _(
         "Nilai belum lengkap: %(names)s belum mengisi semua kriteria. "
         "Hasil dapat ditetapkan setelah semua penguji menilai."
@@ -511,8 +680,15 @@ def seminar_rows(seminar: Seminar, user: User, rubric: Rubric | None = None) -> 
             result.project_id: result
             for result in seminar.proposal_results.select_related("examiner")
         }
+        proposal_summaries = score_summaries(seminar, projects, rubric)
         return [
-            _entry(seminar, project, is_examiner, result=latest.get(project.pk))
+            _entry(
+                seminar,
+                project,
+                is_examiner,
+                result=latest.get(project.pk),
+                summary=proposal_summaries[project.pk],
+            )
             for project in projects
         ]
     summaries = score_summaries(seminar, projects, rubric)
@@ -540,11 +716,7 @@ def _project_seminars(project: ChangeProject, user: User) -> dict:
     entries = []
     for seminar in seminars_of(project):
         grade = next(iter(seminar.project_grades), None)
-        summary = (
-            score_summaries(seminar, [project])[project.pk]
-            if seminar.kind == Seminar.Kind.RESULTS
-            else None
-        )
+        summary = score_summaries(seminar, [project])[project.pk]
         is_examiner = examines(seminar, user)
         entry = _entry(seminar, project, is_examiner, summary=summary, grade=grade)
         # As `seminars_visible_to`: its examiners, its cohort's organisers, the admin.
@@ -552,7 +724,11 @@ def _project_seminars(project: ChangeProject, user: User) -> dict:
         entry.update(seminar=seminar, can_view=can_view)
         entry["results"] = seminar.project_results
         entries.append(entry)
-    return {"entries": entries, "shows_scores": sees_examiner_scores(project, user)}
+    return {
+        "entries": entries,
+        "shows_scores": sees_examiner_scores(project, user),
+        "commitment": revision_commitment(project),
+    }
 
 
 def examines(seminar: Seminar, user: User) -> bool:
@@ -564,11 +740,14 @@ def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=No
     """One project at one seminar: its status there and the examiner actions open now."""
     waiting = project.state == STATE_OF_KIND[seminar.kind]
     if seminar.kind == Seminar.Kind.PROPOSAL:
+        can_score = is_examiner and waiting and result is None
         return {
             "project": project,
             "result": result,
+            "summary": summary,
             "waiting": waiting,
-            "can_record": is_examiner and waiting,
+            "can_score": can_score,
+            "can_record": can_score and summary is not None and summary.complete,
         }
     can_score = is_examiner and waiting and grade is None
     return {
@@ -667,6 +846,7 @@ def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
             Q(pk__in=set(used.values()))
             | Q(
                 programme__in={cohort.programme for cohort in cohorts},
+                kind__in={seminar.kind for seminar in seminars},
                 institution__in={"", *(cohort.institution for cohort in cohorts)},
             )
         )
@@ -674,19 +854,17 @@ def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
         .order_by("-pk")
     )
     by_pk: dict[int | None, Rubric] = {rubric.pk: rubric for rubric in rubrics}
-    newest: dict[tuple[str, str], Rubric] = {}
+    newest: dict[tuple[str, str, str], Rubric] = {}
     for rubric in rubrics:
-        newest.setdefault((rubric.programme, rubric.institution), rubric)
+        newest.setdefault((rubric.programme, rubric.kind, rubric.institution), rubric)
 
-    def current(cohort: Cohort) -> Rubric | None:
-        return newest.get((cohort.programme, cohort.institution)) or newest.get(
-            (cohort.programme, "")
+    def current(seminar: Seminar) -> Rubric | None:
+        cohort = seminar.cohort
+        return newest.get((cohort.programme, seminar.kind, cohort.institution)) or newest.get(
+            (cohort.programme, seminar.kind, "")
         )
 
-    return {
-        seminar.pk: by_pk.get(used.get(seminar.pk)) or current(seminar.cohort)
-        for seminar in seminars
-    }
+    return {seminar.pk: by_pk.get(used.get(seminar.pk)) or current(seminar) for seminar in seminars}
 
 
 @dataclass
@@ -745,28 +923,34 @@ def examiner_tasks(user: User) -> list[ExaminerTask]:
         .select_related("changeproject__participant", "changeproject__cohort")
         .order_by("seminar__starts_at", "changeproject__participant__full_name", "pk")
     )
-    results = [seminars[p.seminar_id] for p in pairs if seminars[p.seminar_id].kind == "results"]
-    rubrics = rubrics_for(list({seminar.pk: seminar for seminar in results}.values()))
-    entered = entered_scores(
-        [seminar.pk for seminar in results], [p.changeproject_id for p in pairs]
+    held = list({p.seminar_id: seminars[p.seminar_id] for p in pairs}.values())
+    rubrics = rubrics_for(held)
+    project_ids = [p.changeproject_id for p in pairs]
+    entered = entered_scores([seminar.pk for seminar in held], project_ids)
+    reviews = proposal_reviews(
+        [seminar.pk for seminar in held if seminar.kind == Seminar.Kind.PROPOSAL], project_ids
     )
     tasks = []
     for pair in pairs:
         seminar, project = seminars[pair.seminar_id], pair.changeproject
-        if seminar.kind == Seminar.Kind.PROPOSAL:
-            tasks.append(ExaminerTask(seminar, project, "record"))
-            continue
         rubric = rubrics.get(seminar.pk)
         criteria = list(rubric.criteria.all()) if rubric else []
+        proposal = seminar.kind == Seminar.Kind.PROPOSAL
 
-        def sheet(examiner_id: int, seminar=seminar, project=project) -> dict[int, Decimal]:
-            return entered.get((seminar.pk, project.pk, examiner_id), {})
+        def done(
+            examiner_id: int, seminar=seminar, project=project, proposal=proposal, criteria=criteria
+        ) -> bool:
+            key = (seminar.pk, project.pk, examiner_id)
+            scored = sheet_complete(criteria, entered.get(key, {}))
+            return scored and (not proposal or key in reviews)
 
-        mine = sum(1 for c in criteria if c.pk in sheet(user.pk))
-        if not sheet_complete(criteria, sheet(user.pk)):
+        mine = sum(
+            1 for c in criteria if c.pk in entered.get((seminar.pk, project.pk, user.pk), {})
+        )
+        if not done(user.pk):
             action = "score"
-        elif all(sheet_complete(criteria, sheet(e.pk)) for e in seminar.examiners.all()):
-            action = "grade"
+        elif all(done(e.pk) for e in seminar.examiners.all()):
+            action = "record" if proposal else "grade"
         else:
             action = "wait"
         tasks.append(ExaminerTask(seminar, project, action, scored=mine, criteria=len(criteria)))

@@ -26,9 +26,11 @@ from mentoring.models import (
     ImpactConclusion,
     JournalEntry,
     JournalReply,
+    ProposalReview,
     ProposalSeminarResult,
     Question,
     Questionnaire,
+    RevisionItem,
     Rubric,
     RubricCriterion,
     RubricScore,
@@ -48,6 +50,8 @@ from mentoring.selectors import (
     SurveyDigest,
     attendance_expected,
     comments_visible_to,
+    commitment_awaited,
+    committed_revisions,
     current_questionnaire,
     eligible_projects,
     examiner_candidates,
@@ -69,6 +73,7 @@ from tracker.models import (
     Cohort,
     EmailDelivery,
     PoolExaminer,
+    ProposalDecision,
     Role,
     Seminar,
     TransitionLog,
@@ -579,46 +584,83 @@ def seminar_record_proposal_result(
     seminar: Seminar,
     project: ChangeProject,
     by: User,
-    accepted: bool,
     notes: str = "",
     expected_state: str | None = None,
 ) -> ProposalSeminarResult:
-    """An examiner of the proposal seminar accepts the proposal or sends it back for revision."""
+    """An examiner of the proposal seminar records its combined decision, once every examiner
+    has scored and decided: the rubric's rule makes it accepted, accepted with revision, or
+    rejected (the proposal is revised and reviewed again)."""
     _check_examiner_action(seminar, project, by, Seminar.Kind.PROPOSAL)
     notes = (notes or "").strip()
-    if not accepted and not notes:
-        raise Refused(_("Catatan wajib diisi bila rancangan perlu direvisi."))
-    recorded = []
+    recorded: list[ProposalSeminarResult] = []
+    with transaction.atomic():
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        if expected_state and locked.state != expected_state:
+            raise locked.stale_refusal()
+        refusal = scoring_refusal(seminar, locked)
+        if refusal:
+            raise Refused(refusal)
+        summary = score_summaries(seminar, [locked])[locked.pk]
+        decision, rubric = summary.decision, summary.rubric
+        if not summary.complete or decision is None or rubric is None:
+            raise Refused(incomplete_message(summary))
 
-    def save_result(locked: ChangeProject, log) -> None:
-        recorded.append(
-            ProposalSeminarResult.objects.create(
-                project=locked,
-                seminar=seminar,
-                examiner=by,
-                accepted=accepted,
-                notes=notes,
-                recorded_at=log.created_at,
+        def save_result(locked: ChangeProject, log) -> None:
+            recorded.append(
+                ProposalSeminarResult.objects.create(
+                    project=locked,
+                    seminar=seminar,
+                    examiner=by,
+                    accepted=decision != ProposalDecision.REJECTED,
+                    decision=decision,
+                    score=summary.score,
+                    rule=rubric.rule_text()[:300],
+                    notes=notes,
+                    recorded_at=log.created_at,
+                )
             )
-        )
 
-    run_transition(
-        project=project,
-        by=by,
-        name="record_proposal_seminar",
-        arguments=(accepted,),
-        comment=notes,
-        expected_state=expected_state or ChangeProject.State.PROPOSAL_SEMINAR,
-        before=save_result,
-    )
+        run_transition(
+            project=locked,
+            by=by,
+            name="record_proposal_seminar",
+            arguments=(decision,),
+            comment=notes or str(decision.label),
+            expected_state=ChangeProject.State.PROPOSAL_SEMINAR,
+            before=save_result,
+        )
+    project.refresh_from_db()
     return recorded[0]
 
 
 def seminar_record_scores(
-    *, seminar: Seminar, project: ChangeProject, by: User, scores: dict[int, Decimal]
+    *,
+    seminar: Seminar,
+    project: ChangeProject,
+    by: User,
+    scores: dict[int, Decimal],
+    decision: str = "",
+    revisions: Iterable[str] = (),
 ) -> list[RubricScore]:
-    """An examiner of the results seminar enters, or corrects, one score per rubric criterion."""
-    _check_examiner_action(seminar, project, by, Seminar.Kind.RESULTS)
+    """An examiner enters, or corrects, one score per rubric criterion; at a proposal seminar
+    also their own decision and, unless they accept it as it is, the revisions they require."""
+    if seminar.kind not in STATE_OF_KIND:
+        raise Refused(_("Tindakan ini tidak berlaku untuk jenis seminar ini."))
+    _check_examiner_action(seminar, project, by, seminar.kind)
+    proposal = seminar.kind == Seminar.Kind.PROPOSAL
+    revisions = [line.strip() for line in revisions if line.strip()]
+    if proposal:
+        if decision not in ProposalDecision.values:
+            raise Refused(_("Pilih keputusan Anda atas rancangan ini."))
+        if decision != ProposalDecision.ACCEPTED and not revisions:
+            raise Refused(
+                _(
+                    "Tulis perbaikan yang Anda minta, satu per baris, bila rancangan tidak "
+                    "diterima apa adanya."
+                )
+            )
+        if any(len(line) > 500 for line in revisions):
+            raise Refused(_("Satu butir perbaikan paling panjang 500 karakter."))
     with transaction.atomic():
         # The project's row lock orders scoring against grading: no score changes after it.
         locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
@@ -659,6 +701,19 @@ def seminar_record_scores(
             )[0]
             for pk, value in scores.items()
         ]
+        if proposal:
+            ProposalReview.objects.update_or_create(
+                seminar=seminar,
+                project=locked,
+                examiner=by,
+                defaults={"decision": decision, "reviewed_at": now},
+            )
+            # The sheet is corrected as a whole: its revisions are the ones written now.
+            RevisionItem.objects.filter(seminar=seminar, project=locked, examiner=by).delete()
+            RevisionItem.objects.bulk_create(
+                RevisionItem(seminar=seminar, project=locked, examiner=by, text=text, order=order)
+                for order, text in enumerate(revisions, start=1)
+            )
     return saved
 
 
@@ -741,6 +796,48 @@ def seminar_grade(
         )
     project.refresh_from_db()
     return graded[0]
+
+
+def revision_commit(*, project: ChangeProject, by: User) -> ProposalSeminarResult:
+    """The participant commits to the revisions their proposal seminar required (komitmen
+    perbaikan); an examiner of the results seminar checks them later."""
+    with transaction.atomic():
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        if locked.participant_id != by.pk:
+            raise Forbidden(_("Hanya peserta pemilik proyek yang menyatakan komitmen perbaikan."))
+        result = commitment_awaited(locked)
+        if result is None:
+            raise Refused(_("Tidak ada komitmen perbaikan yang menunggu pernyataan Anda."))
+        result.committed_at = timezone.now()
+        result.save(update_fields=["committed_at"])
+    return result
+
+
+def revision_check(
+    *, seminar: Seminar, project: ChangeProject, by: User, results: dict[int, str]
+) -> list[RevisionItem]:
+    """An examiner of the results seminar checks each committed revision: done, partly done or
+    not done. Allowed while the project can still be scored there."""
+    _check_examiner_action(seminar, project, by, Seminar.Kind.RESULTS)
+    with transaction.atomic():
+        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+        refusal = scoring_refusal(seminar, locked)
+        if refusal:
+            raise Refused(refusal)
+        items = {item.pk: item for item in committed_revisions(locked)}
+        if not items:
+            raise Refused(_("Proyek ini tidak punya komitmen perbaikan untuk diperiksa."))
+        if set(results) != set(items):
+            raise Refused(_("Periksa setiap butir komitmen perbaikan."))
+        if any(value not in RevisionItem.Check.values for value in results.values()):
+            raise Refused(_("Pilih hasil pemeriksaan yang tersedia untuk setiap butir."))
+        now = timezone.now()
+        for pk, value in results.items():
+            item = items[pk]
+            item.result, item.checked_by, item.checked_at = value, by, now
+            item.checked_seminar = seminar
+            item.save(update_fields=["result", "checked_by", "checked_at", "checked_seminar"])
+    return list(items.values())
 
 
 def examiner_pool_add(*, institution: str, people: Iterable[User], by: User) -> list[User]:

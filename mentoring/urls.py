@@ -60,6 +60,12 @@ urlpatterns = [
         name="score-project",
     ),
     path(
+        "seminar/<int:pk>/proyek/<int:project_pk>/komitmen-perbaikan/",
+        views.revision_check,
+        name="revision-check",
+    ),
+    path("proyek/<int:pk>/komitmen-perbaikan/", views.revision_commit, name="revision-commit"),
+    path(
         "seminar/<int:pk>/proyek/<int:project_pk>/tetapkan/",
         views.grade_project,
         name="grade-project",

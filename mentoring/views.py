@@ -26,6 +26,8 @@ from mentoring.forms import (
     JournalEntryForm,
     JournalReplyForm,
     ProposalResultForm,
+    ProposalScoreForm,
+    RevisionCheckForm,
     ScoreForm,
     SeminarForm,
 )
@@ -43,6 +45,7 @@ from mentoring.selectors import (
     journal_entries_visible_to,
     journal_of,
     organised_cohorts,
+    revision_commitment,
     rubric_for,
     score_summaries,
     scoring_refusal,
@@ -525,7 +528,6 @@ def record_proposal_result(request: AuthenticatedRequest, pk: int, project_pk: i
                 seminar=seminar,
                 project=project,
                 by=request.user,
-                accepted=form.accepted,
                 notes=form.cleaned_data["notes"],
                 expected_state=form.cleaned_data["expected_state"],
             )
@@ -533,12 +535,16 @@ def record_proposal_result(request: AuthenticatedRequest, pk: int, project_pk: i
             project.refresh_from_db()
 
     def context() -> dict:
+        summary = score_summaries(seminar, [project])[project.pk]
         return {
             "seminar": seminar,
             "project": project,
             "form": form,
+            "summary": summary,
             "waiting": project.state == ChangeProject.State.PROPOSAL_SEMINAR,
             "results": seminar.proposal_results.filter(project=project).select_related("examiner"),
+            "refusal": scoring_refusal(seminar, project)
+            or ("" if summary.complete else incomplete_message(summary)),
         }
 
     return _examiner_action(
@@ -549,8 +555,8 @@ def record_proposal_result(request: AuthenticatedRequest, pk: int, project_pk: i
         form=form,
         call=record,
         done=lambda result: (
-            _("Hasil seminar rancangan tercatat. Status proyek sekarang: %(state)s.")
-            % {"state": project.get_state_display()}
+            _("Hasil seminar rancangan tercatat: %(decision)s. Status proyek sekarang: %(state)s.")
+            % {"decision": result.get_decision_display(), "state": project.get_state_display()}
         ),
     )
 
@@ -558,16 +564,22 @@ def record_proposal_result(request: AuthenticatedRequest, pk: int, project_pk: i
 @require_http_methods(["GET", "POST"])
 @login_required
 def score_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
-    seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.RESULTS)
+    seminar = _get_seminar_for_user(request, pk)
+    seminar, project = _get_examined_project(request, pk, project_pk, seminar.kind)
+    proposal = seminar.kind == Seminar.Kind.PROPOSAL
     rubric = rubric_for(seminar)
     criteria = list(rubric.criteria.all()) if rubric else []
     summary = score_summaries(seminar, [project], rubric)[project.pk]
-    own = next((s.scores for s in summary.sheets if s.examiner.pk == request.user.pk), {})
-    form = ScoreForm(
-        request.POST or None,
-        criteria=criteria,
-        initial={ScoreForm.field_name(c): own[c.pk] for c in criteria if c.pk in own},
-    )
+    mine = next((s for s in summary.sheets if s.examiner.pk == request.user.pk), None)
+    own = mine.scores if mine else {}
+    initial: dict = {ScoreForm.field_name(c): own[c.pk] for c in criteria if c.pk in own}
+    if proposal and mine is not None:
+        initial.update(
+            decision=mine.decision or None,
+            revisions="\n".join(item.text for item in mine.revisions),
+        )
+    form_class = ProposalScoreForm if proposal else ScoreForm
+    form = form_class(request.POST or None, criteria=criteria, initial=initial)
 
     def context() -> dict:
         summary = score_summaries(seminar, [project], rubric)[project.pk]
@@ -577,9 +589,22 @@ def score_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Ht
             "form": form,
             "rubric": rubric,
             "summary": summary,
+            "proposal": proposal,
+            "commitment": None if proposal else revision_commitment(project),
             "refusal": scoring_refusal(seminar, project)
             or ("" if criteria else incomplete_message(summary)),
         }
+
+    def save():
+        extra = {}
+        if isinstance(form, ProposalScoreForm):
+            extra = {
+                "decision": form.cleaned_data["decision"],
+                "revisions": form.revision_lines(),
+            }
+        return seminar_record_scores(
+            seminar=seminar, project=project, by=request.user, scores=form.scores, **extra
+        )
 
     return _examiner_action(
         request,
@@ -587,10 +612,60 @@ def score_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Ht
         context,
         seminar=seminar,
         form=form,
-        call=lambda: seminar_record_scores(
-            seminar=seminar, project=project, by=request.user, scores=form.scores
-        ),
+        call=save,
         done=_("Nilai Anda untuk “%(title)s” tersimpan.") % {"title": project.title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def revision_check(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
+    seminar, project = _get_examined_project(request, pk, project_pk, Seminar.Kind.RESULTS)
+    commitment = revision_commitment(project)
+    form = RevisionCheckForm(request.POST or None, items=commitment.items)
+
+    def context() -> dict:
+        return {
+            "seminar": seminar,
+            "project": project,
+            "form": form,
+            "commitment": revision_commitment(project),
+            "refusal": scoring_refusal(seminar, project)
+            or (
+                ""
+                if commitment.items
+                else _("Proyek ini tidak punya komitmen perbaikan untuk diperiksa.")
+            ),
+        }
+
+    return _examiner_action(
+        request,
+        "mentoring/revisionitem_check.html",
+        context,
+        seminar=seminar,
+        form=form,
+        call=lambda: services.revision_check(
+            seminar=seminar, project=project, by=request.user, results=form.results
+        ),
+        done=_("Pemeriksaan komitmen perbaikan tersimpan."),
+    )
+
+
+@require_POST
+@login_required
+def revision_commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk, allowed={Role.PARTICIPANT})
+
+    def page(status: int) -> HttpResponse:
+        project.refresh_from_db()
+        return project_page(request, project, status=status)
+
+    return workflow.perform(
+        request,
+        call=lambda: services.revision_commit(project=project, by=request.user),
+        render=page,
+        redirect_to=f"{project.get_absolute_url()}#revision-commitment",
+        done=_("Komitmen perbaikan Anda tercatat."),
     )
 
 

@@ -139,7 +139,12 @@ def _examiner_tasks(project: ChangeProject, user: User) -> list[Waiting]:
             tasks.append(Waiting(_("Tetapkan hasil seminar laporan"), str(seminar), url))
         elif entry.get("can_score") and not _scored(entry["summary"], user):
             url = reverse("mentoring:score-project", args=args)
-            tasks.append(Waiting(_("Isi nilai seminar laporan"), str(seminar), url))
+            label = (
+                _("Isi nilai seminar rancangan")
+                if seminar.kind == Seminar.Kind.PROPOSAL
+                else _("Isi nilai seminar laporan")
+            )
+            tasks.append(Waiting(label, str(seminar), url))
     return tasks
 
 

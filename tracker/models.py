@@ -558,6 +558,15 @@ class ChangeProject(WorkflowModel):
             return _("Penilaian seminar laporan belum tersedia.")
         return refusal(self) or ""
 
+    # The same for the proposal seminar: every examiner has scored and decided.
+    proposal_deciding_refusal: ClassVar[Callable[[ChangeProject], StrOrPromise] | None] = None
+
+    def proposal_unscored_reason(self) -> StrOrPromise:
+        refusal = type(self).proposal_deciding_refusal
+        if refusal is None:
+            return _("Penilaian seminar rancangan belum tersedia.")
+        return refusal(self) or ""
+
     def deferral_expired_reason(self) -> StrOrPromise:
         return (
             "" if self.within_deferral_window() else _("Batas waktu pengajuan ulang sudah lewat.")
@@ -687,14 +696,17 @@ class ChangeProject(WorkflowModel):
         field=state,
         source=State.PROPOSAL_SEMINAR,
         target=RETURN_VALUE(State.IMPLEMENTATION, State.PROPOSAL_REVISION),
+        conditions=[guard(proposal_unscored_reason)],
         permission=examiner_of("proposal"),
         custom={
             "label": _("Catat hasil seminar rancangan"),
             "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
         },
     )
-    def record_proposal_seminar(self, accepted: bool) -> str:
-        return self.State.IMPLEMENTATION if accepted else self.State.PROPOSAL_REVISION
+    def record_proposal_seminar(self, decision: str) -> str:
+        if decision == ProposalDecision.REJECTED:
+            return self.State.PROPOSAL_REVISION
+        return self.State.IMPLEMENTATION
 
     @transition(
         field=state,
@@ -1011,6 +1023,19 @@ class DeletionRecord(AppendOnlyMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.name} · {self.object_repr}"
+
+
+class ProposalDecision(models.TextChoices):
+    """What a proposal seminar decides, for one examiner's sheet and for the combined result.
+
+    Accepted and accepted with revision both start the implementation (the second with a
+    revision commitment checked at the results seminar); rejected sends the proposal back for
+    revision and a new review.
+    """
+
+    ACCEPTED = "accepted", _("Diterima")
+    REVISION = "revision", _("Diterima dengan perbaikan")
+    REJECTED = "rejected", _("Ditolak, rancangan direvisi")
 
 
 class Seminar(models.Model):
@@ -1446,6 +1471,21 @@ class ProgrammeRules(models.Model):
         _("eskalasi ke penyelenggara (hari menunggu)"),
         default=7,
         validators=[MinValueValidator(1)],
+    )
+    same_as = models.CharField(
+        _("sama dengan program"),
+        max_length=10,
+        choices=Programme.choices,
+        blank=True,
+        help_text=_(
+            "Diisi bila aturan ini sengaja sama dengan aturan program lain, misalnya PKN "
+            "Tingkat I yang mengikuti PKN Tingkat II."
+        ),
+    )
+    basis_note = models.TextField(
+        _("catatan dasar aturan"),
+        blank=True,
+        help_text=_("Dari mana angka-angka ini berasal, dan apa yang belum dipastikan."),
     )
 
     class Meta:

@@ -206,7 +206,9 @@ ROWS += [
 
 
 def _shared_rubric(world) -> Rubric:
-    return Rubric.objects.get(programme=world.cohort.programme, institution="", is_default=True)
+    return Rubric.objects.get(
+        programme=world.cohort.programme, kind="results", institution="", is_default=True
+    )
 
 
 def _add_other_institutions_rubric(world) -> None:

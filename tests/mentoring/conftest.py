@@ -30,6 +30,39 @@ def fill_scores(seminar: Seminar, project: ChangeProject, examiner, percent) -> 
     )
 
 
+def score_proposal(
+    seminar: Seminar,
+    project: ChangeProject,
+    examiner,
+    percent=85,
+    decision="accepted",
+    revisions=None,
+) -> None:
+    """An examiner's proposal sheet: every criterion at `percent`, their decision, and (unless
+    they accept) one revision they require."""
+    rubric = rubric_for(seminar)
+    if revisions is None:
+        revisions = [] if decision == "accepted" else [f"Perjelas indikator ({examiner})."]
+    seminar_record_scores(
+        seminar=seminar,
+        project=project,
+        by=examiner,
+        scores={c.pk: c.max_score * Decimal(percent) / 100 for c in rubric.criteria.all()},
+        decision=decision,
+        revisions=revisions,
+    )
+
+
+def score_proposal_by_every_examiner(
+    project: ChangeProject, percent=85, decision="accepted"
+) -> Seminar:
+    """Every examiner of the project's latest proposal seminar scores and decides on it."""
+    seminar = project.seminars.filter(kind=Seminar.Kind.PROPOSAL).latest("starts_at", "pk")
+    for examiner in seminar.examiners.all():
+        score_proposal(seminar, project, examiner, percent, decision)
+    return seminar
+
+
 def score_by_every_examiner(project: ChangeProject, percent=85) -> Seminar:
     """Every examiner of the project's latest results seminar scores it at `percent`."""
     seminar = project.seminars.filter(kind=Seminar.Kind.RESULTS).latest("starts_at", "pk")

@@ -58,7 +58,7 @@ def _weights(rubric: Rubric) -> dict[str, Decimal]:
 
 
 def test_organiser_opens_a_default_rubric_with_its_criteria_and_bands(client, organiser):
-    rubric = Rubric.objects.get(programme=Programme.PKP, is_default=True)
+    rubric = Rubric.objects.get(programme=Programme.PKP, kind="results", is_default=True)
     client.force_login(organiser)
     response = client.get(_url(rubric))
     page = response.content.decode()
@@ -70,7 +70,7 @@ def test_organiser_opens_a_default_rubric_with_its_criteria_and_bands(client, or
 
 
 def test_organiser_editing_a_shared_rubric_makes_their_institutions_copy(client, organiser):
-    shared = Rubric.objects.get(programme=Programme.PKP, is_default=True)
+    shared = Rubric.objects.get(programme=Programme.PKP, kind="results", is_default=True)
     cohort = Cohort.objects.get(organisers=organiser, programme=Programme.PKP)
     client.force_login(organiser)
     data = _edited(
@@ -111,7 +111,7 @@ def test_organiser_editing_a_shared_rubric_makes_their_institutions_copy(client,
 
 
 def test_weights_that_do_not_add_up_are_refused(client, world, staff_organiser):
-    shared = Rubric.objects.get(programme=Programme.PKA, is_default=True)
+    shared = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True)
     before = _weights(shared)
     rubrics = Rubric.objects.count()
     for user in (world.admin, staff_organiser):
@@ -131,7 +131,7 @@ def test_weights_that_do_not_add_up_are_refused(client, world, staff_organiser):
 
 
 def test_weights_may_add_up_to_another_total_the_rubric_names(client, world):
-    rubric = Rubric.objects.get(programme=Programme.PKA, is_default=True)
+    rubric = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True)
     weights = {name: str(weight / 10) for name, weight in _weights(rubric).items()}
     client.force_login(world.admin)
     response = client.post(_url(rubric), _edited(client, rubric, weights, weight_total="10"))
@@ -227,7 +227,7 @@ def test_organiser_never_reaches_another_institutions_rubric(
 def test_organiser_files_a_rubric_only_under_their_own_institution(
     client, world, elsewhere, staff_organiser
 ):
-    shared = Rubric.objects.get(programme=Programme.PKA, is_default=True)
+    shared = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True)
     theirs = Rubric.objects.filter(institution="Pusdiklat Lain").count()
     client.force_login(staff_organiser)
     response = client.post(_url(shared), _edited(client, shared, institution="Pusdiklat Lain"))
@@ -237,7 +237,7 @@ def test_organiser_files_a_rubric_only_under_their_own_institution(
 
 
 def test_organiser_cannot_delete_a_shared_rubric(client, world, staff_organiser):
-    shared = Rubric.objects.get(programme=Programme.PKA, is_default=True)
+    shared = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True)
     client.force_login(staff_organiser)
     delete = reverse("admin:mentoring_rubric_delete", args=[shared.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -138,9 +138,12 @@ def test_only_an_examiner_of_this_seminar_may_score(
     assert not RubricScore.objects.exists()
 
 
-def test_proposal_seminar_has_no_scores(client, world, proposal_seminar):
+def test_proposal_seminar_is_scored_with_its_own_rubric(client, world, proposal_seminar):
     client.force_login(world.examiner)
-    assert client.get(_url(proposal_seminar, world.project)).status_code == 404
+    page = client.get(_url(proposal_seminar, world.project)).content.decode()
+    assert "Penilaian seminar rancangan" in page
+    assert "Terobosan inovatif dan jangkauan manfaat" in page
+    assert "Keterkaitan dengan mata pelatihan pilihan" not in page
 
 
 def test_htmx_gets_the_score_fragment(client, world, results_seminar):

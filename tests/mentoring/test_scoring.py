@@ -47,7 +47,11 @@ def test_a_score_needs_at_least_one_sheet_with_weight():
 @pytest.mark.parametrize("programme", Programme.values)
 def test_every_programme_has_a_seeded_default_rubric(db, programme):
     # The first default of each programme; Latsar has its own since (test_latsar_rubric.py).
-    rubric = Rubric.objects.filter(programme=programme, is_default=True).order_by("pk").first()
+    rubric = (
+        Rubric.objects.filter(programme=programme, kind="results", is_default=True)
+        .order_by("pk")
+        .first()
+    )
     assert rubric.regulation.startswith("Peraturan LAN")
     assert rubric.criteria.count() == 6
     assert rubric.criteria.first().name == "Capaian terhadap rencana"
@@ -76,12 +80,14 @@ def test_every_programme_has_a_seeded_default_rubric(db, programme):
     ],
 )
 def test_default_bands_at_every_edge(db, score, predikat, deferral):
-    band = Rubric.objects.get(programme=Programme.PKA, is_default=True).band_for(D(score))
+    band = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True).band_for(
+        D(score)
+    )
     assert (band.label, band.is_deferral) == (predikat, deferral)
 
 
 def test_bands_are_data_an_organiser_can_move(db):
-    rubric = Rubric.objects.get(programme=Programme.PKA, is_default=True)
+    rubric = Rubric.objects.get(programme=Programme.PKA, kind="results", is_default=True)
     assert rubric.band_for(D(62)).label == "Kurang Memuaskan"
     rubric.bands.filter(label="Kurang Memuaskan").update(min_score=D(65))
     assert rubric.band_for(D(62)).label == "Tidak Memuaskan"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mentoring.services import seminar_grade, seminar_record_proposal_result
-from tests.mentoring.conftest import fill_scores
+from tests.mentoring.conftest import fill_scores, score_proposal_by_every_examiner
 
 
 def _page(client, user, project) -> str:
@@ -28,25 +28,38 @@ def test_page_title_is_only_the_project_title(client, world):
     assert f"<title>{world.project.title} · Jejak</title>" in page
 
 
-def test_examiner_gets_the_record_link_while_the_proposal_waits(client, world, proposal_seminar):
-    url = reverse("mentoring:record-proposal-result", args=[proposal_seminar.pk, world.project.pk])
+def test_examiner_gets_the_score_link_while_the_proposal_waits(client, world, proposal_seminar):
+    url = reverse("mentoring:score-project", args=[proposal_seminar.pk, world.project.pk])
+    record = reverse(
+        "mentoring:record-proposal-result", args=[proposal_seminar.pk, world.project.pk]
+    )
     assert url in _page(client, world.examiner, world.project)
+    assert record not in _page(client, world.examiner, world.project)
     assert url not in _page(client, world.organiser, world.project)
     assert url not in _page(client, world.participant, world.project)
+
+
+def test_examiner_gets_the_record_link_once_every_examiner_scored(client, world, proposal_seminar):
+    score_proposal_by_every_examiner(world.project)
+    record = reverse(
+        "mentoring:record-proposal-result", args=[proposal_seminar.pk, world.project.pk]
+    )
+    assert record in _page(client, world.examiner, world.project)
+    assert record not in _page(client, world.organiser, world.project)
 
 
 def test_everyone_on_the_project_reads_the_proposal_outcome_and_notes(
     client, world, proposal_seminar
 ):
+    score_proposal_by_every_examiner(world.project, percent=40, decision="rejected")
     seminar_record_proposal_result(
         seminar=proposal_seminar,
         project=world.project,
         by=world.examiner,
-        accepted=False,
         notes="Tambahkan peta pemangku kepentingan.",
     )
     page = _page(client, world.participant, world.project)
-    assert "Perlu revisi" in page
+    assert "Ditolak, rancangan direvisi" in page
     assert "Tambahkan peta pemangku kepentingan." in page
     assert reverse("mentoring:seminar-detail", args=[proposal_seminar.pk]) not in page
     examiner_page = _page(client, world.examiner, world.project)

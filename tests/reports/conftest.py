@@ -13,7 +13,11 @@ from mentoring.models import Consultation
 from mentoring.services import project_sign_off, seminar_grade, seminar_record_proposal_result
 from milestones.models import IndicatorMeasurement, Milestone, MilestoneRating, Term
 from tests.factories import SeminarFactory
-from tests.mentoring.conftest import fill_scores, score_by_every_examiner
+from tests.mentoring.conftest import (
+    fill_scores,
+    score_by_every_examiner,
+    score_proposal_by_every_examiner,
+)
 from tests.mentoring.factories import ConsultationFactory
 from tests.milestones.factories import (
     LinkEvidenceFactory,
@@ -88,8 +92,12 @@ def approved_project(world) -> ChangeProject:
 def grade_project(world, project: ChangeProject, outcome: str) -> ChangeProject:
     """Carry an approved proposal through its seminars to the results seminar's outcome."""
     with time_machine.travel(at(20, 10), tick=False):
+        score_proposal_by_every_examiner(project)
         run_transition(
-            project=project, by=world.examiner, name="record_proposal_seminar", arguments=(True,)
+            project=project,
+            by=world.examiner,
+            name="record_proposal_seminar",
+            arguments=("accepted",),
         )
     with time_machine.travel(at(27, 8), tick=False):
         project_submit_report(project=project, by=world.participant)
@@ -128,11 +136,12 @@ def endorse_report(world) -> ChangeProject:
     27 October and signed off by coach (09.00) and mentor (11.30) the same day."""
     approve_proposal(world)
     with time_machine.travel(at(20, 10), tick=False):
+        score_proposal_by_every_examiner(world.project)
         run_transition(
             project=world.project,
             by=world.examiner,
             name="record_proposal_seminar",
-            arguments=(True,),
+            arguments=("accepted",),
         )
     project = ChangeProject.objects.get(pk=world.project.pk)
     with time_machine.travel(at(27, 8), tick=False):
@@ -151,12 +160,13 @@ def record_proposal_seminar(world) -> Seminar:
     project = approve_proposal(world)
     seminar = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
     Seminar.objects.filter(pk=seminar.pk).update(starts_at=at(5, 8, 30), place="Aula BPSDM")
+    with time_machine.travel(at(5, 9, 45), tick=False):
+        score_proposal_by_every_examiner(project)
     with time_machine.travel(at(5, 10), tick=False):
         seminar_record_proposal_result(
             seminar=seminar,
             project=project,
             by=world.examiner,
-            accepted=True,
             notes="Lengkapi peta pemangku kepentingan sebelum uji coba.",
         )
     seminar.refresh_from_db()

@@ -16,7 +16,7 @@ from reports.documents.final_report import final_report_data
 from reports.documents.proposal import proposal_data
 from reports.services import issue_final_report, issue_proposal
 from tests.factories import SeminarFactory
-from tests.mentoring.conftest import fill_scores
+from tests.mentoring.conftest import fill_scores, score_proposal_by_every_examiner
 from tests.reports.conftest import NARRATIVE, at
 from tests.reports.test_services import _pages_text, _read
 from tracker.models import ChangeProject, Cohort, Programme, Seminar
@@ -56,9 +56,8 @@ def test_latsar_aktualisasi_runs_from_draft_to_passed_with_its_documents(world):
         project_sign_off(project=project, by=world.coach, stage="proposal")
     proposal_seminar = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
     with time_machine.travel(at(5, 10), tick=False):
-        seminar_record_proposal_result(
-            seminar=proposal_seminar, project=project, by=world.examiner, accepted=True
-        )
+        score_proposal_by_every_examiner(project)
+        seminar_record_proposal_result(seminar=proposal_seminar, project=project, by=world.examiner)
     project.refresh_from_db()
     assert project.state == S.IMPLEMENTATION
 

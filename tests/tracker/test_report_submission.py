@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.html import element, ids
+from tests.mentoring.conftest import score_proposal_by_every_examiner
 from tests.reports.conftest import NARRATIVE, approve_proposal, at
 from tracker.models import ChangeProject, ReportNarrative
 from tracker.services import project_return_report, run_transition
@@ -18,8 +19,12 @@ S = ChangeProject.State
 def at_work(world) -> ChangeProject:
     project = approve_proposal(world)
     with time_machine.travel(at(20, 10), tick=False):
+        score_proposal_by_every_examiner(project)
         run_transition(
-            project=project, by=world.examiner, name="record_proposal_seminar", arguments=(True,)
+            project=project,
+            by=world.examiner,
+            name="record_proposal_seminar",
+            arguments=("accepted",),
         )
     project.refresh_from_db()
     assert project.state == S.IMPLEMENTATION

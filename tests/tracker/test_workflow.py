@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
-from tests.mentoring.conftest import score_by_every_examiner
+from tests.mentoring.conftest import score_by_every_examiner, score_proposal_by_every_examiner
 from tests.mentoring.impact import final_round_settled
 from tests.milestones.factories import complete_plan
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
@@ -54,7 +54,12 @@ def world(world):
 CASES = {
     "submit_proposal": (S.DRAFT, {"participant"}, (), S.PROPOSAL_REVIEW),
     "return_proposal": (S.PROPOSAL_REVIEW, {"coach", "mentor"}, (), S.DRAFT),
-    "record_proposal_seminar": (S.PROPOSAL_SEMINAR, {"examiner"}, (True,), S.IMPLEMENTATION),
+    "record_proposal_seminar": (
+        S.PROPOSAL_SEMINAR,
+        {"examiner"},
+        ("accepted",),
+        S.IMPLEMENTATION,
+    ),
     "submit_revision": (S.PROPOSAL_REVISION, {"participant"}, (), S.PROPOSAL_REVIEW),
     "submit_report": (S.IMPLEMENTATION, {"participant"}, (), S.REPORT_REVIEW),
     "return_report": (S.REPORT_REVIEW, {"coach", "mentor"}, (), S.IMPLEMENTATION),
@@ -76,6 +81,8 @@ def test_transition_for_persona(world, name, persona):
     user = world.persona(persona)
     if name == "grade":
         score_by_every_examiner(project)
+    if name == "record_proposal_seminar":
+        score_proposal_by_every_examiner(project)
     if persona in allowed:
         log = run_transition(
             project=project, by=user, name=name, comment="Alasan tercatat.", arguments=arguments
@@ -172,8 +179,9 @@ def test_stale_attempt_names_the_new_state_and_who_moved_it(world):
 
 def test_proposal_seminar_revision_outcome(world):
     project = _project_in(world, S.PROPOSAL_SEMINAR)
+    score_proposal_by_every_examiner(project, percent=40, decision="rejected")
     run_transition(
-        project=project, by=world.examiner, name="record_proposal_seminar", arguments=(False,)
+        project=project, by=world.examiner, name="record_proposal_seminar", arguments=("rejected",)
     )
     project.refresh_from_db()
     assert project.state == S.PROPOSAL_REVISION

@@ -18,7 +18,7 @@ from hypothesis.stateful import (
 
 from mentoring.selectors import score_summaries
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
-from tests.mentoring.conftest import fill_scores
+from tests.mentoring.conftest import fill_scores, score_proposal
 from tests.milestones.factories import complete_plan
 from tracker.diagram import workflow_edges
 from tracker.models import ChangeProject, Seminar, TransitionLog
@@ -29,7 +29,7 @@ S = ChangeProject.State
 PERSONAS = ["participant", "coach", "mentor", "examiner", "organiser", "agency_head", "stranger"]
 NAMES = sorted({edge.name for edge in workflow_edges()[0] + workflow_edges()[1]})
 ARGUMENTS = {
-    "record_proposal_seminar": st.tuples(st.booleans()),
+    "record_proposal_seminar": st.tuples(st.sampled_from(["accepted", "revision", "rejected"])),
     "grade": st.tuples(
         st.sampled_from([S.PASSED, S.DEFERRED, S.FAILED]),
         st.just(datetime.date(2099, 1, 1)),
@@ -60,6 +60,7 @@ def test_random_sequences_follow_the_declared_workflow(world):
                 seminar.examiners.add(world.examiner, self.second_examiner)
                 seminar.projects.add(self.project)
             self.results_seminar = seminar
+            self.proposal_seminar = self.project.seminars.get(kind=Seminar.Kind.PROPOSAL)
             self.successes = 0
             complete_plan(self.project)  # the proposal and report guards need a finished plan
 
@@ -78,6 +79,11 @@ def test_random_sequences_follow_the_declared_workflow(world):
             if self.project.state == S.RESULTS_SEMINAR:
                 # Grading needs every examiner's sheet first.
                 self.score("both", data.draw(st.integers(min_value=0, max_value=100)))
+            if self.project.state == S.PROPOSAL_SEMINAR:
+                # So does the proposal seminar's decision.
+                for examiner in (self.people["examiner"], self.second_examiner):
+                    with contextlib.suppress(Refused):
+                        score_proposal(self.proposal_seminar, self.project, examiner)
             here = sorted(
                 {n for n, s, _t in DECLARED if s == self.project.state and n != "withdraw"}
             )
