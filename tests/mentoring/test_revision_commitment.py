@@ -1,0 +1,169 @@
+"""Komitmen perbaikan: the participant commits to the proposal seminar's required revisions,
+and an examiner of the results seminar checks each as done, partly done or not done."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from mentoring.models import ProposalSeminarResult, RevisionItem
+from mentoring.selectors import revision_commitment
+from mentoring.services import seminar_grade, seminar_record_proposal_result
+from tests.mentoring.conftest import put_in_state, score_by_every_examiner, score_proposal
+from tracker.models import ChangeProject
+
+S = ChangeProject.State
+
+
+@pytest.fixture
+def accepted_with_revision(world, proposal_seminar):
+    """The world's proposal accepted with two revisions the examiner requires."""
+    score_proposal(
+        proposal_seminar,
+        world.project,
+        world.examiner,
+        70,
+        "revision",
+        ["Lengkapi peta pemangku kepentingan.", "Tambahkan indikator waktu tunggu."],
+    )
+    result = seminar_record_proposal_result(
+        seminar=proposal_seminar, project=world.project, by=world.examiner
+    )
+    assert result.decision == "revision"
+    world.project.refresh_from_db()
+    return result
+
+
+def _commit_url(project) -> str:
+    return reverse("mentoring:revision-commit", args=[project.pk])
+
+
+def _check_url(seminar, project) -> str:
+    return reverse("mentoring:revision-check", args=[seminar.pk, project.pk])
+
+
+def test_participant_sees_the_items_and_commits(client, world, accepted_with_revision):
+    client.force_login(world.participant)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Lengkapi peta pemangku kepentingan." in page
+    assert "Peserta belum menyatakan komitmen perbaikan." in page
+    assert _commit_url(world.project) in page
+    response = client.post(_commit_url(world.project))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#revision-commitment")
+    accepted_with_revision.refresh_from_db()
+    assert accepted_with_revision.committed_at is not None
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    assert "Peserta menyatakan komitmen perbaikan pada" in page
+    assert _commit_url(world.project) not in page
+
+
+def test_a_second_commitment_is_refused(client, world, accepted_with_revision):
+    client.force_login(world.participant)
+    client.post(_commit_url(world.project))
+    first = ProposalSeminarResult.objects.get().committed_at
+    response = client.post(_commit_url(world.project))
+    assert response.status_code == 400
+    assert "Tidak ada komitmen perbaikan yang menunggu" in response.content.decode()
+    assert ProposalSeminarResult.objects.get().committed_at == first
+
+
+def test_an_accepted_proposal_has_nothing_to_commit_to(client, world, proposal_seminar):
+    score_proposal(proposal_seminar, world.project, world.examiner, 90, "accepted")
+    seminar_record_proposal_result(
+        seminar=proposal_seminar, project=world.project, by=world.examiner
+    )
+    client.force_login(world.participant)
+    assert client.post(_commit_url(world.project)).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coach", 403),
+        ("mentor", 403),
+        ("organiser", 403),
+        ("other_participant", 404),
+        ("stranger", 404),
+    ],
+)
+def test_only_the_participant_commits(client, world, accepted_with_revision, persona, status):
+    client.force_login(world.persona(persona))
+    assert client.post(_commit_url(world.project)).status_code == status
+    accepted_with_revision.refresh_from_db()
+    assert accepted_with_revision.committed_at is None
+
+
+@pytest.fixture
+def at_results(world, accepted_with_revision, results_seminar):
+    put_in_state(world.project, S.RESULTS_SEMINAR)
+    return results_seminar
+
+
+def _check_data(values) -> dict:
+    items = RevisionItem.objects.order_by("order")
+    return {f"item_{item.pk}": value for item, value in zip(items, values, strict=True)}
+
+
+def test_results_examiner_sees_the_commitment_while_scoring(client, world, at_results):
+    client.force_login(world.examiner)
+    url = reverse("mentoring:score-project", args=[at_results.pk, world.project.pk])
+    page = client.get(url).content.decode()
+    assert "Komitmen perbaikan dari seminar rancangan" in page
+    assert "Tambahkan indikator waktu tunggu." in page
+    assert _check_url(at_results, world.project) in page
+
+
+def test_results_examiner_checks_each_item(client, world, at_results):
+    client.force_login(world.examiner)
+    response = client.post(_check_url(at_results, world.project), _check_data(["done", "partly"]))
+    assert response.status_code == 302
+    items = list(RevisionItem.objects.order_by("order"))
+    assert [item.result for item in items] == ["done", "partly"]
+    assert {item.checked_by for item in items} == {world.examiner}
+    assert {item.checked_seminar for item in items} == {at_results}
+    assert revision_commitment(world.project).percent == Decimal(75)
+
+
+def test_every_item_must_be_checked(client, world, at_results):
+    client.force_login(world.examiner)
+    data = _check_data(["done", "partly"])
+    data.pop(next(iter(data)))
+    response = client.post(_check_url(at_results, world.project), data)
+    assert response.status_code == 400
+    assert "Pilih hasil pemeriksaan untuk" in response.content.decode()
+    assert not RevisionItem.objects.exclude(result="").exists()
+
+
+def test_no_check_after_the_grade(client, world, at_results, second_examiner):
+    score_by_every_examiner(world.project)
+    seminar_grade(seminar=at_results, project=world.project, by=world.examiner)
+    client.force_login(world.examiner)
+    response = client.post(_check_url(at_results, world.project), _check_data(["done", "done"]))
+    assert response.status_code == 400
+    assert not RevisionItem.objects.exclude(result="").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("organiser", 403),
+        ("participant", 404),
+        ("coach", 404),
+        ("mentor", 404),
+        ("stranger", 404),
+    ],
+)
+def test_only_a_results_examiner_checks(client, world, at_results, persona, status):
+    client.force_login(world.persona(persona))
+    response = client.post(_check_url(at_results, world.project), _check_data(["done", "done"]))
+    assert response.status_code == status
+    assert not RevisionItem.objects.exclude(result="").exists()
+
+
+def test_a_proposal_seminar_has_no_commitment_check(client, world, at_results):
+    proposal = world.project.seminars.get(kind="proposal")
+    client.force_login(world.examiner)
+    assert client.get(_check_url(proposal, world.project)).status_code == 404
