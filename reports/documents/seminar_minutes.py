@@ -10,9 +10,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from mentoring.models import RubricScore, SeminarAttendance
-from mentoring.selectors import score_summaries
+from mentoring.models import ProposalReview, RubricScore, SeminarAttendance, plain_number
+from mentoring.selectors import (
+    ExaminerSheet,
+    ScoreSummary,
+    committed_revisions,
+    revision_commitment,
+    score_summaries,
+)
 from milestones.models import MilestoneRating
 from reports.documents.base import (
     Column,
@@ -31,7 +38,7 @@ from reports.documents.base import (
     person_line,
     project_subject,
 )
-from tracker.models import ChangeProject, Role, Seminar, User
+from tracker.models import ChangeProject, ProposalDecision, Role, Seminar, User
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class SeminarMinutes(Document):
     outcome: FieldGroup
     ratings: Table
     signatures: tuple[Signature, ...]
+    # The proposal seminar's scores per criterion and each examiner's own decision (empty for a
+    # results seminar, whose scores are `results`), and the revision items: required at the
+    # proposal seminar, checked at the results seminar.
+    scores: Table | None = None
+    decisions: Table | None = None
+    revisions: Table | None = None
     # Each examiner's rubric scores were left out: this copy is for someone who may see only the
     # grade (mentoring.selectors.sees_examiner_scores).
     scores_withheld: bool = False
@@ -69,12 +82,14 @@ class SeminarMinutes(Document):
 
     @property
     def sections(self) -> list[Section]:
+        optional = [self.scores, self.decisions, self.revisions]
         return [
             self.seminar,
             self.identity,
             self.examiners,
             self.present,
             self.results,
+            *(table for table in optional if table is not None),
             self.outcome,
             self.ratings,
         ]
@@ -114,13 +129,17 @@ def seminar_minutes_data(
     project = load_project(project)
     ordinals = _ordinal_examiners(seminar)
     label_of = {examiner.pk: label for label, examiner in ordinals}
+    extra: dict[str, Table | None] = {}
     if seminar.kind == Seminar.Kind.PROPOSAL:
-        results, outcome, signatures = _proposal_minutes(seminar, project, label_of)
+        results, outcome, signatures, extra = _proposal_minutes(
+            seminar, project, label_of, examiner_scores=examiner_scores
+        )
         ratings_rows: tuple = ()
     else:
         results, outcome, signatures = _results_minutes(
             seminar, project, label_of, examiner_scores=examiner_scores
         )
+        extra["revisions"] = revisions_table(project, label_of, checked=True)
         ratings_rows = tuple(
             (
                 rating.milestone.activity,
@@ -231,7 +250,8 @@ def seminar_minutes_data(
         outcome=outcome,
         ratings=ratings,
         signatures=signatures,
-        scores_withheld=seminar.kind == Seminar.Kind.RESULTS and not examiner_scores,
+        scores_withheld=not examiner_scores,
+        **extra,
     )
 
 
@@ -266,7 +286,17 @@ def present_table(seminar: Seminar, project: ChangeProject, label_of: dict[int, 
     )
 
 
-def _proposal_minutes(seminar, project, label_of):
+PROPOSAL_CONCLUSION = {
+    ProposalDecision.ACCEPTED: _lazy("Diterima dan dilanjutkan ke implementasi"),
+    ProposalDecision.REVISION: _lazy(
+        "Diterima dengan perbaikan dan dilanjutkan ke implementasi; peserta berkomitmen "
+        "melaksanakan perbaikan yang diminta"
+    ),
+    ProposalDecision.REJECTED: _lazy("Perlu direvisi sebelum diajukan kembali"),
+}
+
+
+def _proposal_minutes(seminar, project, label_of, *, examiner_scores):
     recorded = list(
         seminar.proposal_results.filter(project=project)
         .select_related("examiner")
@@ -292,20 +322,64 @@ def _proposal_minutes(seminar, project, label_of):
         ),
     )
     final = recorded[-1]
+    summary = score_summaries(seminar, [project])[project.pk]
+    sheets = [sheet for sheet in summary.sheets if sheet.scores]
+    printed = sheets if examiner_scores else []
+    decision = ProposalDecision(final.decision) if final.decision else None
+    conclusion = (
+        PROPOSAL_CONCLUSION[decision]
+        if decision is not None
+        else (
+            _("Diterima dan dilanjutkan ke implementasi")
+            if final.accepted
+            else _("Perlu direvisi sebelum diajukan kembali")
+        )
+    )
     outcome = FieldGroup(
         key="kesimpulan",
         title=_("Kesimpulan"),
         fields=(
-            Field(
-                "keputusan",
-                _("Rancangan dinyatakan"),
-                _("Diterima dan dilanjutkan ke implementasi")
-                if final.accepted
-                else _("Perlu direvisi sebelum diajukan kembali"),
+            *(
+                Field(
+                    f"total_penguji_{number}",
+                    _("Total tertimbang %(examiner)s") % {"examiner": _label(label_of, sheet)},
+                    sheet.total,
+                    "score",
+                )
+                for number, sheet in enumerate(printed, start=1)
             ),
+            *(
+                (Field("nilai_akhir", _("Nilai rata-rata penguji"), final.score, "score"),)
+                if final.score is not None
+                else ()
+            ),
+            *((Field("aturan", _("Aturan keputusan bersama"), final.rule),) if final.rule else ()),
+            Field("keputusan", _("Rancangan dinyatakan"), str(conclusion)),
             Field("catatan", _("Catatan penguji"), final.notes, "longtext"),
         ),
     )
+    extra: dict[str, Table | None] = {
+        "scores": score_table(summary, printed, label_of) if sheets else None,
+        "decisions": (
+            Table(
+                key="keputusan_penguji",
+                title=_("Keputusan tiap penguji"),
+                columns=(
+                    Column("penguji", _("Penguji"), width="30%"),
+                    Column("total", _("Total tertimbang"), "score", "25%"),
+                    Column("keputusan", _("Keputusan"), width="39%"),
+                ),
+                rows=tuple(
+                    (_label(label_of, sheet), sheet.total, sheet.get_decision_display())
+                    for sheet in printed
+                ),
+                hide_when_empty=True,
+            )
+            if printed
+            else None
+        ),
+        "revisions": revisions_table(project, label_of, seminar=seminar),
+    }
     signatures = []
     seen = set()
     for result in reversed(recorded):
@@ -316,23 +390,40 @@ def _proposal_minutes(seminar, project, label_of):
             Signature(
                 role=label_of.get(result.examiner_id, str(Role.EXAMINER.label)),
                 person=Person.of(result.examiner),
-                wording=str(_("Mencatat hasil seminar")),
+                wording=str(_("Mengisi nilai dan mencatat hasil seminar"))
+                if sheets
+                else str(_("Mencatat hasil seminar")),
                 signed_at=result.recorded_at,
             )
         )
-    return results, outcome, tuple(reversed(signatures))
+    reviewed = dict(
+        ProposalReview.objects.filter(seminar=seminar, project=project).values_list(
+            "examiner", "reviewed_at"
+        )
+    )
+    scorers = [
+        Signature(
+            role=_label(label_of, sheet),
+            person=Person.of(sheet.examiner),
+            wording=str(_("Mengisi nilai dan keputusan")),
+            signed_at=reviewed[sheet.examiner.pk],
+        )
+        for sheet in sheets
+        if sheet.examiner.pk not in seen and sheet.examiner.pk in reviewed
+    ]
+    return results, outcome, (*reversed(signatures), *scorers), extra
 
 
-def _results_minutes(seminar, project, label_of, *, examiner_scores):
-    grade = seminar.grades.select_related("decided_by").get(project=project)
-    summary = score_summaries(seminar, [project])[project.pk]
-    sheets = [sheet for sheet in summary.sheets if sheet.scores]
-    # Who signs is no secret; what each of them gave is, for some readers.
-    printed = sheets if examiner_scores else []
+def _label(label_of: dict[int, str], sheet: ExaminerSheet) -> str:
+    return label_of.get(sheet.examiner.pk, sheet.examiner.get_full_name())
+
+
+def score_table(summary: ScoreSummary, printed: list[ExaminerSheet], label_of) -> Table:
+    """The rubric's criteria with their weights, and each printed examiner's score."""
     examiner_columns = tuple(
         Column(
             f"nilai_penguji_{number}",
-            label_of.get(sheet.examiner.pk, sheet.examiner.get_full_name()),
+            _label(label_of, sheet),
             "number",
             f"{max(10, 44 // max(1, len(printed)))}%",
         )
@@ -342,7 +433,7 @@ def _results_minutes(seminar, project, label_of, *, examiner_scores):
         (criterion.name, criterion.weight, *(sheet.scores.get(criterion.pk) for sheet in printed))
         for criterion in summary.criteria
     ]
-    results = Table(
+    return Table(
         key="nilai",
         title=_("Nilai per kriteria") if printed else _("Kriteria penilaian"),
         columns=(
@@ -353,6 +444,68 @@ def _results_minutes(seminar, project, label_of, *, examiner_scores):
         rows=tuple(rows),
         empty_text=_("Belum ada nilai yang dicatat."),
     )
+
+
+def revisions_table(
+    project: ChangeProject, label_of: dict[int, str], *, seminar=None, checked: bool = False
+) -> Table:
+    """The komitmen perbaikan: the revisions the proposal seminar required (of this seminar, or
+    all of them), with the results seminar's check when `checked`."""
+    items = committed_revisions(project)
+    if seminar is not None:
+        items = [item for item in items if item.seminar_id == seminar.pk]
+        if not items:
+            # Accepted as it was: the examiners' suggestions still go into the minutes.
+            items = list(seminar.revision_items.filter(project=project).select_related("examiner"))
+
+    def who(item) -> str:
+        return label_of.get(item.examiner_id, item.examiner.get_full_name())
+
+    if checked:
+        commitment = revision_commitment(project)
+        percent = commitment.percent
+        return Table(
+            key="komitmen_perbaikan",
+            title=(
+                _("Pemeriksaan komitmen perbaikan (terlaksana %(percent)s%%)")
+                % {"percent": plain_number(percent)}
+                if percent is not None
+                else _("Pemeriksaan komitmen perbaikan")
+            ),
+            columns=(
+                Column("perbaikan", _("Perbaikan yang diminta"), "longtext", "50%"),
+                Column("diminta_oleh", _("Diminta oleh"), width="20%"),
+                Column("hasil", _("Hasil pemeriksaan"), width="24%"),
+            ),
+            rows=tuple(
+                (
+                    item.text,
+                    item.examiner.get_full_name(),
+                    item.get_result_display() if item.result else _("Belum diperiksa"),
+                )
+                for item in items
+            ),
+            hide_when_empty=True,
+        )
+    return Table(
+        key="perbaikan",
+        title=_("Perbaikan yang diminta (komitmen perbaikan)"),
+        columns=(
+            Column("penguji", _("Penguji"), width="24%"),
+            Column("perbaikan", _("Perbaikan"), "longtext", "70%"),
+        ),
+        rows=tuple((who(item), item.text) for item in items),
+        hide_when_empty=True,
+    )
+
+
+def _results_minutes(seminar, project, label_of, *, examiner_scores):
+    grade = seminar.grades.select_related("decided_by").get(project=project)
+    summary = score_summaries(seminar, [project])[project.pk]
+    sheets = [sheet for sheet in summary.sheets if sheet.scores]
+    # Who signs is no secret; what each of them gave is, for some readers.
+    printed = sheets if examiner_scores else []
+    results = score_table(summary, printed, label_of)
     outcome = FieldGroup(
         key="kesimpulan",
         title=_("Kesimpulan"),

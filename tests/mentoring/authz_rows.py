@@ -118,6 +118,16 @@ ROWS = [
         method="post",
         setup=_add_results_seminar,
     ),
+    # The results examiner checks the revision commitment (the page says when there is none).
+    Row(
+        "mentoring:revision-check",
+        others=OUT_OF_SCOPE,
+        expect=EXAMINER_ACTS,
+        args=lambda world: [_results_seminar(world).pk, world.project.pk],
+        setup=_add_results_seminar,
+    ),
+    # Only the participant commits; a draft has nothing to commit to (400, refused).
+    project_action("mentoring:revision-commit", {"participant": 400}),
 ]
 
 

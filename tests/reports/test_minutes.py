@@ -123,10 +123,11 @@ def test_unchanged_minutes_are_served_from_storage(world):
     seminar = record_proposal_seminar(world)
     first = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.examiner)
 
+    # The coach reads the same copy as the examiner (with each examiner's scores).
     Seminar.objects.filter(pk=seminar.pk).update(place="Aula BPSDM")  # nothing changes
-    again = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.participant)
+    again = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.coach)
     Seminar.objects.filter(pk=seminar.pk).update(place="Ruang Kelas 3")
-    moved = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.participant)
+    moved = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.coach)
 
     assert again.pk == first.pk
     assert moved.pk != first.pk
