@@ -218,8 +218,17 @@ class RubricAdmin(OwnHistoryMixin, admin.ModelAdmin):
     """
 
     form = RubricAdminForm
-    list_display = ["name", "programme", "regulation", "owner", "version", "is_default"]
-    list_filter = ["programme", "is_default"]
+    list_display = [
+        "name",
+        "programme",
+        "kind",
+        "regulation",
+        "owner",
+        "version",
+        "is_default",
+        "same_as",
+    ]
+    list_filter = ["programme", "kind", "is_default"]
     search_fields = ["name", "regulation", "institution"]
     readonly_fields = ["version", "previous_version"]
     inlines = [RubricCriterionInline, GradeBandInline]

@@ -780,7 +780,11 @@ class RevisionItem(models.Model):
         NOT_DONE = "not_done", _("Belum dilaksanakan")
 
     # The share of an item each check earns in the commitment score (0-100).
-    CHECK_PERCENT = {Check.DONE: Decimal(100), Check.PARTLY: Decimal(50), Check.NOT_DONE: Decimal(0)}
+    CHECK_PERCENT = {
+        Check.DONE: Decimal(100),
+        Check.PARTLY: Decimal(50),
+        Check.NOT_DONE: Decimal(0),
+    }
 
     seminar = models.ForeignKey(
         Seminar,

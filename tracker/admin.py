@@ -883,5 +883,6 @@ class ProgrammeRulesAdmin(ReferenceDataAdmin):
         "lapse_outcome",
         "due_soon_days",
         "escalation_days",
+        "same_as",
     ]
     list_filter = ["programme", "is_default"]
