@@ -714,10 +714,22 @@ def project_seminars(project: ChangeProject, user: User) -> dict:
 def _project_seminars(project: ChangeProject, user: User) -> dict:
     roles = workflow.roles(project, user)
     entries = []
-    for seminar in seminars_of(project):
+    seminars = seminars_of(project)
+    for seminar in seminars:
         grade = next(iter(seminar.project_grades), None)
-        summary = score_summaries(seminar, [project])[project.pk]
         is_examiner = examines(seminar, user)
+        # A proposal seminar that has not decided and is not deciding now (the project does
+        # not wait for it) has no sheets to show: the page spares itself their queries.
+        unscored = (
+            seminar.kind == Seminar.Kind.PROPOSAL
+            and not seminar.project_results
+            and project.state != ChangeProject.State.PROPOSAL_SEMINAR
+        )
+        summary = (
+            ScoreSummary(rubric=None, criteria=[])
+            if unscored
+            else score_summaries(seminar, [project])[project.pk]
+        )
         entry = _entry(seminar, project, is_examiner, summary=summary, grade=grade)
         # As `seminars_visible_to`: its examiners, its cohort's organisers, the admin.
         can_view = is_examiner or bool(roles & {Role.ORGANISER, Role.ADMIN})
@@ -727,7 +739,11 @@ def _project_seminars(project: ChangeProject, user: User) -> dict:
     return {
         "entries": entries,
         "shows_scores": sees_examiner_scores(project, user),
-        "commitment": revision_commitment(project),
+        "commitment": (
+            revision_commitment(project)
+            if any(r.needs_commitment for s in seminars for r in s.project_results)
+            else RevisionCommitment(items=[], committed_at=None, awaited=None)
+        ),
     }
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ChangeProjectFactory
-from tests.mentoring.conftest import fill_scores
+from tests.mentoring.conftest import fill_scores, score_proposal
 from tracker.models import ChangeProject
 
 S = ChangeProject.State
@@ -41,11 +41,16 @@ def test_seminar_is_seen_by_its_examiners_and_organisers_only(
 def test_examiner_sees_what_waits_for_them(client, world, proposal_seminar):
     client.force_login(world.examiner)
     page = client.get(_url(proposal_seminar)).content.decode()
-    assert "Belum dicatat" in page
-    assert (
-        reverse("mentoring:record-proposal-result", args=[proposal_seminar.pk, world.project.pk])
-        in page
+    assert "0 dari 1 penguji sudah menilai" in page
+    assert reverse("mentoring:score-project", args=[proposal_seminar.pk, world.project.pk]) in page
+    record = reverse(
+        "mentoring:record-proposal-result", args=[proposal_seminar.pk, world.project.pk]
     )
+    assert record not in page
+    score_proposal(proposal_seminar, world.project, world.examiner, 85)
+    page = client.get(_url(proposal_seminar)).content.decode()
+    assert "85,00 · Diterima" in page
+    assert record in page
     assert reverse("mentoring:seminar-update", args=[proposal_seminar.pk]) not in page
 
 

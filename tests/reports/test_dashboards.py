@@ -19,7 +19,7 @@ from mentoring.models import (
 )
 from milestones.models import Milestone, MilestoneLog
 from tests.factories import AgencyFactory, ChangeProjectFactory, SeminarFactory, UserFactory
-from tests.mentoring.conftest import fill_scores
+from tests.mentoring.conftest import fill_scores, score_proposal
 from tests.mentoring.factories import (
     CommentFactory,
     ConsultationFactory,
@@ -281,8 +281,12 @@ def test_examiner_sees_seminars_and_the_recording_still_to_do(client, world):
     put_project_in(world.project, S.PROPOSAL_SEMINAR)
     page = _home(client, world.examiner)
     assert "Seminar yang saya uji" in page
-    assert "Catat hasil seminar rancangan" in page
+    assert "Isi nilai (0 dari 5 kriteria)" in page
     seminar = Seminar.objects.get(projects=world.project)
+    assert reverse("mentoring:score-project", args=[seminar.pk, world.project.pk]) in page
+    score_proposal(seminar, world.project, world.examiner, 85)
+    page = _home(client, world.examiner)
+    assert "Catat hasil seminar rancangan" in page
     assert reverse("mentoring:record-proposal-result", args=[seminar.pk, world.project.pk]) in page
 
 
@@ -296,8 +300,8 @@ def test_a_proposal_decided_at_an_earlier_seminar_waits_only_at_the_new_one(clie
     later.examiners.add(world.examiner)
     later.projects.add(project)
     page = _home(client, world.examiner)
-    assert reverse("mentoring:record-proposal-result", args=[later.pk, project.pk]) in page
-    assert reverse("mentoring:record-proposal-result", args=[earlier.pk, project.pk]) not in page
+    assert reverse("mentoring:score-project", args=[later.pk, project.pk]) in page
+    assert reverse("mentoring:score-project", args=[earlier.pk, project.pk]) not in page
 
 
 def test_examiner_scoring_moves_from_score_to_wait_to_grade(client, world):

@@ -121,11 +121,15 @@ def test_minutes_data_without_examiner_scores_keep_criteria_and_grade(passed_pro
     assert [s.person.name for s in minutes.signatures] == ["Bambang Penguji"]  # still signed
 
 
-def test_proposal_minutes_hold_no_scores_so_everyone_gets_the_same_copy(world):
+def test_proposal_minutes_withhold_each_examiners_scores_from_the_participant_too(world):
     seminar = record_proposal_seminar(world)
 
     first = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.participant)
     again = issue_seminar_minutes(seminar=seminar, project=world.project, by=world.examiner)
 
-    assert again.pk == first.pk
-    assert not seminar_minutes_data(seminar, world.project, examiner_scores=False).scores_withheld
+    assert again.pk != first.pk
+    withheld = seminar_minutes_data(seminar, world.project, examiner_scores=False)
+    assert withheld.scores_withheld
+    assert all(len(row) == 2 for row in withheld.scores.rows)  # criterion and weight only
+    full = seminar_minutes_data(seminar, world.project)
+    assert full.scores.rows[0][2] == 85
