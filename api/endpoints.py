@@ -401,6 +401,7 @@ def list_seminars(request: HttpRequest, pk: int):
                 {
                     "examiner": _person(result.examiner),
                     "accepted": result.accepted,
+                    "decision": result.decision,
                     "notes": result.notes if notes else None,
                     "recorded_at": result.recorded_at,
                 }

@@ -119,6 +119,7 @@ class TransitionOut(Schema):
 class ProposalResultOut(Schema):
     examiner: Person
     accepted: bool
+    decision: str  # accepted, revision (accepted with revisions) or rejected
     notes: str | None
     recorded_at: datetime.datetime
 

@@ -230,3 +230,17 @@ def test_project_sub_lists_query_counts_do_not_grow_with_rows(
     for _index in range(3):
         add_rows()
     assert _queries(client, url, headers) == before
+
+
+def test_the_seminars_carry_the_proposal_seminars_combined_decision(client, world, bearer):
+    from mentoring.services import seminar_record_proposal_result
+    from tests.mentoring.conftest import score_proposal
+    from tracker.models import Seminar
+
+    project = put_project_in(world.project, ChangeProject.State.PROPOSAL_SEMINAR)
+    seminar = Seminar.objects.get(projects=project, kind=Seminar.Kind.PROPOSAL)
+    score_proposal(seminar, project, world.examiner, 70, "revision")
+    seminar_record_proposal_result(seminar=seminar, project=project, by=world.examiner)
+    body = client.get(f"/api/v1/projects/{project.pk}/seminars", headers=bearer(world.coach))
+    (result,) = body.json()[0]["proposal_results"]
+    assert (result["decision"], result["accepted"]) == ("revision", True)
