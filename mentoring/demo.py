@@ -27,8 +27,10 @@ from mentoring.models import (
     ImpactConclusion,
     JournalEntry,
     JournalReply,
+    ProposalReview,
     ProposalSeminarResult,
     Question,
+    RevisionItem,
     RubricScore,
     SeminarGrade,
     SignOff,
@@ -192,19 +194,7 @@ def _history(project: ChangeProject) -> None:
                     signed_at=at - datetime.timedelta(hours=2 - offset),
                 )
         if name == "record_proposal_seminar":
-            ProposalSeminarResult.objects.create(
-                project=project,
-                seminar=_held_seminar(project, Seminar.Kind.PROPOSAL),
-                examiner=actor,
-                accepted=target == S.IMPLEMENTATION,
-                decision=(
-                    ProposalDecision.ACCEPTED
-                    if target == S.IMPLEMENTATION
-                    else ProposalDecision.REJECTED
-                ),
-                notes=comment or "Rancangan layak dilaksanakan; perkuat strategi komunikasi.",
-                recorded_at=at,
-            )
+            _decide_proposal(project, target, actor, at, comment)
         if name == "grade":
             _grade(project, target, actor, at, comment)
         log = TransitionLog.objects.create(
@@ -251,6 +241,57 @@ def _actor(project: ChangeProject, name: str):
         kind = Seminar.Kind.PROPOSAL if name == "record_proposal_seminar" else Seminar.Kind.RESULTS
         return _held_seminar(project, kind).examiners.order_by("pk").first(), Role.EXAMINER
     return project.cohort.organisers.order_by("pk").first(), Role.ORGANISER
+
+
+def _decide_proposal(project: ChangeProject, target: str, examiner, at, comment: str) -> None:
+    """Every examiner's proposal sheet, then the decision the rubric's rule makes of them."""
+    seminar = _held_seminar(project, Seminar.Kind.PROPOSAL)
+    rubric = rubric_for(seminar)
+    assert rubric is not None, "the demo seeds a proposal rubric for every programme"
+    accepted = target == S.IMPLEMENTATION
+    decision = ProposalDecision.ACCEPTED if accepted else ProposalDecision.REJECTED
+    scored_at = at - datetime.timedelta(hours=1)
+    for person in seminar.examiners.order_by("pk"):
+        RubricScore.objects.bulk_create(
+            RubricScore(
+                seminar=seminar,
+                project=project,
+                examiner=person,
+                criterion=criterion,
+                score=criterion.max_score * Decimal(85 if accepted else 50) / 100,
+                scored_at=scored_at,
+            )
+            for criterion in rubric.criteria.all()
+        )
+        ProposalReview.objects.create(
+            seminar=seminar,
+            project=project,
+            examiner=person,
+            decision=decision,
+            reviewed_at=scored_at,
+        )
+        if not accepted:
+            RevisionItem.objects.create(
+                seminar=seminar,
+                project=project,
+                examiner=person,
+                text="Perjelas indikator keberhasilan jangka pendek dan datanya.",
+                order=1,
+            )
+    summary = score_summaries(seminar, [project], rubric)[project.pk]
+    # Every examiner's sheet is complete: the rule has decided, as the real service would.
+    assert summary.decision == decision and summary.score is not None
+    ProposalSeminarResult.objects.create(
+        project=project,
+        seminar=seminar,
+        examiner=examiner,
+        accepted=accepted,
+        decision=decision,
+        score=summary.score,
+        rule=rubric.rule_text(),
+        notes=comment or "Rancangan layak dilaksanakan; perkuat strategi komunikasi.",
+        recorded_at=at,
+    )
 
 
 def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> None:
