@@ -570,6 +570,18 @@ def _notify_scheduled(seminar_pk: int, examiner_ids: set[int], project_ids: set[
         )
 
 
+def _locked_with_scores(seminar: Seminar, project: ChangeProject, expected_state: str | None):
+    """The project locked for the seminar's decision, with its score summary; refuses a stale
+    page and a project the seminar cannot decide yet. Call inside a transaction."""
+    locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+    if expected_state and locked.state != expected_state:
+        raise locked.stale_refusal()
+    refusal = scoring_refusal(seminar, locked)
+    if refusal:
+        raise Refused(refusal)
+    return locked, score_summaries(seminar, [locked])[locked.pk]
+
+
 def _check_examiner_action(seminar: Seminar, project: ChangeProject, by: User, kind: str) -> None:
     if seminar.kind != kind:
         raise Refused(_("Tindakan ini tidak berlaku untuk jenis seminar ini."))
@@ -594,13 +606,7 @@ def seminar_record_proposal_result(
     notes = (notes or "").strip()
     recorded: list[ProposalSeminarResult] = []
     with transaction.atomic():
-        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
-        if expected_state and locked.state != expected_state:
-            raise locked.stale_refusal()
-        refusal = scoring_refusal(seminar, locked)
-        if refusal:
-            raise Refused(refusal)
-        summary = score_summaries(seminar, [locked])[locked.pk]
+        locked, summary = _locked_with_scores(seminar, project, expected_state)
         decision, rubric = summary.decision, summary.rubric
         if not summary.complete or decision is None or rubric is None:
             raise Refused(incomplete_message(summary))
@@ -741,13 +747,7 @@ def seminar_grade(
         raise Refused(_("Alasan wajib diisi bila proyek dinyatakan tidak lulus."))
     graded: list[SeminarGrade] = []
     with transaction.atomic():
-        locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
-        if expected_state and locked.state != expected_state:
-            raise locked.stale_refusal()
-        refusal = scoring_refusal(seminar, locked)
-        if refusal:
-            raise Refused(refusal)
-        summary = score_summaries(seminar, [locked])[locked.pk]
+        locked, summary = _locked_with_scores(seminar, project, expected_state)
         score, band = summary.score, summary.band
         if not summary.complete or score is None:
             raise Refused(incomplete_message(summary))
