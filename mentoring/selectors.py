@@ -646,13 +646,6 @@ def comments_for_participant(user: User) -> QuerySet[Comment]:
     return comments.select_related("author", "project").order_by("-created_at", "-pk")
 
 
-def latest_grade() -> Subquery:
-    """The predikat of a project's latest results-seminar grade, for `.annotate(grade=...)`."""
-    return Subquery(
-        SeminarGrade.objects.filter(project=OuterRef("pk")).order_by("-pk").values("predikat")[:1]
-    )
-
-
 def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
     """`rubric_for` for many seminars at once (three queries, whatever their number)."""
     used = dict(

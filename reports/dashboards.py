@@ -36,7 +36,7 @@ from milestones.selectors import (
     milestone_totals,
     milestones_awaiting_review,
     open_milestones,
-    projects_with_progress,
+    projects_with_flags,
 )
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
@@ -56,10 +56,7 @@ from tracker.selectors import agency_subtree_ids
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
-    from milestones.selectors import MilestoneCounts, ProjectWithProgress
-
-    class LatestProject(MilestoneCounts):
-        progress: int
+    from milestones.selectors import ProjectWithFlags
 
 
 class CohortOverview(TypedDict):
@@ -117,14 +114,14 @@ def _share(accepted: int, total: int) -> int:
 
 @dataclass
 class OwnProject:
-    project: ProjectWithProgress
+    project: ProjectWithFlags
     next_step: StrOrPromise
     deadlines: list = field(default_factory=list)
     seminars: list = field(default_factory=list)
 
     @property
     def progress(self) -> int:
-        return _share(self.project.milestone_accepted, self.project.milestone_total)
+        return self.project.progress
 
 
 @dataclass(frozen=True)
@@ -143,7 +140,7 @@ def participant_section(user: User, *, now: datetime.datetime | None = None) -> 
     own = ChangeProject.objects.filter(participant=user)
     projects = {
         project.pk: OwnProject(project, PARTICIPANT_NEXT_STEP[State(project.state)])
-        for project in projects_with_progress(own, now=now)
+        for project in projects_with_flags(own, now=now)
         .select_related("cohort", "coach", "mentor")
         .order_by("-cohort__year", "-pk")
     }
@@ -323,7 +320,7 @@ def review_queue(
         return []
     flags = {
         pk: (overdue, stuck)
-        for pk, overdue, stuck in projects_with_progress(
+        for pk, overdue, stuck in projects_with_flags(
             ChangeProject.objects.filter(pk__in={item.project.pk for item in items}), now=now
         ).values_list("pk", "milestones_overdue", "milestones_stuck")
     }
@@ -349,7 +346,7 @@ def reviewer_section(
         if role not in roles:
             continue
         projects = ChangeProject.objects.filter(**{field_name: user})
-        lagging = projects_with_progress(projects, now=now).aggregate(
+        lagging = projects_with_flags(projects, now=now).aggregate(
             overdue=Count("pk", filter=Q(milestones_overdue__gt=0)),
             stuck=Count("pk", filter=Q(milestones_stuck__gt=0)),
         )

@@ -25,6 +25,7 @@ from tests.mentoring.factories import (
     ConsultationFactory,
     JournalEntryFactory,
     JournalReplyFactory,
+    SeminarGradeFactory,
 )
 from tests.milestones.factories import MilestoneFactory, RescheduleFactory, put_project_in
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
@@ -362,12 +363,11 @@ def test_scheduled_project_no_longer_waits_for_a_seminar(client, world):
 def test_agency_head_sees_units_grades_and_report_links(client, world):
     put_project_in(world.project, S.PASSED)
     seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
-    SeminarGrade.objects.create(
+    SeminarGradeFactory(
         project=world.project,
         seminar=seminar,
         score=91,
         predikat="Sangat Memuaskan",
-        outcome=SeminarGrade.Outcome.PASSED,
         decided_by=world.examiner,
     )
     page = _home(client, world.agency_head)
