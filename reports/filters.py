@@ -81,9 +81,9 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
     descending = sort.startswith("-")
     _label, fields = SORTS[sort.lstrip("-")]
     expressions = [F(f) if isinstance(f, str) else f for f in fields]
-    ordered = [
-        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
-    ]
+    # No sorted column holds NULL (an ungraded project's predikat is ""), so no NULLS LAST:
+    # with it PostgreSQL could not read a (column, id) index backwards for a descending sort.
+    ordered = [e.desc() if descending else e.asc() for e in expressions]
     return projects.order_by(*ordered, "-pk" if descending else "pk")
 
 
