@@ -592,22 +592,18 @@ def open_milestones(
     )
 
 
-def milestone_totals(
+def overdue_by(
     projects: QuerySet[ChangeProject], by: str, *, now: datetime.datetime | None = None
 ) -> dict:
-    """Per value of the project field `by`: milestones total, accepted and overdue; one query."""
+    """Per value of the project field `by`: how many of the projects' milestones are overdue
+    today (one query; their totals are the projects' summary columns)."""
     _now, today = _clock(now)
-    rows = (
-        Milestone.objects.filter(project__in=projects)
+    return dict(
+        Milestone.objects.filter(_overdue(today), project__in=projects)
         .order_by()
-        .values(f"project__{by}")
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(state=ACCEPTED)),
-            overdue=Count("pk", filter=_overdue(today)),
-        )
+        .values_list(f"project__{by}")
+        .annotate(overdue=Count("pk"))
     )
-    return {row[f"project__{by}"]: row for row in rows}
 
 
 def indicators_with_latest(project: ChangeProject) -> QuerySet[ImpactIndicator]:
