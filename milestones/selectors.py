@@ -107,6 +107,18 @@ def _overdue(today: datetime.date) -> Q:
     return Q(due_date__lt=today) & ~Q(state=ACCEPTED) & Q(project__state__in=WORK_STATES)
 
 
+def project_overdue(today: datetime.date) -> Q:
+    """Projects with an overdue milestone (`_overdue`), read from their own row: at work, and
+    the earliest due date not yet met (`open_due_on`, kept by `tracker.summary`) has passed."""
+    return Q(state__in=WORK_STATES, open_due_on__lt=today)
+
+
+def project_stuck(now: datetime.datetime | None = None) -> Q:
+    """Projects at work with a stuck milestone (`with_flags`): counted milestone by milestone."""
+    own = Milestone.objects.filter(project=OuterRef("pk"))
+    return Q(state__in=WORK_STATES) & Q(Exists(with_flags(own, now=now).filter(is_stuck=True)))
+
+
 def _stuck_before(
     now: datetime.datetime, today: datetime.date
 ) -> tuple[datetime.datetime, datetime.date]:

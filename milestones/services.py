@@ -147,6 +147,7 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
         row.core_values = _core_values(locked, data)
         row.order = data.get("order") or row.order
         row.save(update_fields=[*PLAN_FIELDS, "core_values", "order", "updated_at"])
+        summary.refresh(locked.pk)  # the due date may have moved
     milestone.refresh_from_db()
     return milestone
 
@@ -406,6 +407,7 @@ def _apply(change: ChangeRequest, project: ChangeProject) -> None:
         milestone = Milestone.objects.select_for_update().get(pk=change.milestone_id)
         milestone.due_date = change.new_due_date
         milestone.save(update_fields=["due_date", "updated_at"])
+        summary.refresh(project.pk)
         return
     change.milestone = Milestone.objects.create(
         project=project,

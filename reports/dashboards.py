@@ -29,12 +29,14 @@ from mentoring.selectors import (
     projects_awaiting_seminar,
     signoffs_awaiting,
 )
-from milestones.models import WORK_STATES, MilestoneLog
+from milestones.models import MilestoneLog
 from milestones.selectors import (
     changes_awaiting_decision,
     milestones_awaiting_review,
     open_milestones,
     overdue_by,
+    project_overdue,
+    project_stuck,
     projects_with_flags,
 )
 from reports.filters import with_figures
@@ -347,12 +349,11 @@ def reviewer_section(
         if role not in roles:
             continue
         projects = ChangeProject.objects.filter(**{field_name: user})
-        # Only a project at work can lag (`milestones.selectors.with_flags`): the others are
-        # never counted, milestone by milestone.
-        at_work = projects.filter(state__in=WORK_STATES)
-        lagging = projects_with_flags(at_work, now=now).aggregate(
-            overdue=Count("pk", filter=Q(milestones_overdue__gt=0)),
-            stuck=Count("pk", filter=Q(milestones_stuck__gt=0)),
+        # Overdue is a test on each project's row; stuck weighs each milestone of the projects
+        # at work (the only ones that can lag).
+        lagging = projects.aggregate(
+            overdue=Count("pk", filter=project_overdue(timezone.localdate(now))),
+            stuck=Count("pk", filter=project_stuck(now)),
         )
         states = state_rows(projects)
         guided.append(

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import GradeBand
-from milestones.selectors import ProjectFlags, projects_with_flags
+from milestones.selectors import ProjectFlags, project_overdue, projects_with_flags
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
@@ -143,8 +144,7 @@ class ProjectFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Ada tonggak terlambat"),
         choices=FLAG_CHOICES,
-        field_name="milestones_overdue",
-        method="flagged",
+        method="in_arrears",
         empty_label=_("Semua"),
     )
     stuck = django_filters.ChoiceFilter(
@@ -248,11 +248,11 @@ class ProjectFilter(django_filters.FilterSet):
         return list(options[:CHOICES_SHOWN])
 
     def filter_queryset(self, queryset: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
-        # Overdue and stuck are today's counts, not stored: counting them for every visible
-        # project costs as much as there are projects, so only their filters, or a download,
-        # pay for it. Progress and predikat are columns (`tracker.summary`).
+        # Stuck is today's count over each milestone's activity, not stored: counting it for
+        # every visible project costs as much as there are projects, so only its filter, or a
+        # download, pays for it. Progress, predikat and overdue read columns (`tracker.summary`).
         cleaned = self.form.cleaned_data
-        if not self.every_row and any(cleaned.get(name) for name in ("overdue", "stuck")):
+        if not self.every_row and cleaned.get("stuck"):
             queryset = annotated(queryset)
         return super().filter_queryset(queryset)
 
@@ -276,6 +276,10 @@ class ProjectFilter(django_filters.FilterSet):
 
     def in_agency(self, projects, _name, agency: Agency):
         return projects.filter(agency_id__in=agency_subtree_ids([agency.pk]))
+
+    def in_arrears(self, projects, _name, value: str):
+        overdue = project_overdue(timezone.localdate())
+        return projects.filter(overdue if value == "ya" else ~overdue)
 
     def flagged(self, projects, name: str, value: str):
         if value == "ya":

@@ -416,6 +416,11 @@ class ChangeProject(WorkflowModel):
     predikat = models.CharField(
         _("predikat"), max_length=100, blank=True, default="", editable=False
     )
+    # The earliest due date of a milestone not yet accepted (none when every one is): a project
+    # at work has an overdue milestone while that day has passed, a test on this row alone.
+    open_due_on = models.DateField(
+        _("tenggat tonggak terdekat"), null=True, blank=True, editable=False
+    )
 
     objects = ChangeProjectQuerySet.as_manager()
 

@@ -6,8 +6,10 @@ the same for 100,000 projects as for ten. They are copies, so every service that
 project's milestones or grades calls `refresh` in its transaction, under the project's row lock;
 `manage.py summary --check` finds rows that drifted and `--repair` fixes them.
 
-Overdue and stuck depend on today's date, so they are not kept here: they are counted for the
-rows a page shows (`milestones.selectors.projects_with_flags`).
+Overdue and stuck depend on today's date. Overdue is kept as the date it begins (`open_due_on`,
+the earliest due date not yet met), so "has an overdue milestone" is a test on the row; how many
+are overdue, and stuck (which weighs each milestone's last activity), are counted for the rows a
+page shows (`milestones.selectors.projects_with_flags`).
 
 The plan and the grades belong to higher apps (milestones, mentoring): they are reached through
 the project's reverse relations, never imported.
@@ -21,7 +23,7 @@ from django.db.models.functions import Coalesce, NullIf
 from tracker.models import ChangeProject
 
 # The stored columns, in the order `fresh` computes them.
-COLUMNS = ("milestones_total", "milestones_accepted", "progress", "predikat")
+COLUMNS = ("milestones_total", "milestones_accepted", "progress", "predikat", "open_due_on")
 
 
 def count_of(queryset: QuerySet) -> Subquery:
@@ -52,6 +54,9 @@ def fresh() -> dict[str, Func | Subquery]:
         ),
         # The predikat of the latest results-seminar grade, or empty before the first.
         "predikat": Coalesce(Subquery(latest.values("predikat")[:1]), Value("")),
+        "open_due_on": Subquery(
+            own.exclude(state="accepted").order_by("due_date").values("due_date")[:1]
+        ),
     }
 
 
@@ -72,5 +77,10 @@ def drifted(projects: QuerySet[ChangeProject] | None = None) -> QuerySet[ChangeP
     computed = {f"fresh_{name}": expression for name, expression in fresh().items()}
     differs = Q()
     for name in COLUMNS:
-        differs |= ~Q(**{name: F(f"fresh_{name}")})
+        fresh_name = f"fresh_{name}"
+        # NULL is never equal to anything in SQL: a NULL on one side only is drift too.
+        differs |= ~Q(**{name: F(fresh_name)}) & Q(
+            **{f"{name}__isnull": False, f"{fresh_name}__isnull": False}
+        )
+        differs |= Q(**{f"{name}__isnull": True}) ^ Q(**{f"{fresh_name}__isnull": True})
     return projects.annotate(**computed).filter(differs).order_by("pk")

@@ -32,6 +32,9 @@ def fill(apps, schema_editor):
             accepted * Value(100) / NullIf(total, Value(0)), Value(0), output_field=IntegerField()
         ),
         predikat=Coalesce(Subquery(latest.values("predikat")[:1]), Value("")),
+        open_due_on=Subquery(
+            own.exclude(state="accepted").order_by("due_date").values("due_date")[:1]
+        ),
     )
 
 

@@ -272,3 +272,28 @@ def test_the_endpoint_costs_the_same_for_1_and_50_matches(
         )
     with django_assert_num_queries(3):
         client.get(_choices_url("mentor"), {"mentor_q": "mentor"})
+
+
+def test_the_overdue_filter_reads_each_projects_own_row(client, world):
+    put_project_in(world.project, ChangeProject.State.IMPLEMENTATION)
+    put_project_in(world.other_project, ChangeProject.State.IMPLEMENTATION)
+    MilestoneFactory(
+        project=world.project,
+        start_date=datetime.date(2000, 1, 1),
+        due_date=datetime.date(2000, 2, 1),
+    )
+    MilestoneFactory(project=world.other_project, due_date=datetime.date(2999, 1, 1))
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"{URL}?overdue=ya").content.decode()
+    assert _ids(page) == [world.project.pk]
+    keys = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"id" AS "pk"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    # Overdue is `open_due_on` against today (`tracker.summary`): no milestone is counted for
+    # every visible project, only for the page's rows afterwards (their flags).
+    assert "milestones_milestone" not in keys[0]
+    assert '"open_due_on" <' in keys[0]
+    assert _ids(client.get(f"{URL}?overdue=tidak").content.decode()) == [world.other_project.pk]

@@ -38,6 +38,7 @@ from milestones.services import (
     milestone_submit,
     milestone_update,
     request_addition,
+    request_reschedule,
 )
 from reports.seeding import seed_projects
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
@@ -53,26 +54,35 @@ M = Milestone.State
 TODAY = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC)
 
 
-def expected(project: ChangeProject) -> tuple[int, int, int, str]:
+def expected(project: ChangeProject) -> tuple:
     """The summary counted in Python, apart from the SQL of `tracker.summary.fresh`."""
-    states = list(Milestone.objects.filter(project=project).values_list("state", flat=True))
-    accepted = states.count(M.ACCEPTED)
+    plan = list(Milestone.objects.filter(project=project).values_list("state", "due_date"))
+    accepted = [state for state, _due in plan].count(M.ACCEPTED)
     latest = SeminarGrade.objects.filter(project=project).order_by("-pk").first()
     return (
-        len(states),
+        len(plan),
         accepted,
-        accepted * 100 // len(states) if states else 0,
+        accepted * 100 // len(plan) if plan else 0,
         latest.predikat if latest else "",
+        min((due for state, due in plan if state != M.ACCEPTED), default=None),
     )
 
 
 def stored(project: ChangeProject) -> tuple[int, int, int, str]:
-    return tuple(ChangeProject.objects.filter(pk=project.pk).values_list(*summary.COLUMNS).get())
+    """Total, accepted, progress and predikat as stored."""
+    return tuple(
+        ChangeProject.objects.filter(pk=project.pk).values_list(*summary.COLUMNS[:4]).get()
+    )
+
+
+def stored_due(project: ChangeProject) -> datetime.date | None:
+    return ChangeProject.objects.values_list("open_due_on", flat=True).get(pk=project.pk)
 
 
 def assert_kept(*projects: ChangeProject) -> None:
     for project in projects:
-        assert stored(project) == expected(project)
+        row = ChangeProject.objects.filter(pk=project.pk).values_list(*summary.COLUMNS).get()
+        assert row == expected(project)
     assert not summary.drifted().exists()
 
 
@@ -125,7 +135,10 @@ def test_plan_edits_keep_the_totals(world):
     first = milestone_create(project=world.project, by=world.participant, data=_plan())
     second = milestone_create(project=world.project, by=world.participant, data=_plan(n=2))
     assert stored(world.project) == (2, 0, 0, "")
-    milestone_update(milestone=first, by=world.participant, data={**_plan(Term.MEDIUM), "order": 3})
+    assert stored_due(world.project) == datetime.date(2026, 11, 30)
+    earlier = {**_plan(Term.MEDIUM), "order": 3, "due_date": datetime.date(2026, 10, 15)}
+    milestone_update(milestone=first, by=world.participant, data=earlier)
+    assert stored_due(world.project) == datetime.date(2026, 10, 15)
     assert_kept(world.project)
     milestone_delete(milestone=second, by=world.participant)
     assert stored(world.project) == (1, 0, 0, "")
@@ -154,6 +167,38 @@ def test_milestone_steps_keep_the_progress(world):
     milestone_accept(milestone=milestones[1], by=world.coach)
     assert stored(world.project) == (3, 2, 66, "")
     assert_kept(world.project)
+
+
+def test_an_approved_reschedule_moves_the_open_due_date(world):
+    milestone = milestone_create(project=world.project, by=world.participant, data=_plan())
+    _to_implementation(world.project)
+    change = request_reschedule(
+        milestone=milestone,
+        by=world.participant,
+        new_due_date=datetime.date(2026, 12, 20),
+        reason="Narasumber berhalangan.",
+    )
+    assert stored_due(world.project) == datetime.date(2026, 11, 30)
+    change_approve(change=change, by=world.mentor)
+    assert stored_due(world.project) == datetime.date(2026, 12, 20)
+    assert_kept(world.project)
+
+
+def test_the_last_acceptance_clears_the_open_due_date(world):
+    milestone = milestone_create(project=world.project, by=world.participant, data=_plan())
+    _to_implementation(world.project)
+    _accepted(milestone, world)
+    assert stored_due(world.project) is None
+    assert_kept(world.project)
+
+
+def test_drift_of_the_open_due_date_alone_is_found(world):
+    milestone_create(project=world.project, by=world.participant, data=_plan())
+    ChangeProject.objects.filter(pk=world.project.pk).update(open_due_on=None)
+    assert list(summary.drifted()) == [world.project]
+    summary.refresh(world.project.pk)
+    ChangeProject.objects.filter(pk=world.other_project.pk).update(open_due_on=TODAY.date())
+    assert list(summary.drifted()) == [world.other_project]
 
 
 def test_an_approved_addition_counts_its_new_milestone(world):
@@ -372,6 +417,18 @@ def test_random_plans_steps_and_grades_never_drift(world):
             }.get(milestone.state)
             if step:
                 self._step(milestone, step)
+
+        @rule(data=st.data(), days=st.integers(min_value=-30, max_value=60))
+        def reschedule(self, data, days):
+            milestone = data.draw(st.sampled_from(list(self.working.milestones.all())))
+            with contextlib.suppress(Refused):
+                change = request_reschedule(
+                    milestone=milestone,
+                    by=self.working.participant,
+                    new_due_date=milestone.due_date + datetime.timedelta(days=days),
+                    reason="Uji.",
+                )
+                change_approve(change=change, by=world.mentor)
 
         @rule()
         def add_by_a_change_request(self):
