@@ -244,10 +244,10 @@ def _project_out(project: ChangeProject) -> dict:
         "participant": _person(project.participant),
         "coach": _person(project.coach),
         "mentor": _person(project.mentor),
-        "progress": getattr(project, "progress", 0) or 0,
+        "progress": project.progress,
         "milestones_overdue": getattr(project, "milestones_overdue", 0) or 0,
-        # The annotated predikat, never the `grade` transition method it shadows.
-        "grade": vars(project).get("grade"),
+        # The stored predikat of the latest grade (`tracker.summary`); null before the first.
+        "grade": project.predikat or None,
         "deferral_deadline": project.deferral_deadline,
         "created_at": project.created_at,
         "updated_at": project.updated_at,
@@ -294,7 +294,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         if value not in (None, "")
         and name in ("state", "cohort", "programme", "agency", "grade", "q")
     }
-    # every_row: the counted columns (progress, grade) on every row the cursor pages through.
+    # every_row: the counted columns (overdue, stuck) on every row the cursor pages through.
     found = ProjectFilter(data or None, visible=_projects(request), every_row=True)
     if found.is_bound and not found.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in found.errors.items())

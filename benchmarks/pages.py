@@ -88,6 +88,7 @@ def seed(count: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from milestones.models import Milestone, Term
+    from tracker import summary
     from tracker.models import (
         Agency,
         AgencyHead,
@@ -217,6 +218,7 @@ def seed(count: int) -> dict[str, Any]:
             ),
             batch_size=10_000,
         )
+        summary.refresh_many(ChangeProject.objects.filter(cohort__in=cohorts))
         # The review states were entered by a submission: the queues date items from it.
         TransitionLog.objects.bulk_create(
             (

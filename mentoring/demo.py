@@ -43,6 +43,7 @@ from mentoring.selectors import rubric_for, score_summaries
 from tracker.models import AgencyHead, ChangeProject, ProposalDecision, Role, Seminar, TransitionLog
 from tracker.notifications import past_notices, transition_recipients
 from tracker.selectors import rules_for
+from tracker.summary import refresh as refresh_summary
 
 S = ChangeProject.State
 
@@ -324,6 +325,7 @@ def _grade(project: ChangeProject, outcome: str, examiner, at, comment: str) -> 
         decided_by=examiner,
         decided_at=at,
     )
+    refresh_summary(project.pk)
     if outcome == S.DEFERRED:
         window = datetime.timedelta(days=rules_for(project.cohort).deferral_days)
         deadline = max(

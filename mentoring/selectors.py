@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -841,13 +840,6 @@ def comments_for_participant(user: User) -> QuerySet[Comment]:
     return comments.select_related("author", "project").order_by("-created_at", "-pk")
 
 
-def latest_grade() -> Subquery:
-    """The predikat of a project's latest results-seminar grade, for `.annotate(grade=...)`."""
-    return Subquery(
-        SeminarGrade.objects.filter(project=OuterRef("pk")).order_by("-pk").values("predikat")[:1]
-    )
-
-
 def rubrics_for(seminars: list[Seminar]) -> dict[int, Rubric | None]:
     """`rubric_for` for many seminars at once (three queries, whatever their number)."""
     used = dict(
@@ -996,25 +988,6 @@ def projects_awaiting_seminar(projects: QuerySet[ChangeProject]) -> QuerySet[Cha
         Q(state=ChangeProject.State.PROPOSAL_SEMINAR, scheduled_proposal=False)
         | Q(state=ChangeProject.State.RESULTS_SEMINAR, scheduled_results=False)
     )
-
-
-def grade_counts(projects: QuerySet[ChangeProject]) -> list[tuple[str, int]]:
-    """(predikat, number of projects) by each project's latest grade, most frequent first."""
-    latest = (
-        SeminarGrade.objects.filter(project__in=projects)
-        .order_by()
-        .values("project")
-        .annotate(last=Max("pk"))
-        .values("last")
-    )
-    rows = (
-        SeminarGrade.objects.filter(pk__in=latest)
-        .order_by()
-        .values("predikat")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "predikat")
-    )
-    return [(row["predikat"], row["total"]) for row in rows]
 
 
 def attendance_expected(seminar: Seminar, project: ChangeProject) -> list[tuple[User, str]]:

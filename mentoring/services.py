@@ -82,6 +82,7 @@ from tracker.models import (
 from tracker.notifications import email_requeue, notify, people_in_roles
 from tracker.selectors import institutions_organised_by, rules_for
 from tracker.services import once_per_form, run_transition
+from tracker.summary import refresh as refresh_summary
 from tracker.workflow import Forbidden, Refused, Stale
 
 APPROVAL_OF_STAGE = {
@@ -784,6 +785,7 @@ def seminar_grade(
                     decided_at=log.created_at,
                 )
             )
+            refresh_summary(locked.pk)
 
         run_transition(
             project=locked,

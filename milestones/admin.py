@@ -15,7 +15,9 @@ from milestones.models import (
     MilestoneLog,
     MilestoneRating,
     Reminder,
+    lock_project,
 )
+from tracker import summary
 from tracker.admin import (
     FixedOnceWrittenMixin,
     OrganiserScopedAdmin,
@@ -23,6 +25,7 @@ from tracker.admin import (
     SuperuserOnlyAdmin,
     plan_is_open,
 )
+from tracker.models import ChangeProject
 
 
 class ProjectScopedAdmin(OrganiserScopedAdmin):
@@ -89,6 +92,29 @@ class MilestoneAdmin(ProjectScopedAdmin):
         if obj is not None and not plan_is_open(obj.project):
             return [*PLAN_FIELDS, *fixed]
         return fixed
+
+    # The admin's views run in a transaction: the projects' summaries change with the plan,
+    # under their row locks, like the plan services do it.
+    def save_model(self, request: HttpRequest, obj: Milestone, form, change: bool) -> None:
+        moved_from = form.initial.get("project") if change else None
+        projects = sorted({obj.project_id, *([moved_from] if moved_from else [])})
+        for project_id in projects:
+            lock_project(project_id)
+        super().save_model(request, obj, form, change)
+        for project_id in projects:
+            summary.refresh(project_id)
+
+    def delete_model(self, request: HttpRequest, obj: Milestone) -> None:
+        lock_project(obj.project_id)
+        super().delete_model(request, obj)
+        summary.refresh(obj.project_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        projects = sorted(set(queryset.values_list("project_id", flat=True)))
+        for project_id in projects:
+            lock_project(project_id)
+        super().delete_queryset(request, queryset)
+        summary.refresh_many(ChangeProject.objects.filter(pk__in=projects))
 
 
 @admin.register(ChangeRequest)

@@ -25,7 +25,7 @@ from milestones.models import (
     MilestoneRating,
     Term,
 )
-from tracker import workflow
+from tracker import summary, workflow
 from tracker.models import ChangeProject, Role, User
 from tracker.notifications import past_notices, people_in_roles
 
@@ -270,6 +270,7 @@ class Seeder:
         if not created:
             return
         self.created += 1
+        summary.refresh(project.pk)
         participant, mentor = project.participant, project.mentor or project.participant
         steps = []
         if state in (IN_PROGRESS, SUBMITTED, ACCEPTED):

@@ -18,9 +18,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -46,6 +43,7 @@ from milestones.models import (
 )
 from tracker.models import ChangeProject, ImpactIndicator, ProgrammeRules, User
 from tracker.selectors import current_rules, loaded
+from tracker.summary import count_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -77,11 +75,10 @@ class History(TypedDict):
     latest: IndicatorMeasurement | None
 
 
-class MilestoneCounts(TypedDict):
-    """What `projects_with_progress` annotates on each project."""
+class ProjectFlags(TypedDict):
+    """What `projects_with_flags` annotates on each project (its totals are columns of its own,
+    `tracker.summary`)."""
 
-    milestone_total: int
-    milestone_accepted: int
     milestones_overdue: int
     milestones_stuck: int
 
@@ -92,7 +89,7 @@ class Submitted(TypedDict):
 
 if TYPE_CHECKING:
     SubmittedMilestone = WithAnnotations[Milestone, Submitted]
-    ProjectWithProgress = WithAnnotations[ChangeProject, MilestoneCounts]
+    ProjectWithFlags = WithAnnotations[ChangeProject, ProjectFlags]
     FlaggedMilestone = WithAnnotations[Milestone, Flags]
     PlannedMilestone = WithAnnotations[Milestone, PlanFlags]
     RatedMilestone = WithAnnotations[Milestone, Ratings]
@@ -106,16 +103,20 @@ def _clock(now: datetime.datetime | None) -> tuple[datetime.datetime, datetime.d
     return now, timezone.localdate(now)
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """COUNT(*) of a correlated queryset as a subquery: no join, no GROUP BY on the outer list."""
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )
-
-
 def _overdue(today: datetime.date) -> Q:
     return Q(due_date__lt=today) & ~Q(state=ACCEPTED) & Q(project__state__in=WORK_STATES)
+
+
+def project_overdue(today: datetime.date) -> Q:
+    """Projects with an overdue milestone (`_overdue`), read from their own row: at work, and
+    the earliest due date not yet met (`open_due_on`, kept by `tracker.summary`) has passed."""
+    return Q(state__in=WORK_STATES, open_due_on__lt=today)
+
+
+def project_stuck(now: datetime.datetime | None = None) -> Q:
+    """Projects at work with a stuck milestone (`with_flags`): counted milestone by milestone."""
+    own = Milestone.objects.filter(project=OuterRef("pk"))
+    return Q(state__in=WORK_STATES) & Q(Exists(with_flags(own, now=now).filter(is_stuck=True)))
 
 
 def _stuck_before(
@@ -147,7 +148,7 @@ def with_flags(
         .values("uploaded_at")[:1]
     )
     return milestones.annotate(
-        evidence_count=_count(Evidence.objects.filter(milestone=OuterRef("pk"))),
+        evidence_count=count_of(Evidence.objects.filter(milestone=OuterRef("pk"))),
         last_activity_at=Greatest(
             "created_at",
             Coalesce(Subquery(latest_step, output_field=DateTimeField()), "created_at"),
@@ -232,18 +233,17 @@ def progress_of(milestones: list[PlannedMilestone]) -> Progress:
     )
 
 
-def projects_with_progress(
+def projects_with_flags(
     projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
-) -> QuerySet[ProjectWithProgress]:
-    """Projects annotated with milestone_total, milestone_accepted, milestones_overdue, _stuck."""
+) -> QuerySet[ProjectWithFlags]:
+    """Projects annotated with how many of their milestones are overdue and stuck (today's
+    figures, so never stored: count them for the rows shown)."""
     now, today = _clock(now)
     own = Milestone.objects.filter(project=OuterRef("pk"))
     stuck = with_flags(own, now=now).filter(is_stuck=True)
     return projects.annotate(
-        milestone_total=_count(own),
-        milestone_accepted=_count(own.filter(state=ACCEPTED)),
-        milestones_overdue=_count(own.filter(_overdue(today))),
-        milestones_stuck=_count(stuck),
+        milestones_overdue=count_of(own.filter(_overdue(today))),
+        milestones_stuck=count_of(stuck),
     )
 
 
@@ -604,22 +604,18 @@ def open_milestones(
     )
 
 
-def milestone_totals(
+def overdue_by(
     projects: QuerySet[ChangeProject], by: str, *, now: datetime.datetime | None = None
 ) -> dict:
-    """Per value of the project field `by`: milestones total, accepted and overdue; one query."""
+    """Per value of the project field `by`: how many of the projects' milestones are overdue
+    today (one query; their totals are the projects' summary columns)."""
     _now, today = _clock(now)
-    rows = (
-        Milestone.objects.filter(project__in=projects)
+    return dict(
+        Milestone.objects.filter(_overdue(today), project__in=projects)
         .order_by()
-        .values(f"project__{by}")
-        .annotate(
-            total=Count("pk"),
-            accepted=Count("pk", filter=Q(state=ACCEPTED)),
-            overdue=Count("pk", filter=_overdue(today)),
-        )
+        .values_list(f"project__{by}")
+        .annotate(overdue=Count("pk"))
     )
-    return {row[f"project__{by}"]: row for row in rows}
 
 
 def indicators_with_latest(project: ChangeProject) -> QuerySet[ImpactIndicator]:

@@ -33,7 +33,7 @@ from milestones.models import (
     lock_project,
 )
 from milestones.uploads import check_upload
-from tracker import events, workflow
+from tracker import events, summary, workflow
 from tracker.models import (
     ChangeProject,
     EmailDelivery,
@@ -130,7 +130,9 @@ def milestone_create(*, project: ChangeProject, by: User, data: dict) -> Milesto
         fields = {name: data[name] for name in PLAN_FIELDS}
         fields["core_values"] = _core_values(locked, data)
         order = data.get("order") or _next_order(locked, fields["term"])
-        return Milestone.objects.create(project=locked, order=order, **fields)
+        milestone = Milestone.objects.create(project=locked, order=order, **fields)
+        summary.refresh(locked.pk)
+        return milestone
 
 
 def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone:
@@ -145,6 +147,7 @@ def milestone_update(*, milestone: Milestone, by: User, data: dict) -> Milestone
         row.core_values = _core_values(locked, data)
         row.order = data.get("order") or row.order
         row.save(update_fields=[*PLAN_FIELDS, "core_values", "order", "updated_at"])
+        summary.refresh(locked.pk)  # the due date may have moved
     milestone.refresh_from_db()
     return milestone
 
@@ -159,6 +162,7 @@ def milestone_delete(*, milestone: Milestone, by: User) -> None:
             raise Refused(_("Tonggak ini sudah memiliki riwayat langkah dan tidak dapat dihapus."))
         stored = list(row.evidence.exclude(file="").values_list("file", flat=True))
         row.delete()
+        summary.refresh(locked.pk)
         transaction.on_commit(lambda: _delete_files(stored), robust=True)
 
 
@@ -194,6 +198,8 @@ def run_milestone_transition(
         record=record,
         comment=comment,
         expected_state=expected_state,
+        # Under the project's lock (`Milestone.lock_related`): an acceptance moves its progress.
+        before=lambda locked, _log: summary.refresh(locked.project_id),
         notify=_after_milestone_step(name),
     )
 
@@ -401,6 +407,7 @@ def _apply(change: ChangeRequest, project: ChangeProject) -> None:
         milestone = Milestone.objects.select_for_update().get(pk=change.milestone_id)
         milestone.due_date = change.new_due_date
         milestone.save(update_fields=["due_date", "updated_at"])
+        summary.refresh(project.pk)
         return
     change.milestone = Milestone.objects.create(
         project=project,
@@ -413,6 +420,7 @@ def _apply(change: ChangeRequest, project: ChangeProject) -> None:
         order=_next_order(project, change.term),
     )
     change.save(update_fields=["milestone"])
+    summary.refresh(project.pk)
 
 
 def change_approve(*, change: ChangeRequest, by: User, comment="", expected_state=None):

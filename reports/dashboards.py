@@ -8,14 +8,14 @@ together. Every section costs a fixed number of queries, whatever the number of 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,7 +25,6 @@ from mentoring.selectors import (
     comments_for_participant,
     consultations_awaiting,
     examiner_tasks,
-    grade_counts,
     journal_entries_awaiting_reply,
     projects_awaiting_seminar,
     signoffs_awaiting,
@@ -33,10 +32,12 @@ from mentoring.selectors import (
 from milestones.models import MilestoneLog
 from milestones.selectors import (
     changes_awaiting_decision,
-    milestone_totals,
     milestones_awaiting_review,
     open_milestones,
-    projects_with_progress,
+    overdue_by,
+    project_overdue,
+    project_stuck,
+    projects_with_flags,
 )
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
@@ -56,10 +57,7 @@ from tracker.selectors import agency_subtree_ids
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
-    from milestones.selectors import MilestoneCounts, ProjectWithProgress
-
-    class LatestProject(MilestoneCounts):
-        progress: int
+    from milestones.selectors import ProjectWithFlags
 
 
 class CohortOverview(TypedDict):
@@ -68,6 +66,8 @@ class CohortOverview(TypedDict):
     project_count: int
     without_coach: int
     without_mentor: int
+    milestones_total: int
+    milestones_accepted: int
     states: list[dict]
     unscheduled: int
     progress: int
@@ -117,14 +117,14 @@ def _share(accepted: int, total: int) -> int:
 
 @dataclass
 class OwnProject:
-    project: ProjectWithProgress
+    project: ProjectWithFlags
     next_step: StrOrPromise
     deadlines: list = field(default_factory=list)
     seminars: list = field(default_factory=list)
 
     @property
     def progress(self) -> int:
-        return _share(self.project.milestone_accepted, self.project.milestone_total)
+        return self.project.progress
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def participant_section(user: User, *, now: datetime.datetime | None = None) -> 
     own = ChangeProject.objects.filter(participant=user)
     projects = {
         project.pk: OwnProject(project, PARTICIPANT_NEXT_STEP[State(project.state)])
-        for project in projects_with_progress(own, now=now)
+        for project in projects_with_flags(own, now=now)
         .select_related("cohort", "coach", "mentor")
         .order_by("-cohort__year", "-pk")
     }
@@ -323,7 +323,7 @@ def review_queue(
         return []
     flags = {
         pk: (overdue, stuck)
-        for pk, overdue, stuck in projects_with_progress(
+        for pk, overdue, stuck in projects_with_flags(
             ChangeProject.objects.filter(pk__in={item.project.pk for item in items}), now=now
         ).values_list("pk", "milestones_overdue", "milestones_stuck")
     }
@@ -349,9 +349,11 @@ def reviewer_section(
         if role not in roles:
             continue
         projects = ChangeProject.objects.filter(**{field_name: user})
-        lagging = projects_with_progress(projects, now=now).aggregate(
-            overdue=Count("pk", filter=Q(milestones_overdue__gt=0)),
-            stuck=Count("pk", filter=Q(milestones_stuck__gt=0)),
+        # Overdue is a test on each project's row; stuck weighs each milestone of the projects
+        # at work (the only ones that can lag).
+        lagging = projects.aggregate(
+            overdue=Count("pk", filter=project_overdue(timezone.localdate(now))),
+            stuck=Count("pk", filter=project_stuck(now)),
         )
         states = state_rows(projects)
         guided.append(
@@ -415,6 +417,9 @@ def organiser_section(
                 without_mentor=Count(
                     "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
                 ),
+                # The one join is to projects: their summary columns sum without repeats.
+                milestones_total=Sum("projects__milestones_total", default=0),
+                milestones_accepted=Sum("projects__milestones_accepted", default=0),
             )
             .order_by(*COHORT_ORDER)
         ),
@@ -439,7 +444,7 @@ def organiser_section(
         .values_list("cohort")
         .annotate(total=Count("pk"))
     )
-    progress = milestone_totals(projects, "cohort", now=now)
+    overdue = overdue_by(projects, "cohort", now=now)
     impact = impact_figures_by(projects, by="cohort_id", today=timezone.localdate(now))
     seminars = defaultdict(list)
     for seminar in (
@@ -454,9 +459,8 @@ def organiser_section(
     for cohort in cohorts:
         cohort.states = states[cohort.pk]
         cohort.unscheduled = unscheduled.get(cohort.pk, 0)
-        row = progress.get(cohort.pk, {"total": 0, "accepted": 0, "overdue": 0})
-        cohort.progress = _share(row["accepted"], row["total"])
-        cohort.milestones_overdue = row["overdue"]
+        cohort.progress = _share(cohort.milestones_accepted, cohort.milestones_total)
+        cohort.milestones_overdue = overdue.get(cohort.pk, 0)
         cohort.upcoming_seminars = seminars[cohort.pk]
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
@@ -479,22 +483,35 @@ def agency_section(
     headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
     ids = agency_subtree_ids(headship.agency_id for headship in headships)
     projects = ChangeProject.objects.filter(agency_id__in=ids)
-    per_unit: dict[int, dict[str, int]] = defaultdict(dict)
-    for agency_id, state, total in (
-        projects.order_by().values_list("agency", "state").annotate(total=Count("pk"))
+    # Every total in one pass over the projects' own rows: by unit, state and predikat, with
+    # their milestone columns summed (`tracker.summary`), never a join to milestones or grades.
+    per_unit: dict[int, Counter[str]] = defaultdict(Counter)
+    plan: dict[int, Counter[str]] = defaultdict(Counter)
+    grades: Counter[str] = Counter()
+    for row in (
+        projects.order_by()
+        .values("agency", "state", "predikat")
+        .annotate(
+            total=Count("pk"),
+            milestones=Sum("milestones_total"),
+            accepted=Sum("milestones_accepted"),
+        )
     ):
-        per_unit[agency_id][state] = total
+        per_unit[row["agency"]][row["state"]] += row["total"]
+        plan[row["agency"]].update(total=row["milestones"], accepted=row["accepted"])
+        if row["predikat"]:
+            grades[row["predikat"]] += row["total"]
     unit_page, rows = section_page(page, len(per_unit), UNITS_SHOWN)
     shown = list(
         Agency.objects.filter(pk__in=list(per_unit))
         .order_by("name", "pk")
         .values_list("pk", flat=True)[rows]
     )
-    progress = milestone_totals(projects.filter(agency_id__in=shown), "agency", now=now)
+    # Overdue is today's figure: counted for the units on the page only.
+    overdue = overdue_by(projects.filter(agency_id__in=shown), "agency", now=now)
     units = []
     for agency in Agency.objects.filter(pk__in=shown).order_by("name", "pk"):
         counts = per_unit[agency.pk]
-        row = progress.get(agency.pk, {"total": 0, "accepted": 0, "overdue": 0})
         units.append(
             {
                 "agency": agency,
@@ -503,8 +520,8 @@ def agency_section(
                 "finished": sum(n for s, n in counts.items() if s in FINISHED),
                 "deferred": counts.get(State.DEFERRED, 0),
                 "stopped": sum(n for s, n in counts.items() if s in STOPPED),
-                "progress": _share(row["accepted"], row["total"]),
-                "overdue": row["overdue"],
+                "progress": _share(plan[agency.pk]["accepted"], plan[agency.pk]["total"]),
+                "overdue": overdue.get(agency.pk, 0),
             }
         )
     states = [
@@ -525,7 +542,8 @@ def agency_section(
         "units": units,
         "unit_page": unit_page,
         "states": states,
-        "grades": grade_counts(projects),
+        # Most frequent first, then by name (as `mentoring.selectors.grade_counts` orders).
+        "grades": sorted(grades.items(), key=lambda item: (-item[1], item[0])),
         "latest": latest,
         "total": sum(sum(counts.values()) for counts in per_unit.values()),
     }

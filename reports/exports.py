@@ -36,7 +36,7 @@ def _person(user) -> str:
     return user.get_full_name() if user else ""
 
 
-# Read from the project list's rows (reports.filters.annotated).
+# Read from the project list's rows: its summary columns and `reports.filters.annotated`.
 COLUMNS: list[tuple[StrOrPromise, Callable[[ListedProject], Value]]] = [
     (_("ID"), lambda p: p.pk),
     (_("Judul"), lambda p: p.title),
@@ -49,12 +49,12 @@ COLUMNS: list[tuple[StrOrPromise, Callable[[ListedProject], Value]]] = [
     (_("Status"), lambda p: p.get_state_display()),
     (_("Coach"), lambda p: _person(p.coach)),
     (_("Mentor"), lambda p: _person(p.mentor)),
-    (_("Tonggak diterima"), lambda p: p.milestone_accepted),
-    (_("Jumlah tonggak"), lambda p: p.milestone_total),
+    (_("Tonggak diterima"), lambda p: p.milestones_accepted),
+    (_("Jumlah tonggak"), lambda p: p.milestones_total),
     (_("Progres (%)"), lambda p: p.progress),
     (_("Tonggak terlambat"), lambda p: p.milestones_overdue),
     (_("Tonggak tersendat"), lambda p: p.milestones_stuck),
-    (_("Predikat"), lambda p: p.grade or ""),
+    (_("Predikat"), lambda p: p.predikat),
     (_("Diperbarui"), lambda p: timezone.localtime(p.updated_at).replace(tzinfo=None)),
 ]
 

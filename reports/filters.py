@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import GradeBand
-from mentoring.selectors import latest_grade
-from milestones.selectors import MilestoneCounts, projects_with_progress
+from milestones.selectors import ProjectFlags, project_overdue, projects_with_flags
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
@@ -22,15 +22,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-class ListedCounts(MilestoneCounts):
-    """What `annotated` adds to the milestone counts: the latest predikat and the progress."""
-
-    grade: str | None
-    progress: int
-
-
 if TYPE_CHECKING:
-    ListedProject = WithAnnotations[ChangeProject, ListedCounts]
+    ListedProject = WithAnnotations[ChangeProject, ProjectFlags]
 
 STATE_RANK = Case(
     *(When(state=value, then=Value(rank)) for rank, value in enumerate(ChangeProject.State.values)),
@@ -46,11 +39,11 @@ SORTS = {
     "cohort": (_("Angkatan"), ("cohort__year", "cohort__programme", "cohort__number")),
     "state": (_("Status"), (STATE_RANK,)),
     "progress": (_("Progres"), ("progress",)),
-    "grade": (_("Predikat"), ("grade",)),
+    # The public parameter stays `grade`; the column is the stored predikat.
+    "grade": (_("Predikat"), ("predikat",)),
     "updated": (_("Diperbarui"), ("updated_at",)),
 }
 DEFAULT_SORT = "participant"
-COUNTED_SORTS = {"progress", "grade"}
 
 
 # How each column reads in either direction: "A–Z" for names, "terbaru" for dates, and so on.
@@ -89,9 +82,9 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
     descending = sort.startswith("-")
     _label, fields = SORTS[sort.lstrip("-")]
     expressions = [F(f) if isinstance(f, str) else f for f in fields]
-    ordered = [
-        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
-    ]
+    # No sorted column holds NULL (an ungraded project's predikat is ""), so no NULLS LAST:
+    # with it PostgreSQL could not read a (column, id) index backwards for a descending sort.
+    ordered = [e.desc() if descending else e.asc() for e in expressions]
     return projects.order_by(*ordered, "-pk" if descending else "pk")
 
 
@@ -151,8 +144,7 @@ class ProjectFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Ada tonggak terlambat"),
         choices=FLAG_CHOICES,
-        field_name="milestones_overdue",
-        method="flagged",
+        method="in_arrears",
         empty_label=_("Semua"),
     )
     stuck = django_filters.ChoiceFilter(
@@ -163,7 +155,7 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Semua"),
     )
     grade = django_filters.ChoiceFilter(
-        label=_("Predikat"), choices=[], empty_label=_("Semua predikat")
+        label=_("Predikat"), field_name="predikat", choices=[], empty_label=_("Semua predikat")
     )
     sort = django_filters.ChoiceFilter(
         label=_("Urutkan menurut"), choices=_sort_choices(), method="apply_sort", empty_label=None
@@ -182,8 +174,8 @@ class ProjectFilter(django_filters.FilterSet):
         **kwargs,
     ) -> None:
         """`visible` is the person's projects (`projects_visible_to`), worked out once;
-        `every_row` counts progress and grade for every row (downloads), not only when a filter
-        or the sort needs them (`with_figures` adds them to a page's rows)."""
+        `every_row` counts the overdue and stuck milestones of every row (downloads), not only
+        when a filter needs them (`with_figures` adds them to a page's rows)."""
         rows = annotated(visible) if every_row else visible
         kwargs.setdefault("queryset", order_by_sort(rows, DEFAULT_SORT))
         super().__init__(data, **kwargs)
@@ -256,14 +248,11 @@ class ProjectFilter(django_filters.FilterSet):
         return list(options[:CHOICES_SHOWN])
 
     def filter_queryset(self, queryset: QuerySet[ChangeProject]) -> QuerySet[ChangeProject]:
-        # Counting milestones for every visible project costs as much as there are projects:
-        # only a filter or sort on a counted column, or a download, pays for it.
+        # Stuck is today's count over each milestone's activity, not stored: counting it for
+        # every visible project costs as much as there are projects, so only its filter, or a
+        # download, pays for it. Progress, predikat and overdue read columns (`tracker.summary`).
         cleaned = self.form.cleaned_data
-        sort = (cleaned.get("sort") or DEFAULT_SORT).lstrip("-")
-        if not self.every_row and (
-            any(cleaned.get(name) for name in ("overdue", "stuck", "grade"))
-            or sort in COUNTED_SORTS
-        ):
+        if not self.every_row and cleaned.get("stuck"):
             queryset = annotated(queryset)
         return super().filter_queryset(queryset)
 
@@ -288,6 +277,10 @@ class ProjectFilter(django_filters.FilterSet):
     def in_agency(self, projects, _name, agency: Agency):
         return projects.filter(agency_id__in=agency_subtree_ids([agency.pk]))
 
+    def in_arrears(self, projects, _name, value: str):
+        overdue = project_overdue(timezone.localdate())
+        return projects.filter(overdue if value == "ya" else ~overdue)
+
     def flagged(self, projects, name: str, value: str):
         if value == "ya":
             return projects.filter(**{f"{name}__gt": 0})
@@ -311,37 +304,24 @@ class ProjectFilter(django_filters.FilterSet):
 def annotated(
     projects: QuerySet[ChangeProject], *, now: datetime.datetime | None = None
 ) -> QuerySet[ListedProject]:
-    """The counted columns the list filters and sorts on: progress, overdue, stuck, grade."""
-    # The predikat shadows the `grade` transition on these read-only rows, which the plugin
-    # refuses to infer (no-redef): the cast says what the rows carry.
-    return cast(
-        "QuerySet[ListedProject]",
-        projects_with_progress(projects, now=now)
-        .annotate(grade=latest_grade())  # type: ignore[no-redef]
-        .annotate(
-            progress=Case(
-                When(milestone_total=0, then=Value(0)),
-                default=F("milestone_accepted") * 100 / F("milestone_total"),
-                output_field=IntegerField(),
-            )
-        ),
-    )
+    """The counted columns the list filters on: its overdue and stuck milestones."""
+    return projects_with_flags(projects, now=now)
 
 
-FIGURES = ("milestone_total", "milestone_accepted", "milestones_overdue", "milestones_stuck")
+FIGURES = ("milestones_overdue", "milestones_stuck")
 
 
 def with_figures(
     rows: list[ChangeProject], *, now: datetime.datetime | None = None
 ) -> list[ChangeProject]:
-    """The rows with progress, milestone counts and grade, counted for these rows only (one
+    """The rows with their overdue and stuck milestones, counted for these rows only (one
     query; none when the list's query already counted them)."""
-    missing = {row.pk: row for row in rows if "progress" not in row.__dict__}
+    missing = {row.pk: row for row in rows if "milestones_overdue" not in row.__dict__}
     if missing:
         counted = (
             annotated(ChangeProject.objects.filter(pk__in=list(missing)), now=now)
             .order_by()
-            .values("pk", "progress", "grade", *FIGURES)
+            .values("pk", *FIGURES)
         )
         for figures in counted:
             row = missing[figures.pop("pk")]

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones.models import Milestone, Term
+from tracker import summary
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User
 
 PREFIX = "bench"
@@ -172,4 +173,5 @@ def seed_projects(
                     )
                 )
         Milestone.objects.bulk_create(milestones, batch_size=5000)
+        summary.refresh_many(ChangeProject.objects.filter(cohort__in=cohorts))
     return len(projects)

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin as TaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from tracker import summary
 from tracker.accounts import agency_head_approve, agency_head_invite
 from tracker.http import admin_user
 from tracker.imports import coach_not_assignable, mentor_refusal
@@ -560,6 +561,14 @@ class ChangeProjectAdmin(OrganiserScopedAdmin):
         if obj is None:
             return fixed
         return [*project_locked_fields(obj.state), *fixed]
+
+    def save_model(self, request: HttpRequest, obj: ChangeProject, form, change: bool) -> None:
+        # A whole-row save writes the summary columns as they were read with the form: write
+        # them afresh under the row lock, in the admin's transaction.
+        if change:
+            ChangeProject.objects.select_for_update().filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        summary.refresh(obj.pk)
 
 
 class SeminarAdminForm(forms.ModelForm):

@@ -405,6 +405,22 @@ class ChangeProject(WorkflowModel):
     deferral_deadline = models.DateField(_("batas pengajuan ulang"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    # Copies of the plan and the grades that the list sorts and filters on and the dashboards
+    # total, so neither counts every project: `tracker.summary.refresh` writes them in the
+    # transaction of every change to the milestones or grades. Never edited.
+    milestones_total = models.PositiveIntegerField(_("jumlah tonggak"), default=0, editable=False)
+    milestones_accepted = models.PositiveIntegerField(
+        _("tonggak diterima"), default=0, editable=False
+    )
+    progress = models.PositiveSmallIntegerField(_("progres (%)"), default=0, editable=False)
+    predikat = models.CharField(
+        _("predikat"), max_length=100, blank=True, default="", editable=False
+    )
+    # The earliest due date of a milestone not yet accepted (none when every one is): a project
+    # at work has an overdue milestone while that day has passed, a test on this row alone.
+    open_due_on = models.DateField(
+        _("tenggat tonggak terdekat"), null=True, blank=True, editable=False
+    )
 
     objects = ChangeProjectQuerySet.as_manager()
 
@@ -421,6 +437,10 @@ class ChangeProject(WorkflowModel):
             models.Index(fields=["state"]),
             # The latest to move, first: the agency head's home and the list sorted by update.
             models.Index(fields=["updated_at", "id"], name="project_updated_id"),
+            # The list sorted (or filtered) by progress or predikat reads these in order and
+            # stops at the page, whatever the number of projects.
+            models.Index(fields=["progress", "id"], name="project_progress_id"),
+            models.Index(fields=["predikat", "id"], name="project_predikat_id"),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,11 @@ import re
 
 import pytest
 
+from milestones.models import Milestone
 from tests.browser.chromium import import_or_skip
 from tests.factories import ChangeProjectFactory, UserFactory
+from tests.mentoring.factories import SeminarGradeFactory
+from tests.milestones.factories import MilestoneFactory
 from tracker.models import ChangeProject
 
 expect = import_or_skip("playwright.sync_api").expect
@@ -66,3 +69,33 @@ def test_the_coach_picker_searches_as_one_types_and_its_match_filters(new_page, 
     expect(page).to_have_url(re.compile(rf"coach={many_projects.coach.pk}"))
     expect(page.locator("#picker-coach")).to_contain_text("Dipilih: Hendra Coach")
     expect(page.locator("#project-results tbody tr")).to_have_count(1)
+
+
+def test_sorting_by_progress_and_predikat_reads_the_kept_columns(new_page, world):
+    """The sort headers order by the projects' summary columns, kept by the services."""
+    done = ChangeProjectFactory(participant=UserFactory(), cohort=world.cohort, title="Tuntas")
+    for state in (Milestone.State.ACCEPTED, Milestone.State.ACCEPTED):
+        MilestoneFactory(project=done, state=state)
+    half = ChangeProjectFactory(participant=UserFactory(), cohort=world.cohort, title="Separuh")
+    for state in (Milestone.State.ACCEPTED, Milestone.State.PLANNED):
+        MilestoneFactory(project=half, state=state)
+    SeminarGradeFactory(project=half, predikat="Memuaskan", decided_by=world.examiner)
+    page = new_page(user=world.organiser)
+    page.goto("/proyek/")
+    rows = page.locator("#project-results tbody tr")
+    expect(rows).to_have_count(4)
+
+    page.get_by_role("link", name=re.compile(r"^Progres")).click()
+    expect(page).to_have_url(re.compile(r"sort=progress"))
+    expect(rows.last).to_contain_text("Tuntas")
+    expect(rows.last).to_contain_text("100%")
+    page.get_by_role("link", name=re.compile(r"^Progres")).click()
+    expect(page).to_have_url(re.compile(r"sort=-progress"))
+    expect(rows.first).to_contain_text("Tuntas")
+    expect(rows.nth(1)).to_contain_text("50%")
+
+    page.get_by_role("link", name=re.compile(r"^Predikat")).click()
+    page.get_by_role("link", name=re.compile(r"^Predikat")).click()
+    expect(page).to_have_url(re.compile(r"sort=-grade"))
+    expect(rows.first).to_contain_text("Separuh")
+    expect(rows.first).to_contain_text("Memuaskan")

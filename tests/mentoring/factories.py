@@ -1,4 +1,4 @@
-"""Factories and helpers for the tests of comments, consultations and reflections."""
+"""Factories and helpers for the tests of comments, consultations, reflections and grades."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime
 
 import factory
 
-from mentoring.models import Comment, Consultation, JournalEntry, JournalReply
-from tests.factories import ChangeProjectFactory, UserFactory
-from tracker.models import Role
+from mentoring.models import Comment, Consultation, JournalEntry, JournalReply, SeminarGrade
+from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
+from tracker import summary
+from tracker.models import Role, Seminar
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
@@ -68,3 +69,28 @@ def move_project(project, state: str) -> None:
     """Put the project in a state directly (the workflow itself is tested in tracker)."""
     type(project).objects.filter(pk=project.pk).update(state=state)
     project.refresh_from_db()
+
+
+class SeminarGradeFactory(factory.django.DjangoModelFactory):
+    """A results-seminar grade as `seminar_grade` leaves it, with the project's predikat column
+    kept (the scoring that leads to it is tested in tests/mentoring/test_grade.py)."""
+
+    class Meta:
+        model = SeminarGrade
+
+    project = factory.SubFactory(ChangeProjectFactory)
+    seminar = factory.SubFactory(
+        SeminarFactory,
+        cohort=factory.SelfAttribute("..project.cohort"),
+        kind=Seminar.Kind.RESULTS,
+    )
+    score = 85
+    predikat = "Memuaskan"
+    outcome = SeminarGrade.Outcome.PASSED
+    decided_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        grade = super()._create(model_class, *args, **kwargs)
+        summary.refresh(grade.project_id)
+        return grade

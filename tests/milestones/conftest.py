@@ -4,6 +4,7 @@ import pytest
 
 from milestones.models import Milestone
 from tests.milestones.factories import MilestoneFactory, put_project_in
+from tracker import summary
 from tracker.models import ChangeProject
 
 
@@ -20,6 +21,7 @@ def milestone(at_work) -> Milestone:
 
 def with_state(milestone: Milestone, state: str) -> Milestone:
     Milestone.objects.filter(pk=milestone.pk).update(state=state)
+    summary.refresh(milestone.project_id)
     milestone.refresh_from_db()
     return milestone
 

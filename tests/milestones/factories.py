@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from milestones.models import ChangeRequest, Evidence, Milestone, Term
 from tests.factories import ChangeProjectFactory
 from tests.milestones.files import make_pdf
+from tracker import summary
 from tracker.models import ChangeProject
 
 
@@ -36,6 +37,14 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_date = datetime.date(2026, 11, 20)
     expected_output = "Daftar hadir dan notulen"
     order = factory.Sequence(lambda n: n + 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A milestone made here stands in for the plan services, which keep the project's
+        # summary columns (`tracker.summary`) with the plan.
+        milestone = super()._create(model_class, *args, **kwargs)
+        summary.refresh(milestone.project_id)
+        return milestone
 
 
 class LinkEvidenceFactory(factory.django.DjangoModelFactory):

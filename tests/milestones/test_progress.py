@@ -129,18 +129,19 @@ def test_a_plan_still_on_paper_is_neither_overdue_nor_stuck(world, plan):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_projects_with_progress_annotates_every_project(world, plan):
+def test_projects_with_flags_counts_today_and_the_columns_keep_the_totals(world, plan):
     MilestoneFactory(project=world.other_project)
     rows = {
         project.pk: (
-            project.milestone_total,
-            project.milestone_accepted,
+            project.milestones_total,
+            project.milestones_accepted,
+            project.progress,
             project.milestones_overdue,
             project.milestones_stuck,
         )
-        for project in selectors.projects_with_progress(ChangeProject.objects.all())
+        for project in selectors.projects_with_flags(ChangeProject.objects.all())
     }
-    assert rows == {world.project.pk: (4, 1, 1, 1), world.other_project.pk: (1, 0, 0, 0)}
+    assert rows == {world.project.pk: (4, 1, 25, 1, 1), world.other_project.pk: (1, 0, 0, 0, 0)}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -171,7 +172,7 @@ def test_plan_page_query_count_is_pinned_and_equal_at_1_and_30(client, world, at
     assert len(thirty.captured_queries) == len(one.captured_queries)
     # The plan itself costs two queries (the flagged list, whose counts give the progress, and
     # the change requests); the rest is the session, the user and their roles on the project.
-    plan_queries = [q for q in thirty.captured_queries if "milestones_" in q["sql"]]
+    plan_queries = [q for q in thirty.captured_queries if 'FROM "milestones_' in q["sql"]]
     assert len(plan_queries) == 2
     assert len(thirty.captured_queries) == PLAN_PAGE_QUERIES
 

@@ -7,6 +7,8 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.models import (
@@ -18,6 +20,7 @@ from mentoring.models import (
     SignOff,
 )
 from milestones.models import Milestone, MilestoneLog
+from reports import dashboards
 from tests.factories import AgencyFactory, ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import fill_scores, score_proposal
 from tests.mentoring.factories import (
@@ -25,6 +28,7 @@ from tests.mentoring.factories import (
     ConsultationFactory,
     JournalEntryFactory,
     JournalReplyFactory,
+    SeminarGradeFactory,
 )
 from tests.milestones.factories import MilestoneFactory, RescheduleFactory, put_project_in
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
@@ -366,12 +370,11 @@ def test_scheduled_project_no_longer_waits_for_a_seminar(client, world):
 def test_agency_head_sees_units_grades_and_report_links(client, world):
     put_project_in(world.project, S.PASSED)
     seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
-    SeminarGrade.objects.create(
+    SeminarGradeFactory(
         project=world.project,
         seminar=seminar,
         score=91,
         predikat="Sangat Memuaskan",
-        outcome=SeminarGrade.Outcome.PASSED,
         decided_by=world.examiner,
     )
     page = _home(client, world.agency_head)
@@ -381,6 +384,45 @@ def test_agency_head_sees_units_grades_and_report_links(client, world):
     assert reverse("reports:project-report", args=[world.project.pk]) in page
     assert world.other_project.title not in page
     assert reverse("reports:project-report", args=[world.other_project.pk]) not in page
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_agency_totals_come_from_the_summary_columns(world):
+    put_project_in(world.project, S.IMPLEMENTATION)
+    second = ChangeProjectFactory(
+        cohort=world.cohort, agency=world.dinas, participant=UserFactory(agency=world.dinas)
+    )
+    put_project_in(second, S.PASSED)
+    for state in (Milestone.State.ACCEPTED, Milestone.State.PLANNED, Milestone.State.PLANNED):
+        MilestoneFactory(project=world.project, state=state, due_date=datetime.date(2026, 11, 1))
+    MilestoneFactory(project=second, state=Milestone.State.ACCEPTED)
+    for predikat in ("Cukup Memuaskan", "Memuaskan"):  # the second is the latest: it counts
+        SeminarGradeFactory(project=second, predikat=predikat, decided_by=world.examiner)
+    SeminarGradeFactory(project=world.project, predikat="Memuaskan", decided_by=world.examiner)
+    with CaptureQueriesContext(connection) as queries:
+        section = dashboards.agency_section(world.agency_head)
+    (unit,) = section["units"]
+    # 2 of 4 milestones accepted in the unit; the two planned ones of the project at work are
+    # overdue on 1 December.
+    assert (unit["agency"], unit["total"], unit["progress"], unit["overdue"]) == (
+        world.dinas,
+        2,
+        50,
+        2,
+    )
+    assert section["grades"] == [("Memuaskan", 2)]
+    assert {row["state"]: row["total"] for row in section["states"]} == {
+        S.IMPLEMENTATION: 1,
+        S.PASSED: 1,
+    }
+    # No grade row is read, and milestones only for today's figures: the overdue count of the
+    # units shown and the flags of the latest projects listed.
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [q for q in sql if "mentoring_seminargrade" in q]
+    read = [q for q in sql if 'FROM "milestones_milestone"' in q]
+    assert len(read) == 2
+    assert f'"agency_id" IN ({world.dinas.pk})' in read[0]
+    assert read[1].endswith(f'"id" IN ({second.pk}, {world.project.pk})')
 
 
 def test_agency_head_of_an_empty_agency_is_told_why(client, world):
@@ -420,14 +462,15 @@ def test_admin_is_pointed_to_the_project_list(client, world):
 
 # The coach's queue counts each of its five kinds (one page of it is shown); the organiser's
 # board and the agency head's units read one page of cohorts or units, after counting them;
-# the agency head's latest projects are sorted as bare keys, then read.
+# the agency head's totals (by unit, state and predikat, with the plan's summary columns) are
+# one pass over the projects; the latest projects are sorted as bare keys, then read.
 HOME_QUERIES = {
     "participant": 9,
     "coach": 16,
     "examiner": 13,
     # Six of these are the post-training figures (reports/impact.py), whatever the data.
     "organiser": 16,
-    "agency_head": 19,
+    "agency_head": 18,
 }
 
 

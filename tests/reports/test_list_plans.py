@@ -6,6 +6,8 @@ statement: what is pinned is that an index able to serve the query exists and is
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -30,6 +32,13 @@ def _plan(queryset, *, lookups_only: bool = False) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def _ordered_scan(plan: str, index: str) -> bool:
+    """The page is read in order from `index` and cut there: no sort of every row."""
+    return bool(re.search(rf"Index (Only )?Scan (Backward )?using {index}\b", plan)) and (
+        "Sort" not in plan
+    )
+
+
 def _keys(user, data):
     """The query that cuts the list's first page: the keys, in the list's order."""
     projects = filtered_projects(user, data)
@@ -52,7 +61,7 @@ def test_the_default_order_reads_the_name_index(many):
 
 def test_sorting_by_update_reads_its_index(many):
     plan = _plan(_keys(many.admin, {"sort": "-updated"}))
-    assert "project_updated_id" in plan, plan
+    assert _ordered_scan(plan, "project_updated_id"), plan
 
 
 def test_the_search_reads_the_trigram_indexes(many):
@@ -71,3 +80,24 @@ def test_a_deep_page_skips_keys_only(many):
     assert [p.pk for p in paginator.page(6).object_list] == list(
         filtered_projects(many.admin, None).qs.values_list("pk", flat=True)[25:30]
     )
+
+
+@pytest.mark.parametrize("sort", ["progress", "-progress"])
+def test_sorting_by_progress_reads_its_column_index_and_counts_nothing(many, sort):
+    plan = _plan(_keys(many.admin, {"sort": sort}))
+    assert _ordered_scan(plan, "project_progress_id"), plan
+    assert "milestones_milestone" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["grade", "-grade"])
+def test_sorting_by_grade_reads_the_predikat_index_and_no_grade_rows(many, sort):
+    plan = _plan(_keys(many.admin, {"sort": sort}))
+    assert _ordered_scan(plan, "project_predikat_id"), plan
+    assert "mentoring_seminargrade" not in plan, plan
+
+
+def test_filtering_by_grade_reads_the_predikat_index(many):
+    # The choice is one of the default rubrics' bands (mentoring's data migration).
+    plan = _plan(_keys(many.admin, {"grade": "Memuaskan"}), lookups_only=True)
+    assert "project_predikat_id" in plan, plan
+    assert "mentoring_seminargrade" not in plan, plan

@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentoring.models import SeminarGrade
 from milestones.models import Milestone
 from tests.conftest import PERSONAS
 from tests.factories import ChangeProjectFactory, CohortFactory, SeminarFactory, UserFactory
+from tests.mentoring.factories import SeminarGradeFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tracker.models import ChangeProject, Programme, Seminar
 
@@ -138,14 +138,13 @@ def test_overdue_and_stuck_filters(client, world):
 def test_grade_filter_uses_the_latest_grade(client, world):
     seminar = SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
     for project, predikat in ((world.project, "Kurang Memuaskan"), (world.project, "Memuaskan")):
-        SeminarGrade.objects.create(
+        SeminarGradeFactory(
             project=project,
             seminar=SeminarFactory(cohort=world.cohort, kind=Seminar.Kind.RESULTS)
             if predikat == "Memuaskan"
             else seminar,
             score=80,
             predikat=predikat,
-            outcome=SeminarGrade.Outcome.PASSED,
             decided_by=world.examiner,
         )
     assert _ids(_get(client, world.organiser, "?grade=Memuaskan").content.decode()) == [
@@ -296,9 +295,9 @@ def test_htmx_invalid_filter_answers_with_the_message_fragment(client, world):
 
 # --- query counts --------------------------------------------------------------------------
 
-# Session, user, count, the page's keys, its rows (their counted columns with them: the sort
-# needs them), the grade choices.
-LIST_QUERIES = {"organiser": 6, "admin": 6, "agency_head": 6}
+# Session, user, count, the page's keys, its rows (progress and predikat are their columns),
+# the overdue and stuck counts of those rows, the grade choices.
+LIST_QUERIES = {"organiser": 7, "admin": 7, "agency_head": 7}
 
 
 @pytest.mark.parametrize("persona", list(LIST_QUERIES))

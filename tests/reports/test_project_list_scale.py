@@ -161,7 +161,7 @@ def test_progress_and_flags_are_shown_under_the_default_sort(client, world):
     assert "Terlambat" in row
 
 
-def test_the_list_query_leaves_milestones_alone_unless_sorting_by_them(client, world):
+def test_the_list_query_leaves_milestones_alone_even_sorted_by_progress(client, world):
     client.force_login(world.admin)
 
     with CaptureQueriesContext(connection) as plain:
@@ -181,7 +181,9 @@ def test_the_list_query_leaves_milestones_alone_unless_sorting_by_them(client, w
         for q in sorted_.captured_queries
         if '"id" AS "pk"' in q["sql"] and "LIMIT" in q["sql"]
     ]
-    assert "milestones_milestone" in keys[0]
+    # Progress is the project's own column (`tracker.summary`): the sort reads no milestone.
+    assert "milestones_milestone" not in keys[0]
+    assert '"progress" DESC' in keys[0]
 
 
 # --- pages cut from the keys ----------------------------------------------------------------
@@ -231,7 +233,7 @@ def test_page_links_walk_the_whole_list_once(client, world):
 # Session, user, count, the page's keys, its rows, their counted columns (the default sort needs
 # none), the grade choices; a chosen cohort, agency, coach or mentor adds the check that it is
 # the person's to choose (the agency's takes two: its projects' agencies, then their lineage).
-QUERIES = {"": 7, "?sort=-progress": 6, "?cohort={cohort}&coach={coach}": 9}
+QUERIES = {"": 7, "?sort=-progress": 7, "?cohort={cohort}&coach={coach}": 9}
 
 
 @pytest.mark.parametrize("persona", ["organiser", "admin", "agency_head"])
@@ -270,3 +272,28 @@ def test_the_endpoint_costs_the_same_for_1_and_50_matches(
         )
     with django_assert_num_queries(3):
         client.get(_choices_url("mentor"), {"mentor_q": "mentor"})
+
+
+def test_the_overdue_filter_reads_each_projects_own_row(client, world):
+    put_project_in(world.project, ChangeProject.State.IMPLEMENTATION)
+    put_project_in(world.other_project, ChangeProject.State.IMPLEMENTATION)
+    MilestoneFactory(
+        project=world.project,
+        start_date=datetime.date(2000, 1, 1),
+        due_date=datetime.date(2000, 2, 1),
+    )
+    MilestoneFactory(project=world.other_project, due_date=datetime.date(2999, 1, 1))
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"{URL}?overdue=ya").content.decode()
+    assert _ids(page) == [world.project.pk]
+    keys = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"id" AS "pk"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    # Overdue is `open_due_on` against today (`tracker.summary`): no milestone is counted for
+    # every visible project, only for the page's rows afterwards (their flags).
+    assert "milestones_milestone" not in keys[0]
+    assert '"open_due_on" <' in keys[0]
+    assert _ids(client.get(f"{URL}?overdue=tidak").content.decode()) == [world.other_project.pk]
