@@ -40,9 +40,9 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mentoring", "0014_default_questionnaires"),
+        ("mentoring", "0016_default_proposal_rubrics"),
         ("milestones", "0004_milestone_core_values"),
-        ("tracker", "0014_project_summary_columns"),
+        ("tracker", "0016_project_summary_columns"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0013_trigram_search_postgresql'),
+        ('tracker', '0015_pkn1_rules_follow_pkn2'),
     ]
 
     operations = [
