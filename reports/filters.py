@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import GradeBand
 from mentoring.selectors import latest_grade
 from milestones.selectors import MilestoneCounts, projects_with_progress
+from reports.paging import SeekKey
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
@@ -84,15 +85,33 @@ def _sort_choices() -> list[tuple[str, str | Promise]]:
     return choices
 
 
+# Sorts whose column can be empty (a project not yet graded); empty values always come last.
+NULLABLE_SORTS = {"grade"}
+
+
+def seek_keys(sort: str) -> list[SeekKey]:
+    """The columns a sort parameter orders by, each with its direction (the key comes after)."""
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    _label, fields = SORTS[name]
+    return [
+        SeekKey(
+            F(f) if isinstance(f, str) else f,
+            descending=descending,
+            nullable=name in NULLABLE_SORTS,
+        )
+        for f in fields
+    ]
+
+
 def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[ChangeProject]:
     """The projects in the order a sort parameter names (ascending, or descending with '-')."""
-    descending = sort.startswith("-")
-    _label, fields = SORTS[sort.lstrip("-")]
-    expressions = [F(f) if isinstance(f, str) else f for f in fields]
+    nulls = {"nulls_last": True} if sort.lstrip("-") in NULLABLE_SORTS else {}
     ordered = [
-        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
+        key.expression.desc(**nulls) if key.descending else key.expression.asc(**nulls)
+        for key in seek_keys(sort)
     ]
-    return projects.order_by(*ordered, "-pk" if descending else "pk")
+    return projects.order_by(*ordered, "-pk" if sort.startswith("-") else "pk")
 
 
 FLAG_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]

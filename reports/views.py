@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import itertools
-from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,10 +20,16 @@ from milestones.models import Milestone
 from reports import exports, limits, services
 from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
-from reports.filters import CHOICE_SEARCH, PICKED, filtered_projects, with_figures
+from reports.filters import (
+    CHOICE_SEARCH,
+    PICKED,
+    filtered_projects,
+    seek_keys,
+    with_figures,
+)
 from reports.forms import AgencyReportForm
 from reports.models import GeneratedDocument, ReportJob
-from reports.paging import KeysFirstPaginator
+from reports.paging import SeekPaginator, bounded_count
 from reports.selectors import (
     jobs_of,
     may_download,
@@ -32,7 +37,7 @@ from reports.selectors import (
     may_read_agency,
     may_read_cohort,
 )
-from reports.templatetags.project_list_tags import picker_context
+from reports.templatetags.project_list_tags import PAGE_PARAMS, picker_context
 from tracker.http import AuthenticatedRequest
 from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 from tracker.selectors import projects_visible_to
@@ -226,6 +231,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 PER_PAGE_OPTIONS = (10, 25, 50, 100)
+# The list counts its rows up to this many, and says "more than" beyond: counting 100,000
+# visible projects on every page would cost more than the page itself.
+COUNT_LIMIT = 1000
 # Filters folded under "Filter lainnya" unless one of them is in use.
 MORE_FILTERS = (
     "programme",
@@ -262,16 +270,28 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
     projects = filtered_projects(request.user, request.GET or None)
     per_page, per_page_refusal = _per_page(request.GET.get("per_page"))
     valid = not projects.is_bound or projects.is_valid()
-    page = (
-        KeysFirstPaginator(projects.qs, per_page).get_page(request.GET.get("page"))
-        if valid
-        else None
-    )
-    if page is not None:
-        with_figures(cast(list, page.object_list))
+    page = paginator = None
+    if valid:
+        rows = projects.qs
+        counted, exactly = bounded_count(rows, COUNT_LIMIT)
+        paginator = SeekPaginator(
+            rows,
+            seek_keys(projects.sort_value),
+            per_page,
+            scope=f"projects:{projects.sort_value}",
+            counted=counted,
+            counted_exactly=exactly,
+        )
+        page = paginator.page_for(
+            page=request.GET.get("page"),
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+        with_figures(page.object_list)
     context = {
         "filter": projects,
         "page": page,
+        "paginator": paginator,
         "per_page": per_page,
         "per_page_options": sorted({*PER_PAGE_OPTIONS, per_page}),
         "per_page_refusal": per_page_refusal,
@@ -279,7 +299,7 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
         "filtered": any(
             value
             for key, value in request.GET.items()
-            if key not in ("page", "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
+            if key not in (*PAGE_PARAMS, "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
         ),
         "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     }
