@@ -9,4 +9,14 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Proyek perubahan")
 
     def ready(self) -> None:
-        from tracker import health  # noqa: F401  (registers the deploy check for static files)
+        import atexit
+
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
+
+        from tracker import fragments, health  # noqa: F401  (health registers a deploy check)
+
+        # Every connection's writes retire the cached page regions they change.
+        connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
+        request_finished.connect(fragments.settle_all, dispatch_uid="tracker.fragments.settle")
+        atexit.register(fragments.settle_all)
