@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, cast
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from mentoring.models import GradeBand
 from mentoring.selectors import latest_grade
 from milestones.selectors import MilestoneCounts, projects_with_progress
 from reports.paging import SeekKey
+from tracker import sqlite_search
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
@@ -289,6 +292,16 @@ class ProjectFilter(django_filters.FilterSet):
     def search(self, projects, _name, value: str):
         words = value.strip()
         nip = words.replace(" ", "")
+        if sqlite_search.searchable(connection, words, nip):
+            found = RawSQL(
+                sqlite_search.MATCHES,
+                [
+                    sqlite_search.phrase(words),
+                    sqlite_search.phrase(words),
+                    sqlite_search.phrase(nip),
+                ],
+            )
+            return projects.filter(pk__in=found)
         # One branch per table, joined by UNION: each can use its own index (trigram indexes on
         # PostgreSQL), where an OR across a join could only filter the joined rows one by one.
         people = User.objects.filter(Q(full_name__icontains=words) | Q(nip__contains=nip))

@@ -224,7 +224,7 @@ class SeekPaginator:
             beyond &= bound
         return beyond
 
-    def _keys_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
+    def keys_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
         """The rows' sort values and keys in the order read, beyond a cursor's if given."""
         names = self._names()
         rows = self.queryset.annotate(
@@ -236,7 +236,7 @@ class SeekPaginator:
 
     def _keys(self, *, beyond: list | None = None, backwards: bool = False, offset: int = 0):
         """Up to per_page + 1 rows' sort values and keys, from the start or beyond a cursor."""
-        rows = self._keys_query(beyond=beyond, backwards=backwards)
+        rows = self.keys_query(beyond=beyond, backwards=backwards)
         found = list(rows[offset : offset + self.per_page + 1])
         more = len(found) > self.per_page
         found = found[: self.per_page]

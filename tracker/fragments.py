@@ -39,6 +39,9 @@ from django.utils import timezone, translation
 # The apps whose tables the cached regions read (every table of theirs, to be safe: a region
 # that shows a project reads its people, agency, cohort, milestones, grades and role tables).
 WATCHED_APPS = ("tracker", "milestones", "mentoring", "reports")
+# Tables no region shows that are written on a clock: the workers' heartbeats (every
+# WORKER_HEARTBEAT_SECONDS) would otherwise retire every kept region that often.
+UNWATCHED_MODELS = ("tracker.WorkerHeartbeat",)
 GENERATION_KEY = "jejak:data-generation"
 FRAGMENT_SECONDS = 60
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "TRUNCA")
@@ -55,6 +58,7 @@ def _watched() -> re.Pattern[str]:
             model._meta.db_table
             for label in WATCHED_APPS
             for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            if model._meta.label not in UNWATCHED_MODELS
         },
         key=len,
         reverse=True,

@@ -20,7 +20,7 @@ from milestones.models import Milestone
 from tests.factories import ChangeProjectFactory
 from tests.milestones.factories import MilestoneFactory
 from tracker import fragments
-from tracker.models import ChangeProject, User
+from tracker.models import ChangeProject, User, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -192,3 +192,13 @@ def test_the_dashboard_is_kept_and_shows_a_change_on_the_next_look(client, world
         participant=world.mentor, cohort=world.cohort, agency=world.dinas, title="Proyek Dinas Baru"
     )
     assert "Proyek Dinas Baru" in client.get(HOME).content.decode()
+
+
+def test_a_worker_heartbeat_leaves_the_kept_pages_alone(world):
+    before = fragments.generation()
+    WorkerHeartbeat.objects.create(worker_id="uji-1", host="localhost", pid=1)
+    fragments.settle_all()
+    assert fragments.generation() == before
+    ChangeProject.objects.filter(pk=world.project.pk).update(title="Berubah")
+    fragments.settle_all()
+    assert fragments.generation() != before

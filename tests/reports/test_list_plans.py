@@ -79,7 +79,7 @@ def _after(user, sort: str, cursor_row: int):
             **{name: key.expression for name, key in zip(names, pager.keys, strict=True)}
         ).values_list(*names)[cursor_row : cursor_row + 1]
     )[0]
-    return pager._keys_query(beyond=list(values), backwards=False)
+    return pager.keys_query(beyond=list(values), backwards=False)
 
 
 @pytest.mark.parametrize(
