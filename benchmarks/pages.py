@@ -6,7 +6,9 @@ Each N runs in a fresh Python process on a throwaway database: a SQLite file, or
 inserted in bulk: 40 per cohort, 4 milestones each, all in cohorts the demo's organiser runs and
 in agencies under the demo agency head's, and 1 in 20 coached by `coach` and mentored by
 `mentor`. Every page is then asked for through Django's test client, in process, as the role
-that sees it (the first answer warms caches and is left out).
+that sees it (the first answer warms caches and is left out). Each page is drawn afresh, as
+after a write (the regions tracker/fragments.py keeps are retired before every request);
+`--kept` times them as served from the cache instead.
 
     .venv/bin/python benchmarks/pages.py                      # N = 1,000, 10,000, 100,000
     .venv/bin/python benchmarks/pages.py --sizes 1000 10000 --repeat 20
@@ -254,6 +256,33 @@ def seed(count: int) -> dict[str, Any]:
     }
 
 
+def _page_200(listing: str, sort: str) -> str:
+    """The list's page 200 as its "Berikutnya" links reach it: the cursor of page 199's last
+    row (deep pages are sought, not numbered)."""
+    from urllib.parse import urlencode
+
+    from reports.filters import filtered_projects, seek_keys
+    from reports.paging import SeekPaginator
+    from reports.views import DEFAULT_PER_PAGE
+    from tracker.models import User
+
+    rows = filtered_projects(User.objects.get(username="admin"), {"sort": sort})
+    assert rows.is_valid()
+    pager = SeekPaginator(
+        rows.qs,
+        seek_keys(sort),
+        DEFAULT_PER_PAGE,
+        scope=f"projects:{sort}",
+        counted=0,
+        counted_exactly=False,
+    )
+    boundary = 199 * DEFAULT_PER_PAGE - 1
+    found = list(pager.keys_query(beyond=None, backwards=False)[boundary : boundary + 1])
+    if not found:  # fewer rows than 200 pages: the last one
+        return f"{listing}?{urlencode({'sort': sort, 'page': 'last'})}"
+    return f"{listing}?{urlencode({'sort': sort, 'after': pager.cursor(found[0])})}"
+
+
 def pages(found: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(page, username, url) for every page measured."""
     from django.urls import reverse
@@ -275,8 +304,8 @@ def pages(found: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("list: filtered", "admin", f"{listing}?state=implementation&agency={found['region']}"),
         ("list: by cohort", "kepala", f"{listing}?cohort={found['cohort']}"),
         ("list: sorted by progress", "admin", f"{listing}?sort=-progress"),
-        ("list: sorted, page 200", "admin", f"{listing}?sort=-progress&page=200"),
-        ("list: page 200", "admin", f"{listing}?page=200"),
+        ("list: sorted, page 200", "admin", _page_200(listing, "-progress")),
+        ("list: page 200", "admin", _page_200(listing, "participant")),
         ("list: searched", "admin", f"{listing}?q=Arsip+Digital"),
         ("project page", "admin", reverse("tracker:project-detail", args=[found["project"]])),
         ("seminar page", "penguji", reverse("mentoring:seminar-detail", args=[found["seminar"]])),
@@ -288,11 +317,12 @@ def pages(found: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(repeat: int, count: int) -> dict[str, Any]:
+def measure(repeat: int, count: int, kept: bool = False) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from tracker import fragments
     from tracker.models import User
 
     started = time.perf_counter()
@@ -309,6 +339,10 @@ def measure(repeat: int, count: int) -> dict[str, Any]:
         # CSV export is heavy: fewer rounds.
         rounds = max(3, repeat // 4) if "CSV" in name else repeat
         for attempt in range(rounds + 1):
+            if not kept:
+                # Drawn afresh, as after any write: the kept regions (tracker/fragments.py)
+                # would otherwise answer every round after the first.
+                fragments.bump()
             with CaptureQueriesContext(connection) as captured:
                 began, cpu_began = time.perf_counter(), time.process_time()
                 response = client.get(url)
@@ -336,22 +370,29 @@ def measure(repeat: int, count: int) -> dict[str, Any]:
                 "bytes": size,
             }
         )
-    return {"count": count, "seeding": seeding, "vendor": connection.vendor, "rows": rows}
+    return {
+        "count": count,
+        "seeding": seeding,
+        "vendor": connection.vendor,
+        "kept": kept,
+        "rows": rows,
+    }
 
 
-def run(count: int, repeat: int) -> None:
+def run(count: int, repeat: int, kept: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="jejak-pages-") as workdir:
         setup_django(Path(workdir))
         try:
-            result = measure(repeat, count)
+            result = measure(repeat, count, kept)
         finally:
             teardown_django()
     print(json.dumps(result))
 
 
-def child(count: int, repeat: int) -> dict[str, Any]:
+def child(count: int, repeat: int, kept: bool) -> dict[str, Any]:
     output = subprocess.run(
-        [sys.executable, __file__, "--child", str(count), str(repeat)],
+        [sys.executable, __file__, "--child", str(count), str(repeat)]
+        + (["--kept"] if kept else []),
         check=True,
         capture_output=True,
         text=True,
@@ -371,17 +412,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--show", help="print the table of results written with --json")
+    parser.add_argument(
+        "--kept",
+        action="store_true",
+        help="time the pages as kept in the cache (by default each is drawn afresh)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run(int(args.child[0]), int(args.child[1]))
+        run(int(args.child[0]), int(args.child[1]), args.kept)
         return
     if args.show:
         report(json.loads(Path(args.show).read_text()))
         return
     results = []
     for n in args.sizes:
-        results.append(child(n, args.repeat))
+        results.append(child(n, args.repeat, args.kept))
         if args.json:  # after each N: a long run that is stopped keeps what it measured
             Path(args.json).write_text(json.dumps(results, indent=1))
     report(results)
@@ -389,7 +435,8 @@ def main() -> None:
 
 def report(results: list[dict[str, Any]]) -> None:
     """A Markdown table: per page and role, p50, p95, queries and size at each N."""
-    print(f"Jejak pages on {results[0]['vendor']} (ms, in process)\n")
+    drawn = "kept in the cache" if results[0].get("kept") else "each drawn afresh"
+    print(f"Jejak pages on {results[0]['vendor']} (ms, in process, {drawn})\n")
     header = f"| {'page':34} | role |"
     for result in results:
         n = result["count"]

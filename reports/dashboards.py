@@ -542,7 +542,7 @@ def agency_section(
         "units": units,
         "unit_page": unit_page,
         "states": states,
-        # Most frequent first, then by name (as `mentoring.selectors.grade_counts` orders).
+        # Most frequent first, then by name.
         "grades": sorted(grades.items(), key=lambda item: (-item[1], item[0])),
         "latest": latest,
         "total": sum(sum(counts.values()) for counts in per_unit.values()),

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -15,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import GradeBand
 from milestones.selectors import ProjectFlags, project_overdue, projects_with_flags
+from reports.paging import SeekKey
+from tracker import sqlite_search
 from tracker.models import Agency, ChangeProject, Cohort, Programme, User, subtree_sql
 from tracker.selectors import agency_lineage_ids, agency_subtree_ids, projects_visible_to
 
@@ -77,15 +81,22 @@ def _sort_choices() -> list[tuple[str, str | Promise]]:
     return choices
 
 
-def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[ChangeProject]:
-    """The projects in the order a sort parameter names (ascending, or descending with '-')."""
+def seek_keys(sort: str) -> list[SeekKey]:
+    """The columns a sort parameter orders by, each with its direction (the key comes after)."""
     descending = sort.startswith("-")
     _label, fields = SORTS[sort.lstrip("-")]
-    expressions = [F(f) if isinstance(f, str) else f for f in fields]
+    return [SeekKey(F(f) if isinstance(f, str) else f, descending=descending) for f in fields]
+
+
+def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[ChangeProject]:
+    """The projects in the order a sort parameter names (ascending, or descending with '-')."""
     # No sorted column holds NULL (an ungraded project's predikat is ""), so no NULLS LAST:
     # with it PostgreSQL could not read a (column, id) index backwards for a descending sort.
-    ordered = [e.desc() if descending else e.asc() for e in expressions]
-    return projects.order_by(*ordered, "-pk" if descending else "pk")
+    ordered = [
+        key.expression.desc() if key.descending else key.expression.asc()
+        for key in seek_keys(sort)
+    ]
+    return projects.order_by(*ordered, "-pk" if sort.startswith("-") else "pk")
 
 
 FLAG_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]
@@ -259,6 +270,16 @@ class ProjectFilter(django_filters.FilterSet):
     def search(self, projects, _name, value: str):
         words = value.strip()
         nip = words.replace(" ", "")
+        if sqlite_search.searchable(connection, words, nip):
+            found = RawSQL(
+                sqlite_search.MATCHES,
+                [
+                    sqlite_search.phrase(words),
+                    sqlite_search.phrase(words),
+                    sqlite_search.phrase(nip),
+                ],
+            )
+            return projects.filter(pk__in=found)
         # One branch per table, joined by UNION: each can use its own index (trigram indexes on
         # PostgreSQL), where an OR across a join could only filter the joined rows one by one.
         people = User.objects.filter(Q(full_name__icontains=words) | Q(nip__contains=nip))

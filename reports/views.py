@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import itertools
-from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +21,16 @@ from milestones.models import Milestone
 from reports import exports, limits, services
 from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
-from reports.filters import CHOICE_SEARCH, PICKED, filtered_projects, with_figures
+from reports.filters import (
+    CHOICE_SEARCH,
+    PICKED,
+    filtered_projects,
+    seek_keys,
+    with_figures,
+)
 from reports.forms import AgencyReportForm
 from reports.models import GeneratedDocument, ReportJob
-from reports.paging import KeysFirstPaginator
+from reports.paging import SeekPaginator, bounded_count
 from reports.selectors import (
     jobs_of,
     may_download,
@@ -32,7 +38,8 @@ from reports.selectors import (
     may_read_agency,
     may_read_cohort,
 )
-from reports.templatetags.project_list_tags import picker_context
+from reports.templatetags.project_list_tags import PAGE_PARAMS, picker_context
+from tracker import fragments
 from tracker.http import AuthenticatedRequest
 from tracker.models import Agency, ChangeProject, Cohort, Seminar, User
 from tracker.selectors import projects_visible_to
@@ -226,6 +233,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 PER_PAGE_OPTIONS = (10, 25, 50, 100)
+# The list counts its rows up to this many, and says "more than" beyond: counting 100,000
+# visible projects on every page would cost more than the page itself.
+COUNT_LIMIT = 1000
 # Filters folded under "Filter lainnya" unless one of them is in use.
 MORE_FILTERS = (
     "programme",
@@ -256,22 +266,33 @@ def _per_page(raw: str | None) -> tuple[int, str]:
     ) % {"max": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}
 
 
-@require_GET
-@login_required
-def project_list(request: AuthenticatedRequest) -> HttpResponse:
+def _list_context(request: AuthenticatedRequest) -> tuple[dict, bool]:
+    """What the list draws for this request, and whether its filters were valid."""
     projects = filtered_projects(request.user, request.GET or None)
     per_page, per_page_refusal = _per_page(request.GET.get("per_page"))
     valid = not projects.is_bound or projects.is_valid()
-    page = (
-        KeysFirstPaginator(projects.qs, per_page).get_page(request.GET.get("page"))
-        if valid
-        else None
-    )
-    if page is not None:
-        with_figures(cast(list, page.object_list))
+    page = paginator = None
+    if valid:
+        rows = projects.qs
+        counted, exactly = bounded_count(rows, COUNT_LIMIT)
+        paginator = SeekPaginator(
+            rows,
+            seek_keys(projects.sort_value),
+            per_page,
+            scope=f"projects:{projects.sort_value}",
+            counted=counted,
+            counted_exactly=exactly,
+        )
+        page = paginator.page_for(
+            page=request.GET.get("page"),
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+        with_figures(page.object_list)
     context = {
         "filter": projects,
         "page": page,
+        "paginator": paginator,
         "per_page": per_page,
         "per_page_options": sorted({*PER_PAGE_OPTIONS, per_page}),
         "per_page_refusal": per_page_refusal,
@@ -279,21 +300,42 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
         "filtered": any(
             value
             for key, value in request.GET.items()
-            if key not in ("page", "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
+            if key not in (*PAGE_PARAMS, "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
         ),
         "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     }
+    return context, valid
+
+
+@require_GET
+@login_required
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
     template = "reports/project_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#project-results"
-        # A sort header or page link changed the list: bring the form's sort control along.
-        context["oob_controls"] = request.htmx.trigger != "project-filter"
-    response = render(request, template, context, status=200 if valid else 400)
+    fragment = bool(request.htmx and not request.htmx.history_restore_request)
+    # A sort header or page link changed the list: bring the form's sort control along.
+    oob_controls = fragment and request.htmx.trigger != "project-filter"
+    part = "project-results" if fragment else "list-content"
+    # The filters, the page and its figures are drawn once per viewer, query and data
+    # generation (tracker/fragments.py); the page around them, with its CSRF tokens, each time.
+    key = fragments.key(request, "project-list", part, oob_controls)
+    html, status = fragments.get(key), 200
+    if html is None:
+        context, valid = _list_context(request)
+        context["oob_controls"] = oob_controls
+        html = render_to_string(f"{template}#{part}", context, request)
+        if valid:
+            fragments.keep(key, html)
+        else:
+            status = 400
+    if fragment:
+        response = HttpResponse(html, status=status)
+    else:
+        response = render(request, template, {"content": html}, status=status)
     if request.htmx:
         # The form sends its empty fields too; the address bar keeps only the filters in use.
         query = QueryDict(mutable=True)
-        for key, values in request.GET.lists():
-            query.setlist(key, [value for value in values if value])
+        for key_, values in request.GET.lists():
+            query.setlist(key_, [value for value in values if value])
         response["HX-Push-Url"] = f"{request.path}?{query.urlencode()}".rstrip("?")
     # The same URL answers with a page or a fragment; caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

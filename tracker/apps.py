@@ -9,4 +9,17 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Proyek perubahan")
 
     def ready(self) -> None:
-        from tracker import health  # noqa: F401  (registers the deploy check for static files)
+        import atexit
+
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from tracker import fragments, health, sqlite_search  # noqa: F401  (health: a check)
+
+        # Every connection's writes retire the cached page regions they change.
+        connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
+        request_finished.connect(fragments.settle_all, dispatch_uid="tracker.fragments.settle")
+        atexit.register(fragments.settle_all)
+        # SQLite's search indexes follow their tables again after any migration remade them.
+        post_migrate.connect(sqlite_search.after_migrate, dispatch_uid="tracker.sqlite_search")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tracker import health, services, workflow
+from tracker import fragments, health, services, workflow
 from tracker.diagram import workflow_svg
 from tracker.forms import (
     CoachAssignmentForm,
@@ -129,7 +130,15 @@ def project_actions(project: ChangeProject, user, bound_form=None, failed: str =
 def home(request: AuthenticatedRequest) -> HttpResponse:
     # The sections per role are drawn by the reports app's `home_dashboard` tag: they read the
     # milestones and mentoring apps, which tracker must not import.
-    return render(request, "tracker/home.html", {"roles": held_roles(request.user)})
+    # The sections are drawn once per person, page and data generation (tracker/fragments.py);
+    # the page around them, with its CSRF tokens, each time.
+    key = fragments.key(request, "home")
+    content = fragments.get(key)
+    if content is None:
+        context = {"roles": held_roles(request.user)}
+        content = render_to_string("tracker/home.html#home-content", context, request)
+        fragments.keep(key, content)
+    return render(request, "tracker/home.html", {"content": content})
 
 
 def project_page(request, project, *, bound_form=None, failed="", status=200) -> HttpResponse:

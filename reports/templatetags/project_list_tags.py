@@ -11,6 +11,9 @@ from reports.filters import CHOICE_SEARCH, SORTS, ProjectFilter, sort_direction
 
 register = template.Library()
 
+# The parameters that choose a page of the list: a new filter, sort or choice drops them all.
+PAGE_PARAMS = ("page", "after", "before")
+
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
@@ -61,7 +64,8 @@ def picker_context(request: HttpRequest, projects: ProjectFilter, name: str) -> 
     list_url = reverse("reports:project-list")
 
     def choose(value: object) -> str:
-        return list_url + changed_query(request.GET, {name: value, search: None, "page": None})
+        changes = {name: value, search: None, **dict.fromkeys(PAGE_PARAMS)}
+        return list_url + changed_query(request.GET, changes)
 
     field = projects.filters[name]
     null_label = field.extra.get("null_label")
@@ -92,6 +96,13 @@ def filter_picker(context, name: str) -> dict:
     """A searchable choice of cohort, agency, coach or mentor: a search field whose matches are
     links (HTMX fills them as one types; without JavaScript the form's submit does)."""
     return picker_context(context["request"], context["filter"], name)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, **changes) -> str:
+    """The current query string on another page of the list: `changes` name that page (its
+    cursor or number); the other page parameters are dropped."""
+    return changed_query(context["request"].GET, {**dict.fromkeys(PAGE_PARAMS), **changes})
 
 
 @register.simple_tag(takes_context=True)

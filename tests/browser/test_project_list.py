@@ -45,7 +45,7 @@ def test_filter_and_page_push_the_address_and_survive_a_reload(new_page, many_pr
 
     page.get_by_role("link", name=re.compile("Berikutnya")).click()
     expect(page).to_have_url(
-        re.compile(r"state=implementation.*page=2|page=2.*state=implementation")
+        re.compile(r"state=implementation.*after=|after=.*state=implementation")
     )
     expect(page.locator("#project-results tbody tr")).to_have_count(5)
 
@@ -54,8 +54,25 @@ def test_filter_and_page_push_the_address_and_survive_a_reload(new_page, many_pr
     expect(page.locator("#project-results tbody tr")).to_have_count(5)
 
     page.go_back()
-    expect(page).not_to_have_url(re.compile(r"[?&]page=2"))
+    expect(page).not_to_have_url(re.compile(r"[?&]after="))
     expect(page.locator("#project-results tbody tr")).to_have_count(25)
+
+
+def test_last_previous_and_first_links_move_through_the_list(new_page, many_projects):
+    page = new_page(user=many_projects.organiser)
+    page.goto("/proyek/?per_page=10")
+    rows = page.locator("#project-results tbody tr")
+    first_title = rows.first.get_by_role("link").inner_text()
+    page.get_by_role("link", name=re.compile("Terakhir")).click()
+    expect(page).to_have_url(re.compile(r"page=last"))
+    expect(rows).to_have_count(5)
+    expect(page.locator(".pagination")).to_contain_text("Halaman 4 dari 4")
+    page.get_by_role("link", name=re.compile("Sebelumnya")).click()
+    expect(page).to_have_url(re.compile(r"before="))
+    expect(rows).to_have_count(10)
+    page.get_by_role("link", name=re.compile("Pertama")).click()
+    expect(rows.first.get_by_role("link")).to_have_text(first_title)
+    expect(page.get_by_role("link", name=re.compile("Pertama"))).to_have_count(0)
 
 
 def test_the_coach_picker_searches_as_one_types_and_its_match_filters(new_page, many_projects):

@@ -11,8 +11,8 @@ import re
 import pytest
 from django.db import connection
 
-from reports.filters import filtered_projects
-from reports.paging import KeysFirstPaginator
+from reports.filters import filtered_projects, seek_keys
+from reports.paging import SeekPaginator
 from tests.factories import ChangeProjectFactory
 
 pytestmark = pytest.mark.skipif(
@@ -75,11 +75,35 @@ def test_a_search_by_nip_reads_its_trigram_index(many):
     assert "user_nip_trgm" in plan, plan
 
 
-def test_a_deep_page_skips_keys_only(many):
-    paginator = KeysFirstPaginator(filtered_projects(many.admin, None).qs, 5)
-    assert [p.pk for p in paginator.page(6).object_list] == list(
-        filtered_projects(many.admin, None).qs.values_list("pk", flat=True)[25:30]
+def _after(user, sort: str, cursor_row: int):
+    """The query that seeks the page after the list's row number `cursor_row`."""
+    rows = filtered_projects(user, {"sort": sort})
+    assert rows.is_valid()
+    pager = SeekPaginator(
+        rows.qs, seek_keys(sort), 25, scope=sort, counted=1000, counted_exactly=False
     )
+    names = pager._names()
+    values = list(
+        rows.qs.annotate(
+            **{name: key.expression for name, key in zip(names, pager.keys, strict=True)}
+        ).values_list(*names)[cursor_row : cursor_row + 1]
+    )[0]
+    return pager.keys_query(beyond=list(values), backwards=False)
+
+
+@pytest.mark.parametrize(
+    ("sort", "index", "column"),
+    [
+        ("participant", "user_full_name_id", "full_name"),
+        ("-updated", "project_updated_id", "updated_at"),
+    ],
+)
+def test_a_deep_page_seeks_through_the_index_of_its_order(many, sort, index, column):
+    plan = _plan(_after(many.admin, sort, 20))
+    assert index in plan, plan
+    # The index is entered at the cursor (a range condition), not read from its start.
+    condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert column in condition and ("<=" in condition or ">=" in condition), plan
 
 
 @pytest.mark.parametrize("sort", ["progress", "-progress"])
