@@ -134,16 +134,20 @@ def open_seminar_row(page, kind: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(kind)
 
 
-def score_all_criteria(new_page, examiner: User, score: str) -> object:
+def score_all_criteria(
+    new_page, examiner: User, score: str, seminar: str = "Seminar laporan", decision: str = ""
+) -> object:
     page = log_in(new_page, examiner)
-    open_seminar_row(page, "Seminar laporan")
+    open_seminar_row(page, seminar)
     page.get_by_role("link", name="Isi nilai").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Penilaian seminar laporan")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Penilaian {seminar.lower()}")
     inputs = page.locator("#score-form input.score-input")
     expect(inputs.first).to_be_visible()
     assert inputs.count() >= 3
     for index in range(inputs.count()):
         inputs.nth(index).fill(score)
+    if decision:  # a proposal examiner's sheet also carries a decision
+        page.locator("#score-form").get_by_label(decision, exact=True).check()
     page.get_by_role("button", name="Simpan nilai").click()
     success_message(page, "tersimpan")
     return page
@@ -191,12 +195,11 @@ def test_a_project_from_first_draft_to_graded_report_through_the_pages(
     approve_as(new_page, cast.coach, project, then=S.PROPOSAL_REVIEW)
     approve_as(new_page, cast.mentor, project, then=S.PROPOSAL_SEMINAR)
 
-    # The organiser schedules the proposal seminar; the examiner records it (an HTMX form).
+    # The organiser schedules the proposal seminar; the examiner scores it by the proposal rubric
+    # (an HTMX form) and records the decision it combines to.
     schedule_seminar(new_page, cast, "Seminar rancangan", [cast.examiner])
-    page = log_in(new_page, cast.examiner)
-    open_seminar_row(page, "Seminar rancangan")
-    page.get_by_role("link", name="Catat hasil").click()
-    page.get_by_label("Diterima").check()
+    page = score_all_criteria(new_page, cast.examiner, "85", "Seminar rancangan", "Diterima")
+    page.locator("#score-form").get_by_role("link", name="Tetapkan hasil").click()
     page.get_by_role("button", name="Catat hasil seminar").click()
     success_message(page, "Hasil seminar rancangan tercatat")
     project.refresh_from_db()
