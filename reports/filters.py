@@ -93,8 +93,7 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
     # No sorted column holds NULL (an ungraded project's predikat is ""), so no NULLS LAST:
     # with it PostgreSQL could not read a (column, id) index backwards for a descending sort.
     ordered = [
-        key.expression.desc() if key.descending else key.expression.asc()
-        for key in seek_keys(sort)
+        key.expression.desc() if key.descending else key.expression.asc() for key in seek_keys(sort)
     ]
     return projects.order_by(*ordered, "-pk" if sort.startswith("-") else "pk")
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from milestones.models import Milestone
 from tests.factories import ChangeProjectFactory
 from tests.milestones.factories import MilestoneFactory
-from tracker import fragments
+from tracker import fragments, summary
 from tracker.models import ChangeProject, User, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -93,6 +93,7 @@ def test_a_name_or_a_milestone_changed_elsewhere_is_on_the_next_look(client, wor
     milestone = MilestoneFactory(project=world.project)
     assert "0/1 tonggak" in client.get(URL).content.decode()
     Milestone.objects.filter(pk=milestone.pk).update(state=Milestone.State.ACCEPTED)
+    summary.refresh(world.project.pk)  # as the milestone services do
     assert "1/1 tonggak" in client.get(URL).content.decode()
     User.objects.filter(pk=world.participant.pk).update(full_name="Budi Berganti Nama")
     assert "Budi Berganti Nama" in client.get(URL).content.decode()
