@@ -32,11 +32,22 @@ from mentoring.selectors import (
 )
 from milestones.models import MilestoneLog
 from milestones.selectors import (
+    TermTotals,
+    accepted_per_month,
+    all_terms,
     changes_awaiting_decision,
-    milestone_totals,
+    milestone_terms,
     milestones_awaiting_review,
     open_milestones,
     projects_with_progress,
+    recent_months,
+)
+from reports.documents.project_lines import (
+    TREND_MONTHS,
+    MonthCount,
+    TermCount,
+    month_counts,
+    term_counts,
 )
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
@@ -75,6 +86,9 @@ class CohortOverview(TypedDict):
     upcoming_seminars: Sequence[Seminar]
     seminars_without_examiners: int
     impact: ImpactFigures
+    milestone_count: int
+    terms: list[TermCount]
+    trend: list[MonthCount]
 
 
 State = ChangeProject.State
@@ -439,7 +453,9 @@ def organiser_section(
         .values_list("cohort")
         .annotate(total=Count("pk"))
     )
-    progress = milestone_totals(projects, "cohort", now=now)
+    progress = milestone_terms(projects, "cohort", now=now)
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    accepted = accepted_per_month(projects, "cohort", months=months)
     impact = impact_figures_by(projects, by="cohort_id", today=timezone.localdate(now))
     seminars = defaultdict(list)
     for seminar in (
@@ -454,9 +470,12 @@ def organiser_section(
     for cohort in cohorts:
         cohort.states = states[cohort.pk]
         cohort.unscheduled = unscheduled.get(cohort.pk, 0)
-        row = progress.get(cohort.pk, {"total": 0, "accepted": 0, "overdue": 0})
-        cohort.progress = _share(row["accepted"], row["total"])
-        cohort.milestones_overdue = row["overdue"]
+        plan = all_terms(progress.get(cohort.pk))
+        cohort.progress = plan.share
+        cohort.milestone_count = plan.total
+        cohort.milestones_overdue = plan.overdue
+        cohort.terms = term_counts(progress.get(cohort.pk))
+        cohort.trend = month_counts(accepted.get(cohort.pk), months)
         cohort.upcoming_seminars = seminars[cohort.pk]
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
@@ -490,11 +509,17 @@ def agency_section(
         .order_by("name", "pk")
         .values_list("pk", flat=True)[rows]
     )
-    progress = milestone_totals(projects.filter(agency_id__in=shown), "agency", now=now)
+    # Every unit's plan in one query: the shown units' rows, and all of them added up per term.
+    progress = milestone_terms(projects, "agency", now=now)
+    terms: dict[str, TermTotals] = defaultdict(TermTotals)
+    for unit_terms in progress.values():
+        for term, totals in unit_terms.items():
+            terms[term] += totals
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     units = []
     for agency in Agency.objects.filter(pk__in=shown).order_by("name", "pk"):
         counts = per_unit[agency.pk]
-        row = progress.get(agency.pk, {"total": 0, "accepted": 0, "overdue": 0})
+        row = all_terms(progress.get(agency.pk))
         units.append(
             {
                 "agency": agency,
@@ -503,8 +528,8 @@ def agency_section(
                 "finished": sum(n for s, n in counts.items() if s in FINISHED),
                 "deferred": counts.get(State.DEFERRED, 0),
                 "stopped": sum(n for s, n in counts.items() if s in STOPPED),
-                "progress": _share(row["accepted"], row["total"]),
-                "overdue": row["overdue"],
+                "progress": row.share,
+                "overdue": row.overdue,
             }
         )
     states = [
@@ -526,6 +551,9 @@ def agency_section(
         "unit_page": unit_page,
         "states": states,
         "grades": grade_counts(projects),
+        "milestones": sum(totals.total for totals in terms.values()),
+        "terms": term_counts(terms),
+        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
         "latest": latest,
         "total": sum(sum(counts.values()) for counts in per_unit.values()),
     }

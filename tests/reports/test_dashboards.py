@@ -421,9 +421,10 @@ HOME_QUERIES = {
     "participant": 9,
     "coach": 16,
     "examiner": 13,
-    # Six of these are the post-training figures (reports/impact.py), whatever the data.
-    "organiser": 16,
-    "agency_head": 19,
+    # Six of these are the post-training figures (reports/impact.py), whatever the data; one is
+    # the milestones accepted per month (the per-term plan shares the progress query).
+    "organiser": 17,
+    "agency_head": 20,
 }
 
 
