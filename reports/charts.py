@@ -198,18 +198,11 @@ def paired_bar_chart(
     label_width: float = 58,
 ) -> SafeString:
     """Two bars per label (e.g. alumni and mentors) on a fixed scale, each with its value."""
-    pair, top = 11.0, 8.0
+    pair = 11.0
+    body, top = _legend(legend, x=label_width, width=width)
+    top += 2
     height = top + pair * max(1, len(rows)) + 2
     room = width - label_width - 14
-    body = []
-    x = label_width
-    for index, name in enumerate(legend):
-        body.append(
-            f'<rect x="{x:.2f}" y="1" width="3.2" height="3.2" fill="{SERIES[index]}" '
-            f'stroke="{MUTED}" stroke-width="0.2"/>'
-        )
-        body.append(_text(x + 4.4, 3.9, name, size=3))
-        x += 8 + len(name) * 1.75
     for index, (label, first, second) in enumerate(rows):
         y = top + index * pair
         body.append(_text(label_width - 2, y + 6, label, anchor="end"))

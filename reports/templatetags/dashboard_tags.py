@@ -105,3 +105,17 @@ def trend_web_chart(trend, title: str) -> SafeString:
         charts.column_chart(columns, title=str(title), width=120, plot_height=26),
         charts.column_chart(columns, title=str(title), width=70, plot_height=22),
     )
+
+
+# The post-training charts: long labels (barriers) keep a wider label column on the screen too.
+IMPACT_CHARTS = {"means": 54, "sustainability": 54, "barriers": 62}
+
+
+@register.simple_tag
+def impact_chart(figures, which: str) -> SafeString:
+    """One of the dashboard's post-training charts (`IMPACT_CHARTS`), wide and narrow."""
+    draw = getattr(figures, f"{which}_chart")
+    return _wide_and_narrow(
+        draw(width=WEB_SIZE["width"], label_width=IMPACT_CHARTS[which]),
+        draw(label_chars=18, **PHONE_SIZE),
+    )
