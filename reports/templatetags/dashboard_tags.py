@@ -108,7 +108,7 @@ def trend_web_chart(trend, title: str) -> SafeString:
 
 
 # The post-training charts: long labels (barriers) keep a wider label column on the screen too.
-IMPACT_CHARTS = {"means": 54, "sustainability": 54, "barriers": 62}
+IMPACT_CHARTS = {"means": 54, "sustainability": 54, "barriers": 74}
 
 
 @register.simple_tag

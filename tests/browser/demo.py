@@ -138,6 +138,7 @@ def main_pages(login: str | None) -> list[MainPage]:
     common = [
         MainPage("beranda", reverse("tracker:home")),
         MainPage("notifikasi", reverse("tracker:notifications")),
+        MainPage("daftar-proyek", reverse("reports:project-list")),
     ]
     pages = {
         "peserta": [
@@ -184,6 +185,7 @@ def main_pages(login: str | None) -> list[MainPage]:
             ),
         ],
         "penguji": [
+            MainPage("proyek", _project("peserta8").get_absolute_url()),
             MainPage("seminar", reverse("mentoring:seminar-list")),
             MainPage("seminar-rancangan", _seminar_url(proposal_seminar)),
             MainPage(
@@ -218,6 +220,7 @@ def main_pages(login: str | None) -> list[MainPage]:
                 "ubah-seminar", reverse("mentoring:seminar-update", args=[results_seminar.pk])
             ),
             MainPage("proyek-pemantauan", _project("peserta10").get_absolute_url()),
+            MainPage("seminar-laporan", _seminar_url(results_seminar)),
         ],
         "kepala": [
             MainPage("proyek", _project("peserta3").get_absolute_url()),
