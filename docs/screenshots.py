@@ -116,7 +116,10 @@ def main(argv: list[str]) -> int:
     hashers.enable()
     demo.seed()
     pages = {
-        login: {page.slug: page.path for page in demo.main_pages(login)} for login, *_ in shots
+        login: {
+            page.slug: page.path for page in [*demo.main_pages(login), *demo.table_pages(login)]
+        }
+        for login, *_ in shots
     }
     # The in-memory database lives in this connection: the server thread must share it.
     database.inc_thread_sharing()

@@ -227,3 +227,34 @@ def main_pages(login: str | None) -> list[MainPage]:
         ],
     }
     return common + pages[login]
+
+
+def table_pages(login: str | None) -> list[MainPage]:
+    """Pages beyond the main ones that hold tables (assignments, imports, invitations, reports'
+    forms, tokens), which the layout tests check for fit as well."""
+    if login is None:
+        return []
+    cohort = _project("peserta").cohort
+    pages = {
+        "peserta2": [MainPage("token-api", reverse("api:tokens"))],
+        "penyelenggara": [
+            MainPage("tetapkan-coach", reverse("tracker:coach-assignment", args=[cohort.pk])),
+            MainPage("undangan", reverse("tracker:invitations", args=[cohort.pk])),
+            MainPage("impor-peserta", reverse("tracker:participant-import", args=[cohort.pk])),
+            MainPage("impor-staf", reverse("tracker:staff-import", args=[cohort.pk])),
+            MainPage(
+                "pemantauan", reverse("mentoring:monitoring", args=[_project("peserta10").pk])
+            ),
+            MainPage("kuesioner", reverse("mentoring:questionnaire-list")),
+            MainPage("rekap-angkatan", reverse("reports:cohort-recap", args=[cohort.pk])),
+            MainPage("token-angkatan", reverse("api:cohort-tokens", args=[cohort.pk])),
+            MainPage("webhook", reverse("api:webhooks", args=[cohort.pk])),
+        ],
+        "kepala": [
+            MainPage(
+                "laporan-instansi",
+                reverse("reports:agency-report", args=[_project("peserta3").agency.pk]),
+            )
+        ],
+    }
+    return pages.get(login, [])

@@ -41,7 +41,7 @@ def test_no_main_page_or_table_scrolls_sideways(new_page, login, size):
     page = new_page(user=User.objects.get(username=login), viewport=viewport)
     slugs = set()
     problems = []
-    for main in demo.main_pages(login):
+    for main in [*demo.main_pages(login), *demo.table_pages(login)]:
         slugs.add(main.slug)
         response = page.goto(main.path)
         assert response.status == 200, f"{main.path}: HTTP {response.status}"
