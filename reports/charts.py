@@ -84,9 +84,11 @@ def _legend(
 ) -> tuple[list[str], float]:
     """Swatches with their names from `x`, wrapping onto another line where the width ends;
     the markup and the height it takes."""
+    steps = [6 + len(name) * size * 0.58 for name in names]
+    if x + sum(steps) > width:  # it will wrap anyway: use the whole width
+        x = 0
     body, left, y = [], x, 1.0
-    for index, name in enumerate(names):
-        step = 6 + len(name) * size * 0.58
+    for index, (name, step) in enumerate(zip(names, steps, strict=True)):
         if left > x and left + step > width:
             left, y = x, y + 5
         body.append(

@@ -91,7 +91,7 @@ def terms_chart(terms, title: str) -> SafeString:
             title=str(title),
             legend=legend,
             width=70,
-            label_width=27,
+            label_width=33,
             note_width=11,
         ),
     )
