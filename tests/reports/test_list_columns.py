@@ -55,7 +55,7 @@ def test_the_address_adds_the_chosen_columns_in_the_tables_order(client, world):
     # The chooser shows what is in force, and starts open when something is chosen.
     assert 'name="cols" value="agency" checked' in page
     assert 'name="cols" value="cohort">' in page
-    assert re.search(r'<details class="column-chooser field" open>', page)
+    assert re.search(r'<details class="column-chooser" open>', page)
 
 
 def test_coach_and_mentor_column(client, world):
