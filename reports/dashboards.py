@@ -559,6 +559,26 @@ def agency_section(
     }
 
 
+# --- the system's admin ---------------------------------------------------------------------
+
+
+def overview_section(*, now: datetime.datetime | None = None) -> dict:
+    """For the system's admin: every project by state, the plan per term, and the milestones
+    accepted per month; four queries, whatever the number of projects."""
+    now = now or timezone.now()
+    projects = ChangeProject.objects.all()
+    states = state_rows(projects)
+    terms = milestone_terms(projects, None, now=now).get(None)
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    return {
+        "states": states,
+        "total": sum(row["total"] for row in states),
+        "milestones": all_terms(terms).total,
+        "terms": term_counts(terms),
+        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
+    }
+
+
 # --- all together --------------------------------------------------------------------------
 
 
@@ -584,4 +604,6 @@ def home_dashboard(
         sections["organiser"] = organiser_section(user, now=now, page=pages.get("organiser", 1))
     if Role.AGENCY_HEAD in roles:
         sections["agency"] = agency_section(user, now=now, page=pages.get("agency", 1))
+    if user.is_superuser:
+        sections["overview"] = overview_section(now=now)
     return sections

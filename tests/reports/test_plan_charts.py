@@ -18,6 +18,7 @@ from milestones.selectors import accepted_per_month, milestone_terms, recent_mon
 from reports.documents.agency_report import agency_report_data
 from reports.documents.cohort_recap import cohort_recap_data
 from reports.services import issue_collection
+from tests.factories import ChangeProjectFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tests.reports.test_services import _attached_csv, _pages_text
 from tracker.models import ChangeProject, Role
@@ -204,3 +205,35 @@ def test_a_report_without_acceptances_says_so(world):
 def _pdf(document) -> PdfReader:
     with document.file.open("rb") as stored:
         return PdfReader(io.BytesIO(stored.read()))
+
+
+# --- the system's admin ----------------------------------------------------------------------
+
+
+def test_the_admin_sees_every_project_as_charts(client, world, plan):
+    page = _home(client, world.admin)
+    assert "Semua proyek" in page
+    assert "<title>Proyek menurut status</title>" in page
+    # Both agencies' projects: the admin's overview is not scoped.
+    trend = _figure(page, "Tonggak diterima per bulan")
+    assert '<th scope="row">November 2026</th><td>2</td>' in trend
+    assert "?state=implementation" in page
+
+
+@pytest.mark.parametrize("persona", ["organiser", "agency_head", "participant"])
+def test_only_the_admin_gets_the_overview(client, world, plan, persona):
+    assert "overview-heading" not in _home(client, world.persona(persona))
+
+
+def test_the_admin_overview_costs_the_same_for_1_and_30_projects(
+    client, world, plan, django_assert_max_num_queries
+):
+    client.force_login(world.admin)
+    with django_assert_max_num_queries(50) as one:
+        client.get(HOME)
+    for _ in range(30):
+        project = ChangeProjectFactory(cohort=world.cohort)
+        _accepted(put_project_in(project, ChangeProject.State.IMPLEMENTATION), NOW)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(HOME).content.decode()
+    assert '<th scope="row">November 2026</th><td>32</td>' in page
