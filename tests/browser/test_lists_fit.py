@@ -136,7 +136,7 @@ VISIBLE_CHARTS = """() => [...document.querySelectorAll(".chart svg")]
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize("login", ["kepala", "penyelenggara"])
+@pytest.mark.parametrize("login", ["kepala", "penyelenggara", "admin"])
 def test_dashboard_charts_fit_and_carry_their_text_alternatives(new_page, login, size):
     demo.seed()
     viewport = SIZES[size]
