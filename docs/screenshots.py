@@ -16,10 +16,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}
 
+# Every role's home page, the project list and a project page, desktop and phone sized.
+ROLE_PAGES = {
+    "peserta": "proyek",
+    "peserta2": "proyek",
+    "coach": "proyek",
+    "mentor": "proyek",
+    "penguji": "proyek",
+    "penyelenggara": "proyek-pemantauan",
+    "kepala": "proyek",
+}
+OVERVIEW = [
+    (login, slug, size, None)
+    for login, project in ROLE_PAGES.items()
+    for slug in ("beranda", "daftar-proyek", project)
+    for size in ("desktop", "phone")
+]
 # (demo login, page slug from tests/browser/demo.py, size, heading to scroll to or None).
-SHOTS = [
+GUIDE = [
     (None, "masuk", "phone", None),
     ("peserta", "proyek", "desktop", None),
     ("peserta", "rancangan", "desktop", None),
@@ -35,6 +51,11 @@ SHOTS = [
     ("penyelenggara", "jadwalkan-seminar", "desktop", None),
     ("kepala", "beranda", "desktop", None),
     ("kepala", "proyek", "phone", "#documents-heading"),
+]
+# A page the guide frames (scrolled to a heading) replaces the overview's shot of it.
+SHOTS = [
+    *(shot for shot in OVERVIEW if not any(shot[:3] == framed[:3] for framed in GUIDE)),
+    *GUIDE,
 ]
 
 
@@ -61,7 +82,20 @@ def _save(png: bytes, path: Path) -> int:
     return path.stat().st_size
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """`docs/screenshots.py [--out DIR] [--full] [login:slug:size ...]`: all the shots into
+    docs/screenshots/, or only the ones named (a visitor's login is "-"); `--full` photographs
+    whole pages, not the first screen, to review a layout."""
+    out, shots, full = OUT, SHOTS, False
+    if argv[:1] == ["--out"]:
+        out, argv = Path(argv[1]), argv[2:]
+    if argv[:1] == ["--full"]:
+        full, argv = True, argv[1:]
+    if argv:
+        shots = []
+        for name in argv:
+            login, slug, size = name.split(":")
+            shots.append((None if login == "-" else login, slug, size, None))
     _django()
     from django.conf import settings
     from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -86,7 +120,10 @@ def main() -> int:
     hashers.enable()
     demo.seed()
     pages = {
-        login: {page.slug: page.path for page in demo.main_pages(login)} for login, *_ in SHOTS
+        login: {
+            page.slug: page.path for page in [*demo.main_pages(login), *demo.table_pages(login)]
+        }
+        for login, *_ in shots
     }
     # The in-memory database lives in this connection: the server thread must share it.
     database.inc_thread_sharing()
@@ -97,12 +134,12 @@ def main() -> int:
     if server.error:
         raise server.error
     base_url = f"http://localhost:{server.port}"
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     total = 0
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-            for login, slug, size, focus in SHOTS:
+            for login, slug, size, focus in shots:
                 context = browser.new_context(
                     base_url=base_url,
                     viewport=DESKTOP if size == "desktop" else PHONE,
@@ -122,16 +159,16 @@ def main() -> int:
                 if focus:
                     page.locator(focus).first.evaluate("(element) => element.scrollIntoView()")
                 name = f"{login or 'pengunjung'}-{slug}-{size}.png"
-                total += _save(page.screenshot(), OUT / name)
+                total += _save(page.screenshot(full_page=full), out / name)
                 print(f"  {name}")
                 context.close()
             browser.close()
     finally:
         server.terminate()
         hashers.disable()
-    print(f"{len(SHOTS)} screenshots, {total / 1024:.0f} KiB, in {OUT.relative_to(ROOT)}/")
+    print(f"{len(shots)} screenshots, {total / 1024:.0f} KiB, in {out}/")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -7,9 +7,10 @@ list costs the same number of queries for one milestone as for thirty.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -24,7 +25,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -616,6 +617,108 @@ def overdue_by(
         .values_list(f"project__{by}")
         .annotate(overdue=Count("pk"))
     )
+
+
+@dataclass
+class TermTotals:
+    """Milestones of one term, or of every term added up: planned, under way, accepted."""
+
+    total: int = 0
+    accepted: int = 0
+    planned: int = 0
+    overdue: int = 0
+
+    @property
+    def under_way(self) -> int:
+        """In progress, submitted for review, or returned to be reworked."""
+        return self.total - self.accepted - self.planned
+
+    @property
+    def share(self) -> int:
+        """Percent accepted, rounded down."""
+        return self.accepted * 100 // self.total if self.total else 0
+
+    def __add__(self, other: TermTotals) -> TermTotals:
+        return TermTotals(
+            self.total + other.total,
+            self.accepted + other.accepted,
+            self.planned + other.planned,
+            self.overdue + other.overdue,
+        )
+
+
+def milestone_terms(
+    projects: QuerySet[ChangeProject], by: str | None, *, now: datetime.datetime | None = None
+) -> dict[Any, dict[str, TermTotals]]:
+    """Per value of the project field `by` (all the projects under None), per term: milestones
+    total, accepted, planned and overdue; one query."""
+    _now, today = _clock(now)
+    key = f"project__{by}" if by else None
+    rows = (
+        Milestone.objects.filter(project__in=projects)
+        .order_by()
+        .values(*([key] if key else []), "term")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(state=ACCEPTED)),
+            planned=Count("pk", filter=Q(state=Milestone.State.PLANNED)),
+            overdue=Count("pk", filter=_overdue(today)),
+        )
+    )
+    totals: dict[Any, dict[str, TermTotals]] = defaultdict(dict)
+    for row in rows:
+        totals[row[key] if key else None][row["term"]] = TermTotals(
+            row["total"], row["accepted"], row["planned"], row["overdue"]
+        )
+    return dict(totals)
+
+
+def all_terms(terms: dict[str, TermTotals] | None) -> TermTotals:
+    """The terms of one `milestone_terms` entry added up."""
+    return sum((terms or {}).values(), TermTotals())
+
+
+def recent_months(count: int, *, today: datetime.date) -> list[datetime.date]:
+    """The first days of the last `count` months, this one included, oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _step in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def accepted_per_month(
+    projects: QuerySet[ChangeProject],
+    by: str | None,
+    *,
+    months: list[datetime.date],
+) -> dict[Any, dict[datetime.date, int]]:
+    """Per value of the project field `by` (all the projects under None): how many milestones
+    were accepted in each of `months` (first days, oldest first, in the site's time zone); one
+    query. A milestone is accepted once, so the acceptance log rows count it."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(months[0], datetime.time.min, tzinfo=zone)
+    key = f"project__{by}" if by else None
+    rows = (
+        MilestoneLog.objects.filter(
+            project__in=projects, action=MilestoneLog.Action.ACCEPT, created_at__gte=start
+        )
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .order_by()
+        .values(*([key] if key else []), "month")
+        .annotate(accepted=Count("pk"))
+    )
+    counts: dict[Any, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        month = row["month"]
+        month = (
+            timezone.localtime(month, zone).date()
+            if isinstance(month, datetime.datetime)
+            else month
+        )
+        counts[row[key] if key else None][month] = row["accepted"]
+    return dict(counts)
 
 
 def indicators_with_latest(project: ChangeProject) -> QuerySet[ImpactIndicator]:

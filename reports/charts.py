@@ -79,6 +79,27 @@ def bar_chart(
     return _svg(width, height, title, body)
 
 
+def _legend(
+    names: Sequence[str], *, x: float, width: float, size: float = 3
+) -> tuple[list[str], float]:
+    """Swatches with their names from `x`, wrapping onto another line where the width ends;
+    the markup and the height it takes."""
+    steps = [6 + len(name) * size * 0.58 for name in names]
+    if x + sum(steps) > width:  # it will wrap anyway: use the whole width
+        x = 0
+    body, left, y = [], x, 1.0
+    for index, (name, step) in enumerate(zip(names, steps, strict=True)):
+        if left > x and left + step > width:
+            left, y = x, y + 5
+        body.append(
+            f'<rect x="{left:.2f}" y="{y:.2f}" width="3.2" height="3.2" fill="{SERIES[index]}" '
+            f'stroke="{MUTED}" stroke-width="0.2"/>'
+        )
+        body.append(_text(left + 4.4, y + 2.9, name, size=size))
+        left += step
+    return body, y + 5
+
+
 def stacked_bar_chart(
     bars: Sequence[StackedBar],
     *,
@@ -86,21 +107,14 @@ def stacked_bar_chart(
     legend: Sequence[str],
     width: float = 160,
     label_width: float = 36,
+    note_width: float = 38,
 ) -> SafeString:
     """Horizontal bars split into parts (e.g. accepted, under way, planned), with a legend."""
-    row, top = 8.0, 8.0
+    row = 8.0
+    body, top = _legend(legend, x=label_width, width=width)
+    top += 2
     height = top + row * max(1, len(bars)) + 2
-    note_width = 38
     room = width - label_width - note_width - 2
-    body = []
-    x = label_width
-    for index, name in enumerate(legend):
-        body.append(
-            f'<rect x="{x:.2f}" y="1" width="3.2" height="3.2" fill="{SERIES[index]}" '
-            f'stroke="{MUTED}" stroke-width="0.2"/>'
-        )
-        body.append(_text(x + 4.4, 3.9, name, size=3))
-        x += 6 + len(name) * 1.75
     for index, bar in enumerate(bars):
         y = top + index * row
         body.append(_text(label_width - 2, y + 4.6, bar.label, anchor="end"))
@@ -119,6 +133,48 @@ def stacked_bar_chart(
             )
             start += length
         body.append(_text(label_width + room + 2, y + 4.6, bar.note, size=3))
+    return _svg(width, height, title, body)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a column chart: a value over a label (e.g. a month), with an optional
+    second line under the label (e.g. the year where it changes)."""
+
+    label: str
+    value: int
+    sublabel: str = ""
+
+
+def column_chart(
+    columns: Sequence[Column], *, title: str, width: float = 160, plot_height: float = 30
+) -> SafeString:
+    """Vertical columns in order (e.g. one per month), each with its count written above it."""
+    base = 5.0 + plot_height  # room above the tallest column for its count
+    height = base + 9.5
+    step = width / max(1, len(columns))
+    scale_max = max((column.value for column in columns), default=0) or 1
+    body = [
+        f'<line x1="0" y1="{base:.2f}" x2="{width:.2f}" y2="{base:.2f}" '
+        f'stroke="{MUTED}" stroke-width="0.3"/>'
+    ]
+    for index, column in enumerate(columns):
+        middle = step * index + step / 2
+        length = plot_height * column.value / scale_max
+        if length:
+            bar = min(step * 0.6, 14)
+            body.append(
+                f'<rect x="{middle - bar / 2:.2f}" y="{base - length:.2f}" width="{bar:.2f}" '
+                f'height="{length:.2f}" fill="{SERIES[0]}"/>'
+            )
+        body.append(
+            _text(middle, base - length - 1.2, number_format(column.value), anchor="middle")
+        )
+        body.append(_text(middle, base + 4, column.label, anchor="middle", size=3))
+        if column.sublabel:
+            body.append(
+                _text(middle, base + 8, column.sublabel, anchor="middle", size=2.8, fill=MUTED)
+            )
     return _svg(width, height, title, body)
 
 
@@ -144,18 +200,11 @@ def paired_bar_chart(
     label_width: float = 58,
 ) -> SafeString:
     """Two bars per label (e.g. alumni and mentors) on a fixed scale, each with its value."""
-    pair, top = 11.0, 8.0
+    pair = 11.0
+    body, top = _legend(legend, x=label_width, width=width)
+    top += 2
     height = top + pair * max(1, len(rows)) + 2
     room = width - label_width - 14
-    body = []
-    x = label_width
-    for index, name in enumerate(legend):
-        body.append(
-            f'<rect x="{x:.2f}" y="1" width="3.2" height="3.2" fill="{SERIES[index]}" '
-            f'stroke="{MUTED}" stroke-width="0.2"/>'
-        )
-        body.append(_text(x + 4.4, 3.9, name, size=3))
-        x += 8 + len(name) * 1.75
     for index, (label, first, second) in enumerate(rows):
         y = top + index * pair
         body.append(_text(label_width - 2, y + 6, label, anchor="end"))

@@ -31,13 +31,25 @@ from mentoring.selectors import (
 )
 from milestones.models import MilestoneLog
 from milestones.selectors import (
+    accepted_per_month,
+    all_terms,
     changes_awaiting_decision,
+    changes_awaiting_decision,
+    milestone_terms,
     milestones_awaiting_review,
     open_milestones,
     overdue_by,
     project_overdue,
     project_stuck,
     projects_with_flags,
+    recent_months,
+)
+from reports.documents.project_lines import (
+    TREND_MONTHS,
+    MonthCount,
+    TermCount,
+    month_counts,
+    term_counts,
 )
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
@@ -66,8 +78,6 @@ class CohortOverview(TypedDict):
     project_count: int
     without_coach: int
     without_mentor: int
-    milestones_total: int
-    milestones_accepted: int
     states: list[dict]
     unscheduled: int
     progress: int
@@ -75,6 +85,9 @@ class CohortOverview(TypedDict):
     upcoming_seminars: Sequence[Seminar]
     seminars_without_examiners: int
     impact: ImpactFigures
+    milestone_count: int
+    terms: list[TermCount]
+    trend: list[MonthCount]
 
 
 State = ChangeProject.State
@@ -417,9 +430,6 @@ def organiser_section(
                 without_mentor=Count(
                     "projects", filter=Q(projects__mentor__isnull=True) & ~final, distinct=True
                 ),
-                # The one join is to projects: their summary columns sum without repeats.
-                milestones_total=Sum("projects__milestones_total", default=0),
-                milestones_accepted=Sum("projects__milestones_accepted", default=0),
             )
             .order_by(*COHORT_ORDER)
         ),
@@ -444,7 +454,9 @@ def organiser_section(
         .values_list("cohort")
         .annotate(total=Count("pk"))
     )
-    overdue = overdue_by(projects, "cohort", now=now)
+    progress = milestone_terms(projects, "cohort", now=now)
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    accepted = accepted_per_month(projects, "cohort", months=months)
     impact = impact_figures_by(projects, by="cohort_id", today=timezone.localdate(now))
     seminars = defaultdict(list)
     for seminar in (
@@ -459,8 +471,12 @@ def organiser_section(
     for cohort in cohorts:
         cohort.states = states[cohort.pk]
         cohort.unscheduled = unscheduled.get(cohort.pk, 0)
-        cohort.progress = _share(cohort.milestones_accepted, cohort.milestones_total)
-        cohort.milestones_overdue = overdue.get(cohort.pk, 0)
+        plan = all_terms(progress.get(cohort.pk))
+        cohort.progress = plan.share
+        cohort.milestone_count = plan.total
+        cohort.milestones_overdue = plan.overdue
+        cohort.terms = term_counts(progress.get(cohort.pk))
+        cohort.trend = month_counts(accepted.get(cohort.pk), months)
         cohort.upcoming_seminars = seminars[cohort.pk]
         cohort.seminars_without_examiners = sum(
             1 for seminar in seminars[cohort.pk] if not seminar.examiner_count
@@ -509,6 +525,9 @@ def agency_section(
     )
     # Overdue is today's figure: counted for the units on the page only.
     overdue = overdue_by(projects.filter(agency_id__in=shown), "agency", now=now)
+    # The plan per term, of all the headed agencies together, in one query.
+    terms = milestone_terms(projects, None, now=now).get(None) or {}
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     units = []
     for agency in Agency.objects.filter(pk__in=shown).order_by("name", "pk"):
         counts = per_unit[agency.pk]
@@ -544,8 +563,31 @@ def agency_section(
         "states": states,
         # Most frequent first, then by name.
         "grades": sorted(grades.items(), key=lambda item: (-item[1], item[0])),
+        "milestones": all_terms(terms).total,
+        "terms": term_counts(terms),
+        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
         "latest": latest,
         "total": sum(sum(counts.values()) for counts in per_unit.values()),
+    }
+
+
+# --- the system's admin ---------------------------------------------------------------------
+
+
+def overview_section(*, now: datetime.datetime | None = None) -> dict:
+    """For the system's admin: every project by state, the plan per term, and the milestones
+    accepted per month; four queries, whatever the number of projects."""
+    now = now or timezone.now()
+    projects = ChangeProject.objects.all()
+    states = state_rows(projects)
+    terms = milestone_terms(projects, None, now=now).get(None)
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    return {
+        "states": states,
+        "total": sum(row["total"] for row in states),
+        "milestones": all_terms(terms).total,
+        "terms": term_counts(terms),
+        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
     }
 
 
@@ -574,4 +616,6 @@ def home_dashboard(
         sections["organiser"] = organiser_section(user, now=now, page=pages.get("organiser", 1))
     if Role.AGENCY_HEAD in roles:
         sections["agency"] = agency_section(user, now=now, page=pages.get("agency", 1))
+    if user.is_superuser:
+        sections["overview"] = overview_section(now=now)
     return sections

@@ -49,6 +49,20 @@ SORTS = {
 }
 DEFAULT_SORT = "participant"
 
+# The list's columns beyond the essential ones (participant, title, status, progress, predikat),
+# shown when the address names them (`?cols=agency&cols=cohort`): the essential ones fit 1280 px.
+OPTIONAL_COLUMNS = {
+    "agency": _("Instansi"),
+    "cohort": _("Angkatan"),
+    "people": _("Coach dan mentor"),
+    "updated": _("Diperbarui"),
+}
+
+
+def chosen_columns(values: list[str]) -> list[str]:
+    """The optional columns the address names, in the table's order; unknown names are ignored."""
+    return [name for name in OPTIONAL_COLUMNS if name in values]
+
 
 # How each column reads in either direction: "A–Z" for names, "terbaru" for dates, and so on.
 ALPHABETICAL = (_("A–Z"), _("Z–A"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from mentoring.models import (
@@ -113,26 +114,35 @@ class ImpactFigures:
 
     # --- charts: inline SVG, the numbers stay in the tables beside them -------------------
 
-    def means_chart(self) -> SafeString:
+    # Each chart is drawn at the printed size unless told otherwise; the dashboard draws it
+    # wide and narrow (reports/templatetags/dashboard_tags.py), with labels cut to `label_chars`.
+
+    def means_chart(self, *, label_chars: int | None = None, **size: float) -> SafeString:
         return paired_bar_chart(
-            [(row.label, row.alumni, row.mentor) for row in self.means],
+            [(_cut(row.label, label_chars), row.alumni, row.mentor) for row in self.means],
             title=_("Rata-rata skor (1–5): alumni dan mentor"),
             legend=(_("Alumni"), _("Mentor")),
             maximum=5,
+            **size,
         )
 
-    def sustainability_chart(self) -> SafeString:
+    def sustainability_chart(self, *, label_chars: int | None = None, **size: float) -> SafeString:
         return bar_chart(
-            [Bar(share.label, share.count) for share in self.sustainability],
+            [Bar(_cut(share.label, label_chars), share.count) for share in self.sustainability],
             title=_("Status keberlanjutan menurut alumni"),
+            **size,
         )
 
-    def barriers_chart(self) -> SafeString:
+    def barriers_chart(self, *, label_chars: int | None = None, **size: float) -> SafeString:
         return bar_chart(
-            [Bar(share.label, share.count) for share in self.barriers],
+            [Bar(_cut(share.label, label_chars), share.count) for share in self.barriers],
             title=_("Hambatan yang disebut alumni dan mentor"),
-            label_width=70,
+            **{"label_width": 70, **size},
         )
+
+
+def _cut(label: str, chars: int | None) -> str:
+    return Truncator(label).chars(chars) if chars else str(label)
 
 
 def impact_figures(projects: QuerySet[ChangeProject], *, today: datetime.date) -> ImpactFigures:

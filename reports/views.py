@@ -23,7 +23,9 @@ from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
 from reports.filters import (
     CHOICE_SEARCH,
+    OPTIONAL_COLUMNS,
     PICKED,
+    chosen_columns,
     filtered_projects,
     seek_keys,
     with_figures,
@@ -297,10 +299,13 @@ def _list_context(request: AuthenticatedRequest) -> tuple[dict, bool]:
         "per_page_options": sorted({*PER_PAGE_OPTIONS, per_page}),
         "per_page_refusal": per_page_refusal,
         "sort": projects.sort_value,
+        "columns": chosen_columns(request.GET.getlist("cols")),
+        "column_choices": list(OPTIONAL_COLUMNS.items()),
         "filtered": any(
             value
             for key, value in request.GET.items()
-            if key not in (*PAGE_PARAMS, "per_page", "sort") and not key.endswith(CHOICE_SEARCH)
+            if key not in (*PAGE_PARAMS, "per_page", "sort", "cols")
+            and not key.endswith(CHOICE_SEARCH)
         ),
         "more_filters": any(request.GET.get(name) for name in MORE_FILTERS),
     }

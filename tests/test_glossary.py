@@ -12,6 +12,7 @@ The glossary (Indonesian; the English catalogue follows it):
 | sort direction, numbers | terendah / tertinggi | naik / turun |
 | a date | 14 Mei 2026: `|date`, `date_format(value)` | 14-05-2026, 14 Mei, Senin, 14 Mei 2026 |
 | a date with its time | 14 Mei 2026, 08.00 WIB: `|date:"DATETIME_FORMAT"` | 14 Mei 2026 08.00 |
+| a month (trend charts) | Mei 2026: `date_format(value, "YEAR_MONTH_FORMAT")` | 05/2026 |
 
 The formats themselves live in tracker/formats/<language>/formats.py. Machine formats (`'c'`,
 `'Y-m-d'` in `datetime=` attributes and inputs) are not what people read, so they may stay.
@@ -39,7 +40,7 @@ BANNED = {
     r"urutkan (naik|turun)": "urutkan A–Z, urutkan terbaru, …",
 }
 # `|date:"..."` and date_format(value, "...") with a format of their own, not a named one.
-NAMED_FORMATS = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "c", "Y-m-d"}
+NAMED_FORMATS = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "YEAR_MONTH_FORMAT", "c", "Y-m-d"}
 TEMPLATE_DATE = re.compile(r"""\|date:\s*["']([^"']*)["']""")
 PYTHON_DATE = re.compile(r"""date_format\([^()]*(?:\([^()]*\)[^()]*)*,\s*["']([^"']*)["']""")
 STRFTIME = re.compile(r"""(?:strftime\(|:)%d-%m-%Y|:%d/%m/%Y""")

@@ -23,11 +23,14 @@ from reports.documents.base import (
 )
 from reports.documents.project_lines import (
     PASSED_STATES,
+    MonthCount,
     ProjectLine,
     TermCount,
+    accepted_trend,
     count_table,
     grade_counts,
     mean_score,
+    month_table,
     project_lines,
     state_counts,
     term_table,
@@ -59,8 +62,13 @@ class AgencyReport(Document):
     states: Table
     grades: Table
     terms: tuple[TermCount, ...]
+    trend: tuple[MonthCount, ...]
     lines: tuple[ProjectLine, ...]
     impact: ImpactSection
+
+    @property
+    def accepted_lately(self) -> int:
+        return sum(row.accepted for row in self.trend)
 
     @property
     def sections(self) -> list[Section]:
@@ -70,6 +78,7 @@ class AgencyReport(Document):
             self.states,
             self.grades,
             term_table(list(self.terms)),
+            month_table(list(self.trend)),
             _projects_table(lines),
             _project_terms_table(lines),
             _overdue_table(lines),
@@ -290,6 +299,7 @@ def agency_report_data(
             _("Belum ada proyek."),
         ),
         terms=tuple(term_totals(lines)),
+        trend=tuple(accepted_trend(projects, today=today)),
         lines=tuple(lines),
         # Agency heads read the figures and the answers, but not free text.
         impact=impact_section(projects, today=today, free_text=False),

@@ -24,12 +24,15 @@ from reports.documents.base import (
 )
 from reports.documents.project_lines import (
     PASSED_STATES,
+    MonthCount,
     ProjectLine,
     State,
     TermCount,
+    accepted_trend,
     count_table,
     grade_counts,
     mean_score,
+    month_table,
     project_lines,
     state_counts,
     term_table,
@@ -60,9 +63,14 @@ class CohortRecap(Document):
     states: Table
     grades: Table
     terms: tuple[TermCount, ...]
+    trend: tuple[MonthCount, ...]
     seminars: Table
     lines: tuple[ProjectLine, ...]
     impact: ImpactSection
+
+    @property
+    def accepted_lately(self) -> int:
+        return sum(row.accepted for row in self.trend)
 
     @property
     def sections(self) -> list[Section]:
@@ -73,6 +81,7 @@ class CohortRecap(Document):
             self.states,
             self.grades,
             term_table(list(self.terms)),
+            month_table(list(self.trend)),
             self.seminars,
             _recap_lines_table(lines),
             *self.impact.sections,
@@ -237,6 +246,7 @@ def cohort_recap_data(cohort: Cohort, *, today: datetime.date | None = None) -> 
             _("Belum ada proyek."),
         ),
         terms=tuple(term_totals(lines)),
+        trend=tuple(accepted_trend(projects, today=today)),
         seminars=_seminars_table(cohort),
         lines=tuple(lines),
         # Organisers read free-text answers too.

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mentoring.models import SeminarGrade
 from milestones.models import WORK_STATES, IndicatorMeasurement, Milestone, Term
+from milestones.selectors import TermTotals, accepted_per_month, recent_months
 from reports.documents.base import Column, Table
 from tracker.models import ChangeProject, ImpactIndicator, User
 
@@ -24,6 +26,8 @@ State = ChangeProject.State
 CENT = Decimal("0.01")
 # A project that passed its results seminar stays "passed" through monitoring and completion.
 PASSED_STATES = frozenset({State.PASSED, State.MONITORING, State.COMPLETED})
+# The trend charts (dashboards and documents) show the milestones accepted in the last months.
+TREND_MONTHS = 6
 UNDER_WAY = frozenset(
     {Milestone.State.IN_PROGRESS, Milestone.State.SUBMITTED, Milestone.State.RETURNED}
 )
@@ -59,6 +63,47 @@ class TermCount:
     @property
     def total(self) -> int:
         return self.accepted + self.under_way + self.planned
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Milestones accepted in one month (`month` is its first day)."""
+
+    month: datetime.date
+    accepted: int
+
+    @property
+    def label(self) -> str:
+        return date_format(self.month, "YEAR_MONTH_FORMAT")
+
+
+def term_counts(terms: dict[str, TermTotals] | None) -> list[TermCount]:
+    """Every term in plan order from one `milestone_terms` entry (terms without milestones at 0)."""
+    terms = terms or {}
+    return [
+        TermCount(
+            term=term.value,
+            label=str(term.label),
+            accepted=(row := terms.get(term.value, TermTotals())).accepted,
+            under_way=row.under_way,
+            planned=row.planned,
+        )
+        for term in Term
+    ]
+
+
+def month_counts(
+    per_month: dict[datetime.date, int] | None, months: list[datetime.date]
+) -> list[MonthCount]:
+    """One `accepted_per_month` entry as a count for every month, months without any at 0."""
+    per_month = per_month or {}
+    return [MonthCount(month, per_month.get(month, 0)) for month in months]
+
+
+def accepted_trend(projects: QuerySet[ChangeProject], *, today: datetime.date) -> list[MonthCount]:
+    """Milestones of the projects accepted per month over the last TREND_MONTHS; one query."""
+    months = recent_months(TREND_MONTHS, today=today)
+    return month_counts(accepted_per_month(projects, None, months=months).get(None), months)
 
 
 @dataclass(frozen=True)
@@ -272,4 +317,16 @@ def term_table(terms: list[TermCount]) -> Table:
         rows=tuple(
             (term.label, term.accepted, term.under_way, term.planned, term.total) for term in terms
         ),
+    )
+
+
+def month_table(trend: list[MonthCount]) -> Table:
+    return Table(
+        key="tonggak_per_bulan",
+        title=_("Tonggak diterima per bulan"),
+        columns=(
+            Column("bulan", _("Bulan"), "date", "60%"),
+            Column("diterima", _("Diterima"), "number", "34%"),
+        ),
+        rows=tuple((row.month, row.accepted) for row in trend),
     )

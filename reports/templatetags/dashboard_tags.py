@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from reports import charts
 from reports.dashboards import PAGE_PARAMS
 from reports.dashboards import home_dashboard as build_dashboard
+from reports.templatetags.reports_tags import TERM_LEGEND, month_columns, term_bars
 
 register = template.Library()
 
@@ -41,13 +42,22 @@ def section_pages(context, page: Page, section: str, anchor: str) -> dict:
     }
 
 
-def _web_bar_chart(bars: list[charts.Bar], title: str) -> SafeString:
-    """The printed bar chart drawn twice for the screen, wide and narrow; the stylesheet shows
-    the one that fits (the other is display: none, so screen readers meet the chart once)."""
-    narrow = [charts.Bar(Truncator(bar.label).chars(18), bar.value) for bar in bars]
+def _wide_and_narrow(wide: SafeString, narrow: SafeString) -> SafeString:
+    """A chart drawn twice for the screen, wide and narrow; the stylesheet shows the one that
+    fits (the other is display: none, so screen readers meet the chart once)."""
     return format_html(
-        '<span class="chart__wide">{}</span><span class="chart__narrow">{}</span>',
-        charts.bar_chart(bars, title=title, **WEB_SIZE),
+        '<span class="chart__wide">{}</span><span class="chart__narrow">{}</span>', wide, narrow
+    )
+
+
+def _web_bar_chart(
+    bars: list[charts.Bar], title: str, *, label_width: float | None = None
+) -> SafeString:
+    """The printed bar chart at the screen's sizes; on phones its labels are shortened."""
+    narrow = [charts.Bar(Truncator(bar.label).chars(18), bar.value) for bar in bars]
+    wide_size = {**WEB_SIZE, **({"label_width": label_width} if label_width else {})}
+    return _wide_and_narrow(
+        charts.bar_chart(bars, title=title, **wide_size),
         charts.bar_chart(narrow, title=title, **PHONE_SIZE),
     )
 
@@ -66,3 +76,46 @@ def states_chart(rows: list[dict], title: str) -> SafeString:
 def grades_chart(grades: list[tuple[str, int]], title: str) -> SafeString:
     """Projects per predikat, from (label, count) pairs."""
     return _web_bar_chart([charts.Bar(str(label), total) for label, total in grades], str(title))
+
+
+@register.simple_tag
+def terms_chart(terms, title: str) -> SafeString:
+    """Milestones per term (accepted, under way, planned) as stacked bars, wide and narrow."""
+    legend = [str(name) for name in TERM_LEGEND]
+    return _wide_and_narrow(
+        charts.stacked_bar_chart(
+            term_bars(terms), title=str(title), legend=legend, width=120, label_width=34
+        ),
+        charts.stacked_bar_chart(
+            term_bars(terms, short=True),
+            title=str(title),
+            legend=legend,
+            width=70,
+            label_width=33,
+            note_width=11,
+        ),
+    )
+
+
+@register.simple_tag
+def trend_web_chart(trend, title: str) -> SafeString:
+    """Milestones accepted per month as columns, wide and narrow."""
+    columns = month_columns(trend)
+    return _wide_and_narrow(
+        charts.column_chart(columns, title=str(title), width=120, plot_height=26),
+        charts.column_chart(columns, title=str(title), width=70, plot_height=22),
+    )
+
+
+# The post-training charts: long labels (barriers) keep a wider label column on the screen too.
+IMPACT_CHARTS = {"means": 54, "sustainability": 54, "barriers": 74}
+
+
+@register.simple_tag
+def impact_chart(figures, which: str) -> SafeString:
+    """One of the dashboard's post-training charts (`IMPACT_CHARTS`), wide and narrow."""
+    draw = getattr(figures, f"{which}_chart")
+    return _wide_and_narrow(
+        draw(width=WEB_SIZE["width"], label_width=IMPACT_CHARTS[which]),
+        draw(label_chars=18, **PHONE_SIZE),
+    )

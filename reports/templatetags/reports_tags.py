@@ -8,9 +8,12 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.selectors import proposal_signed_by_both, stage_signed_by_both
 from reports import charts, timeline, todo
@@ -156,23 +159,51 @@ def means_chart(table):
     )
 
 
+TERM_LEGEND = (gettext_lazy("Diterima"), gettext_lazy("Dalam proses"), gettext_lazy("Direncanakan"))
+
+
+def term_bars(terms, *, short: bool = False) -> list[charts.StackedBar]:
+    """Milestones per term as stacked bars (accepted, under way, planned), each noted with its
+    accepted of planned: "2 dari 3 diterima", or "2/3" where the chart is narrow."""
+    bars = []
+    for term in terms:
+        accepted, total = number_format(term.accepted), number_format(term.total)
+        note = (
+            f"{accepted}/{total}"
+            if short
+            else _("%(accepted)s dari %(total)s diterima") % {"accepted": accepted, "total": total}
+        )
+        bars.append(
+            charts.StackedBar(term.label, (term.accepted, term.under_way, term.planned), note=note)
+        )
+    return bars
+
+
+def month_columns(trend) -> list[charts.Column]:
+    """Milestones accepted per month as columns: the month's short name, and its year under the
+    first month and under each January."""
+    return [
+        charts.Column(
+            capfirst(str(MONTHS_3[row.month.month])),
+            row.accepted,
+            str(row.month.year) if index == 0 or row.month.month == 1 else "",
+        )
+        for index, row in enumerate(trend)
+    ]
+
+
 @register.simple_tag
 def term_chart(terms):
     """Milestones per term as stacked bars: accepted, under way, planned."""
-    bars = [
-        charts.StackedBar(
-            term.label,
-            (term.accepted, term.under_way, term.planned),
-            note=_("%(accepted)s dari %(total)s diterima")
-            % {"accepted": number_format(term.accepted), "total": number_format(term.total)},
-        )
-        for term in terms
-    ]
     return charts.stacked_bar_chart(
-        bars,
-        title=_("Progres tonggak"),
-        legend=(_("Diterima"), _("Dalam proses"), _("Direncanakan")),
+        term_bars(terms), title=_("Progres tonggak"), legend=[str(name) for name in TERM_LEGEND]
     )
+
+
+@register.simple_tag
+def trend_chart(trend):
+    """Milestones accepted per month as columns, oldest month first."""
+    return charts.column_chart(month_columns(trend), title=_("Tonggak diterima per bulan"))
 
 
 @register.simple_tag

@@ -138,6 +138,7 @@ def main_pages(login: str | None) -> list[MainPage]:
     common = [
         MainPage("beranda", reverse("tracker:home")),
         MainPage("notifikasi", reverse("tracker:notifications")),
+        MainPage("daftar-proyek", reverse("reports:project-list")),
     ]
     pages = {
         "peserta": [
@@ -184,6 +185,7 @@ def main_pages(login: str | None) -> list[MainPage]:
             ),
         ],
         "penguji": [
+            MainPage("proyek", _project("peserta8").get_absolute_url()),
             MainPage("seminar", reverse("mentoring:seminar-list")),
             MainPage("seminar-rancangan", _seminar_url(proposal_seminar)),
             MainPage(
@@ -218,9 +220,41 @@ def main_pages(login: str | None) -> list[MainPage]:
                 "ubah-seminar", reverse("mentoring:seminar-update", args=[results_seminar.pk])
             ),
             MainPage("proyek-pemantauan", _project("peserta10").get_absolute_url()),
+            MainPage("seminar-laporan", _seminar_url(results_seminar)),
         ],
         "kepala": [
             MainPage("proyek", _project("peserta3").get_absolute_url()),
         ],
     }
     return common + pages[login]
+
+
+def table_pages(login: str | None) -> list[MainPage]:
+    """Pages beyond the main ones that hold tables (assignments, imports, invitations, reports'
+    forms, tokens), which the layout tests check for fit as well."""
+    if login is None:
+        return []
+    cohort = _project("peserta").cohort
+    pages = {
+        "peserta2": [MainPage("token-api", reverse("api:tokens"))],
+        "penyelenggara": [
+            MainPage("tetapkan-coach", reverse("tracker:coach-assignment", args=[cohort.pk])),
+            MainPage("undangan", reverse("tracker:invitations", args=[cohort.pk])),
+            MainPage("impor-peserta", reverse("tracker:participant-import", args=[cohort.pk])),
+            MainPage("impor-staf", reverse("tracker:staff-import", args=[cohort.pk])),
+            MainPage(
+                "pemantauan", reverse("mentoring:monitoring", args=[_project("peserta10").pk])
+            ),
+            MainPage("kuesioner", reverse("mentoring:questionnaire-list")),
+            MainPage("rekap-angkatan", reverse("reports:cohort-recap", args=[cohort.pk])),
+            MainPage("token-angkatan", reverse("api:cohort-tokens", args=[cohort.pk])),
+            MainPage("webhook", reverse("api:webhooks", args=[cohort.pk])),
+        ],
+        "kepala": [
+            MainPage(
+                "laporan-instansi",
+                reverse("reports:agency-report", args=[_project("peserta3").agency.pk]),
+            )
+        ],
+    }
+    return pages.get(login, [])

@@ -468,9 +468,10 @@ HOME_QUERIES = {
     "participant": 9,
     "coach": 16,
     "examiner": 13,
-    # Six of these are the post-training figures (reports/impact.py), whatever the data.
-    "organiser": 16,
-    "agency_head": 18,
+    # Six of these are the post-training figures (reports/impact.py), whatever the data; two are
+    # the plan per term and the milestones accepted per month (the charts).
+    "organiser": 17,
+    "agency_head": 20,
 }
 
 

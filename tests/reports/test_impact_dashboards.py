@@ -72,3 +72,28 @@ def test_without_projects_past_training_the_panel_says_so(client, world):
     ChangeProjectFactory(participant=UserFactory(), cohort=world.cohort, agency=world.dinas)
     html = _home(client, world.agency_head)
     assert "Belum ada proyek yang melewati masa pelatihan." in html
+
+
+@time_machine.travel(IN_ROUND, tick=False)
+def test_impact_charts_are_drawn_at_the_screen_sizes_wide_and_narrow(client, world, answered):
+    import re
+
+    html = _home(client, world.agency_head)
+    panel = html[html.index('aria-labelledby="agency-impact-heading"') :]
+    figures = re.findall(
+        r'<figure class="chart impact-chart">\s*<span class="chart__wide">(<svg .*?</svg>)</span>'
+        r'<span class="chart__narrow">(<svg .*?</svg>)</span>',
+        panel,
+        re.DOTALL,
+    )
+    assert len(figures) == 3  # means, sustainability, barriers
+    for wide, narrow in figures:
+        # 120 units across 36rem keeps the 3.2-unit text at about 15 px (the print's 160 gave 8).
+        assert 'viewBox="0 0 120.00' in wide and 'viewBox="0 0 70.00' in narrow
+        assert re.search(r"<title>[^<]+</title>", wide) and re.search(
+            r"<title>[^<]+</title>", narrow
+        )
+    # On a phone the long barrier names are shortened; the table beside keeps them whole.
+    assert "Kurangnya dukungan pimpinan</text>" in figures[2][0]
+    assert "Kurangnya dukungan pimpinan</text>" not in figures[2][1]
+    assert '<th scope="row">Kurangnya dukungan pimpinan</th>' in panel

@@ -5,3 +5,5 @@ from __future__ import annotations
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i T"
 TIME_FORMAT = "H:i T"
+# A month on its own, as the trend charts label it: "Mei 2026".
+YEAR_MONTH_FORMAT = "F Y"
