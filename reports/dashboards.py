@@ -34,7 +34,6 @@ from milestones.selectors import (
     accepted_per_month,
     all_terms,
     changes_awaiting_decision,
-    changes_awaiting_decision,
     milestone_terms,
     milestones_awaiting_review,
     open_milestones,

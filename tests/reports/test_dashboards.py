@@ -415,14 +415,15 @@ def test_agency_totals_come_from_the_summary_columns(world):
         S.IMPLEMENTATION: 1,
         S.PASSED: 1,
     }
-    # No grade row is read, and milestones only for today's figures: the overdue count of the
-    # units shown and the flags of the latest projects listed.
+    # No grade row is read, and milestones only for today's figures (the overdue count of the
+    # units shown, the flags of the latest projects listed) and the chart of the plan per term.
     sql = [query["sql"] for query in queries.captured_queries]
     assert not [q for q in sql if "mentoring_seminargrade" in q]
     read = [q for q in sql if 'FROM "milestones_milestone"' in q]
-    assert len(read) == 2
+    assert len(read) == 3
     assert f'"agency_id" IN ({world.dinas.pk})' in read[0]
-    assert read[1].endswith(f'"id" IN ({second.pk}, {world.project.pk})')
+    assert read[1].startswith('SELECT "milestones_milestone"."term" AS "term"')
+    assert read[2].endswith(f'"id" IN ({second.pk}, {world.project.pk})')
 
 
 def test_agency_head_of_an_empty_agency_is_told_why(client, world):
