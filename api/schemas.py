@@ -180,13 +180,54 @@ class AgencyPage(Page):
 class TransitionIn(Schema):
     name: str = Field(description="Nama transisi, misalnya `submit_proposal`.")
     expected_state: str = Field(description="Status proyek yang Anda lihat terakhir.")
-    comment: str = Field("", max_length=5000)
+    comment: str = Field(
+        "",
+        max_length=5000,
+        description="Komentar; catatan penguji (record_proposal_seminar) atau catatan hasil "
+        "(grade).",
+    )
+    seminar: int | None = Field(
+        None, description="record_proposal_seminar dan grade: seminar yang Anda uji."
+    )
+    accepted: bool | None = Field(
+        None,
+        description="record_proposal_seminar: true bila rancangan diterima, false bila perlu "
+        "revisi (dengan catatan).",
+    )
+    fail: bool = Field(
+        False, description="grade: nyatakan tidak lulus (keputusan tersendiri, dengan alasan)."
+    )
+    outcome: str = Field(
+        "",
+        description="complete_impact_review: `sustained`, `partly` atau `not_sustained`.",
+    )
+    barriers: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="complete_impact_review: hambatan yang berpengaruh (`rotation`, `funds`, "
+        "`stakeholders`, `leadership`, `restructuring`, `other`).",
+    )
+    summary: str = Field(
+        "", max_length=5000, description="complete_impact_review: ringkasan kesimpulan."
+    )
+
+
+class SignOffOut(Schema):
+    stage: str
+    role: str
+    signer: Person
+    signed_at: datetime.datetime
 
 
 class TransitionDone(Schema):
     state: str
     state_label: str
-    transition: TransitionOut
+    transition: TransitionOut | None = Field(
+        description="Transisi yang terjadi; null bila persetujuan ini masih menunggu yang lain."
+    )
+    signoff: SignOffOut | None = None
+    proposal_result: ProposalResultOut | None = None
+    grade: GradeOut | None = None
 
 
 class MeasurementIn(Schema):
