@@ -290,3 +290,57 @@ class ImpactOut(Schema):
     )
     states: list[CountOut]
     grades: list[CountOut]
+
+
+class SeminarIn(Schema):
+    kind: str = Field(
+        "", description="`proposal` atau `results`; hanya saat menjadwalkan (tidak dapat diubah)."
+    )
+    starts_at: datetime.datetime = Field(
+        description="Waktu mulai; tanpa zona waktu dibaca dalam zona waktu Jejak."
+    )
+    # The page's form checks the lengths, in its words; these only bound the request.
+    place: str = Field("", max_length=1000)
+    online_link: str = Field("", max_length=1000)
+    examiners: list[int] = Field(max_length=50, description="Id penguji dari daftar lembaga.")
+    projects: list[int] = Field(default_factory=list, max_length=500)
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    weight: Decimal
+    max_score: Decimal
+
+
+class SeminarDetailOut(Schema):
+    id: int
+    kind: str
+    cohort: Ref
+    starts_at: datetime.datetime
+    place: str
+    online_link: str
+    examiners: list[Person]
+    projects: list[Ref]
+    criteria: list[CriterionOut] = Field(
+        description="Kriteria rubrik seminar laporan (kosong untuk seminar rancangan)."
+    )
+
+
+class ScoreIn(Schema):
+    criterion: int
+    score: Decimal = Field(max_digits=6, decimal_places=2)
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn] = Field(max_length=100)
+
+
+class ScoreOut(Schema):
+    criterion: int
+    score: Decimal
+    scored_at: datetime.datetime
+
+
+class ScoresOut(Schema):
+    scores: list[ScoreOut]

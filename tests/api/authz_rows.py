@@ -30,6 +30,16 @@ def _indicator(world) -> list:
     return [indicator.pk]
 
 
+def _seminar(world) -> list:
+    from tracker.models import Seminar
+
+    return [Seminar.objects.get(projects=world.project).pk]
+
+
+def _seminar_project(world) -> list:
+    return [*_seminar(world), world.project.pk]
+
+
 def _token(world) -> list:
     from api import services
 
@@ -137,5 +147,33 @@ ROWS = [
         expect={"anonymous": UNAUTHORIZED},
         args=_cohort,
         method="post",
+    ),
+    Row(
+        "api-v1:get_seminar",
+        others=OUT_OF_SCOPE,
+        expect={"examiner": 200, "organiser": 200, "admin": 200, "anonymous": UNAUTHORIZED},
+        args=_seminar,
+    ),
+    # Like the other writes: a form body is unreadable (400) once the caller is known.
+    Row(
+        "api-v1:schedule_seminar",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_cohort,
+        method="post",
+    ),
+    Row(
+        "api-v1:update_seminar",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_seminar,
+        method="put",
+    ),
+    Row(
+        "api-v1:record_scores",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_seminar_project,
+        method="put",
     ),
 ]
