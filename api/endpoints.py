@@ -7,8 +7,6 @@ pages' messages.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -23,8 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
-from api import schemas
+from api import cursors, schemas
 from api.auth import BrowserSession, RateLimited, TokenAuth, read_only_refusal
 from api.models import ApiToken
 from api.selectors import api_agencies, api_cohorts, api_projects
@@ -73,8 +72,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-MAX_LIMIT = 200
 
 # The project page's own actions, by transition name, each through its one service (sign-offs,
 # seminar results, grades and the impact conclusion: PROJECT_ACTIONS below).
@@ -220,28 +217,6 @@ def _idempotency_key(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
-def _decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise HttpError(400, _("Kursor halaman tidak valid.")) from None
-
-
-def _encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
-
-
-def _page(queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """One page of rows after the cursor, in id order: stable while rows are added."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    rows = list(queryset.filter(pk__gt=_decode_cursor(cursor)).order_by("pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, _encode_cursor(rows[-1].pk) if more else None
-
-
 def _person(user: User | None) -> dict | None:
     return {"id": user.pk, "full_name": user.full_name or user.username} if user else None
 
@@ -294,6 +269,11 @@ class ProjectFilters(Schema):
     q: str | None = None
     progress_min: int | None = None
     progress_max: int | None = None
+    sort: str | None = Field(
+        None,
+        description="Urutan seperti daftar proyek: participant, title, agency, cohort, state, "
+        "progress, grade, updated; awali dengan `-` untuk urutan terbalik. Tanpa sort: urut id.",
+    )
     cursor: str | None = None
     limit: int = 50
 
@@ -305,7 +285,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         name: str(value)
         for name, value in filters.dict().items()
         if value not in (None, "")
-        and name in ("state", "cohort", "programme", "agency", "grade", "q")
+        and name in ("state", "cohort", "programme", "agency", "grade", "q", "sort")
     }
     # every_row: the counted columns (progress, grade) on every row the cursor pages through.
     found = ProjectFilter(data or None, visible=_projects(request), every_row=True)
@@ -317,7 +297,12 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         projects = projects.filter(progress__gte=filters.progress_min)
     if filters.progress_max is not None:
         projects = projects.filter(progress__lte=filters.progress_max)
-    rows, next_cursor = _page(projects, filters.cursor, filters.limit)
+    if filters.sort:
+        rows, next_cursor = cursors.sorted_page(
+            projects, found.sort_value, filters.cursor, filters.limit
+        )
+    else:
+        rows, next_cursor = cursors.page(projects, filters.cursor, filters.limit)
     return {"items": [_project_out(project) for project in rows], "next_cursor": next_cursor}
 
 
@@ -470,7 +455,7 @@ class PageParams(Schema):
 @api.get("/cohorts", response=schemas.CohortPage, tags=["cohorts"])
 def list_cohorts(request: HttpRequest, params: Query[PageParams]):
     """Cohorts of the projects you see, and those you organise."""
-    rows, next_cursor = _page(
+    rows, next_cursor = cursors.page(
         api_cohorts(_user(request), _token(request)), params.cursor, params.limit
     )
     items = [
@@ -495,7 +480,7 @@ def list_cohorts(request: HttpRequest, params: Query[PageParams]):
 @api.get("/agencies", response=schemas.AgencyPage, tags=["cohorts"])
 def list_agencies(request: HttpRequest, params: Query[PageParams]):
     """Agencies of the projects you see, with the agencies above them."""
-    rows, next_cursor = _page(
+    rows, next_cursor = cursors.page(
         api_agencies(_user(request), _token(request)), params.cursor, params.limit
     )
     items = [

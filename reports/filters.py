@@ -84,13 +84,18 @@ def _sort_choices() -> list[tuple[str, str | Promise]]:
     return choices
 
 
+def sort_expressions(sort: str) -> list:
+    """What a sort parameter orders by, before the primary key (the API's cursors read it)."""
+    _label, fields = SORTS[sort.lstrip("-")]
+    return [F(f) if isinstance(f, str) else f for f in fields]
+
+
 def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[ChangeProject]:
     """The projects in the order a sort parameter names (ascending, or descending with '-')."""
     descending = sort.startswith("-")
-    _label, fields = SORTS[sort.lstrip("-")]
-    expressions = [F(f) if isinstance(f, str) else f for f in fields]
     ordered = [
-        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
+        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True)
+        for e in sort_expressions(sort)
     ]
     return projects.order_by(*ordered, "-pk" if descending else "pk")
 
