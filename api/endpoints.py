@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -41,8 +42,14 @@ from mentoring.selectors import (
 from milestones import selectors as milestone_selectors
 from milestones import services as milestone_services
 from milestones.models import Evidence
-from reports.documents.agency_report import agency_cohorts, agency_projects, agency_report_data
+from reports.documents.agency_report import (
+    agency_cohorts,
+    agency_projects,
+    agency_report_data,
+    agency_scope_note,
+)
 from reports.filters import ProjectFilter
+from reports.impact import impact_figures
 from reports.selectors import may_read_agency
 from tracker import services as tracker_services
 from tracker import workflow
@@ -505,21 +512,33 @@ def _counts(table) -> list[dict]:
     return [{"label": str(row[0]), "count": int(row[1])} for row in table.rows]
 
 
-@api.get("/agencies/{pk}/impact", response=schemas.ImpactOut, tags=["cohorts"])
-def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
-    """The agency impact report's figures (the agency and its units), for its heads and the
-    admin, with a personal token or a session: an organisation token's reach is a cohort's."""
+def _agency_for_reader(request: HttpRequest, pk: int) -> Agency:
+    """An agency the caller heads (or one below it; the admin: any), as on the agency head's
+    dashboard, with a personal token or a session: an organisation token's reach is a cohort's.
+    404 otherwise."""
     agency = get_object_or_404(Agency, pk=pk)
     if _token(request) is not None and _token(request).kind != ApiToken.Kind.PERSONAL:
         raise Http404
     if not may_read_agency(agency, _user(request)):
         raise Http404
-    cohort = None
-    if params.cohort is not None:
-        cohort = agency_cohorts(agency_projects(agency)).filter(pk=params.cohort).first()
-        if cohort is None:
-            raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
-    report = agency_report_data(agency, cohort=cohort, year=params.year)
+    return agency
+
+
+def _agency_cohort(agency: Agency, params: ImpactParams) -> Cohort | None:
+    if params.cohort is None:
+        return None
+    cohort = agency_cohorts(agency_projects(agency)).filter(pk=params.cohort).first()
+    if cohort is None:
+        raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
+    return cohort
+
+
+@api.get("/agencies/{pk}/impact", response=schemas.ImpactOut, tags=["cohorts"])
+def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
+    """The agency impact report's figures (the agency and its units), for its heads and the
+    admin."""
+    agency = _agency_for_reader(request, pk)
+    report = agency_report_data(agency, cohort=_agency_cohort(agency, params), year=params.year)
     figures: dict[str, int | float | str | None] = {}
     for field in report.figures.fields:
         value = field.value
@@ -536,6 +555,54 @@ def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
         "figures": figures,
         "states": _counts(report.states),
         "grades": _counts(report.grades),
+    }
+
+
+def _shares(shares) -> list[dict]:
+    return [
+        {"key": share.key, "label": share.label, "count": share.count, "percent": share.percent}
+        for share in shares
+    ]
+
+
+@api.get("/agencies/{pk}/survey", response=schemas.SurveyFiguresOut, tags=["cohorts"])
+def agency_survey(request: HttpRequest, pk: int, params: Query[ImpactParams]):
+    """The post-training survey's figures of the agency and its units, as the agency head's
+    dashboard and the agency report count them: response rate, alumni and mentor mean scores,
+    sustainability, barriers, conclusions. Figures only, never anyone's answers."""
+    agency = _agency_for_reader(request, pk)
+    cohort = _agency_cohort(agency, params)
+    today = timezone.localdate()
+    figures = impact_figures(agency_projects(agency, cohort=cohort, year=params.year), today=today)
+    return {
+        "agency": {"id": agency.pk, "name": agency.name},
+        "scope": agency_scope_note(cohort, params.year),
+        "as_of": today,
+        "projects": figures.projects,
+        "answers_owed": figures.owed,
+        "answers_in": figures.answered,
+        "response_rate": figures.response_rate,
+        "late": figures.late,
+        "excused": figures.excused,
+        "assessed": figures.assessed,
+        "alive": figures.alive,
+        "alive_percent": figures.alive_share,
+        "stuck": figures.stuck,
+        "means": [
+            {
+                "topic": row.topic,
+                "label": row.label,
+                "alumni": row.alumni,
+                "mentor": row.mentor,
+                "alumni_count": row.alumni_count,
+                "mentor_count": row.mentor_count,
+            }
+            for row in figures.means
+        ],
+        "sustainability": _shares(figures.sustainability),
+        "barriers": _shares(figures.barriers),
+        "barrier_mentions": figures.barrier_mentions,
+        "conclusions": _shares(figures.conclusions),
     }
 
 

@@ -344,3 +344,40 @@ class ScoreOut(Schema):
 
 class ScoresOut(Schema):
     scores: list[ScoreOut]
+
+
+class ShareOut(Schema):
+    key: str
+    label: str
+    count: int
+    percent: Decimal | None
+
+
+class MeanOut(Schema):
+    topic: str
+    label: str
+    alumni: Decimal | None = Field(description="Rata-rata skor alumni (1-5).")
+    mentor: Decimal | None = Field(description="Rata-rata skor mentor (1-5).")
+    alumni_count: int
+    mentor_count: int
+
+
+class SurveyFiguresOut(Schema):
+    agency: Ref
+    scope: str
+    as_of: datetime.date
+    projects: int = Field(description="Proyek setelah pelatihan (pemantauan atau selesai).")
+    answers_owed: int = Field(description="Jawaban yang diminta putaran yang sudah dibuka.")
+    answers_in: int
+    response_rate: Decimal | None = Field(description="Persen; null bila belum ada yang diminta.")
+    late: int
+    excused: int
+    assessed: int = Field(description="Proyek yang keberlanjutannya dilaporkan alumni.")
+    alive: int = Field(description="... yang masih berjalan, diperluas atau direplikasi.")
+    alive_percent: Decimal | None
+    stuck: int = Field(description="Proyek pemantauan dengan putaran lewat batas dan belum masuk.")
+    means: list[MeanOut]
+    sustainability: list[ShareOut]
+    barriers: list[ShareOut]
+    barrier_mentions: int
+    conclusions: list[ShareOut]

@@ -113,6 +113,12 @@ ROWS = [
         expect={"agency_head": 200, "admin": 200, "anonymous": UNAUTHORIZED},
         args=lambda world: [world.province.pk],
     ),
+    Row(
+        "api-v1:agency_survey",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "admin": 200, "anonymous": UNAUTHORIZED},
+        args=lambda world: [world.province.pk],
+    ),
     *(
         Row(name, others=OUT_OF_SCOPE, expect=API_IN_SCOPE, args=_project)
         for name in (
