@@ -6,7 +6,7 @@ pages do; tokens get their own tests (tests/api/test_auth.py).
 
 from __future__ import annotations
 
-from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row
+from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, read_only_admin_pages
 
 UNAUTHORIZED = 401  # the API answers anonymous callers 401, never a redirect to the login page
 ORGANISER_ONLY = {"organiser": 200, "admin": 403, "anonymous": LOGIN}
@@ -182,4 +182,25 @@ ROWS = [
         args=_seminar_project,
         method="put",
     ),
+]
+
+
+def _cohort_token(world):
+    from api import services
+
+    return services.token_create(
+        by=world.organiser, name="Sinkron LMS", scope="read", cohort=world.cohort
+    )
+
+
+def _webhook_row(world):
+    from api.models import Webhook
+
+    return Webhook.objects.get(pk=_webhook(world)[0])
+
+
+# Tokens and webhooks in the admin: read, revoked and switched off there, never made or edited.
+ROWS += [
+    *read_only_admin_pages("api_apitoken", _cohort_token),
+    *read_only_admin_pages("api_webhook", _webhook_row),
 ]
