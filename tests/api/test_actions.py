@@ -489,3 +489,43 @@ def test_the_project_offers_the_sign_off_to_coach_and_mentor(client, world, bear
     assert "approve_proposal" in response.json()["transitions_available"]
     response = client.get(f"/api/v1/projects/{submitted.pk}", headers=bearer(world.participant))
     assert "approve_proposal" not in response.json()["transitions_available"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "state"),
+    [
+        ("coach", "approve_report", "report_review"),
+        ("examiner", "record_proposal_seminar", "proposal_seminar"),
+        ("examiner", "grade", "results_seminar"),
+        ("organiser", "complete_impact_review", "monitoring"),
+        ("organiser", "pass_remedial_exam", "remedial_exam"),
+        ("organiser", "lapse_deferral", "deferred"),
+    ],
+)
+def test_a_read_only_token_runs_no_action(client, world, bearer, persona, name, state):
+    put_project_in(world.project, state)
+    response = _transition(
+        client,
+        world.project,
+        bearer(world.persona(persona), ApiToken.Scope.READ),
+        name=name,
+        expected_state=state,
+        seminar=Seminar.objects.get(projects=world.project).pk,
+        accepted=True,
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Token ini hanya untuk membaca")
+    assert _state(world.project) == state
+    assert not TransitionLog.objects.filter(project=world.project).exists()
+
+
+def test_a_cohort_token_of_another_cohort_does_not_reach_the_project(
+    client, world, bearer, monitoring
+):
+    from tests.factories import CohortFactory
+
+    elsewhere = CohortFactory()
+    elsewhere.organisers.add(world.organiser)
+    response = _conclude(client, monitoring, bearer(world.organiser, cohort=elsewhere))
+    assert response.status_code == 404
+    assert _state(monitoring) == S.MONITORING
