@@ -7,8 +7,6 @@ pages' messages.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -20,21 +18,45 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
-from api import schemas
+from api import cursors, schemas
 from api.auth import BrowserSession, RateLimited, TokenAuth, read_only_refusal
 from api.models import ApiToken
 from api.selectors import api_agencies, api_cohorts, api_projects
 from mentoring import services as mentoring_services
-from mentoring.selectors import sees_examiner_scores, seminars_of
+from mentoring.forms import (
+    ConclusionForm,
+    GradeForm,
+    ProposalResultForm,
+    ProposalScoreForm,
+    ScoreForm,
+    SeminarForm,
+)
+from mentoring.models import SignOff
+from mentoring.selectors import (
+    examines,
+    is_organiser_of,
+    rubric_for,
+    sees_examiner_scores,
+    seminars_of,
+    seminars_visible_to,
+)
 from milestones import selectors as milestone_selectors
 from milestones import services as milestone_services
 from milestones.models import Evidence
-from reports.documents.agency_report import agency_cohorts, agency_projects, agency_report_data
+from reports.documents.agency_report import (
+    agency_cohorts,
+    agency_projects,
+    agency_report_data,
+    agency_scope_note,
+)
 from reports.filters import ProjectFilter
+from reports.impact import impact_figures
 from reports.selectors import may_read_agency
 from tracker import services as tracker_services
 from tracker import workflow
@@ -45,6 +67,7 @@ from tracker.models import (
     ChangeProjectQuerySet,
     Cohort,
     ImpactIndicator,
+    Seminar,
     TransitionLog,
     User,
 )
@@ -64,10 +87,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-MAX_LIMIT = 200
-
-# The project page's own actions, by transition name, each through its one service. Sign-offs,
-# seminar results and grades have their own pages and services, and are not offered here.
+# The project page's own actions, by transition name, each through its one service (sign-offs,
+# seminar results, grades and the impact conclusion: PROJECT_ACTIONS below).
 PROJECT_TRANSITIONS: dict[str, Callable[..., TransitionLog]] = {
     "submit_proposal": tracker_services.project_submit_proposal,
     "return_proposal": tracker_services.project_return_proposal,
@@ -75,6 +96,9 @@ PROJECT_TRANSITIONS: dict[str, Callable[..., TransitionLog]] = {
     "submit_report": tracker_services.project_submit_report,
     "return_report": tracker_services.project_return_report,
     "resubmit": tracker_services.project_resubmit,
+    "lapse_deferral": tracker_services.project_lapse_deferral,
+    "pass_remedial_exam": tracker_services.project_pass_remedial_exam,
+    "fail_remedial_exam": tracker_services.project_fail_remedial_exam,
     # Closing training schedules the survey rounds in the same transaction (mentoring).
     "close_training": mentoring_services.impact_close_training,
     "withdraw": tracker_services.project_withdraw,
@@ -207,28 +231,6 @@ def _idempotency_key(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
-def _decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise HttpError(400, _("Kursor halaman tidak valid.")) from None
-
-
-def _encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
-
-
-def _page(queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    """One page of rows after the cursor, in id order: stable while rows are added."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    rows = list(queryset.filter(pk__gt=_decode_cursor(cursor)).order_by("pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, _encode_cursor(rows[-1].pk) if more else None
-
-
 def _person(user: User | None) -> dict | None:
     return {"id": user.pk, "full_name": user.full_name or user.username} if user else None
 
@@ -281,6 +283,11 @@ class ProjectFilters(Schema):
     q: str | None = None
     progress_min: int | None = None
     progress_max: int | None = None
+    sort: str | None = Field(
+        None,
+        description="Urutan seperti daftar proyek: participant, title, agency, cohort, state, "
+        "progress, grade, updated; awali dengan `-` untuk urutan terbalik. Tanpa sort: urut id.",
+    )
     cursor: str | None = None
     limit: int = 50
 
@@ -292,7 +299,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         name: str(value)
         for name, value in filters.dict().items()
         if value not in (None, "")
-        and name in ("state", "cohort", "programme", "agency", "grade", "q")
+        and name in ("state", "cohort", "programme", "agency", "grade", "q", "sort")
     }
     # every_row: the counted columns (overdue, stuck) on every row the cursor pages through.
     found = ProjectFilter(data or None, visible=_projects(request), every_row=True)
@@ -304,7 +311,12 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         projects = projects.filter(progress__gte=filters.progress_min)
     if filters.progress_max is not None:
         projects = projects.filter(progress__lte=filters.progress_max)
-    rows, next_cursor = _page(projects, filters.cursor, filters.limit)
+    if filters.sort:
+        rows, next_cursor = cursors.sorted_page(
+            projects, found.sort_value, filters.cursor, filters.limit
+        )
+    else:
+        rows, next_cursor = cursors.page(projects, filters.cursor, filters.limit)
     return {"items": [_project_out(project) for project in rows], "next_cursor": next_cursor}
 
 
@@ -322,7 +334,7 @@ def get_project(request: HttpRequest, pk: int):
         "transitions_available": [
             declared.name
             for declared in workflow.available(project, user)
-            if declared.name in PROJECT_TRANSITIONS
+            if offered(declared.name)
         ],
     }
 
@@ -458,7 +470,7 @@ class PageParams(Schema):
 @api.get("/cohorts", response=schemas.CohortPage, tags=["cohorts"])
 def list_cohorts(request: HttpRequest, params: Query[PageParams]):
     """Cohorts of the projects you see, and those you organise."""
-    rows, next_cursor = _page(
+    rows, next_cursor = cursors.page(
         api_cohorts(_user(request), _token(request)), params.cursor, params.limit
     )
     items = [
@@ -483,7 +495,7 @@ def list_cohorts(request: HttpRequest, params: Query[PageParams]):
 @api.get("/agencies", response=schemas.AgencyPage, tags=["cohorts"])
 def list_agencies(request: HttpRequest, params: Query[PageParams]):
     """Agencies of the projects you see, with the agencies above them."""
-    rows, next_cursor = _page(
+    rows, next_cursor = cursors.page(
         api_agencies(_user(request), _token(request)), params.cursor, params.limit
     )
     items = [
@@ -508,21 +520,33 @@ def _counts(table) -> list[dict]:
     return [{"label": str(row[0]), "count": int(row[1])} for row in table.rows]
 
 
-@api.get("/agencies/{pk}/impact", response=schemas.ImpactOut, tags=["cohorts"])
-def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
-    """The agency impact report's figures (the agency and its units), for its heads and the
-    admin, with a personal token or a session: an organisation token's reach is a cohort's."""
+def _agency_for_reader(request: HttpRequest, pk: int) -> Agency:
+    """An agency the caller heads (or one below it; the admin: any), as on the agency head's
+    dashboard, with a personal token or a session: an organisation token's reach is a cohort's.
+    404 otherwise."""
     agency = get_object_or_404(Agency, pk=pk)
     if _token(request) is not None and _token(request).kind != ApiToken.Kind.PERSONAL:
         raise Http404
     if not may_read_agency(agency, _user(request)):
         raise Http404
-    cohort = None
-    if params.cohort is not None:
-        cohort = agency_cohorts(agency_projects(agency)).filter(pk=params.cohort).first()
-        if cohort is None:
-            raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
-    report = agency_report_data(agency, cohort=cohort, year=params.year)
+    return agency
+
+
+def _agency_cohort(agency: Agency, params: ImpactParams) -> Cohort | None:
+    if params.cohort is None:
+        return None
+    cohort = agency_cohorts(agency_projects(agency)).filter(pk=params.cohort).first()
+    if cohort is None:
+        raise Refused(_("Angkatan ini tidak memiliki proyek di instansi ini."))
+    return cohort
+
+
+@api.get("/agencies/{pk}/impact", response=schemas.ImpactOut, tags=["cohorts"])
+def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
+    """The agency impact report's figures (the agency and its units), for its heads and the
+    admin."""
+    agency = _agency_for_reader(request, pk)
+    report = agency_report_data(agency, cohort=_agency_cohort(agency, params), year=params.year)
     figures: dict[str, int | float | str | None] = {}
     for field in report.figures.fields:
         value = field.value
@@ -542,7 +566,196 @@ def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
     }
 
 
+def _shares(shares) -> list[dict]:
+    return [
+        {"key": share.key, "label": share.label, "count": share.count, "percent": share.percent}
+        for share in shares
+    ]
+
+
+@api.get("/agencies/{pk}/survey", response=schemas.SurveyFiguresOut, tags=["cohorts"])
+def agency_survey(request: HttpRequest, pk: int, params: Query[ImpactParams]):
+    """The post-training survey's figures of the agency and its units, as the agency head's
+    dashboard and the agency report count them: response rate, alumni and mentor mean scores,
+    sustainability, barriers, conclusions. Figures only, never anyone's answers."""
+    agency = _agency_for_reader(request, pk)
+    cohort = _agency_cohort(agency, params)
+    today = timezone.localdate()
+    figures = impact_figures(agency_projects(agency, cohort=cohort, year=params.year), today=today)
+    return {
+        "agency": {"id": agency.pk, "name": agency.name},
+        "scope": agency_scope_note(cohort, params.year),
+        "as_of": today,
+        "projects": figures.projects,
+        "answers_owed": figures.owed,
+        "answers_in": figures.answered,
+        "response_rate": figures.response_rate,
+        "late": figures.late,
+        "excused": figures.excused,
+        "assessed": figures.assessed,
+        "alive": figures.alive,
+        "alive_percent": figures.alive_share,
+        "stuck": figures.stuck,
+        "means": [
+            {
+                "topic": row.topic,
+                "label": row.label,
+                "alumni": row.alumni,
+                "mentor": row.mentor,
+                "alumni_count": row.alumni_count,
+                "mentor_count": row.mentor_count,
+            }
+            for row in figures.means
+        ],
+        "sustainability": _shares(figures.sustainability),
+        "barriers": _shares(figures.barriers),
+        "barrier_mentions": figures.barrier_mentions,
+        "conclusions": _shares(figures.conclusions),
+    }
+
+
 # --- write endpoints ----------------------------------------------------------------------------
+
+
+def _checked(form) -> dict:
+    """The page form's cleaned data, or its errors as the refusal (400, the page's words)."""
+    if not form.is_valid():
+        raise Refused(" ".join(str(error) for errors in form.errors.values() for error in errors))
+    return form.cleaned_data
+
+
+def _examined_seminar(request: HttpRequest, pk: int | None) -> Seminar:
+    """The seminar named in the request (see `_seminar`); the examiner's own checks (kind,
+    list, appointment) are the service's."""
+    if pk is None:
+        raise Refused(_("Sebutkan seminarnya (`seminar`) untuk tindakan ini."))
+    return _seminar(request, pk)
+
+
+def _log_of(project: ChangeProject, name: str) -> TransitionLog:
+    return TransitionLog.objects.filter(project=project, transition=name).latest("pk")
+
+
+def _sign_off(stage: str) -> Callable[..., dict]:
+    def sign(request: HttpRequest, project: ChangeProject, body: schemas.TransitionIn) -> dict:
+        name, review_state = mentoring_services.APPROVAL_OF_STAGE[SignOff.Stage(stage)]
+        signoff = mentoring_services.project_sign_off(
+            project=project, by=_user(request), stage=stage, expected_state=body.expected_state
+        )
+        # The second of the two sign-offs moves the project; the first only waits for it.
+        log = _log_of(project, name) if project.state != review_state else None
+        return {
+            "log": log,
+            "signoff": {
+                "stage": signoff.stage,
+                "role": signoff.role,
+                "signer": _person(signoff.signer),
+                "signed_at": signoff.signed_at,
+            },
+        }
+
+    return sign
+
+
+def _record_proposal_seminar(
+    request: HttpRequest, project: ChangeProject, body: schemas.TransitionIn
+) -> dict:
+    """The combined decision of the proposal seminar's examiners, by the rubric's rule, once
+    every examiner has scored (`PUT /seminars/{pk}/projects/{project_pk}/scores`)."""
+    cleaned = _checked(
+        ProposalResultForm({"notes": body.comment, "expected_state": body.expected_state})
+    )
+    result = mentoring_services.seminar_record_proposal_result(
+        seminar=_examined_seminar(request, body.seminar),
+        project=project,
+        by=_user(request),
+        notes=cleaned["notes"],
+        expected_state=cleaned["expected_state"],
+    )
+    return {
+        "log": _log_of(project, "record_proposal_seminar"),
+        "proposal_result": {
+            "examiner": _person(result.examiner),
+            "accepted": result.accepted,
+            "decision": result.decision,
+            "notes": result.notes,
+            "recorded_at": result.recorded_at,
+        },
+    }
+
+
+def _grade(request: HttpRequest, project: ChangeProject, body: schemas.TransitionIn) -> dict:
+    cleaned = _checked(
+        GradeForm(
+            {"fail": body.fail, "comment": body.comment, "expected_state": body.expected_state}
+        )
+    )
+    graded = mentoring_services.seminar_grade(
+        seminar=_examined_seminar(request, body.seminar),
+        project=project,
+        by=_user(request),
+        fail=cleaned["fail"],
+        comment=cleaned["comment"],
+        expected_state=cleaned["expected_state"],
+    )
+    return {
+        "log": _log_of(project, "grade"),
+        "grade": {
+            "score": graded.score,
+            "predikat": graded.predikat,
+            "outcome": graded.outcome,
+            "decided_at": graded.decided_at,
+        },
+    }
+
+
+def _complete_impact_review(
+    request: HttpRequest, project: ChangeProject, body: schemas.TransitionIn
+) -> dict:
+    cleaned = _checked(
+        ConclusionForm(
+            {
+                "outcome": body.outcome,
+                "barriers": body.barriers,
+                "summary": body.summary,
+                "expected_state": body.expected_state,
+            }
+        )
+    )
+    log = mentoring_services.impact_complete_review(
+        project=project,
+        by=_user(request),
+        outcome=cleaned["outcome"],
+        barriers=cleaned["barriers"],
+        summary=cleaned["summary"],
+        expected_state=cleaned["expected_state"] or None,
+    )
+    return {"log": log}
+
+
+# The actions with more to say than a comment, each through the service its page calls, its
+# input checked by that page's form.
+PROJECT_ACTIONS: dict[str, Callable[..., dict]] = {
+    "approve_proposal": _sign_off(SignOff.Stage.PROPOSAL),
+    "approve_report": _sign_off(SignOff.Stage.REPORT),
+    "record_proposal_seminar": _record_proposal_seminar,
+    "grade": _grade,
+    "complete_impact_review": _complete_impact_review,
+}
+# A sign-off's service answers who may sign in its own words, before it looks at the state.
+SIGN_OFFS = frozenset({"approve_proposal", "approve_report"})
+
+
+def _run_plain(request: HttpRequest, project: ChangeProject, body: schemas.TransitionIn) -> dict:
+    arguments = {"expected_state": body.expected_state}
+    if workflow.declaration(ChangeProject, body.name).takes_comment:
+        arguments["comment"] = body.comment
+    return {"log": PROJECT_TRANSITIONS[body.name](project=project, by=_user(request), **arguments)}
+
+
+def offered(name: str) -> bool:
+    """Whether the API runs this project transition."""
+    return name in PROJECT_TRANSITIONS or name in PROJECT_ACTIONS
 
 
 @api.post(
@@ -556,26 +769,35 @@ def agency_impact(request: HttpRequest, pk: int, params: Query[ImpactParams]):
     tags=["projects"],
 )
 def run_transition(request: HttpRequest, pk: int, body: schemas.TransitionIn):
-    """Run a transition by name from the state you saw: 409 if the project moved since."""
+    """Run a transition by name from the state you saw: 409 if the project moved since.
+
+    Sign-offs (`approve_proposal`, `approve_report`) record your approval as coach or mentor;
+    the second one moves the project. Examiners send `seminar` with `record_proposal_seminar`
+    (the examiners' combined decision, once all have scored) or `grade` (and `fail`);
+    `complete_impact_review` takes the conclusion
+    (`outcome`, `barriers`, `summary`).
+    """
     _require_write(request)
     project = _project(request, pk)
-    service = PROJECT_TRANSITIONS.get(body.name)
-    if service is None:
+    if not offered(body.name):
         raise Refused(_("Tindakan ini tidak dikenal."))
     user = _user(request)
-    if not workflow.may_attempt(project, user, body.name):
+    if body.name not in SIGN_OFFS and not workflow.may_attempt(project, user, body.name):
         raise HttpError(403, _("Anda tidak berwenang melakukan tindakan ini."))
     if body.expected_state not in ChangeProject.State.values:
         raise Refused(_("Status yang diharapkan tidak dikenal."))
-    arguments = {"expected_state": body.expected_state}
-    if workflow.declaration(ChangeProject, body.name).takes_comment:
-        arguments["comment"] = body.comment
-    log = service(project=project, by=user, **arguments)
-    log.actor = user
+    try:
+        done = PROJECT_ACTIONS.get(body.name, _run_plain)(request, project, body)
+    finally:
+        project.refresh_from_db()
+    log = done.pop("log")
+    if log is not None:
+        log.actor = user
     return {
         "state": project.state,
         "state_label": str(project.get_state_display()),
-        "transition": _transition_out(log),
+        "transition": _transition_out(log) if log is not None else None,
+        **done,
     }
 
 
@@ -614,6 +836,161 @@ def record_measurement(request: HttpRequest, pk: int, body: schemas.MeasurementI
     )
     measurement.refresh_from_db()  # the value as stored (two decimals)
     return Status(201, _measurement_out(measurement))
+
+
+# --- seminars: scheduling and scoring -------------------------------------------------------------
+
+
+def _seminar(request: HttpRequest, pk: int) -> Seminar:
+    """A seminar the caller examines or organises, within the token's reach (404 otherwise)."""
+    seminar = get_object_or_404(seminars_visible_to(_user(request)).select_related("cohort"), pk=pk)
+    token = _token(request)
+    if token is not None and token.cohort_id not in (None, seminar.cohort_id):
+        raise Http404
+    if token is not None and token.institution.lower() not in (
+        "",
+        seminar.cohort.institution.lower(),
+    ):
+        raise Http404
+    return seminar
+
+
+def _seminar_out(seminar: Seminar) -> dict:
+    rubric = rubric_for(seminar)
+    return {
+        "id": seminar.pk,
+        "kind": seminar.kind,
+        "cohort": {"id": seminar.cohort_id, "name": str(seminar.cohort)},
+        "starts_at": seminar.starts_at,
+        "place": seminar.place,
+        "online_link": seminar.online_link,
+        "examiners": [_person(person) for person in seminar.examiners.order_by("full_name", "pk")],
+        "projects": [
+            {"id": project.pk, "name": project.title} for project in seminar.projects.order_by("pk")
+        ],
+        "criteria": [
+            {
+                "id": criterion.pk,
+                "name": criterion.name,
+                "weight": criterion.weight,
+                "max_score": criterion.max_score,
+            }
+            for criterion in (rubric.criteria.all() if rubric else ())
+        ],
+    }
+
+
+def _seminar_form(body: schemas.SeminarIn, **kwargs) -> SeminarForm:
+    return SeminarForm(
+        {
+            "kind": body.kind,
+            "starts_at": body.starts_at,
+            "place": body.place,
+            "online_link": body.online_link,
+            "examiners": [str(pk) for pk in body.examiners],
+            "projects": [str(pk) for pk in body.projects],
+        },
+        **kwargs,
+    )
+
+
+@api.post(
+    "/cohorts/{pk}/seminars",
+    response={201: schemas.SeminarDetailOut, 400: schemas.Error, 403: schemas.Error},
+    tags=["seminars"],
+)
+def schedule_seminar(request: HttpRequest, pk: int, body: schemas.SeminarIn):
+    """Schedule a seminar of a cohort you organise, as the seminar form does; examiners and
+    participants are told. Send an `Idempotency-Key` header (a UUID) to make a retry safe."""
+    _require_write(request)
+    cohort = _cohort_for_organiser(request, pk)
+    form = _seminar_form(body, cohort=cohort)
+    cleaned = _checked(form)
+    seminar = mentoring_services.seminar_schedule(
+        form_token=_idempotency_key(request),
+        cohort=cohort,
+        by=_user(request),
+        **{name: cleaned[name] for name in SEMINAR_FIELDS},
+    )
+    return Status(201, _seminar_out(seminar))
+
+
+SEMINAR_FIELDS = ("kind", "starts_at", "place", "online_link", "examiners", "projects")
+
+
+@api.get("/seminars/{pk}", response=schemas.SeminarDetailOut, tags=["seminars"])
+def get_seminar(request: HttpRequest, pk: int):
+    """A seminar you examine or organise: its people, projects and rubric criteria."""
+    return _seminar_out(_seminar(request, pk))
+
+
+@api.put(
+    "/seminars/{pk}",
+    response={200: schemas.SeminarDetailOut, 400: schemas.Error, 403: schemas.Error},
+    tags=["seminars"],
+)
+def update_seminar(request: HttpRequest, pk: int, body: schemas.SeminarIn):
+    """Change a seminar of a cohort you organise (its kind stays); everyone hears when its time
+    or place moved, else only the people added."""
+    _require_write(request)
+    seminar = _seminar(request, pk)
+    user = _user(request)
+    if not is_organiser_of(seminar.cohort, user):
+        raise HttpError(403, _("Hanya penyelenggara angkatan ini yang dapat mengatur seminarnya."))
+    cleaned = _checked(_seminar_form(body, instance=seminar, cohort=seminar.cohort))
+    seminar = mentoring_services.seminar_update(
+        seminar=seminar, by=user, **{name: cleaned[name] for name in SEMINAR_FIELDS[1:]}
+    )
+    return _seminar_out(seminar)
+
+
+@api.put(
+    "/seminars/{pk}/projects/{project_pk}/scores",
+    response={200: schemas.ScoresOut, 400: schemas.Error, 403: schemas.Error},
+    tags=["seminars"],
+)
+def record_scores(request: HttpRequest, pk: int, project_pk: int, body: schemas.ScoresIn):
+    """Enter, or correct, your score for every rubric criterion of a project on a seminar you
+    examine (criteria: `GET /seminars/{pk}`); at a proposal seminar also your own `decision`
+    and the `revisions` you require, as on the page's sheet."""
+    _require_write(request)
+    seminar = _seminar(request, pk)
+    project = get_object_or_404(_projects(request).filter(seminars=seminar), pk=project_pk)
+    user = _user(request)
+    if not examines(seminar, user):
+        raise HttpError(403, _("Hanya penguji seminar ini yang dapat melakukan tindakan ini."))
+    rubric = rubric_for(seminar)
+    criteria = list(rubric.criteria.all()) if rubric else []
+    given = {score.criterion: score.score for score in body.scores}
+    if set(given) - {criterion.pk for criterion in criteria}:
+        raise Refused(_("Isi satu nilai untuk setiap kriteria rubrik."))
+    data = {ScoreForm.field_name(c): given[c.pk] for c in criteria if c.pk in given}
+    proposal = seminar.kind == Seminar.Kind.PROPOSAL
+    if proposal:
+        form: ScoreForm = ProposalScoreForm(
+            {**data, "decision": body.decision, "revisions": "\n".join(body.revisions)},
+            criteria=criteria,
+        )
+    else:
+        form = ScoreForm(data, criteria=criteria)
+    _checked(form)
+    saved = mentoring_services.seminar_record_scores(
+        seminar=seminar,
+        project=project,
+        by=user,
+        scores=form.scores,
+        **(
+            {"decision": form.cleaned_data["decision"], "revisions": form.revision_lines()}
+            if isinstance(form, ProposalScoreForm)
+            else {}
+        ),
+    )
+    return {
+        "scores": [
+            {"criterion": score.criterion_id, "score": score.score, "scored_at": score.scored_at}
+            for score in saved
+        ]
+    }
 
 
 def _import_out(preview, *, saved: bool, detail: str = "") -> dict:

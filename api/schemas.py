@@ -181,13 +181,50 @@ class AgencyPage(Page):
 class TransitionIn(Schema):
     name: str = Field(description="Nama transisi, misalnya `submit_proposal`.")
     expected_state: str = Field(description="Status proyek yang Anda lihat terakhir.")
-    comment: str = Field("", max_length=5000)
+    comment: str = Field(
+        "",
+        max_length=5000,
+        description="Komentar; catatan untuk peserta (record_proposal_seminar, yang mencatat "
+        "keputusan bersama para penguji menurut aturan rubrik) atau catatan hasil "
+        "(grade).",
+    )
+    seminar: int | None = Field(
+        None, description="record_proposal_seminar dan grade: seminar yang Anda uji."
+    )
+    fail: bool = Field(
+        False, description="grade: nyatakan tidak lulus (keputusan tersendiri, dengan alasan)."
+    )
+    outcome: str = Field(
+        "",
+        description="complete_impact_review: `sustained`, `partly` atau `not_sustained`.",
+    )
+    barriers: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="complete_impact_review: hambatan yang berpengaruh (`rotation`, `funds`, "
+        "`stakeholders`, `leadership`, `restructuring`, `other`).",
+    )
+    summary: str = Field(
+        "", max_length=5000, description="complete_impact_review: ringkasan kesimpulan."
+    )
+
+
+class SignOffOut(Schema):
+    stage: str
+    role: str
+    signer: Person
+    signed_at: datetime.datetime
 
 
 class TransitionDone(Schema):
     state: str
     state_label: str
-    transition: TransitionOut
+    transition: TransitionOut | None = Field(
+        description="Transisi yang terjadi; null bila persetujuan ini masih menunggu yang lain."
+    )
+    signoff: SignOffOut | None = None
+    proposal_result: ProposalResultOut | None = None
+    grade: GradeOut | None = None
 
 
 class MeasurementIn(Schema):
@@ -250,3 +287,105 @@ class ImpactOut(Schema):
     )
     states: list[CountOut]
     grades: list[CountOut]
+
+
+class SeminarIn(Schema):
+    kind: str = Field(
+        "", description="`proposal` atau `results`; hanya saat menjadwalkan (tidak dapat diubah)."
+    )
+    starts_at: datetime.datetime = Field(
+        description="Waktu mulai; tanpa zona waktu dibaca dalam zona waktu Jejak."
+    )
+    # The page's form checks the lengths, in its words; these only bound the request.
+    place: str = Field("", max_length=1000)
+    online_link: str = Field("", max_length=1000)
+    examiners: list[int] = Field(max_length=50, description="Id penguji dari daftar lembaga.")
+    projects: list[int] = Field(default_factory=list, max_length=500)
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    weight: Decimal
+    max_score: Decimal
+
+
+class SeminarDetailOut(Schema):
+    id: int
+    kind: str
+    cohort: Ref
+    starts_at: datetime.datetime
+    place: str
+    online_link: str
+    examiners: list[Person]
+    projects: list[Ref]
+    criteria: list[CriterionOut] = Field(
+        description="Kriteria rubrik seminar laporan (kosong untuk seminar rancangan)."
+    )
+
+
+class ScoreIn(Schema):
+    criterion: int
+    score: Decimal = Field(max_digits=6, decimal_places=2)
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn] = Field(max_length=100)
+    decision: str = Field(
+        "",
+        description="Seminar rancangan: keputusan Anda, `accepted`, `revision` (diterima dengan "
+        "perbaikan) atau `rejected`.",
+    )
+    revisions: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Seminar rancangan: perbaikan yang Anda minta, satu per butir (wajib bila "
+        "tidak `accepted`).",
+    )
+
+
+class ScoreOut(Schema):
+    criterion: int
+    score: Decimal
+    scored_at: datetime.datetime
+
+
+class ScoresOut(Schema):
+    scores: list[ScoreOut]
+
+
+class ShareOut(Schema):
+    key: str
+    label: str
+    count: int
+    percent: Decimal | None
+
+
+class MeanOut(Schema):
+    topic: str
+    label: str
+    alumni: Decimal | None = Field(description="Rata-rata skor alumni (1-5).")
+    mentor: Decimal | None = Field(description="Rata-rata skor mentor (1-5).")
+    alumni_count: int
+    mentor_count: int
+
+
+class SurveyFiguresOut(Schema):
+    agency: Ref
+    scope: str
+    as_of: datetime.date
+    projects: int = Field(description="Proyek setelah pelatihan (pemantauan atau selesai).")
+    answers_owed: int = Field(description="Jawaban yang diminta putaran yang sudah dibuka.")
+    answers_in: int
+    response_rate: Decimal | None = Field(description="Persen; null bila belum ada yang diminta.")
+    late: int
+    excused: int
+    assessed: int = Field(description="Proyek yang keberlanjutannya dilaporkan alumni.")
+    alive: int = Field(description="... yang masih berjalan, diperluas atau direplikasi.")
+    alive_percent: Decimal | None
+    stuck: int = Field(description="Proyek pemantauan dengan putaran lewat batas dan belum masuk.")
+    means: list[MeanOut]
+    sustainability: list[ShareOut]
+    barriers: list[ShareOut]
+    barrier_mentions: int
+    conclusions: list[ShareOut]

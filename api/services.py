@@ -184,6 +184,16 @@ def webhook_create(*, cohort: Cohort, by: User, url: str, events: list[str]) -> 
     )
 
 
+def webhook_set_active(*, webhook: Webhook, by: User, active: bool) -> bool:
+    """Organiser (or the admin) switches a webhook off or on again; while off, nothing is sent
+    to it. False if it already was so."""
+    if not (by.is_superuser or webhook.cohort.organisers.filter(pk=by.pk).exists()):
+        raise Forbidden(_("Hanya penyelenggara angkatan ini yang dapat melakukannya."))
+    return bool(
+        Webhook.objects.filter(pk=webhook.pk).exclude(is_active=active).update(is_active=active)
+    )
+
+
 def webhook_delete(*, webhook: Webhook, by: User) -> None:
     """Organiser removes a webhook and its delivery log."""
     if not webhook.cohort.organisers.filter(pk=by.pk).exists():

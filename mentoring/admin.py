@@ -20,12 +20,18 @@ from mentoring.models import (
     GradeBand,
     JournalEntry,
     JournalReply,
+    Question,
+    Questionnaire,
     Rubric,
     RubricCriterion,
     SignOff,
+    SurveyAnswer,
+    SurveyExcusal,
+    SurveyResponse,
+    SurveyRound,
     SurveySchedule,
 )
-from mentoring.selectors import owns_rubric, rubrics_visible_to
+from mentoring.selectors import owns_rubric, questionnaires_visible_to, rubrics_visible_to
 from tracker.admin import (
     FixedOnceWrittenMixin,
     OrganiserScopedAdmin,
@@ -310,3 +316,84 @@ class SurveyScheduleAdmin(SuperuserOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# --- Impact evaluation: read in the admin, written on its pages ---------------------------------
+# Questionnaires are edited on their page (an answered version is frozen and saved as a new
+# one), rounds move through the organiser's round actions and answers are the respondents' own:
+# here they are only read, and an organiser reads only their institutions' and cohorts' rows.
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent, as text: no form field, so no picker offers anything."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Whoever reads the parent reads its rows, without a permission of their own.
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class QuestionInline(ReadOnlyInline):
+    model = Question
+    fields = readonly_fields = ("order", "kind", "topic", "text", "required")
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(ReadOnlyAdmin):
+    """The shared default questionnaires and the organiser's institutions' own versions."""
+
+    list_display = ["name", "version", "programme", "audience", "institution", "is_default"]
+    list_filter = ["programme", "audience", "is_default"]
+    search_fields = ["name", "institution"]
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return questionnaires_visible_to(admin_user(request))
+
+
+class SurveyExcusalInline(ReadOnlyInline):
+    model = SurveyExcusal
+    fields = readonly_fields = ("role", "reason", "excused_by", "created_at")
+
+
+class SurveyResponseInline(ReadOnlyInline):
+    model = SurveyResponse
+    fields = readonly_fields = ("role", "respondent", "state", "submitted_at", "is_late")
+    show_change_link = True
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "months_after", "opens_on", "due_on", "is_final"]
+    list_filter = ["is_final", "project__cohort__programme"]
+    search_fields = ["project__title", "project__participant__full_name"]
+    list_select_related = ["project"]
+    date_hierarchy = "opens_on"
+    inlines = [SurveyResponseInline, SurveyExcusalInline]
+
+
+class SurveyAnswerInline(ReadOnlyInline):
+    model = SurveyAnswer
+    fields = readonly_fields = ("question", "value", "follow_up")
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    cohort_lookup = "round__project__cohort__organisers"
+    list_display = ["round", "role", "respondent", "state", "submitted_at", "is_late"]
+    list_filter = ["state", "role", "is_late"]
+    search_fields = ["round__project__title", "respondent__full_name"]
+    list_select_related = ["round__project", "respondent"]
+    inlines = [SurveyAnswerInline]

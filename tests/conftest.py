@@ -227,6 +227,58 @@ class Elsewhere:
     records: dict
 
 
+def _impact_and_api_records(project: ChangeProject) -> dict:
+    """The cohort's token and webhook, and a survey round answered on the institution's own
+    questionnaire (the admin reads them; their secrets it never shows)."""
+    import datetime
+
+    from api.models import ApiToken, Webhook, token_digest
+    from mentoring.models import Questionnaire, SurveyResponse, SurveyRound
+
+    cohort = project.cohort
+    organiser = cohort.organisers.first() or project.participant
+    questionnaire = Questionnaire.objects.create(
+        programme=cohort.programme,
+        audience="alumni",
+        name=f"Kuesioner alumni {cohort.institution}",
+        institution=cohort.institution,
+    )
+    survey_round = SurveyRound.objects.create(
+        project=project,
+        number=1,
+        months_after=6,
+        opens_on=datetime.date(2027, 6, 1),
+        due_on=datetime.date(2027, 6, 30),
+    )
+    return {
+        "api.apitoken": ApiToken.objects.create(
+            user=organiser,
+            kind=ApiToken.Kind.COHORT,
+            cohort=cohort,
+            name=f"Token {cohort.institution}",
+            scope=ApiToken.Scope.READ,
+            prefix="jejak_abcdef",
+            digest=token_digest(f"jejak_{uuid.uuid4().hex}"),
+            expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+        ),
+        "api.webhook": Webhook.objects.create(
+            cohort=cohort,
+            url=f"https://hooks.example.com/{cohort.pk}",
+            secret="rahasia-webhook-" + "0" * 48,
+            events=["project.state_changed"],
+            created_by=organiser,
+        ),
+        "mentoring.questionnaire": questionnaire,
+        "mentoring.surveyround": survey_round,
+        "mentoring.surveyresponse": SurveyResponse.objects.create(
+            round=survey_round,
+            role="participant",
+            respondent=project.participant,
+            questionnaire=questionnaire,
+        ),
+    }
+
+
 def one_of_everything(project: ChangeProject, seminar, examiner: User) -> dict:
     """A row of every model the admin shows, on `project`, keyed by model label."""
     from mentoring.models import SignOff
@@ -255,6 +307,7 @@ def one_of_everything(project: ChangeProject, seminar, examiner: User) -> dict:
     )
     entry = JournalEntryFactory(project=project)
     return {
+        **_impact_and_api_records(project),
         "tracker.impactindicator": indicator,
         "tracker.transitionlog": submission,
         "tracker.notification": Notification.objects.create(

@@ -6,7 +6,7 @@ pages do; tokens get their own tests (tests/api/test_auth.py).
 
 from __future__ import annotations
 
-from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row
+from tests.authz import IN_PROJECT_SCOPE, LOGIN, OUT_OF_SCOPE, Row, read_only_admin_pages
 
 UNAUTHORIZED = 401  # the API answers anonymous callers 401, never a redirect to the login page
 ORGANISER_ONLY = {"organiser": 200, "admin": 403, "anonymous": LOGIN}
@@ -28,6 +28,16 @@ def _indicator(world) -> list:
         project=world.project, name="Waktu tunggu", unit="menit", baseline=10, target=5
     )
     return [indicator.pk]
+
+
+def _seminar(world) -> list:
+    from tracker.models import Seminar
+
+    return [Seminar.objects.get(projects=world.project).pk]
+
+
+def _seminar_project(world) -> list:
+    return [*_seminar(world), world.project.pk]
 
 
 def _token(world) -> list:
@@ -103,6 +113,12 @@ ROWS = [
         expect={"agency_head": 200, "admin": 200, "anonymous": UNAUTHORIZED},
         args=lambda world: [world.province.pk],
     ),
+    Row(
+        "api-v1:agency_survey",
+        others=OUT_OF_SCOPE,
+        expect={"agency_head": 200, "admin": 200, "anonymous": UNAUTHORIZED},
+        args=lambda world: [world.province.pk],
+    ),
     *(
         Row(name, others=OUT_OF_SCOPE, expect=API_IN_SCOPE, args=_project)
         for name in (
@@ -138,4 +154,53 @@ ROWS = [
         args=_cohort,
         method="post",
     ),
+    Row(
+        "api-v1:get_seminar",
+        others=OUT_OF_SCOPE,
+        expect={"examiner": 200, "organiser": 200, "admin": 200, "anonymous": UNAUTHORIZED},
+        args=_seminar,
+    ),
+    # Like the other writes: a form body is unreadable (400) once the caller is known.
+    Row(
+        "api-v1:schedule_seminar",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_cohort,
+        method="post",
+    ),
+    Row(
+        "api-v1:update_seminar",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_seminar,
+        method="put",
+    ),
+    Row(
+        "api-v1:record_scores",
+        others=400,
+        expect={"anonymous": UNAUTHORIZED},
+        args=_seminar_project,
+        method="put",
+    ),
+]
+
+
+def _cohort_token(world):
+    from api import services
+
+    return services.token_create(
+        by=world.organiser, name="Sinkron LMS", scope="read", cohort=world.cohort
+    )
+
+
+def _webhook_row(world):
+    from api.models import Webhook
+
+    return Webhook.objects.get(pk=_webhook(world)[0])
+
+
+# Tokens and webhooks in the admin: read, revoked and switched off there, never made or edited.
+ROWS += [
+    *read_only_admin_pages("api_apitoken", _cohort_token),
+    *read_only_admin_pages("api_webhook", _webhook_row),
 ]

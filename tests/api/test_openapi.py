@@ -23,6 +23,11 @@ EXPECTED = {
     ("post", "/api/v1/cohorts/{pk}/participants/import"),
     ("get", "/api/v1/agencies"),
     ("get", "/api/v1/agencies/{pk}/impact"),
+    ("get", "/api/v1/agencies/{pk}/survey"),
+    ("post", "/api/v1/cohorts/{pk}/seminars"),
+    ("get", "/api/v1/seminars/{pk}"),
+    ("put", "/api/v1/seminars/{pk}"),
+    ("put", "/api/v1/seminars/{pk}/projects/{project_pk}/scores"),
 }
 
 

@@ -12,6 +12,7 @@ from tests.authz import (
     admin_page,
     model_admin_pages,
     project_action,
+    read_only_admin_pages,
 )
 from tests.factories import SeminarFactory
 from tests.mentoring.factories import ConsultationFactory, JournalEntryFactory
@@ -331,4 +332,48 @@ ROWS += [
         expect=ORGANISER_ONLY,
         args=_alumni_questionnaire,
     ),
+]
+
+
+def _own_questionnaire(world):
+    from mentoring.models import Questionnaire
+
+    return Questionnaire.objects.create(
+        programme=world.cohort.programme,
+        audience="alumni",
+        name="Kuesioner alumni lembaga",
+        institution=world.cohort.institution,
+    )
+
+
+def _survey_round(world):
+    import datetime
+
+    from mentoring.models import SurveyRound
+
+    return SurveyRound.objects.create(
+        project=world.project,
+        number=1,
+        months_after=6,
+        opens_on=datetime.date(2027, 6, 1),
+        due_on=datetime.date(2027, 6, 30),
+    )
+
+
+def _survey_response(world):
+    from mentoring.models import SurveyResponse
+
+    return SurveyResponse.objects.create(
+        round=_survey_round(world),
+        role="participant",
+        respondent=world.participant,
+        questionnaire=_own_questionnaire(world),
+    )
+
+
+# Questionnaires, rounds and answers in the admin: read only (they are written on their pages).
+ROWS += [
+    *read_only_admin_pages("mentoring_questionnaire", _own_questionnaire),
+    *read_only_admin_pages("mentoring_surveyround", _survey_round),
+    *read_only_admin_pages("mentoring_surveyresponse", _survey_response),
 ]

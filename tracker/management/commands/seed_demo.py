@@ -50,6 +50,13 @@ ORGANISER_PERMISSIONS = [
     ("mentoring", "rubric", ("view", "add", "change")),
     ("mentoring", "rubriccriterion", ("view", "add", "change", "delete")),
     ("mentoring", "gradeband", ("view", "add", "change", "delete")),
+    # Impact evaluation and the API, read in the admin (written on their pages); the cohort's
+    # tokens revoked and its webhooks switched off there.
+    ("mentoring", "questionnaire", ("view",)),
+    ("mentoring", "surveyround", ("view",)),
+    ("mentoring", "surveyresponse", ("view",)),
+    ("api", "apitoken", ("view",)),
+    ("api", "webhook", ("view",)),
 ]
 
 
