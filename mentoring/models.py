@@ -1185,41 +1185,6 @@ class SurveyRoundLog(AppendOnlyMixin, models.Model):
         return f"{self.round_id}: {self.action}"
 
 
-class SurveyReminder(models.Model):
-    """One survey reminder sent to a person on a day, so a second run that day sends nothing."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("penerima"),
-        on_delete=models.CASCADE,
-        related_name="survey_reminders",
-    )
-    sent_on = models.DateField(_("tanggal"))
-    items = models.PositiveSmallIntegerField(_("jumlah putaran"))
-    sent_at = models.DateTimeField(_("waktu kirim"), default=timezone.now)
-    delivery = models.ForeignKey(
-        "tracker.EmailDelivery",
-        verbose_name=_("pengiriman email"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("pengingat survei")
-        verbose_name_plural = _("pengingat survei")
-        ordering = ["-sent_on", "recipient_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "sent_on"], name="one_survey_reminder_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient} · {self.sent_on}"
-
-
 class Sustainability(models.TextChoices):
     """Where a change action stands after training (the sustainability question's options)."""
 

@@ -936,6 +936,34 @@ def consultations_waiting(now: datetime.datetime) -> list[WaitingItem]:
     ]
 
 
+def surveys_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """The survey rounds a respondent still owes, near or past their due date (the rounds their
+    survey reminder names), waiting on them since the round became overdue: past the programme's
+    escalation delay after that, the organisers hear of it, with a link to the round."""
+    zone = timezone.get_current_timezone()
+    items = []
+    for digest in survey_digests(timezone.localdate(now)):
+        for survey_round in digest.rounds:
+            project = survey_round.project
+            overdue_from = survey_round.due_on + datetime.timedelta(days=1)
+            items.append(
+                WaitingItem(
+                    what=format_lazy(
+                        gettext_lazy("Survei pascapelatihan {round} ({project}) belum dijawab"),
+                        round=survey_round,
+                        project=project.title,
+                    ),
+                    url=reverse("mentoring:survey-answer", args=[project.pk, survey_round.pk]),
+                    project=project,
+                    waits_on=digest.recipient,
+                    since=datetime.datetime.combine(overdue_from, datetime.time(), tzinfo=zone),
+                    escalation_url=reverse("mentoring:monitoring", args=[project.pk])
+                    + f"#round-{survey_round.pk}",
+                )
+            )
+    return items
+
+
 # --- impact evaluation after training ------------------------------------------------------------
 
 

@@ -12,8 +12,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from mentoring.models import SurveyReminder, SurveyRoundLog
+from mentoring.models import SurveyRoundLog
 from mentoring.services import round_excuse
+from milestones.models import Reminder
 from tests.mentoring.impact import answer, in_monitoring
 from tracker.models import EmailDelivery, Notification
 
@@ -83,7 +84,7 @@ def test_reminders_start_before_the_due_date_and_go_once_a_day(world, rounds):
     with _at(datetime.date(2026, 8, 7)):  # 7 days before
         assert "reminders queued: 2" in _run()
         assert "reminders queued: 0; sudah dikirim hari ini / already sent today: 2" in _run()
-    assert SurveyReminder.objects.filter(sent_on=datetime.date(2026, 8, 7)).count() == 2
+    assert Reminder.objects.filter(kind="survey", sent_on=datetime.date(2026, 8, 7)).count() == 2
     reminder = [s for s in _subjects(world.participant) if "Pengingat" in s]
     assert reminder == ["[Jejak] Pengingat: 1 survei pascapelatihan menunggu jawaban Anda"]
 
@@ -111,7 +112,7 @@ def test_who_answered_or_was_excused_is_not_reminded(world, rounds):
         round_excuse(survey_round=first, by=world.organiser, role="mentor", reason="Cuti besar.")
     with _at(datetime.date(2026, 8, 10)):
         assert "reminders queued: 0" in _run()
-    assert not SurveyReminder.objects.exists()
+    assert not Reminder.objects.exists()
 
 
 def test_a_reminder_the_worker_gave_up_on_is_queued_again_the_same_day(world, rounds):
@@ -119,7 +120,7 @@ def test_a_reminder_the_worker_gave_up_on_is_queued_again_the_same_day(world, ro
         _run()
     with _at(datetime.date(2026, 8, 10)):
         _run()
-        reminder = SurveyReminder.objects.get(recipient=world.participant)
+        reminder = Reminder.objects.get(recipient=world.participant, kind="survey")
         EmailDelivery.objects.filter(pk=reminder.delivery_id).update(status="failed")
         assert "reminders queued: 1" in _run()
     assert EmailDelivery.objects.get(pk=reminder.delivery_id).status == "queued"
