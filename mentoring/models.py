@@ -744,7 +744,8 @@ class SeminarAttendance(models.Model):
 
 class CalendarFeed(models.Model):
     """A person's secret seminar-calendar subscription: whoever holds the URL reads the feed,
-    so the person can revoke it (the row goes, and a new one gets a new token)."""
+    so the person can revoke it (the row goes, and a new one gets a new token). Like an API
+    token, the URL's token is shown once when made; only its digest is stored."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -752,7 +753,7 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    digest = models.CharField(_("sidik token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     last_read_at = models.DateTimeField(_("terakhir dibaca"), null=True, blank=True)
 

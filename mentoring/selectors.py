@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
     CENT,
+    CalendarFeed,
     Comment,
     Consultation,
     GradeBand,
@@ -66,6 +67,7 @@ from tracker.models import (
     Seminar,
     TransitionLog,
     User,
+    token_digest,
 )
 from tracker.selectors import (
     coaches_assignable_in,
@@ -838,6 +840,15 @@ def attendance_recorded(seminar: Seminar, project: ChangeProject) -> dict[tuple[
         (row.person_id, row.role): row.present
         for row in SeminarAttendance.objects.filter(seminar=seminar, project=project)
     }
+
+
+def calendar_feed_for(token: str) -> CalendarFeed | None:
+    """The feed this URL token opens, of an active account; None for any other token."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(digest=token_digest(token), user__is_active=True)
+        .first()
+    )
 
 
 def calendar_seminars(user: User) -> QuerySet[Seminar]:

@@ -72,6 +72,7 @@ from tracker.models import (
     Seminar,
     TransitionLog,
     User,
+    token_digest,
 )
 from tracker.notifications import notify, people_in_roles
 from tracker.selectors import institutions_organised_by, rules_for
@@ -794,11 +795,16 @@ def _add_examiners(*, seminar: Seminar, by: User, examiners: list[User]) -> list
 # --- the seminar calendar's subscription feed ---------------------------------------------------
 
 
-def calendar_feed_create(*, user: User) -> CalendarFeed:
-    """A new secret feed URL for the person's seminar calendar; an older one stops working."""
+def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
+    """A new secret feed URL for the person's seminar calendar; an older one stops working.
+
+    Returns the feed and its token, which is shown this once: only its digest is stored.
+    """
+    plain = secrets.token_urlsafe(32)
     with transaction.atomic():
         CalendarFeed.objects.filter(user=user).delete()
-        return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+        feed = CalendarFeed.objects.create(user=user, digest=token_digest(plain))
+    return feed, plain
 
 
 def calendar_feed_revoke(*, user: User) -> bool:

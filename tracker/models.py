@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -124,6 +125,12 @@ def subtree_sql(agency_ids: list[int]) -> RawSQL:
         f") SELECT id FROM subtree",
         list(agency_ids),
     )
+
+
+def token_digest(plain: str) -> str:
+    """What is stored of a secret token (API tokens, calendar feeds): its SHA-256; the tokens are
+    long and random, so no salt is needed."""
+    return hashlib.sha256(plain.encode()).hexdigest()
 
 
 # The account Jejak's scheduled runs act as in the logs. The colon is refused by the username
