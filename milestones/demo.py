@@ -135,10 +135,10 @@ PLANS: dict[str, list[tuple]] = {
     # (the rows' last item). The socialisation has waited on coach and mentor past the
     # programme's escalation delay, so the organiser's digest names it.
     "cpns": [
-        (SHORT, "Penyusunan lembar edukasi bergambar tentang aturan minum obat", "Peserta, apoteker", -14, -6, "Lembar edukasi disetujui kepala ruangan", ACCEPTED, 5, [V.SERVICE, V.COMPETENT]),
-        (SHORT, "Sosialisasi lembar edukasi kepada perawat pelaksana", "Peserta, kepala ruangan", -12, -4, "Daftar hadir dan notulen sosialisasi", SUBMITTED, 9, [V.COLLABORATIVE, V.HARMONIOUS]),
-        (SHORT, "Edukasi pasien pulang dengan metode teach-back", "Peserta, perawat pelaksana", -3, 12, "Catatan edukasi 40 pasien pulang", IN_PROGRESS, 2, [V.SERVICE, V.ACCOUNTABLE, V.ADAPTIVE]),
-        (SHORT, "Evaluasi pemahaman pasien dan penyusunan laporan aktualisasi", "Peserta", 10, 16, "Rekap pemahaman pasien dan laporan aktualisasi", PLANNED, None, [V.ACCOUNTABLE, V.LOYAL]),
+        (SHORT, "Penyusunan panduan bergambar aktivasi IKD", "Peserta, petugas loket", -14, -6, "Panduan disetujui kepala seksi pelayanan", ACCEPTED, 5, [V.SERVICE, V.COMPETENT]),
+        (SHORT, "Sosialisasi panduan kepada petugas loket", "Peserta, kepala seksi pelayanan", -12, -4, "Daftar hadir dan notulen sosialisasi", SUBMITTED, 9, [V.COLLABORATIVE, V.HARMONIOUS]),
+        (SHORT, "Pendampingan aktivasi IKD di meja loket", "Peserta, petugas loket", -3, 12, "Catatan harian aktivasi yang berhasil", IN_PROGRESS, 2, [V.SERVICE, V.ACCOUNTABLE, V.ADAPTIVE]),
+        (SHORT, "Evaluasi capaian aktivasi dan penyusunan laporan aktualisasi", "Peserta", 10, 16, "Rekap capaian aktivasi dan laporan aktualisasi", PLANNED, None, [V.ACCOUNTABLE, V.LOYAL]),
     ],
 }
 # fmt: on

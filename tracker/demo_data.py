@@ -184,10 +184,10 @@ PEOPLE = {
     ),
     # A new civil servant (CPNS) in Latsar: her aktualisasi is under way at her workplace.
     "cpns": (
-        "Putri Maharani, S.Kep., Ners",
+        "Putri Maharani, S.Kom.",
         "199807252025042001",
-        "Perawat Ahli Pertama",
-        "DINKES-JABAR",
+        "Pranata Komputer Ahli Pertama",
+        "DISDUKCAPIL-BDG",
     ),
     # Alumni of last year's PKA: a year after training, their projects are in monitoring.
     "peserta15": (
@@ -571,15 +571,15 @@ PROJECTS = [
         S.IMPLEMENTATION,
         "coach",
         "mentor",
-        "Optimalisasi Edukasi Pasien Pulang melalui Lembar Edukasi Bergambar di Ruang Rawat Inap",
-        "Pasien pulang sering kembali dirawat karena tidak memahami aturan minum obat dan perawatan "
-        "luka di rumah.",
-        "Lembar edukasi bergambar dipakai pada setiap pasien pulang di ruang rawat inap.",
+        "Optimalisasi Aktivasi Identitas Kependudukan Digital melalui Pendampingan di Loket",
+        "Baru 18% warga yang datang ke loket Disdukcapil mengaktifkan Identitas Kependudukan "
+        "Digital (IKD); banyak yang gagal di tahap verifikasi wajah dan pulang tanpa bantuan.",
+        "Setiap warga yang datang ke loket ditawari pendampingan aktivasi IKD sampai berhasil.",
         "",
         "",
-        "Kepala ruangan, perawat pelaksana, apoteker, instalasi promosi kesehatan.",
-        "Lembar edukasi bergambar dan pemeriksaan pemahaman dengan metode teach-back.",
-        [("Pasien pulang yang memahami aturan obat", "persen", "45", "85")],
+        "Kepala seksi pelayanan, petugas loket, Diskominfo, kelurahan.",
+        "Meja pendampingan IKD dengan panduan bergambar dan pencatatan hasil aktivasi harian.",
+        [("Warga loket yang mengaktifkan IKD", "persen", "18", "40")],
     ),
 ]
 

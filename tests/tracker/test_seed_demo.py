@@ -153,7 +153,7 @@ def test_the_demo_organiser_hears_of_an_escalated_item(seeded):
     digests = {digest.recipient.username: digest for digest in reminder_digests(timezone.now())}
     escalated = digests["penyelenggara"].escalated
     assert any(
-        "Sosialisasi lembar edukasi kepada perawat pelaksana" in str(item.what)
+        "Sosialisasi panduan kepada petugas loket" in str(item.what)
         and item.waits_on.username in {"coach", "mentor"}
         for item in escalated
     )
