@@ -1153,7 +1153,7 @@ def rounds_awaiting(user: User, today) -> QuerySet[SurveyRound]:
     excused = SurveyExcusal.objects.filter(
         round=OuterRef("pk"),
         role=Case(
-            When(project__participant=user, then=Value(Role.PARTICIPANT.value)),
+            When(round__project__participant=user, then=Value(Role.PARTICIPANT.value)),
             default=Value(Role.MENTOR.value),
         ),
     )
