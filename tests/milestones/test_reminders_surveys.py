@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from milestones.models import Reminder
 from tests.mentoring.impact import answer, in_monitoring
-from tracker.models import Notification, ProgrammeRules
+from tracker.models import EmailDelivery, Notification, ProgrammeRules
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 DUE = datetime.date(2026, 8, 14)  # round 1 of a project closed on 15 January 2026
@@ -154,3 +154,30 @@ def test_nothing_is_sent_twice(world, first_round, morning, mailoutbox):
     assert again == {}
     assert Notification.objects.filter(recipient=world.organiser).count() == 1
     assert Reminder.objects.filter(sent_on=day).count() == 3
+
+
+def test_the_organisers_link_opens_the_round_on_the_monitoring_page(
+    client, world, first_round, morning
+):
+    morning(datetime.date(2026, 8, 22))
+    notice = Notification.objects.get(recipient=world.organiser)
+    path, anchor = notice.url.split("#")
+
+    client.force_login(world.organiser)
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert f'id="{anchor}"' in page.content.decode()
+
+
+def test_a_failed_digest_is_queued_again_by_its_own_command_only(world, first_round, morning):
+    day = datetime.date(2026, 8, 10)
+    morning(day, "send_reminders")
+    reminder = Reminder.objects.get(recipient=world.participant, sent_on=day)
+    EmailDelivery.objects.filter(pk=reminder.delivery_id).update(status="failed")
+
+    with _at(day):
+        assert "reminders queued: 0" in _run("send_survey_reminders")
+        assert EmailDelivery.objects.get(pk=reminder.delivery_id).status == "failed"
+        assert "reminders queued: 1" in _run("send_reminders")
+    assert EmailDelivery.objects.get(pk=reminder.delivery_id).status == "queued"
