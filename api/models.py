@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Cohort
-
-
-def token_digest(plain: str) -> str:
-    """What is stored of a token: its SHA-256 (tokens are long and random, so no salt is needed)."""
-    return hashlib.sha256(plain.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):

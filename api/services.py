@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.models import ApiToken, Webhook, WebhookDelivery, token_digest
-from tracker.models import Cohort, User
+from api.models import ApiToken, Webhook, WebhookDelivery
+from tracker.models import Cohort, User, token_digest
 from tracker.services import once_per_form
 from tracker.workflow import Forbidden, Refused
 

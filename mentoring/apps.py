@@ -17,10 +17,11 @@ class MentoringConfig(AppConfig):
         ChangeProject.results_grading_refusal = grading_refusal
         ChangeProject.proposal_deciding_refusal = proposal_deciding_refusal
 
-        from mentoring.selectors import consultations_waiting, signoffs_waiting
+        from mentoring.selectors import consultations_waiting, signoffs_waiting, surveys_waiting
         from milestones.selectors import WAITING_SOURCES
 
-        # The daily reminders and their escalation cover sign-offs and sessions to confirm.
-        for source in (signoffs_waiting, consultations_waiting):
+        # The daily reminders and their escalation cover sign-offs, sessions to confirm and
+        # survey rounds to answer: one email a day names all of them.
+        for source in (signoffs_waiting, consultations_waiting, surveys_waiting):
             if source not in WAITING_SOURCES:
                 WAITING_SOURCES.append(source)

@@ -981,7 +981,8 @@ class SeminarAttendance(models.Model):
 
 class CalendarFeed(models.Model):
     """A person's secret seminar-calendar subscription: whoever holds the URL reads the feed,
-    so the person can revoke it (the row goes, and a new one gets a new token)."""
+    so the person can revoke it (the row goes, and a new one gets a new token). Like an API
+    token, the URL's token is shown once when made; only its digest is stored."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -989,7 +990,7 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    digest = models.CharField(_("sidik token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     last_read_at = models.DateTimeField(_("terakhir dibaca"), null=True, blank=True)
 
@@ -1420,41 +1421,6 @@ class SurveyRoundLog(AppendOnlyMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.action}"
-
-
-class SurveyReminder(models.Model):
-    """One survey reminder sent to a person on a day, so a second run that day sends nothing."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("penerima"),
-        on_delete=models.CASCADE,
-        related_name="survey_reminders",
-    )
-    sent_on = models.DateField(_("tanggal"))
-    items = models.PositiveSmallIntegerField(_("jumlah putaran"))
-    sent_at = models.DateTimeField(_("waktu kirim"), default=timezone.now)
-    delivery = models.ForeignKey(
-        "tracker.EmailDelivery",
-        verbose_name=_("pengiriman email"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("pengingat survei")
-        verbose_name_plural = _("pengingat survei")
-        ordering = ["-sent_on", "recipient_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "sent_on"], name="one_survey_reminder_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient} · {self.sent_on}"
 
 
 class Sustainability(models.TextChoices):

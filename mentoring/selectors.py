@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
     CENT,
+    CalendarFeed,
     Comment,
     Consultation,
     GradeBand,
@@ -70,6 +71,7 @@ from tracker.models import (
     Seminar,
     TransitionLog,
     User,
+    token_digest,
 )
 from tracker.selectors import (
     coaches_assignable_in,
@@ -1013,6 +1015,15 @@ def attendance_recorded(seminar: Seminar, project: ChangeProject) -> dict[tuple[
     }
 
 
+def calendar_feed_for(token: str) -> CalendarFeed | None:
+    """The feed this URL token opens, of an active account; None for any other token."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(digest=token_digest(token), user__is_active=True)
+        .first()
+    )
+
+
 def calendar_seminars(user: User) -> QuerySet[Seminar]:
     """Every seminar on the person's calendar: those they examine or organise, and those listing
     a project they carry out, coach or mentor."""
@@ -1107,6 +1118,34 @@ def consultations_waiting(now: datetime.datetime) -> list[WaitingItem]:
         )
         for session in sessions
     ]
+
+
+def surveys_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """The survey rounds a respondent still owes, near or past their due date (the rounds their
+    survey reminder names), waiting on them since the round became overdue: past the programme's
+    escalation delay after that, the organisers hear of it, with a link to the round."""
+    zone = timezone.get_current_timezone()
+    items = []
+    for digest in survey_digests(timezone.localdate(now)):
+        for survey_round in digest.rounds:
+            project = survey_round.project
+            overdue_from = survey_round.due_on + datetime.timedelta(days=1)
+            items.append(
+                WaitingItem(
+                    what=format_lazy(
+                        gettext_lazy("Survei pascapelatihan {round} ({project}) belum dijawab"),
+                        round=survey_round,
+                        project=project.title,
+                    ),
+                    url=reverse("mentoring:survey-answer", args=[project.pk, survey_round.pk]),
+                    project=project,
+                    waits_on=digest.recipient,
+                    since=datetime.datetime.combine(overdue_from, datetime.time(), tzinfo=zone),
+                    escalation_url=reverse("mentoring:monitoring", args=[project.pk])
+                    + f"#round-{survey_round.pk}",
+                )
+            )
+    return items
 
 
 # --- impact evaluation after training ------------------------------------------------------------
@@ -1287,7 +1326,7 @@ def rounds_awaiting(user: User, today) -> QuerySet[SurveyRound]:
     excused = SurveyExcusal.objects.filter(
         round=OuterRef("pk"),
         role=Case(
-            When(project__participant=user, then=Value(Role.PARTICIPANT.value)),
+            When(round__project__participant=user, then=Value(Role.PARTICIPANT.value)),
             default=Value(Role.MENTOR.value),
         ),
     )

@@ -39,7 +39,6 @@ from mentoring.models import (
     SignOff,
     SurveyAnswer,
     SurveyExcusal,
-    SurveyReminder,
     SurveyResponse,
     SurveyRound,
     SurveyRoundLog,
@@ -66,20 +65,21 @@ from mentoring.selectors import (
     scoring_refusal,
     survey_schedule_for,
 )
-from milestones.models import IndicatorMeasurement, Term
+from milestones.models import IndicatorMeasurement, Reminder, Term
+from milestones.services import remind_once_a_day
 from tracker import events, workflow
 from tracker.models import (
     ChangeProject,
     Cohort,
-    EmailDelivery,
     PoolExaminer,
     ProposalDecision,
     Role,
     Seminar,
     TransitionLog,
     User,
+    token_digest,
 )
-from tracker.notifications import email_requeue, notify, people_in_roles
+from tracker.notifications import notify, people_in_roles
 from tracker.selectors import institutions_organised_by, rules_for
 from tracker.services import once_per_form, run_transition
 from tracker.summary import refresh as refresh_summary
@@ -894,11 +894,16 @@ def _add_examiners(*, seminar: Seminar, by: User, examiners: list[User]) -> list
 # --- the seminar calendar's subscription feed ---------------------------------------------------
 
 
-def calendar_feed_create(*, user: User) -> CalendarFeed:
-    """A new secret feed URL for the person's seminar calendar; an older one stops working."""
+def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
+    """A new secret feed URL for the person's seminar calendar; an older one stops working.
+
+    Returns the feed and its token, which is shown this once: only its digest is stored.
+    """
+    plain = secrets.token_urlsafe(32)
     with transaction.atomic():
         CalendarFeed.objects.filter(user=user).delete()
-        return CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+        feed = CalendarFeed.objects.create(user=user, digest=token_digest(plain))
+    return feed, plain
 
 
 def calendar_feed_revoke(*, user: User) -> bool:
@@ -1139,24 +1144,19 @@ def invite_open_rounds(today: datetime.date) -> int:
 
 
 def send_survey_reminder(digest: SurveyDigest, *, today: datetime.date) -> bool:
-    """Queue one person's survey reminder for today, unless they already had one today (the
-    milestone reminders' once-a-day rule: a second run the same day sends nothing)."""
-    with transaction.atomic():
-        reminder, created = SurveyReminder.objects.select_for_update().get_or_create(
-            recipient=digest.recipient, sent_on=today, defaults={"items": len(digest.rounds)}
-        )
-        if not created:
-            return reminder.delivery is not None and email_requeue(reminder.delivery)
-        notices = notify(
-            [digest.recipient],
-            template="survey-reminder",
-            context={"rounds": digest.rounds, "today": today},
-            url=reverse("tracker:home"),
-            cohort_id=digest.cohort_id,
-        )
-        reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()
-        reminder.save(update_fields=["delivery"])
-    return True
+    """Queue one person's survey reminder for today, unless they already had a reminder today
+    (the one-a-day rule of every reminder: `remind_once_a_day`)."""
+    first = digest.rounds[0]
+    return remind_once_a_day(
+        digest.recipient,
+        kind=Reminder.Kind.SURVEY,
+        today=today,
+        items=len(digest.rounds),
+        template="survey-reminder",
+        context={"rounds": digest.rounds, "today": today},
+        url=reverse("mentoring:survey-answer", args=[first.project_id, first.pk]),
+        cohort_id=digest.cohort_id,
+    )
 
 
 def survey_save(

@@ -35,6 +35,7 @@ from mentoring.models import CalendarFeed, Comment, Consultation, JournalEntry, 
 from mentoring.selectors import (
     attendance_expected,
     attendance_recorded,
+    calendar_feed_for,
     calendar_seminars,
     comments_visible_to,
     consultation_counts,
@@ -817,14 +818,19 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
 @require_GET
 @login_required
 def calendar(request: AuthenticatedRequest) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    feed_url = (
-        settings.SITE_URL + reverse("mentoring:calendar-feed", args=[feed.token]) if feed else ""
-    )
+    return _calendar_page(request)
+
+
+def _calendar_page(request: AuthenticatedRequest, *, new_token: str = "") -> HttpResponse:
+    """The person's calendar page; right after a feed was made, with its URL (shown once)."""
     context = {
         "seminars": list(calendar_seminars(request.user)),
-        "feed": feed,
-        "feed_url": feed_url,
+        "feed": CalendarFeed.objects.filter(user=request.user).first(),
+        "feed_url": (
+            settings.SITE_URL + reverse("mentoring:calendar-feed", args=[new_token])
+            if new_token
+            else ""
+        ),
     }
     return render(request, "mentoring/calendar.html", context)
 
@@ -840,8 +846,8 @@ def calendar_ics(request: AuthenticatedRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
+    feed = calendar_feed_for(token)
+    if feed is None:
         raise Http404
     CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
     text = calendar_text(calendar_seminars(feed.user), name=_calendar_name(feed.user))
@@ -850,15 +856,18 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+# The secret is on this answer only: no cache keeps a copy.
+@never_cache
 @require_POST
 @login_required
 def calendar_feed_create(request: AuthenticatedRequest) -> HttpResponse:
-    services.calendar_feed_create(user=request.user)
+    _feed, plain = services.calendar_feed_create(user=request.user)
     messages.success(
         request,
         _("Tautan langganan baru dibuat. Tautan lama, bila ada, tidak berlaku lagi."),
     )
-    return redirect("mentoring:calendar")
+    # Answered with the page, not a redirect: the URL is shown here once and never again.
+    return _calendar_page(request, new_token=plain)
 
 
 @require_POST

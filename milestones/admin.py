@@ -169,5 +169,6 @@ class IndicatorMeasurementAdmin(FixedOnceWrittenMixin, RecordedDeletionMixin, Or
 
 @admin.register(Reminder)
 class ReminderAdmin(SuperuserOnlyAdmin):
-    list_display = ["sent_on", "recipient", "items", "sent_at"]
-    readonly_fields = ["recipient", "sent_on", "items", "sent_at"]
+    list_display = ["sent_on", "recipient", "kind", "items", "sent_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["recipient", "kind", "sent_on", "items", "sent_at"]

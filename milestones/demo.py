@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from milestones.models import (
     ChangeRequest,
+    CoreValue,
     Evidence,
     IndicatorMeasurement,
     Milestone,
@@ -30,6 +31,7 @@ from tracker.models import ChangeProject, Role, User
 from tracker.notifications import past_notices, people_in_roles
 
 SHORT, MEDIUM, LONG = Term.SHORT, Term.MEDIUM, Term.LONG
+V = CoreValue
 PLANNED, IN_PROGRESS, SUBMITTED, ACCEPTED = (
     Milestone.State.PLANNED,
     Milestone.State.IN_PROGRESS,
@@ -128,6 +130,15 @@ PLANS: dict[str, list[tuple]] = {
         (SHORT, "Jadwal audit internal triwulanan", "Peserta", -470, -440, "Jadwal dan daftar periksa audit", ACCEPTED, 439),
         (SHORT, "Perbaikan dokumen mutu 12 parameter uji", "Tim mutu Labkesda", -440, -410, "Dokumen mutu diperbarui", ACCEPTED, 409),
         (MEDIUM, "Akreditasi KAN untuk 12 parameter uji", "Labkesda, KAN", -380, -30, "Sertifikat akreditasi", ACCEPTED, 29),
+    ],
+    # Latsar's aktualisasi: habituation activities, each with the BerAKHLAK values it applies
+    # (the rows' last item). The socialisation has waited on coach and mentor past the
+    # programme's escalation delay, so the organiser's digest names it.
+    "cpns": [
+        (SHORT, "Penyusunan panduan bergambar aktivasi IKD", "Peserta, petugas loket", -14, -6, "Panduan disetujui kepala seksi pelayanan", ACCEPTED, 5, [V.SERVICE, V.COMPETENT]),
+        (SHORT, "Sosialisasi panduan kepada petugas loket", "Peserta, kepala seksi pelayanan", -12, -4, "Daftar hadir dan notulen sosialisasi", SUBMITTED, 9, [V.COLLABORATIVE, V.HARMONIOUS]),
+        (SHORT, "Pendampingan aktivasi IKD di meja loket", "Peserta, petugas loket", -3, 12, "Catatan harian aktivasi yang berhasil", IN_PROGRESS, 2, [V.SERVICE, V.ACCOUNTABLE, V.ADAPTIVE]),
+        (SHORT, "Evaluasi capaian aktivasi dan penyusunan laporan aktualisasi", "Peserta", 10, 16, "Rekap capaian aktivasi dan laporan aktualisasi", PLANNED, None, [V.ACCOUNTABLE, V.LOYAL]),
     ],
 }
 # fmt: on
@@ -249,7 +260,18 @@ class Seeder:
         return self.created
 
     def milestone(
-        self, project, order, term, activity, implementer, start, due, output, state, quiet
+        self,
+        project,
+        order,
+        term,
+        activity,
+        implementer,
+        start,
+        due,
+        output,
+        state,
+        quiet,
+        values=(),
     ):
         created_days_ago = max(-start, 0) + 14
         milestone, created = Milestone.objects.get_or_create(
@@ -262,6 +284,7 @@ class Seeder:
                 "due_date": self.day(due),
                 "expected_output": output,
                 "order": order,
+                "core_values": list(values),
                 # Demo milestones start where the story needs them; real ones move by steps.
                 "state": state,
                 "created_at": self.moment(created_days_ago),

@@ -549,14 +549,20 @@ class IndicatorMeasurement(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder digest sent to a person on a day, so a second run that day sends nothing."""
+    """The one reminder email a person gets on a day, of either kind: a second run that day, of
+    the same command or of the other one, sends nothing (`services.remind_once_a_day`)."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", _("hal yang menunggu")
+        SURVEY = "survey", _("survei pascapelatihan")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penerima"),
         on_delete=models.CASCADE,
-        related_name="milestone_reminders",
+        related_name="reminders",
     )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.WORK)
     sent_on = models.DateField(_("tanggal"))
     items = models.PositiveSmallIntegerField(_("jumlah butir"))
     sent_at = models.DateTimeField(_("waktu kirim"), default=timezone.now)

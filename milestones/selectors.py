@@ -388,10 +388,18 @@ class WaitingItem:
     project: ChangeProject
     waits_on: User
     since: datetime.datetime
+    # Where the organiser sees it, when that is not where the person acts (a survey round: the
+    # respondent answers it, the organiser follows it on the project's monitoring page).
+    escalation_url: str = ""
+
+    @property
+    def organiser_url(self) -> str:
+        return self.escalation_url or self.url
 
 
 # What else waits on people, added by the apps above this one when they load (mentoring: the
-# sign-offs of proposals and reports, the sessions to confirm). Each takes `now`.
+# sign-offs of proposals and reports, the sessions to confirm, the survey rounds to answer).
+# Each takes `now`.
 WAITING_SOURCES: list[Callable[[datetime.datetime], Iterable[WaitingItem]]] = []
 
 
@@ -439,8 +447,10 @@ class ReminderDigest:
             return milestone.get_absolute_url()
         for change in self.to_decide:
             return reverse("milestones:list", args=[change.project_id])
-        for item in [*self.waiting, *self.escalated]:
+        for item in self.waiting:
             return item.url
+        for item in self.escalated:
+            return item.organiser_url
         return ""
 
     @property

@@ -623,36 +623,62 @@ def indicator_record(
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def send_reminder(digest, *, today: datetime.date) -> bool:
-    """Queue one person's reminder digest for today, unless they already had one today.
+def remind_once_a_day(
+    recipient: User,
+    *,
+    kind: Reminder.Kind,
+    today: datetime.date,
+    items: int,
+    template: str,
+    context: dict,
+    url: str,
+    cohort_id: int | None,
+) -> bool:
+    """Queue one reminder email for the person today, unless they already had one today: of
+    this kind (a second run) or of the other (the daily digest and the survey reminder share
+    the one-a-day rule). False when nothing was queued.
 
-    Today's digest counts as sent once queued; if the worker gave up on its email (the mail
-    server stayed down), the next run queues that email again instead of skipping it.
+    Today's reminder counts as sent once queued; if the worker gave up on its email (the mail
+    server stayed down), the next run of the same kind queues that email again instead.
     """
     with transaction.atomic():
         reminder, created = Reminder.objects.select_for_update().get_or_create(
-            recipient=digest.recipient, sent_on=today, defaults={"items": digest.total}
+            recipient=recipient, sent_on=today, defaults={"items": items, "kind": kind}
         )
         if not created:
             # Queued again only if the worker gave up on it; sent or still trying: skipped.
-            return reminder.delivery is not None and email_requeue(reminder.delivery)
+            return (
+                reminder.kind == kind
+                and reminder.delivery is not None
+                and email_requeue(reminder.delivery)
+            )
         notices = notify(
-            [digest.recipient],
-            template="milestone-reminder",
-            context={
-                "total": digest.total,
-                "overdue": digest.overdue,
-                "due_soon": digest.due_soon,
-                "to_review": digest.to_review,
-                "to_decide": digest.to_decide,
-                "waiting": digest.waiting,
-                "escalated": digest.escalated,
-                "digest": digest,
-                "waiting_days": settings.REVIEW_WAITING_DAYS,
-            },
-            url=digest.first_url or reverse("tracker:home"),
-            cohort_id=digest.cohort_id,
+            [recipient], template=template, context=context, url=url, cohort_id=cohort_id
         )
         reminder.delivery = EmailDelivery.objects.filter(notification__in=notices).first()
         reminder.save(update_fields=["delivery"])
     return True
+
+
+def send_reminder(digest, *, today: datetime.date) -> bool:
+    """Queue one person's digest of what waits on them for today (once a day)."""
+    return remind_once_a_day(
+        digest.recipient,
+        kind=Reminder.Kind.WORK,
+        today=today,
+        items=digest.total,
+        template="milestone-reminder",
+        context={
+            "total": digest.total,
+            "overdue": digest.overdue,
+            "due_soon": digest.due_soon,
+            "to_review": digest.to_review,
+            "to_decide": digest.to_decide,
+            "waiting": digest.waiting,
+            "escalated": digest.escalated,
+            "digest": digest,
+            "waiting_days": settings.REVIEW_WAITING_DAYS,
+        },
+        url=digest.first_url or reverse("tracker:home"),
+        cohort_id=digest.cohort_id,
+    )

@@ -27,6 +27,7 @@ from mentoring.selectors import (
     examiner_tasks,
     journal_entries_awaiting_reply,
     projects_awaiting_seminar,
+    rounds_awaiting,
     signoffs_awaiting,
 )
 from milestones.models import MilestoneLog
@@ -68,6 +69,7 @@ from tracker.selectors import agency_subtree_ids
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
+    from mentoring.models import SurveyRound
     from milestones.selectors import ProjectWithFlags
 
 
@@ -133,6 +135,9 @@ class OwnProject:
     next_step: StrOrPromise
     deadlines: list = field(default_factory=list)
     seminars: list = field(default_factory=list)
+    # The open survey round waiting for the alumnus's answers, soonest due (monitoring only).
+    survey_round: SurveyRound | None = None
+    survey_overdue: bool = False
 
     @property
     def progress(self) -> int:
@@ -171,6 +176,14 @@ def participant_section(user: User, *, now: datetime.datetime | None = None) -> 
         .order_by("seminar__starts_at")
     ):
         projects[booking.changeproject_id].seminars.append(booking.seminar)
+    if any(item.project.state == State.MONITORING for item in projects.values()):
+        # Soonest due first: each card names the first round still waiting for the answers.
+        today = timezone.localdate(now)
+        for survey_round in rounds_awaiting(user, today):
+            item = projects.get(survey_round.project_id)
+            if item is not None and item.survey_round is None:
+                item.survey_round = survey_round
+                item.survey_overdue = survey_round.is_overdue(today)
     return {"projects": list(projects.values()), "feedback": _feedback(user)}
 
 

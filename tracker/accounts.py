@@ -22,7 +22,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import AgencyHead, ChangeProject, Cohort, Invitation, Role, User
+from tracker.models import (
+    SYSTEM_USERNAME,
+    AgencyHead,
+    ChangeProject,
+    Cohort,
+    Invitation,
+    Role,
+    User,
+)
 from tracker.notifications import notify
 from tracker.selectors import agency_lineage_ids
 from tracker.workflow import Forbidden, Refused
@@ -314,3 +322,15 @@ def agency_head_propose(
 def agencies_of_cohort(cohort: Cohort) -> set[int]:
     """The agencies of the cohort's projects and every agency above them."""
     return agency_lineage_ids(cohort.projects.values_list("agency_id", flat=True).distinct())
+
+
+def system_user() -> User:
+    """The account Jejak's own daily run acts as in the logs: inactive, without a password, so
+    no one signs in with it."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"full_name": "Sistem Jejak", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

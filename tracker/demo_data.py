@@ -182,6 +182,13 @@ PEOPLE = {
         "Kepala Seksi Pemanfaatan Data",
         "DISDUKCAPIL-BDG",
     ),
+    # A new civil servant (CPNS) in Latsar: her aktualisasi is under way at her workplace.
+    "cpns": (
+        "Putri Maharani, S.Kom.",
+        "199807252025042001",
+        "Pranata Komputer Ahli Pertama",
+        "DISDUKCAPIL-BDG",
+    ),
     # Alumni of last year's PKA: a year after training, their projects are in monitoring.
     "peserta15": (
         "Rudi Hartono, S.K.M., M.Kes.",
@@ -256,6 +263,40 @@ COHORTS = {
         "closes_on": datetime.date(2025, 11, 28),
     },
 }
+
+# A Latsar CPNS cohort whose dates count from the day of seeding, so its aktualisasi is always
+# under way and its results seminar still to come: (field, days from today).
+LATSAR_COHORT = {
+    "programme": Programme.LATSAR,
+    "number": "41",
+    "institution": "BPSDM Provinsi Jawa Barat",
+}
+LATSAR_DAYS = {
+    "learning_starts_on": -45,
+    "learning_ends_on": -20,
+    "proposal_seminar_on": -18,
+    "implementation_starts_on": -14,
+    # Latsar's window: about 30 days at the workplace.
+    "implementation_ends_on": 16,
+    "results_seminar_on": 21,
+    "closes_on": 28,
+}
+
+
+def latsar_cohort(today: datetime.date) -> dict:
+    """The Latsar cohort's fields for a seeding on `today`."""
+    return {
+        **LATSAR_COHORT,
+        "year": today.year,
+        **{name: today + datetime.timedelta(days=days) for name, days in LATSAR_DAYS.items()},
+    }
+
+
+# (kind, days from today, hour, place, examiners, participants) of the Latsar cohort's seminars.
+LATSAR_SEMINARS = [
+    ("proposal", -18, 8, "Ruang Kelas Latsar 3 BPSDM Jawa Barat", ["penguji"], ["cpns"]),
+    ("results", 21, 8, "Aula BPSDM Jawa Barat, Jl. Windu No. 26, Bandung", ["penguji"], ["cpns"]),
+]
 
 # (participant, cohort key, state, coach, mentor, title, problem, short, medium, long,
 #  stakeholders, innovation, [(indicator, unit, baseline, target)])
@@ -523,6 +564,22 @@ PROJECTS = [
         "KAN, Dinas Kesehatan, pelanggan laboratorium.",
         "Jadwal audit internal dengan daftar periksa digital.",
         [("Parameter uji terakreditasi", "parameter", "0", "12")],
+    ),
+    (
+        "cpns",
+        "latsar",
+        S.IMPLEMENTATION,
+        "coach",
+        "mentor",
+        "Optimalisasi Aktivasi Identitas Kependudukan Digital melalui Pendampingan di Loket",
+        "Baru 18% warga yang datang ke loket Disdukcapil mengaktifkan Identitas Kependudukan "
+        "Digital (IKD); banyak yang gagal di tahap verifikasi wajah dan pulang tanpa bantuan.",
+        "Setiap warga yang datang ke loket ditawari pendampingan aktivasi IKD sampai berhasil.",
+        "",
+        "",
+        "Kepala seksi pelayanan, petugas loket, Diskominfo, kelurahan.",
+        "Meja pendampingan IKD dengan panduan bergambar dan pencatatan hasil aktivasi harian.",
+        [("Warga loket yang mengaktifkan IKD", "persen", "18", "40")],
     ),
 ]
 

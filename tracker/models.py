@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -126,6 +127,17 @@ def subtree_sql(agency_ids: list[int]) -> RawSQL:
     )
 
 
+def token_digest(plain: str) -> str:
+    """What is stored of a secret token (API tokens, calendar feeds): its SHA-256; the tokens are
+    long and random, so no salt is needed."""
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+# The account Jejak's scheduled runs act as in the logs. The colon is refused by the username
+# validator, so no form, import or admin page can make a person with this name.
+SYSTEM_USERNAME = "jejak:sistem"
+
+
 class User(AbstractUser):
     """A person; what they may do comes from relations (coach of, mentor of, ...), not flags."""
 
@@ -169,6 +181,11 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def is_system(self) -> bool:
+        """Whether this is the account Jejak's own daily run acts as (`accounts.system_user`)."""
+        return self.username == SYSTEM_USERNAME
+
     def get_short_name(self) -> str:
         """The first name, past academic and honorific titles (dr., Prof., Hj., Ir., ...)."""
         words = (self.full_name or self.username).split(",")[0].split()
@@ -203,6 +220,8 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("Penyelenggara")
     AGENCY_HEAD = "agency_head", _("Kepala instansi")
     ADMIN = "admin", _("Admin")
+    # Jejak itself, applying a programme rule in its daily run (a lapsed deferral).
+    SYSTEM = "system", _("Sistem")
 
 
 class Cohort(models.Model):
@@ -812,10 +831,13 @@ class ChangeProject(WorkflowModel):
         source=State.DEFERRED,
         target=RETURN_VALUE(State.FAILED, State.REMEDIAL_EXAM),
         conditions=[guard(deferral_open_reason)],
-        permission=acting_as(Role.ORGANISER),
+        # The daily run closes it when the window lapses (`tracker.services.lapse_deferrals`);
+        # the organiser may close it first.
+        permission=acting_as(Role.ORGANISER, Role.SYSTEM),
         custom={
             "label": _("Tutup masa penundaan yang lewat"),
-            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR),
+            # The organisers too: after the system closed it, they record the remedial exam.
+            "notify": (Role.PARTICIPANT, Role.COACH, Role.MENTOR, Role.ORGANISER),
             "comment_allowed": True,
         },
     )

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker import accounts, events, workflow
@@ -250,6 +251,46 @@ def project_lapse_deferral(*, project, by, comment="", expected_state=None) -> T
         expected_state=expected_state,
         arguments=(project.lapse_outcome(),),
     )
+
+
+def lapse_deferrals() -> list[TransitionLog]:
+    """The daily run: every deferral whose window lapsed (the day after its last day) goes where
+    the programme's rules say, failed or the remedial exam, through the organiser's transition,
+    done by the system with the reason in the log; the project's people and organisers hear."""
+    today = timezone.localdate()
+    system = accounts.system_user()
+    lapsed = ChangeProject.objects.filter(
+        state=ChangeProject.State.DEFERRED, deferral_deadline__lt=today
+    ).select_related("cohort")
+    logs = []
+    for project in lapsed.order_by("pk"):
+        # The log keeps the reason in the site's language, like a comment someone typed.
+        with translation.override(settings.LANGUAGE_CODE):
+            if project.lapse_outcome() == ChangeProject.State.REMEDIAL_EXAM:
+                reason = _(
+                    "Masa penundaan berakhir %(date)s tanpa pengajuan ulang laporan. Sesuai aturan "
+                    "program, peserta menempuh ujian susulan; penyelenggara mencatat hasilnya di "
+                    "halaman proyek."
+                )
+            else:
+                reason = _(
+                    "Masa penundaan berakhir %(date)s tanpa pengajuan ulang laporan. Sesuai aturan "
+                    "program, proyek dinyatakan tidak lulus."
+                )
+            comment = str(reason) % {"date": date_format(project.deferral_deadline)}
+        try:
+            logs.append(
+                project_lapse_deferral(
+                    project=project,
+                    by=system,
+                    comment=comment,
+                    expected_state=ChangeProject.State.DEFERRED,
+                )
+            )
+        except Refused:
+            # Resubmitted or closed by the organiser since it was read: nothing to do.
+            continue
+    return logs
 
 
 def project_pass_remedial_exam(*, project, by, comment="", expected_state=None) -> TransitionLog:

@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from api import services
-from api.models import ApiToken, token_digest
+from api.models import ApiToken
+from tracker.models import token_digest
 
 PROJECTS = "/api/v1/projects"
 

@@ -60,9 +60,7 @@ def test_the_organiser_schedules_a_seminar_and_people_are_told(
     assert list(seminar.projects.all()) == [world.project]
     assert body["examiners"] == [{"id": world.examiner.pk, "full_name": "Bambang Penguji"}]
     # A proposal seminar is scored by the proposal rubric of the cohort's programme.
-    assert [c["id"] for c in body["criteria"]] == [
-        c.pk for c in rubric_for(seminar).criteria.all()
-    ]
+    assert [c["id"] for c in body["criteria"]] == [c.pk for c in rubric_for(seminar).criteria.all()]
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
         [world.examiner.email, world.participant.email]
     )

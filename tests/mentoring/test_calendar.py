@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -12,7 +13,7 @@ from mentoring.calendar import _fold, calendar_text
 from mentoring.models import CalendarFeed
 from mentoring.selectors import calendar_seminars
 from tests.factories import SeminarFactory
-from tracker.models import Seminar
+from tracker.models import Seminar, token_digest
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -82,19 +83,25 @@ def test_a_calendar_without_seminars_is_still_valid(world):
     )
 
 
+def _feed_url(page: str) -> str:
+    """The feed URL the page shows (once, right after it was made)."""
+    match = re.search(r'id="feed-url"[^>]*value="[^"]*?(/kalender/langganan/[^"]+\.ics)"', page)
+    assert match, "the page shows no feed URL"
+    return match.group(1)
+
+
 def test_feed_is_made_read_without_login_and_revoked(client, world, seminar):
     client.force_login(world.mentor)
-    client.post(reverse("mentoring:calendar-feed-create"))
-    feed = CalendarFeed.objects.get(user=world.mentor)
-    url = reverse("mentoring:calendar-feed", args=[feed.token])
-    page = client.get(reverse("mentoring:calendar")).content.decode()
-    assert url in page
+    made = client.post(reverse("mentoring:calendar-feed-create"))
+    assert made.status_code == 200
+    assert "no-store" in made["Cache-Control"]
+    url = _feed_url(made.content.decode())
     client.logout()
 
     read = client.get(url)
     assert read.status_code == 200
     assert f"UID:seminar-{seminar.pk}@jejak" in read.content.decode()
-    feed.refresh_from_db()
+    feed = CalendarFeed.objects.get(user=world.mentor)
     assert feed.last_read_at is not None
 
     client.force_login(world.mentor)
@@ -104,31 +111,53 @@ def test_feed_is_made_read_without_login_and_revoked(client, world, seminar):
     assert not CalendarFeed.objects.exists()
 
 
+def test_only_the_digest_is_stored_and_the_url_is_shown_once(client, world, seminar):
+    client.force_login(world.participant)
+    url = _feed_url(client.post(reverse("mentoring:calendar-feed-create")).content.decode())
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+
+    feed = CalendarFeed.objects.get(user=world.participant)
+    assert len(token) >= 40
+    assert feed.digest == token_digest(token)
+    assert token not in str(CalendarFeed.objects.filter(pk=feed.pk).values().get())
+    later = client.get(reverse("mentoring:calendar")).content.decode()
+    assert token not in later
+    assert "Tautan langganan Anda aktif sejak" in later
+    assert "Ganti tautan" in later and "Cabut tautan" in later
+
+
 def test_a_new_feed_url_ends_the_old_one(client, world, seminar):
     client.force_login(world.coach)
-    client.post(reverse("mentoring:calendar-feed-create"))
-    old = CalendarFeed.objects.get(user=world.coach).token
-    client.post(reverse("mentoring:calendar-feed-create"))
-    new = CalendarFeed.objects.get(user=world.coach).token
+    old = _feed_url(client.post(reverse("mentoring:calendar-feed-create")).content.decode())
+    new = _feed_url(client.post(reverse("mentoring:calendar-feed-create")).content.decode())
 
-    assert new != old and len(new) >= 40
-    assert client.get(reverse("mentoring:calendar-feed", args=[old])).status_code == 404
-    assert client.get(reverse("mentoring:calendar-feed", args=[new])).status_code == 200
+    assert new != old
+    assert CalendarFeed.objects.filter(user=world.coach).count() == 1
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_an_unknown_token_or_the_digest_itself_opens_nothing(client, world, seminar):
+    feed = CalendarFeed.objects.create(user=world.coach, digest=token_digest("k" * 43))
+
+    assert client.get(reverse("mentoring:calendar-feed", args=["j" * 43])).status_code == 404
+    assert client.get(reverse("mentoring:calendar-feed", args=[feed.digest])).status_code == 404
+    assert client.get(reverse("mentoring:calendar-feed", args=["k" * 43])).status_code == 200
 
 
 def test_feed_of_a_deactivated_account_answers_nothing(client, world, seminar):
-    feed = CalendarFeed.objects.create(user=world.examiner, token="x" * 43)
+    CalendarFeed.objects.create(user=world.examiner, digest=token_digest("x" * 43))
     world.examiner.is_active = False
     world.examiner.save(update_fields=["is_active"])
 
-    assert client.get(reverse("mentoring:calendar-feed", args=[feed.token])).status_code == 404
+    assert client.get(reverse("mentoring:calendar-feed", args=["x" * 43])).status_code == 404
 
 
 def test_feed_shows_only_the_holders_seminars(client, world, seminar):
     elsewhere = SeminarFactory(kind=Seminar.Kind.RESULTS)
-    feed = CalendarFeed.objects.create(user=world.participant, token="p" * 43)
+    CalendarFeed.objects.create(user=world.participant, digest=token_digest("p" * 43))
 
-    text = client.get(reverse("mentoring:calendar-feed", args=[feed.token])).content.decode()
+    text = client.get(reverse("mentoring:calendar-feed", args=["p" * 43])).content.decode()
 
     assert f"UID:seminar-{seminar.pk}@jejak" in text
     assert f"UID:seminar-{elsewhere.pk}@jejak" not in text

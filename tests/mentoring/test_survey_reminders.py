@@ -12,8 +12,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from mentoring.models import SurveyReminder, SurveyRoundLog
+from mentoring.models import SurveyRoundLog
 from mentoring.services import round_excuse
+from milestones.models import Reminder
+from tests.factories import ChangeProjectFactory
 from tests.mentoring.impact import answer, in_monitoring
 from tracker.models import EmailDelivery, Notification
 
@@ -83,9 +85,16 @@ def test_reminders_start_before_the_due_date_and_go_once_a_day(world, rounds):
     with _at(datetime.date(2026, 8, 7)):  # 7 days before
         assert "reminders queued: 2" in _run()
         assert "reminders queued: 0; sudah dikirim hari ini / already sent today: 2" in _run()
-    assert SurveyReminder.objects.filter(sent_on=datetime.date(2026, 8, 7)).count() == 2
-    reminder = [s for s in _subjects(world.participant) if "Pengingat" in s]
-    assert reminder == ["[Jejak] Pengingat: 1 survei pascapelatihan menunggu jawaban Anda"]
+    assert Reminder.objects.filter(kind="survey", sent_on=datetime.date(2026, 8, 7)).count() == 2
+    # The bell says a sentence and leads to the round; the email keeps its subject.
+    notice = Notification.objects.filter(recipient=world.participant).latest("pk")
+    assert notice.message == (
+        f"Survei pascapelatihan Putaran 1 (6 bulan) untuk {world.project.title} menunggu "
+        "jawaban Anda."
+    )
+    assert notice.url == f"/proyek/{world.project.pk}/survei/{first.pk}/"
+    delivery = EmailDelivery.objects.get(notification=notice)
+    assert delivery.subject == "[Jejak] Pengingat: 1 survei pascapelatihan menunggu jawaban Anda"
 
 
 def test_after_the_due_date_the_reminder_says_a_late_answer_is_still_welcome(
@@ -111,7 +120,7 @@ def test_who_answered_or_was_excused_is_not_reminded(world, rounds):
         round_excuse(survey_round=first, by=world.organiser, role="mentor", reason="Cuti besar.")
     with _at(datetime.date(2026, 8, 10)):
         assert "reminders queued: 0" in _run()
-    assert not SurveyReminder.objects.exists()
+    assert not Reminder.objects.exists()
 
 
 def test_a_reminder_the_worker_gave_up_on_is_queued_again_the_same_day(world, rounds):
@@ -119,7 +128,20 @@ def test_a_reminder_the_worker_gave_up_on_is_queued_again_the_same_day(world, ro
         _run()
     with _at(datetime.date(2026, 8, 10)):
         _run()
-        reminder = SurveyReminder.objects.get(recipient=world.participant)
+        reminder = Reminder.objects.get(recipient=world.participant, kind="survey")
         EmailDelivery.objects.filter(pk=reminder.delivery_id).update(status="failed")
         assert "reminders queued: 1" in _run()
     assert EmailDelivery.objects.get(pk=reminder.delivery_id).status == "queued"
+
+
+def test_the_notice_for_several_rounds_names_the_first_due(world, rounds):
+    other = ChangeProjectFactory(participant=world.participant, mentor=world.mentor)
+    in_monitoring(other)
+    with _at(datetime.date(2026, 7, 15)):
+        _run()
+    with _at(datetime.date(2026, 8, 10)):
+        _run()
+
+    notice = Notification.objects.filter(recipient=world.participant).latest("pk")
+    assert notice.message.startswith("2 survei pascapelatihan menunggu jawaban Anda, antara lain ")
+    assert notice.message.endswith("Putaran 1 (6 bulan) untuk " + world.project.title + ".")

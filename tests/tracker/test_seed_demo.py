@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.http import HttpRequest
+from django.urls import reverse
 
 from tracker.models import AgencyHead, ChangeProject, User
 from tracker.selectors import projects_visible_to
@@ -60,7 +61,7 @@ def test_demo_password_comes_from_the_environment(db, monkeypatch, client):
 def test_demo_covers_the_story(seeded):
     assert ChangeProject.objects.count() >= 12
     assert ChangeProject.objects.values("state").distinct().count() >= 10
-    assert ChangeProject.objects.values("cohort__programme").distinct().count() == 2
+    assert ChangeProject.objects.values("cohort__programme").distinct().count() == 3
     peserta, peserta2 = User.objects.get(username="peserta"), User.objects.get(username="peserta2")
     assert set(peserta.projects.all()).isdisjoint(peserta2.projects.all())
     assert peserta.projects.exists() and peserta2.projects.exists()
@@ -113,3 +114,46 @@ def test_demo_has_one_participant_invited_who_has_not_accepted(seeded):
     assert invitation.status == Invitation.Status.INVITED
     assert person.projects.get().cohort == invitation.cohort
     assert invitation.notification.email.to == person.email
+
+
+def test_demo_has_a_latsar_cohort_with_one_aktualisasi_of_habituation_activities(seeded):
+    from milestones.models import CoreValue, Term
+
+    (project,) = ChangeProject.objects.filter(cohort__programme="latsar")
+    assert project.participant.username == "cpns"
+    assert project.state == ChangeProject.State.IMPLEMENTATION
+    activities = list(project.milestones.all())
+    assert len(activities) == 4
+    assert {activity.term for activity in activities} == {Term.SHORT}
+    assert all(activity.core_values for activity in activities)
+    assert {v for a in activities for v in a.core_values} <= set(CoreValue.values)
+    window = project.cohort.implementation_ends_on - project.cohort.implementation_starts_on
+    assert window.days == 30
+
+
+@pytest.mark.parametrize("username", ["penguji", "coach", "mentor", "cpns", "penyelenggara"])
+def test_the_demo_calendars_show_a_seminar_still_to_come(seeded, client, username):
+    from django.utils import timezone
+
+    from mentoring.selectors import calendar_seminars
+
+    person = User.objects.get(username=username)
+    upcoming = calendar_seminars(person).filter(starts_at__gt=timezone.now())
+    seminar = upcoming.get(cohort__programme="latsar", kind="results")
+    client.force_login(person)
+    page = client.get(reverse("mentoring:calendar")).content.decode()
+    assert f"<strong>Seminar laporan</strong> · {seminar.cohort}" in page
+
+
+def test_the_demo_organiser_hears_of_an_escalated_item(seeded):
+    from django.utils import timezone
+
+    from milestones.selectors import reminder_digests
+
+    digests = {digest.recipient.username: digest for digest in reminder_digests(timezone.now())}
+    escalated = digests["penyelenggara"].escalated
+    assert any(
+        "Sosialisasi panduan kepada petugas loket" in str(item.what)
+        and item.waits_on.username in {"coach", "mentor"}
+        for item in escalated
+    )

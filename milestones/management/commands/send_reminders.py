@@ -6,6 +6,7 @@ from django.utils import timezone
 from milestones.selectors import reminder_digests
 from milestones.services import send_reminder
 from tracker.locks import held_alone
+from tracker.services import lapse_deferrals
 
 
 class Command(BaseCommand):
@@ -13,8 +14,9 @@ class Command(BaseCommand):
         "Remind participants about milestones due within 7 days or overdue, and coaches and "
         "mentors about items waiting on them; at most one reminder per person per day. The "
         "emails are sent by the background worker (manage.py db_worker); one it gave up on is "
-        "queued again by the next run. Runs once at a time across every server: a run that finds "
-        "another in progress stops at once."
+        "queued again by the next run. First it closes the deferrals whose window lapsed, as "
+        "the programme's rules say (failed, or the remedial exam the organiser records). Runs "
+        "once at a time across every server: a run that finds another in progress stops at once."
     )
 
     def handle(self, *args, **options) -> None:
@@ -30,6 +32,7 @@ class Command(BaseCommand):
     def _send(self) -> None:
         now = timezone.now()
         today = timezone.localdate(now)
+        lapsed = len(lapse_deferrals())
         sent = skipped = 0
         for digest in reminder_digests(now):
             if send_reminder(digest, today=today):
@@ -37,6 +40,7 @@ class Command(BaseCommand):
             else:
                 skipped += 1
         self.stdout.write(
-            f"Pengingat diantrekan / reminders queued: {sent}; "
+            f"Penundaan yang lewat ditutup / lapsed deferrals closed: {lapsed}; "
+            f"pengingat diantrekan / reminders queued: {sent}; "
             f"sudah dikirim hari ini / already sent today: {skipped}."
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import os
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ DEMO_LOGINS = [
     ("mentor", "Mentor"),
     ("penguji", "Penguji / Examiner"),
     ("penyelenggara", "Penyelenggara / Organiser"),
+    ("cpns", "Peserta Latsar / Latsar participant"),
     ("kepala", "Kepala Instansi / Agency head"),
     ("admin", "Admin"),
 ]
@@ -133,7 +135,8 @@ class Command(BaseCommand):
 
     def _cohorts(self, people: dict[str, User]) -> dict[str, Cohort]:
         cohorts: dict[str, Cohort] = {}
-        for key, fields in demo_data.COHORTS.items():
+        every = {**demo_data.COHORTS, "latsar": demo_data.latsar_cohort(timezone.localdate())}
+        for key, fields in every.items():
             identity = {
                 name: fields[name] for name in ("programme", "number", "year", "institution")
             }
@@ -194,12 +197,29 @@ class Command(BaseCommand):
         return projects
 
     def _seminars(self, people, cohorts, projects) -> None:
-        for cohort_key, kind, starts, place, examiners, participants in demo_data.SEMINARS:
+        today = timezone.localdate()
+        latsar = [
+            (
+                "latsar",
+                kind,
+                datetime.datetime.combine(
+                    today + datetime.timedelta(days=days), datetime.time(hour)
+                ),
+                place,
+                examiners,
+                participants,
+            )
+            for kind, days, hour, place, examiners, participants in demo_data.LATSAR_SEMINARS
+        ]
+        for cohort_key, kind, starts, place, examiners, participants in [
+            *demo_data.SEMINARS,
+            *latsar,
+        ]:
+            # One seminar of each kind per demo cohort: a later run keeps the one it finds.
             seminar, _ = Seminar.objects.get_or_create(
                 cohort=cohorts[cohort_key],
                 kind=kind,
-                starts_at=timezone.make_aware(starts),
-                defaults={"place": place},
+                defaults={"starts_at": timezone.make_aware(starts), "place": place},
             )
             seminar.examiners.add(*(people[name] for name in examiners))
             seminar.projects.add(*(projects[name] for name in participants))
