@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setup_django(workdir: Path) -> None:
+def setup_django(workdir: Path, seeded: Path | None = None) -> bool:
+    """Configure Django on a fresh SQLite file; with `seeded`, on a copy of that database
+    instead (returns True then: migrated and seeded already)."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
@@ -49,15 +52,33 @@ def setup_django(workdir: Path) -> None:
     from django.conf import settings
 
     # Never the developer's database: a fresh SQLite file that is deleted afterwards.
+    database = workdir / "bench.db"
     settings.DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(workdir / "bench.db")}
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}
     }
     import django
 
     django.setup()
+    if seeded is not None and seeded.exists():
+        shutil.copyfile(seeded, database)
+        return True
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return False
+
+
+def seed_cache_path(directory: str | None, count: int) -> Path | None:
+    """Where a seeded database of `count` projects is kept between runs (keyed by the day, since
+    the seed dates milestones from today, and by the migrations, since they shape the file)."""
+    if not directory:
+        return None
+    import datetime
+    import hashlib
+
+    migrations = sorted(ROOT.glob("*/migrations/0*.py"))
+    key = hashlib.sha256("".join(path.name for path in migrations).encode()).hexdigest()[:10]
+    return Path(directory) / f"agency-{count}-{datetime.date.today():%Y%m%d}-{key}.db"
 
 
 def seed(count: int) -> list:
@@ -358,8 +379,9 @@ def project_report_scenario(count: int) -> dict:
     }
 
 
-def agency_report_scenario(count: int) -> dict:
+def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> dict:
     import weasyprint
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -368,7 +390,12 @@ def agency_report_scenario(count: int) -> dict:
     from tracker.models import Agency, User
 
     started = time.perf_counter()
-    seed(count)
+    if not seeded:
+        seed(count)
+        if cache is not None:
+            connection.close()
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(settings_database(), cache)
     seeding = time.perf_counter() - started
     province = Agency.objects.get(code="PROV")
     admin = User.objects.create(username="admin", full_name="Admin", is_superuser=True)
@@ -459,18 +486,28 @@ def agency_report_scenario(count: int) -> dict:
     }
 
 
-def run_scenario(name: str, count: int) -> None:
+def settings_database() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def run_scenario(name: str, count: int, seed_cache: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="jejak-bench-") as workdir:
-        setup_django(Path(workdir))
-        result = (
-            project_report_scenario(count) if name == "project" else agency_report_scenario(count)
-        )
+        if name == "project":
+            setup_django(Path(workdir))
+            result = project_report_scenario(count)
+        else:
+            cache = seed_cache_path(seed_cache, count)
+            seeded = setup_django(Path(workdir), cache)
+            result = agency_report_scenario(count, seeded=seeded, cache=cache)
     print(json.dumps(result))
 
 
-def child(name: str, count: int) -> dict:
+def child(name: str, count: int, seed_cache: str | None = None) -> dict:
+    cache = ["--seed-cache", seed_cache] if seed_cache else []
     output = subprocess.run(
-        [sys.executable, __file__, "--scenario", name, str(count)],
+        [sys.executable, __file__, "--scenario", name, str(count), *cache],
         check=True,
         capture_output=True,
         text=True,
@@ -484,15 +521,22 @@ def main() -> None:
     parser.add_argument(
         "--agency", type=int, nargs="*", default=[10, 100], help="agency report sizes"
     )
+    parser.add_argument(
+        "--seed-cache",
+        metavar="DIR",
+        help="keep the seeded agency databases here and reuse them on later runs the same day",
+    )
     parser.add_argument("--scenario", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scenario:
-        run_scenario(args.scenario[0], int(args.scenario[1]))
+        run_scenario(args.scenario[0], int(args.scenario[1]), args.seed_cache)
         return
     if args.projects < 2 or any(size < 1 for size in args.agency):
         parser.error("--projects must be at least 2 and agency sizes at least 1")
 
-    results = [child("project", args.projects)] + [child("agency", n) for n in args.agency]
+    results = [child("project", args.projects)] + [
+        child("agency", n, args.seed_cache) for n in args.agency
+    ]
     print(
         f"{'':24}{'seconds':>8}{'cpu s':>7}{'pages':>6}{'pages/s':>8}{'peak RSS':>10}"
         f"{'WP alone':>10}{'Jejak/WP':>9}{'own':>8}{'own %':>7}{'stored':>10}"
