@@ -25,12 +25,13 @@ import contextlib
 import io
 import multiprocessing
 import multiprocessing.connection
-from multiprocessing.connection import Connection
+import multiprocessing.context
 import os
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -201,10 +202,11 @@ def worker_count() -> int:
     return settings.REPORT_WORKERS or os.cpu_count() or 1
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     # Workers are forked from a clean server process, not from the web or task worker (open
     # database connections, threads); the server imports WeasyPrint once and lives on.
     context = multiprocessing.get_context("forkserver")
+    assert isinstance(context, multiprocessing.context.ForkServerContext)
     context.set_forkserver_preload(["reports.parallel_pdf"])
     return context
 
@@ -377,6 +379,7 @@ def join(
             source, index, count = where[key]
             base.pages.extend(source.pages[index : index + count])
 
+        _share_colour_profiles(base, summary_pages)
         destinations = {
             name: pikepdf.Array([base.pages[index].obj, pikepdf.Name.XYZ, x, y, 0])
             for name, index, x, y in own_anchors
@@ -408,6 +411,23 @@ def join(
         for source in sources:
             source.close()
         base.close()
+
+
+def _share_colour_profiles(pdf: pikepdf.Pdf, own_pages: int) -> None:
+    """Point the appended pages' colour spaces at the summary's copy of the same ICC profile
+    (each part brought its own), so the file carries one."""
+    profiles: dict[bytes, pikepdf.Object] = {}
+    for page in pdf.pages[:own_pages]:
+        for space in page.obj.get("/Resources", {}).get("/ColorSpace", {}).values():
+            if isinstance(space, pikepdf.Array) and space[0] == pikepdf.Name.ICCBased:
+                profiles.setdefault(space[1].read_bytes(), space[1])
+    for page in pdf.pages[own_pages:]:
+        spaces = page.obj.get("/Resources", {}).get("/ColorSpace", {})
+        for key, space in list(spaces.items()):
+            if isinstance(space, pikepdf.Array) and space[0] == pikepdf.Name.ICCBased:
+                shared = profiles.get(space[1].read_bytes())
+                if shared is not None and space[1].objgen != shared.objgen:
+                    spaces[key] = pikepdf.Array([pikepdf.Name.ICCBased, shared])
 
 
 def _write_outline(pdf: pikepdf.Pdf, bookmarks: list[tuple[int, str, int, float, float]]) -> None:
