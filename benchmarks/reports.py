@@ -488,7 +488,7 @@ def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> d
 
     services.render_to_string = recording_render
     totals, alones, cpu, peaks, alone_peaks, pages, size = [], [], [], [], [], 0, 0
-    for _round in range(3 if count <= 20 else 2):
+    for _round in range(int(os.environ.get("BENCH_ROUNDS", 0)) or (3 if count <= 20 else 2)):
         # Each round builds the report anew: forget the one stored by the round before.
         ReportJob.objects.all().delete()
         GeneratedDocument.objects.filter(kind=GeneratedDocument.Kind.AGENCY_REPORT).delete()
@@ -604,6 +604,9 @@ def main() -> None:
         "--agency", type=int, nargs="*", default=[10, 100, 1000], help="agency report sizes"
     )
     parser.add_argument(
+        "--rounds", type=int, help="agency report rounds (default 3 up to N=20, else 2)"
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         help="PDF worker processes for the agency report (default: one per core; 1: none)",
@@ -615,6 +618,8 @@ def main() -> None:
     )
     parser.add_argument("--scenario", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rounds is not None:
+        os.environ["BENCH_ROUNDS"] = str(args.rounds)
     if args.workers is not None:
         os.environ["REPORT_WORKERS"] = str(args.workers)  # read by the scenarios' settings
     if args.scenario:

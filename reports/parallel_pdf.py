@@ -199,7 +199,7 @@ class LaidOutParts:
 
 def worker_count() -> int:
     """How many worker processes a long report gets: REPORT_WORKERS, else one per core."""
-    return settings.REPORT_WORKERS or os.cpu_count() or 1
+    return settings.REPORT_WORKERS or len(os.sched_getaffinity(0)) or 1
 
 
 def _context() -> multiprocessing.context.ForkServerContext:
@@ -266,15 +266,18 @@ def lay_out_parts(
     folder: str,
     workers: int,
     progress: Callable[[int], None] | None = None,
+    counted: Callable[[LaidOutParts], None] | None = None,
 ) -> LaidOutParts:
     """Lay out and write `count` parts (`part_html(n)` is the HTML of part n) in `workers`
     processes, their pages numbered on from `first_page`, written into `folder`.
 
     `progress(parts_done)` is called as parts are counted; it may raise to stop the work.
+    `counted(laid_out)` is called once every part is counted, while the workers still write the
+    last pages (the agency report lays out its summary then).
     """
     pool = _Pool(min(workers, count))
     try:
-        laid_out = _run(pool, part_html, count, first_page, folder, progress)
+        laid_out = _run(pool, part_html, count, first_page, folder, progress, counted)
     except BaseException:
         pool.terminate()
         raise
@@ -289,6 +292,7 @@ def _run(
     first_page: int,
     folder: str,
     progress: Callable[[int], None] | None,
+    counted: Callable[[LaidOutParts], None] | None,
 ) -> LaidOutParts:
     counts: list[int | None] = [None] * count
     owner: dict[int, Connection] = {}
@@ -329,9 +333,6 @@ def _run(
             progress(done)
     for connection in pool.connections:
         connection.send(("flush", folder))
-    for connection in pool.connections:
-        while (message := pool.receive(connection))[0] != "flushed":
-            files.append((message[1], message[2]))
 
     laid_out = LaidOutParts(start_pages={}, pages=page - first_page, files=files)
     offset = 0
@@ -344,6 +345,11 @@ def _run(
             (level, label, offset + index, x, y) for level, label, index, x, y in bookmarks
         ]
         offset += counts[key] or 0
+    if counted is not None:
+        counted(laid_out)
+    for connection in pool.connections:
+        while (message := pool.receive(connection))[0] != "flushed":
+            files.append((message[1], message[2]))
     return laid_out
 
 

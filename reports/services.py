@@ -340,6 +340,16 @@ def collection_pdf(
     workers = parallel_pdf.worker_count()
     if workers > 1 and len(chunks) > 1 and len(data.lines) >= settings.REPORT_PARALLEL_MIN_PROJECTS:
         summary = None if front_matter else renderer.render(html(part="summary"))
+
+        def lay_out_summary(laid_out: parallel_pdf.LaidOutParts) -> None:
+            nonlocal summary
+            start_pages = {
+                int(name.removeprefix(ANCHOR_PREFIX)): page
+                for name, page in laid_out.start_pages.items()
+                if name.startswith(ANCHOR_PREFIX)
+            }
+            summary = renderer.render(summary_html(start_pages, laid_out.pages))
+
         with parallel_pdf.temporary_folder() as folder:
             laid_out = parallel_pdf.lay_out_parts(
                 part_html,
@@ -348,14 +358,9 @@ def collection_pdf(
                 folder=folder,
                 workers=workers,
                 progress=projects_done,
+                counted=lay_out_summary if summary is None else None,
             )
-            if summary is None:
-                start_pages = {
-                    int(name.removeprefix(ANCHOR_PREFIX)): page
-                    for name, page in laid_out.start_pages.items()
-                    if name.startswith(ANCHOR_PREFIX)
-                }
-                summary = renderer.render(summary_html(start_pages, laid_out.pages))
+            assert summary is not None
             return parallel_pdf.join(summary, laid_out, attachment=attachment)
 
     def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
