@@ -6,17 +6,24 @@ with evidence, consultations, indicator measurements, rubric scores and a predik
 
 - the project report, issued for each of --projects projects the way the download view does
   (the first one cold, the rest warm);
-- the agency impact report of N projects (--agency, default 10 and 100), built by the report job
-  exactly as the background worker does;
+- the agency impact report of N projects (--agency, default 10, 100 and 1,000: a province's
+  year, about 700 pages), built by the report job exactly as the background worker does: from
+  REPORT_PARALLEL_MIN_PROJECTS projects on, in one worker process per core, joined (--workers 1
+  for the single-process path);
 - an unchanged agency report asked for again through the web view and downloaded, which is
   served from storage.
 
 For the project report and the agency report the very same final HTML is also rendered by
-WeasyPrint alone, so the ratio of the two says what Jejak adds (queries, templates, QR code,
-CSV, charts, laying the report out in parts, hashing, storage) on top of layout and PDF writing.
+WeasyPrint alone in one process, so the ratio of the two says what Jejak adds (queries,
+templates, QR code, CSV, charts, laying the report out in parts, hashing, storage) on top of
+layout and PDF writing, or, in parallel, what it saves. Peak memory and CPU are of the whole
+process tree (the PDF workers included), sampled every 20 ms.
 
-    .venv/bin/python benchmarks/reports.py
-    .venv/bin/python benchmarks/reports.py --projects 20 --agency 10 100
+Seeding 1,000 projects through the services takes minutes; --seed-cache DIR keeps each seeded
+database there for later runs of the same day.
+
+    .venv/bin/python benchmarks/reports.py --seed-cache /tmp/jejak-seed
+    .venv/bin/python benchmarks/reports.py --projects 20 --agency 10 100 --workers 1
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setup_django(workdir: Path) -> None:
+def setup_django(workdir: Path, seeded: Path | None = None) -> bool:
+    """Configure Django on a fresh SQLite file; with `seeded`, on a copy of that database
+    instead (returns True then: migrated and seeded already)."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
@@ -49,15 +59,33 @@ def setup_django(workdir: Path) -> None:
     from django.conf import settings
 
     # Never the developer's database: a fresh SQLite file that is deleted afterwards.
+    database = workdir / "bench.db"
     settings.DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(workdir / "bench.db")}
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}
     }
     import django
 
     django.setup()
+    if seeded is not None and seeded.exists():
+        shutil.copyfile(seeded, database)
+        return True
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return False
+
+
+def seed_cache_path(directory: str | None, count: int) -> Path | None:
+    """Where a seeded database of `count` projects is kept between runs (keyed by the day, since
+    the seed dates milestones from today, and by the migrations, since they shape the file)."""
+    if not directory:
+        return None
+    import datetime
+    import hashlib
+
+    migrations = sorted(ROOT.glob("*/migrations/0*.py"))
+    key = hashlib.sha256("".join(path.name for path in migrations).encode()).hexdigest()[:10]
+    return Path(directory) / f"agency-{count}-{datetime.date.today():%Y%m%d}-{key}.db"
 
 
 def seed(count: int) -> list:
@@ -365,33 +393,109 @@ def project_report_scenario(count: int) -> dict:
     }
 
 
-def agency_report_scenario(count: int) -> dict:
+class TreeMemory:
+    """Samples this process and all its descendants (the PDF workers and the server they are
+    forked from) every 20 ms: `peak` is the largest sum of resident memory seen (MiB), `cpu` the
+    CPU seconds they spent while sampled."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._ticks: dict[int, tuple[int, int]] = {}  # pid: (first, last) user+system ticks
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self.peak = self._measure()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._measure()
+
+    @property
+    def cpu(self) -> float:
+        return sum(last - first for first, last in self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._measure())
+
+    def _measure(self) -> float:
+        total, known = 0.0, bool(self._ticks)
+        for pid, rss, ticks in self.tree():
+            total += rss
+            # A process there at the start counts from then; one started later from zero.
+            first = self._ticks[pid][0] if pid in self._ticks else (ticks if not known else 0)
+            self._ticks[pid] = (first, ticks)
+        return total
+
+    @staticmethod
+    def tree() -> list[tuple[int, float, int]]:
+        """(pid, resident MiB, CPU ticks) of this process and each of its descendants."""
+        pids, found, index = [os.getpid()], [], 0
+        while index < len(pids):
+            pid = pids[index]
+            index += 1
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    pids += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            rss = next(  # a process that has ended but is not yet reaped has none
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
+                0,
+            )
+            found.append((pid, rss / 1024, int(stat[11]) + int(stat[12])))
+        return found
+
+    @classmethod
+    def now(cls) -> float:
+        return sum(rss for _pid, rss, _ticks in cls.tree())
+
+
+def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> dict:
     import weasyprint
+    from django.conf import settings
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    from reports import pdf, services
+    from reports import parallel_pdf, pdf, services
     from reports.models import GeneratedDocument, ReportJob
     from tracker.models import Agency, User
 
     started = time.perf_counter()
-    seed(count)
+    if not seeded:
+        seed(count)
+        if cache is not None:
+            connection.close()
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(settings_database(), cache)
     seeding = time.perf_counter() - started
     province = Agency.objects.get(code="PROV")
     admin = User.objects.create(username="admin", full_name="Admin", is_superuser=True)
-    rss_before = peak_rss_mib()
+    rss_before = TreeMemory.now()
+    load = [os.getloadavg()[0]]
 
-    # Record the final HTML of every part Jejak renders (the summary's last version counts).
+    # Record the final HTML of the summary and every part (the summary is made last).
     rendered: list[str] = []
-    original_render = pdf.PartRenderer.render
+    original_render = services.render_to_string
 
-    def recording_render(self, html):
-        rendered.append(html)
-        return original_render(self, html)
+    def recording_render(template_name, context=None, *args, **kwargs):
+        html = original_render(template_name, context, *args, **kwargs)
+        if template_name == services.AgencyReport.template_name:
+            rendered.append(html)
+        return html
 
-    clock = WeasyPrintClock()
-    totals, alones, cpu, own, pages = [], [], [], [], 0
-    for _round in range(3 if count <= 20 else 2):
+    services.render_to_string = recording_render
+    totals, alones, cpu, peaks, alone_peaks, pages, size = [], [], [], [], [], 0, 0
+    for _round in range(int(os.environ.get("BENCH_ROUNDS", 0)) or (3 if count <= 20 else 2)):
         # Each round builds the report anew: forget the one stored by the round before.
         ReportJob.objects.all().delete()
         GeneratedDocument.objects.filter(kind=GeneratedDocument.Kind.AGENCY_REPORT).delete()
@@ -402,40 +506,40 @@ def agency_report_scenario(count: int) -> dict:
             parameters=services.agency_report_parameters(province, None, None),
             title="Benchmark",
         )
-        pdf.PartRenderer.render = recording_render
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with clock as inside:
+        started = time.perf_counter()
+        with TreeMemory() as memory:
             services.run_report_job(job_id=job.pk, attempt=job.attempt)  # as the worker does
         totals.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        own.append(totals[-1] - inside.spent)
-        pdf.PartRenderer.render = original_render
+        cpu.append(memory.cpu)
+        peaks.append(memory.peak)
         job.refresh_from_db()
         assert job.status == ReportJob.Status.DONE, job.error
         pages = pdf_pages(job.document)
+        size = job.document.file.size
 
-        # WeasyPrint alone on the same final HTML: the last summary, then the parts in order.
+        # WeasyPrint alone, in one process, on the same final HTML: the summary, then the parts.
         data = services.job_data(job)
-        size = services.LINES_PER_PART[data.kind]
-        chunks = -(-len(data.lines) // size)
-        final = [rendered[-1], *rendered[-1 - chunks : -1]]
+        final = [rendered[-1], *rendered[:-1]]
         started = time.perf_counter()
-        fetcher = pdf.JejakURLFetcher()
-        documents = [
-            weasyprint.HTML(string=html, base_url=pdf.site_base_url(), url_fetcher=fetcher).render(
-                pdf_variant=pdf.PDF_VARIANT
+        with TreeMemory() as memory:
+            fetcher = pdf.JejakURLFetcher()
+            documents = [
+                weasyprint.HTML(
+                    string=html, base_url=pdf.site_base_url(), url_fetcher=fetcher
+                ).render(pdf_variant=pdf.PDF_VARIANT)
+                for html in final
+            ]
+            attachment = weasyprint.Attachment(
+                string=data.csv_text(), name=data.csv_name, relationship="Data"
             )
-            for html in final
-        ]
-        attachment = weasyprint.Attachment(
-            string=data.csv_text(), name=data.csv_name, relationship="Data"
-        )
-        documents[0].copy([page for document in documents for page in document.pages]).write_pdf(
-            pdf_variant=pdf.PDF_VARIANT, attachments=[attachment]
-        )
+            documents[0].copy(
+                [page for document in documents for page in document.pages]
+            ).write_pdf(pdf_variant=pdf.PDF_VARIANT, attachments=[attachment])
+            del documents
         alones.append(time.perf_counter() - started)
-        del documents
-    peak = peak_rss_mib()
+        alone_peaks.append(memory.peak)
+        load.append(os.getloadavg()[0])
+    services.render_to_string = original_render
 
     # Asked again, unchanged: through the web view, then the download.
     client = Client()
@@ -448,36 +552,51 @@ def agency_report_scenario(count: int) -> dict:
     body = b"".join(download.streaming_content)
     stored = time.perf_counter() - started
     assert download.status_code == 200 and body.startswith(b"%PDF")
+    workers = parallel_pdf.worker_count()
+    parallel = workers > 1 and count >= settings.REPORT_PARALLEL_MIN_PROJECTS
     return {
         "scenario": f"agency report N={count}",
         "projects": count,
+        "workers": workers if parallel else 1,
         "seeding": seeding,
         "seconds": statistics.median(totals),
         "alone": statistics.median(alones),
         "ratio": statistics.median(t / a for t, a in zip(totals, alones, strict=True)),
         "cpu": statistics.median(cpu),
-        "own": statistics.median(own),
-        "own_share": sum(own) / (sum(totals) - sum(own)),
         "rounds": [round(t, 2) for t in totals],
+        "alone_rounds": [round(t, 2) for t in alones],
         "pages": pages,
-        "peak_rss": peak,
+        "bytes": size,
+        "peak_rss": max(peaks),
+        "alone_peak_rss": max(alone_peaks),
         "rss_before": rss_before,
+        "load": [round(value, 2) for value in load],
         "stored": stored,
     }
 
 
-def run_scenario(name: str, count: int) -> None:
+def settings_database() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def run_scenario(name: str, count: int, seed_cache: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="jejak-bench-") as workdir:
-        setup_django(Path(workdir))
-        result = (
-            project_report_scenario(count) if name == "project" else agency_report_scenario(count)
-        )
+        if name == "project":
+            setup_django(Path(workdir))
+            result = project_report_scenario(count)
+        else:
+            cache = seed_cache_path(seed_cache, count)
+            seeded = setup_django(Path(workdir), cache)
+            result = agency_report_scenario(count, seeded=seeded, cache=cache)
     print(json.dumps(result))
 
 
-def child(name: str, count: int) -> dict:
+def child(name: str, count: int, seed_cache: str | None = None) -> dict:
+    cache = ["--seed-cache", seed_cache] if seed_cache else []
     output = subprocess.run(
-        [sys.executable, __file__, "--scenario", name, str(count)],
+        [sys.executable, __file__, "--scenario", name, str(count), *cache],
         check=True,
         capture_output=True,
         text=True,
@@ -489,42 +608,75 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=20, help="project reports (default 20)")
     parser.add_argument(
-        "--agency", type=int, nargs="*", default=[10, 100], help="agency report sizes"
+        "--agency", type=int, nargs="*", default=[10, 100, 1000], help="agency report sizes"
+    )
+    parser.add_argument(
+        "--rounds", type=int, help="agency report rounds (default 3 up to N=20, else 2)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="PDF worker processes for the agency report (default: one per core; 1: none)",
+    )
+    parser.add_argument(
+        "--seed-cache",
+        metavar="DIR",
+        help="keep the seeded agency databases here and reuse them on later runs the same day",
     )
     parser.add_argument("--scenario", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rounds is not None:
+        os.environ["BENCH_ROUNDS"] = str(args.rounds)
+    if args.workers is not None:
+        os.environ["REPORT_WORKERS"] = str(args.workers)  # read by the scenarios' settings
     if args.scenario:
-        run_scenario(args.scenario[0], int(args.scenario[1]))
+        run_scenario(args.scenario[0], int(args.scenario[1]), args.seed_cache)
         return
     if args.projects < 2 or any(size < 1 for size in args.agency):
         parser.error("--projects must be at least 2 and agency sizes at least 1")
 
-    results = [child("project", args.projects)] + [child("agency", n) for n in args.agency]
+    results = [child("project", args.projects)] + [
+        child("agency", n, args.seed_cache) for n in args.agency
+    ]
     print(
         f"{'':24}{'seconds':>8}{'cpu s':>7}{'pages':>6}{'pages/s':>8}{'peak RSS':>10}"
-        f"{'WP alone':>10}{'Jejak/WP':>9}{'own':>8}{'own %':>7}{'stored':>10}"
+        f"{'WP alone':>10}{'Jejak/WP':>9}{'WP RSS':>9}{'MiB':>6}{'load':>6}{'stored':>10}"
     )
     for result in results:
+        agency = result["scenario"] != "project report"
         print(
             f"{result['scenario']:24}{result['seconds']:>8.3f}{result['cpu']:>7.3f}"
             f"{result['pages']:>6}{result['pages'] / result['seconds']:>8.2f}"
             f"{result['peak_rss']:>6.0f} MiB{result['alone']:>8.3f} s{result['ratio']:>9.3f}"
-            f"{result['own']:>8.3f}{result['own_share'] * 100:>6.1f}%"
-            f"{result['stored'] * 1000:>7.1f} ms"
+            + (
+                f"{result['alone_peak_rss']:>5.0f} MiB{result['bytes'] / 2**20:>6.1f}"
+                f"{max(result['load']):>6.1f}"
+                if agency
+                else f"{'':>21}"
+            )
+            + f"{result['stored'] * 1000:>7.1f} ms"
         )
     project = results[0]
     print(
         f"\nproject report: median of {project['projects'] - 1} warm reports "
         f"(max {project['max']:.3f} s, first cold {project['cold']:.3f} s), "
-        f"pages {project['pages_range'][0]}-{project['pages_range'][1]}"
+        f"pages {project['pages_range'][0]}-{project['pages_range'][1]}; Jejak's own time "
+        f"outside WeasyPrint {project['own']:.3f} s ({project['own_share'] * 100:.1f}%)"
     )
-    print("agency report: the worker's whole job (data, layout in parts, PDF, storage)")
+    print(
+        "agency report: the worker's whole job (data, layout in parts, PDF, storage), median of "
+        "the rounds; workers: "
+        + ", ".join(f"N={r['projects']}: {r['workers']}" for r in results[1:])
+    )
+    print("peak RSS: this process and its children (PDF workers, their fork server) together")
+    print("WP alone: WeasyPrint in one process on the same final HTML; WP RSS its peak")
+    print("MiB: the stored PDF; load: the highest 1-minute load average seen during the runs")
     by_size = {result["projects"]: result for result in results[1:]}
-    if 10 in by_size and 100 in by_size:
-        print(f"time(100) / time(10)    {by_size[100]['seconds'] / by_size[10]['seconds']:.2f}")
+    for small, large in ((10, 100), (100, 1000)):
+        if small in by_size and large in by_size:
+            ratio = by_size[large]["seconds"] / by_size[small]["seconds"]
+            print(f"time({large}) / time({small})    {ratio:.2f}")
     print("stored: an unchanged report asked for again (web view + download; project: service)")
-    print("own: Jejak's time outside WeasyPrint's layout and PDF writing in the same run;")
-    print("own %: that time against the time inside WeasyPrint (target at most 10%)")
 
 
 if __name__ == "__main__":

@@ -216,21 +216,21 @@ class PartRenderer:
             font_config=self.font_config, pdf_variant=PDF_VARIANT, cache=self.cache
         )
 
-    def write(
-        self,
-        parts: list[weasyprint.Document],
-        *,
-        csv_name: str,
-        csv_text: str,
-        csv_description: str = "",
-    ) -> bytes:
-        """The parts' pages in order as one PDF, with the first part's metadata and the CSV."""
-        attachment = weasyprint.Attachment(
+    def attachment(
+        self, *, csv_name: str, csv_text: str, csv_description: str = ""
+    ) -> weasyprint.Attachment:
+        """The CSV attached to the document as its source data."""
+        return weasyprint.Attachment(
             string=csv_text,
             name=csv_name,
             description=csv_description,
             url_fetcher=self.fetcher,
             relationship="Data",
         )
+
+    def write(
+        self, parts: list[weasyprint.Document], *, attachment: weasyprint.Attachment
+    ) -> bytes:
+        """The parts' pages in order as one PDF, with the first part's metadata and the CSV."""
         pages = [page for part in parts for page in part.pages]
         return parts[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.selectors import sees_examiner_scores
-from reports import limits
+from reports import limits, parallel_pdf
 from reports.documents.agency_report import AgencyReport, agency_report_data
 from reports.documents.approval_page import ApprovalPage, approval_page_data
 from reports.documents.base import CODE_ALPHABET, CODE_LENGTH
@@ -310,49 +310,81 @@ def collection_pdf(
     `progress(done)` is called after each part with the number of projects laid out so far; it
     may raise to stop the work. The agency report's summary lists the page each project starts
     on, so it is laid out last and numbered apart in roman numerals, as front matter is; the
-    cohort recap's summary comes first and the pages run on.
+    cohort recap's summary comes first and the pages run on. A long report is laid out in
+    several processes at once (reports/parallel_pdf.py), a short one in this process.
     """
     renderer = PartRenderer()
     context = collection_context(data, document)
+    size = LINES_PER_PART[data.kind]
+    chunks = [data.lines[start : start + size] for start in range(0, len(data.lines), size)]
+    front_matter = data.kind == GeneratedDocument.Kind.AGENCY_REPORT
 
     def html(**extra) -> str:
         return render_to_string(data.template_name, {**context, **extra})
 
+    def part_html(number: int, **extra) -> str:
+        return html(part="projects", lines=chunks[number], first_part=number == 0, **extra)
+
+    def projects_done(parts: int) -> None:
+        if progress is not None:
+            progress(min(parts * size, len(data.lines)))
+
+    def summary_html(start_pages: dict[int, int], body_pages: int) -> str:
+        return html(
+            part="summary", front_matter=True, start_pages=start_pages, body_pages=body_pages
+        )
+
+    attachment = renderer.attachment(
+        csv_name=data.csv_name, csv_text=data.csv_text(), csv_description=str(CSV_DESCRIPTION)
+    )
+    workers = parallel_pdf.worker_count()
+    if workers > 1 and len(chunks) > 1 and len(data.lines) >= settings.REPORT_PARALLEL_MIN_PROJECTS:
+        summary = None if front_matter else renderer.render(html(part="summary"))
+
+        def lay_out_summary(laid_out: parallel_pdf.LaidOutParts) -> None:
+            nonlocal summary
+            start_pages = {
+                int(name.removeprefix(ANCHOR_PREFIX)): page
+                for name, page in laid_out.start_pages.items()
+                if name.startswith(ANCHOR_PREFIX)
+            }
+            summary = renderer.render(summary_html(start_pages, laid_out.pages))
+
+        with parallel_pdf.temporary_folder() as folder:
+            laid_out = parallel_pdf.lay_out_parts(
+                part_html,
+                len(chunks),
+                first_page=1 if summary is None else len(summary.pages) + 1,
+                folder=folder,
+                workers=workers,
+                progress=projects_done,
+                counted=lay_out_summary if summary is None else None,
+            )
+            assert summary is not None
+            return parallel_pdf.join(summary, laid_out, attachment=attachment)
+
     def lay_out_parts(first_page: int) -> tuple[list, dict[int, int], int]:
-        size = LINES_PER_PART[data.kind]
         parts: list = []
         start_pages: dict[int, int] = {}
-        page, done = first_page, 0
-        for start in range(0, len(data.lines), size):
-            chunk = data.lines[start : start + size]
-            part = renderer.render(
-                html(part="projects", lines=chunk, first_part=start == 0, first_page=page)
-            )
-            for number, laid_out in enumerate(part.pages, start=page):
+        page = first_page
+        for number in range(len(chunks)):
+            part = renderer.render(part_html(number, first_page=page))
+            for page_number, laid_out in enumerate(part.pages, start=page):
                 for anchor in laid_out.anchors:
                     if anchor.startswith(ANCHOR_PREFIX):
-                        start_pages.setdefault(int(anchor.removeprefix(ANCHOR_PREFIX)), number)
+                        start_pages.setdefault(int(anchor.removeprefix(ANCHOR_PREFIX)), page_number)
             page += len(part.pages)
             parts.append(part)
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+            projects_done(number + 1)
         return parts, start_pages, page - first_page
 
-    if data.kind == GeneratedDocument.Kind.AGENCY_REPORT:
+    if front_matter:
         parts, start_pages, body_pages = lay_out_parts(first_page=1)
-        summary = renderer.render(
-            html(part="summary", front_matter=True, start_pages=start_pages, body_pages=body_pages)
-        )
+        summary = renderer.render(summary_html(start_pages, body_pages))
     else:
         summary = renderer.render(html(part="summary"))
         parts, _start_pages, _body_pages = lay_out_parts(first_page=len(summary.pages) + 1)
-    return renderer.write(
-        [summary, *parts],
-        csv_name=data.csv_name,
-        csv_text=data.csv_text(),
-        csv_description=str(CSV_DESCRIPTION),
-    )
+    return renderer.write([summary, *parts], attachment=attachment)
 
 
 def issue_collection(

@@ -250,6 +250,11 @@ AXES_VERBOSE = False
 # Reports about more projects than this are built by the background worker (`manage.py
 # db_worker`); smaller ones while the person waits.
 REPORT_SYNC_MAX_PROJECTS = env_int("REPORT_SYNC_MAX_PROJECTS", 10, minimum=0)
+# A report about at least REPORT_PARALLEL_MIN_PROJECTS projects is laid out in REPORT_WORKERS
+# processes at once (0: one per core) and joined; a smaller one in the worker's own process, as
+# starting the others would cost more than it saves. REPORT_WORKERS=1 never starts any.
+REPORT_WORKERS = env_int("REPORT_WORKERS", 0, minimum=0)
+REPORT_PARALLEL_MIN_PROJECTS = env_int("REPORT_PARALLEL_MIN_PROJECTS", 40, minimum=0)
 # A background report taking longer than this many seconds is stopped and shown as failed.
 REPORT_JOB_TIME_LIMIT = env_int("REPORT_JOB_TIME_LIMIT", 600, minimum=10)
 # Each person may have Jejak generate at most REPORT_RATE_LIMIT documents (and report jobs) in
