@@ -424,16 +424,23 @@ def _share_colour_profiles(pdf: pikepdf.Pdf, own_pages: int) -> None:
     (each part brought its own), so the file carries one."""
     profiles: dict[bytes, pikepdf.Object] = {}
     for page in pdf.pages[:own_pages]:
-        for space in page.obj.get("/Resources", {}).get("/ColorSpace", {}).values():
+        for space in _colour_spaces(page).values():
             if isinstance(space, pikepdf.Array) and space[0] == pikepdf.Name.ICCBased:
                 profiles.setdefault(space[1].read_bytes(), space[1])
     for page in pdf.pages[own_pages:]:
-        spaces = page.obj.get("/Resources", {}).get("/ColorSpace", {})
+        spaces = _colour_spaces(page)
         for key, space in list(spaces.items()):
             if isinstance(space, pikepdf.Array) and space[0] == pikepdf.Name.ICCBased:
                 shared = profiles.get(space[1].read_bytes())
                 if shared is not None and space[1].objgen != shared.objgen:
                     spaces[key] = pikepdf.Array([pikepdf.Name.ICCBased, shared])
+
+
+def _colour_spaces(page: pikepdf.Page) -> pikepdf.Dictionary:
+    """The page's own colour space dictionary (an empty one when it has none)."""
+    resources = page.obj.get("/Resources")
+    spaces = resources.get("/ColorSpace") if isinstance(resources, pikepdf.Dictionary) else None
+    return spaces if isinstance(spaces, pikepdf.Dictionary) else pikepdf.Dictionary()
 
 
 def _write_outline(pdf: pikepdf.Pdf, bookmarks: list[tuple[int, str, int, float, float]]) -> None:
