@@ -232,8 +232,9 @@ def _impact_and_api_records(project: ChangeProject) -> dict:
     questionnaire (the admin reads them; their secrets it never shows)."""
     import datetime
 
-    from api.models import ApiToken, Webhook, token_digest
+    from api.models import ApiToken, Webhook
     from mentoring.models import Questionnaire, SurveyResponse, SurveyRound
+    from tracker.models import token_digest
 
     cohort = project.cohort
     organiser = cohort.organisers.first() or project.participant
