@@ -13,7 +13,7 @@ class TrackerConfig(AppConfig):
 
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from tracker import fragments, health, sqlite_search  # noqa: F401  (health: a check)
 
@@ -21,5 +21,9 @@ class TrackerConfig(AppConfig):
         connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
         request_finished.connect(fragments.settle_all, dispatch_uid="tracker.fragments.settle")
         atexit.register(fragments.settle_all)
+        pre_migrate.connect(fragments.pause_for_migrate, dispatch_uid="tracker.fragments.pause")
+        post_migrate.connect(
+            fragments.resume_after_migrate, dispatch_uid="tracker.fragments.resume"
+        )
         # SQLite's search indexes follow their tables again after any migration remade them.
         post_migrate.connect(sqlite_search.after_migrate, dispatch_uid="tracker.sqlite_search")

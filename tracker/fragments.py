@@ -71,8 +71,8 @@ def bump() -> None:
     try:
         shared_cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:
-        # The cache cannot be reached (or has no table yet, during the first `migrate`): the
-        # regions it keeps cannot be read either, and any that come back expire on their own.
+        # The cache cannot be reached: the regions it keeps cannot be read either, and any
+        # that come back expire on their own.
         logger.warning("The data generation could not be renewed", exc_info=True)
 
 
@@ -86,8 +86,29 @@ def _writes_watched_table(sql: object) -> bool:
     return text.lstrip()[:6].upper() in WRITES and bool(_watched().search(text))
 
 
+# Set while `migrate` runs: its writes renew the generation once, at the end (the cache table
+# itself may not exist before then).
+_migrating = False
+
+
+def pause_for_migrate(**kwargs) -> None:
+    """The `pre_migrate` receiver."""
+    global _migrating
+    _migrating = True
+
+
+def resume_after_migrate(**kwargs) -> None:
+    """The `post_migrate` receiver: one new generation for all that the migrations changed."""
+    global _migrating
+    if _migrating:
+        _migrating = False
+        bump()
+
+
 def watch_writes(execute: Callable, sql, params, many: bool, context: dict):
     """An execute wrapper: after a write to a watched table, a new generation once committed."""
+    if _migrating:
+        return execute(sql, params, many, context)
     connection = context["connection"]
     settle(connection)
     result = execute(sql, params, many, context)

@@ -203,3 +203,16 @@ def test_a_worker_heartbeat_leaves_the_kept_pages_alone(world):
     ChangeProject.objects.filter(pk=world.project.pk).update(title="Berubah")
     fragments.settle_all()
     assert fragments.generation() != before
+
+
+def test_a_migration_renews_the_generation_once_at_its_end(world, caplog):
+    before = fragments.generation()
+    fragments.pause_for_migrate()
+    try:
+        ChangeProject.objects.filter(pk=world.project.pk).update(title="Diubah Migrasi")
+        # A write during `migrate` asks nothing of the cache (its table may not exist yet).
+        assert fragments.generation() == before
+    finally:
+        fragments.resume_after_migrate()
+    assert fragments.generation() != before
+    assert "could not be renewed" not in caplog.text
