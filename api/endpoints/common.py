@@ -20,7 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 
-from api.auth import BrowserSession, RateLimited, TokenAuth, read_only_refusal
+from api.auth import BrowserSession, InvalidToken, RateLimited, TokenAuth, read_only_refusal
 from api.selectors import api_projects
 from tracker.models import ChangeProject, ChangeProjectQuerySet, Cohort, User
 from tracker.workflow import Refused
@@ -76,12 +76,14 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(
-        request,
-        {"detail": _("Perlu token API yang berlaku (Authorization: Bearer <token>).")},
-        status=401,
-    )
-    response["WWW-Authenticate"] = 'Bearer realm="jejak"'
+    if isinstance(exc, InvalidToken):
+        detail = _("Token API ini tidak berlaku: tidak dikenal, sudah dicabut, atau kedaluwarsa.")
+        challenge = 'Bearer realm="jejak", error="invalid_token"'  # RFC 6750, section 3
+    else:
+        detail = _("Perlu token API yang berlaku (Authorization: Bearer <token>).")
+        challenge = 'Bearer realm="jejak"'
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = challenge
     return response
 
 
