@@ -1,7 +1,8 @@
 """Who calls the API: a bearer token, or the signed-in person of the browser (the docs page).
 
 Either way the caller acts as one person, and the pages' rules apply to that person; every
-caller is counted against the rate limit in the shared cache.
+caller is counted against the rate limit in the shared cache. A bearer header speaks for the
+request: when its token is not usable the answer is 401, whoever is signed in in the browser.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from api import services
@@ -21,6 +23,11 @@ from reports import limits
 
 class RateLimited(Exception):
     """The caller used up their requests of this window."""
+
+
+class InvalidToken(AuthenticationError):
+    """The request names a bearer token that is unknown, revoked, expired or of an inactive
+    account."""
 
 
 def _count(request: HttpRequest, who: str) -> None:
@@ -35,7 +42,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = services.token_for(token.strip())
         if found is None:
-            return None
+            # Never fall back to the session the browser also sends: a script whose token was
+            # revoked must not go on acting as whoever is signed in on the same machine, and the
+            # integrator must learn that their token is the problem.
+            raise InvalidToken
         _count(request, f"token:{found.pk}")
         services.token_touch(found)
         request.user = found.user

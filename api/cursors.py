@@ -1,25 +1,23 @@
 """Cursors of the API's lists: a page after the last row seen, stable while rows are added.
 
 A list in id order carries the last id; a sorted project list carries the last row's sort keys
-and id (keyset paging), so a row never shows twice or goes missing between pages, whatever the
-sort, as long as the rows themselves do not move.
+and id (keyset paging, by the project list page's rule), so a row never shows twice or goes
+missing between pages, whatever the sort, as long as the rows themselves do not move.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from reports.filters import seek_keys
+from reports.paging import CursorRefused, SeekPaginator
 
 MAX_LIMIT = 200
 
@@ -35,17 +33,8 @@ def _decode(cursor: str) -> Any:
         raise _refused() from None
 
 
-class _Encoder(DjangoJSONEncoder):
-    def default(self, o: Any) -> Any:
-        # Django's encoder drops a time's microseconds, and rows a millisecond apart would then
-        # come back on the next page.
-        if isinstance(o, datetime.datetime | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
 def _encode(value: Any) -> str:
-    text = json.dumps(value, cls=_Encoder, separators=(",", ":"))
+    text = json.dumps(value, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
@@ -61,55 +50,20 @@ def page(queryset: QuerySet, cursor: str | None, limit: int) -> tuple[list, str 
     return rows, _encode(rows[-1].pk) if more else None
 
 
-def _after(names: list[str], values: list, pk: int, descending: bool) -> Q:
-    """Rows that come after (values..., pk) in the sort's order; nulls sort last either way."""
-    later = "lt" if descending else "gt"
-    condition = Q(**{f"pk__{later}": pk})
-    for name, value in reversed(list(zip(names, values, strict=True))):
-        if value is None:
-            condition = Q(**{f"{name}__isnull": True}) & condition
-        else:
-            condition = (
-                Q(**{f"{name}__{later}": value})
-                | Q(**{f"{name}__isnull": True})
-                | (Q(**{name: value}) & condition)
-            )
-    return condition
-
-
 def sorted_page(
     queryset: QuerySet, sort: str, cursor: str | None, limit: int
 ) -> tuple[list, str | None]:
-    """One page of a list already in the order of `sort` (`reports.filters.order_by_sort`),
-    after the row the cursor names."""
+    """One page of a project list in the order of `sort`, after the row the cursor names: the
+    project list page's own seek keys and keyset condition (`reports.paging.SeekPaginator`), in
+    one query; the cursor is signed and names its sort, so a forged one or one of another sort
+    is refused."""
     limit = max(1, min(limit, MAX_LIMIT))
-    keys = [key.expression for key in seek_keys(sort)]
-    names = [f"cursor_key_{index}" for index in range(len(keys))]
-    rows_qs = queryset.annotate(**dict(zip(names, keys, strict=True)))
-    if cursor:
-        after = _decode(cursor)
-        if (
-            not isinstance(after, dict)
-            or after.get("sort") != sort
-            or not isinstance(after.get("pk"), int)
-            or not isinstance(after.get("keys"), list)
-            or len(after["keys"]) != len(names)
-        ):
-            raise _refused()
-        values = []
-        for name, value in zip(names, after["keys"], strict=True):
-            field = rows_qs.query.annotations[name].output_field
-            try:
-                values.append(None if value is None else field.to_python(value))
-            except ValidationError:
-                raise _refused() from None
-        rows_qs = rows_qs.filter(_after(names, values, after["pk"], sort.startswith("-")))
-    rows = list(rows_qs[: limit + 1])
+    seeker = SeekPaginator(queryset, seek_keys(sort), limit, scope=f"api.projects:{sort}")
+    try:
+        beyond = seeker.read_cursor(cursor) if cursor else None
+    except CursorRefused:
+        raise _refused() from None
+    rows = list(seeker.rows_query(beyond=beyond, backwards=False)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    if not more:
-        return rows, None
-    last = rows[-1]
-    return rows, _encode(
-        {"sort": sort, "keys": [getattr(last, name) for name in names], "pk": last.pk}
-    )
+    return rows, seeker.cursor(seeker.values_of(rows[-1])) if more else None

@@ -96,8 +96,8 @@ class SeekPaginator:
         per_page: int,
         *,
         scope: str,
-        counted: int,
-        counted_exactly: bool,
+        counted: int = 0,
+        counted_exactly: bool = False,
     ) -> None:
         self.queryset = queryset
         self.keys = [*keys, SeekKey(F("pk"), descending=keys[-1].descending if keys else False)]
@@ -159,6 +159,15 @@ class SeekPaginator:
             salt=self.salt,
             compress=True,
         )
+
+    def read_cursor(self, cursor: str) -> list:
+        """The sort values (and key, last) a cursor of this list carries; `CursorRefused` for a
+        forged one, or one of another sort or list."""
+        return self._read(cursor)
+
+    def values_of(self, row: Any) -> tuple:
+        """The sort values (and key, last) of a row read through `rows_query`."""
+        return tuple(getattr(row, name) for name in self._names())
 
     def _read(self, cursor: str) -> list:
         try:
@@ -224,15 +233,19 @@ class SeekPaginator:
             beyond &= bound
         return beyond
 
-    def keys_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
-        """The rows' sort values and keys in the order read, beyond a cursor's if given."""
+    def rows_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
+        """The rows, with their sort values, in the order read, beyond a cursor's if given."""
         names = self._names()
         rows = self.queryset.annotate(
             **{name: key.expression for name, key in zip(names, self.keys, strict=True)}
         )
         if beyond is not None:
             rows = rows.filter(self._beyond(beyond, backwards))
-        return rows.order_by(*self._order(backwards)).values_list(*names)
+        return rows.order_by(*self._order(backwards))
+
+    def keys_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
+        """The rows' sort values and keys in the order read, beyond a cursor's if given."""
+        return self.rows_query(beyond=beyond, backwards=backwards).values_list(*self._names())
 
     def _keys(self, *, beyond: list | None = None, backwards: bool = False, offset: int = 0):
         """Up to per_page + 1 rows' sort values and keys, from the start or beyond a cursor."""

@@ -76,7 +76,7 @@ NOT_THEIRS = 302  # an object outside the admin's queryset: a redirect to the ad
 
 
 def with_organiser_permissions(world: World) -> None:
-    from tracker.management.commands.seed_demo import organiser_group
+    from tracker.organisers import organiser_group
 
     world.organiser.groups.add(organiser_group())
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from api import services
 from api.models import ApiToken
@@ -71,6 +72,49 @@ def test_the_token_of_a_deactivated_account_is_refused(client, world, bearer):
     world.participant.is_active = False
     world.participant.save(update_fields=["is_active"])
     assert client.get(PROJECTS, headers=headers).status_code == 401
+
+
+def _unusable_bearer(user, how: str) -> dict[str, str]:
+    if how == "unknown":
+        return {"Authorization": "Bearer jejak_bukan-token"}
+    token = services.token_create(by=user, name="Skrip", scope="write")
+    if how == "revoked":
+        services.token_revoke(token=token, by=user)
+    else:
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+    return {"Authorization": f"Bearer {token.plain}"}
+
+
+@pytest.mark.parametrize("how", ["unknown", "revoked", "expired"])
+def test_a_bad_bearer_token_gets_401_even_beside_a_signed_in_session(client, world, how):
+    client.force_login(world.participant)
+    assert client.get(PROJECTS).status_code == 200  # the session alone is good
+    response = client.get(PROJECTS, headers=_unusable_bearer(world.participant, how))
+    assert response.status_code == 401
+    assert "tidak berlaku" in response.json()["detail"]
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize("how", ["unknown", "revoked", "expired"])
+def test_a_bad_bearer_token_writes_nothing_as_the_signed_in_person(client, world, how):
+    client.force_login(world.organiser)
+    path = f"/api/v1/projects/{world.project.pk}/transitions"
+    body = {"name": "withdraw", "expected_state": "draft", "comment": "Mundur"}
+    response = client.post(
+        path,
+        body,
+        content_type="application/json",
+        headers=_unusable_bearer(world.organiser, how),
+    )
+    assert response.status_code == 401
+    world.project.refresh_from_db()
+    assert world.project.state == "draft"
+    # The same request on the session alone goes through.
+    assert client.post(path, body, content_type="application/json").status_code == 200
+    world.project.refresh_from_db()
+    assert world.project.state == "withdrawn"
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)

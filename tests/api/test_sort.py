@@ -7,7 +7,8 @@ import pytest
 
 from mentoring.models import SeminarGrade
 from milestones.models import Milestone
-from reports.filters import SORTS, filtered_projects
+from reports.filters import SORTS, filtered_projects, seek_keys
+from reports.paging import SeekPaginator
 from tests.factories import AgencyFactory, ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tracker import summary
@@ -153,6 +154,34 @@ def test_a_cursor_of_another_sort_or_a_forged_one_is_refused(client, world, bear
         "/api/v1/projects", {"sort": "updated", "cursor": forged}, headers=headers
     )
     assert response.status_code == 400
+
+
+def test_a_tampered_cursor_or_one_of_the_list_page_is_refused(client, world, bearer, many):
+    headers = bearer(world.organiser)
+    first = client.get("/api/v1/projects", {"sort": "title", "limit": 2}, headers=headers).json()
+    cursor = first["next_cursor"]
+    tampered = cursor[:-1] + ("A" if cursor[-1] != "A" else "B")
+    response = client.get(
+        "/api/v1/projects", {"sort": "title", "limit": 2, "cursor": tampered}, headers=headers
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Kursor halaman tidak valid."
+    # The project list page seeks by the same rule, but its cursors name that page's list.
+    last = ChangeProject.objects.get(pk=first["items"][-1]["id"])
+    page_cursor = SeekPaginator(
+        ChangeProject.objects.all(), seek_keys("title"), 2, scope="projects:title"
+    ).cursor((last.title, last.pk))
+    response = client.get(
+        "/api/v1/projects", {"sort": "title", "limit": 2, "cursor": page_cursor}, headers=headers
+    )
+    assert response.status_code == 400
+    # Its own cursor, untouched, goes on where the first page stopped.
+    response = client.get(
+        "/api/v1/projects", {"sort": "title", "limit": 2, "cursor": cursor}, headers=headers
+    )
+    assert response.status_code == 200
+    expected = _page_order(world.organiser, "title")
+    assert [item["id"] for item in response.json()["items"]] == expected[2:4]
 
 
 def test_sorting_shows_only_what_the_persona_sees(client, world, bearer, many):

@@ -4,7 +4,6 @@ import datetime
 import os
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -23,6 +22,7 @@ from tracker.models import (
     Seminar,
     User,
 )
+from tracker.organisers import organiser_group
 
 DEMO_LOGINS = [
     ("peserta", "Peserta / Participant"),
@@ -35,45 +35,6 @@ DEMO_LOGINS = [
     ("kepala", "Kepala Instansi / Agency head"),
     ("admin", "Admin"),
 ]
-
-ORGANISER_GROUP = "Penyelenggara"
-ORGANISER_PERMISSIONS = [
-    ("tracker", "cohort", ("view", "add", "change")),
-    ("tracker", "changeproject", ("view", "add", "change")),
-    ("tracker", "seminar", ("view", "add", "change", "delete")),
-    ("tracker", "impactindicator", ("view", "add", "change", "delete")),
-    ("tracker", "agency", ("view",)),
-    ("tracker", "agencyhead", ("view",)),
-    ("tracker", "programmerules", ("view",)),
-    # How the emails of their cohorts fared (read-only), to follow up on failed ones.
-    ("tracker", "emaildelivery", ("view",)),
-    ("tracker", "user", ("view", "add", "change")),
-    # Rubrics are data the organiser keeps in step with the regulation in force.
-    ("mentoring", "rubric", ("view", "add", "change")),
-    ("mentoring", "rubriccriterion", ("view", "add", "change", "delete")),
-    ("mentoring", "gradeband", ("view", "add", "change", "delete")),
-    # Impact evaluation and the API, read in the admin (written on their pages); the cohort's
-    # tokens revoked and its webhooks switched off there.
-    ("mentoring", "questionnaire", ("view",)),
-    ("mentoring", "surveyround", ("view",)),
-    ("mentoring", "surveyresponse", ("view",)),
-    ("api", "apitoken", ("view",)),
-    ("api", "webhook", ("view",)),
-]
-
-
-def organiser_group() -> Group:
-    """The organisers' permission group, with its permissions when it is first made."""
-    group, created = Group.objects.get_or_create(name=ORGANISER_GROUP)
-    if created:
-        for app_label, model, actions in ORGANISER_PERMISSIONS:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
-    return group
 
 
 class Command(BaseCommand):
