@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
@@ -55,7 +55,6 @@ from mentoring.models import (
     SurveyRoundLog,
     SurveySchedule,
     combine_decisions,
-    commitment_percent,
     project_score,
     sheet_total,
 )
@@ -561,7 +560,8 @@ def scoring_refusal(seminar: Seminar, project: ChangeProject) -> StrOrPromise | 
 def grading_refusal(project: ChangeProject) -> str:
     """Why the project cannot be graded at its latest results seminar now ('' when it can).
 
-    The one rule of "every examiner has scored": the project's `grade` transition asks it.
+    The one rule of "every examiner has scored, and every committed revision is checked": the
+    project's `grade` transition asks it.
     """
     results = project.seminars.filter(kind=Seminar.Kind.RESULTS).order_by("-starts_at", "-pk")
     seminar = results.prefetch_related("examiners").first()
@@ -571,7 +571,9 @@ def grading_refusal(project: ChangeProject) -> str:
     if refusal:
         return str(refusal)
     summary = score_summaries(seminar, [project])[project.pk]
-    return "" if summary.complete else str(incomplete_message(summary))
+    if not summary.complete:
+        return str(incomplete_message(summary))
+    return revision_commitment(project).check_refusal
 
 
 def proposal_deciding_refusal(project: ChangeProject) -> str:
@@ -618,6 +620,18 @@ def committed_revisions(project: ChangeProject) -> list[RevisionItem]:
     )
 
 
+def commitment_percent(items: Iterable[RevisionItem]) -> Decimal | None:
+    """The commitment score: the mean share of the committed revisions carried out (0-100),
+    once every item is checked. The one place it is computed: pages, grade and minutes read it
+    through `RevisionCommitment.percent`."""
+    checks = [item.result for item in items]
+    if not checks or not all(checks):
+        return None
+    percent = RevisionItem.CHECK_PERCENT
+    earned = sum((percent[RevisionItem.Check(c)] for c in checks), Decimal(0))
+    return (earned / len(checks)).quantize(CENT, ROUND_HALF_UP)
+
+
 @dataclass
 class RevisionCommitment:
     """The project's revision commitment: its items, when it was stated, how far it was kept."""
@@ -633,6 +647,24 @@ class RevisionCommitment:
     @property
     def checked(self) -> bool:
         return bool(self.items) and all(item.result for item in self.items)
+
+    @property
+    def unchecked(self) -> int:
+        return sum(1 for item in self.items if not item.result)
+
+    @property
+    def check_refusal(self) -> str:
+        """Why the results seminar cannot be graded yet: a committed revision is unchecked."""
+        if not self.unchecked:
+            return ""
+        return str(
+            _(
+                "Komitmen perbaikan belum selesai diperiksa: %(count)d dari %(total)d butir "
+                "belum diperiksa. Periksa setiap butir lebih dulu; nilainya ditetapkan bersama "
+                "hasil seminar."
+            )
+            % {"count": self.unchecked, "total": len(self.items)}
+        )
 
 
 def revision_commitment(project: ChangeProject) -> RevisionCommitment:
