@@ -9,13 +9,19 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Pendampingan dan penilaian")
 
     def ready(self) -> None:
-        from mentoring.selectors import grading_refusal, proposal_deciding_refusal
+        from mentoring.selectors import (
+            grading_refusal,
+            proposal_deciding_refusal,
+            report_commitment_refusal,
+        )
         from tracker.models import ChangeProject
 
         # The project's `grade` and `record_proposal_seminar` transitions ask this app's one
         # rule on scores; see ChangeProject.results_unscored_reason.
         ChangeProject.results_grading_refusal = grading_refusal
         ChangeProject.proposal_deciding_refusal = proposal_deciding_refusal
+        # `submit_report` waits for the komitmen perbaikan the proposal seminar asked for.
+        ChangeProject.report_commitment_refusal = report_commitment_refusal
 
         from mentoring.selectors import consultations_waiting, signoffs_waiting, surveys_waiting
         from milestones.selectors import WAITING_SOURCES

@@ -609,6 +609,21 @@ def commitment_awaited(project: ChangeProject) -> ProposalSeminarResult | None:
     )
 
 
+def report_commitment_refusal(project: ChangeProject) -> str:
+    """Why the report cannot be submitted yet: the proposal seminar asked for revisions and the
+    participant has not stated their komitmen perbaikan ('' when nothing waits for it)."""
+    if commitment_awaited(project) is None:
+        return ""
+    return workflow.Reason(
+        _(
+            "Laporan belum dapat diajukan: seminar rancangan meminta perbaikan dan Anda belum "
+            "menyatakan komitmen perbaikan. Nyatakan komitmen itu di bagian Seminar lebih dulu."
+        ),
+        url=project.get_absolute_url() + "#revision-commitment",
+        label=_("Nyatakan komitmen perbaikan"),
+    )
+
+
 def committed_revisions(project: ChangeProject) -> list[RevisionItem]:
     """The revisions the project's proposal seminars required when not accepting it as it was:
     what the participant commits to and the results seminar checks, earliest first."""
