@@ -594,10 +594,21 @@ def proposal_deciding_refusal(project: ChangeProject) -> str:
 
 NEEDS_COMMITMENT = [ProposalDecision.REVISION, ProposalDecision.REJECTED]
 
+# From the proposal seminar's decision to the results seminar's grade, which checks what was
+# committed: after it, a commitment never stated no longer waits on anyone.
+COMMITMENT_DUE_STATES = [
+    ChangeProject.State.PROPOSAL_REVISION,
+    ChangeProject.State.PROPOSAL_REVIEW,
+    ChangeProject.State.PROPOSAL_SEMINAR,
+    ChangeProject.State.IMPLEMENTATION,
+    ChangeProject.State.REPORT_REVIEW,
+    ChangeProject.State.RESULTS_SEMINAR,
+]
+
 
 def commitment_awaited(project: ChangeProject) -> ProposalSeminarResult | None:
     """The proposal seminar decision whose revisions the participant has yet to commit to."""
-    if project.state in ChangeProject.FINAL_STATES:
+    if project.state not in COMMITMENT_DUE_STATES:
         return None
     return (
         ProposalSeminarResult.objects.filter(
@@ -1193,6 +1204,44 @@ def surveys_waiting(now: datetime.datetime) -> list[WaitingItem]:
                 )
             )
     return items
+
+
+def commitments_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Komitmen perbaikan not yet stated: each waits on its participant from the proposal
+    decision that asked for the revisions (one per project, its earliest such decision)."""
+    awaited = (
+        ProposalSeminarResult.objects.filter(
+            decision__in=NEEDS_COMMITMENT,
+            committed_at__isnull=True,
+            recorded_at__lte=now,
+            project__state__in=COMMITMENT_DUE_STATES,
+        )
+        .filter(
+            Exists(
+                RevisionItem.objects.filter(
+                    seminar=OuterRef("seminar"), project=OuterRef("project")
+                )
+            )
+        )
+        .select_related("project__participant", "project__cohort")
+        .order_by("recorded_at", "pk")
+    )
+    first: dict[int, ProposalSeminarResult] = {}
+    for result in awaited:
+        first.setdefault(result.project_id, result)
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Komitmen perbaikan untuk “{project}” belum dinyatakan"),
+                project=result.project.title,
+            ),
+            url=result.project.get_absolute_url() + "#revision-commitment",
+            project=result.project,
+            waits_on=result.project.participant,
+            since=result.recorded_at,
+        )
+        for result in first.values()
+    ]
 
 
 # --- impact evaluation after training ------------------------------------------------------------
