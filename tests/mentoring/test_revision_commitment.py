@@ -256,3 +256,30 @@ def test_a_proposal_seminar_has_no_commitment_check(client, world, at_results):
     proposal = world.project.seminars.get(kind="proposal")
     client.force_login(world.examiner)
     assert client.get(_check_url(proposal, world.project)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "heading"),
+    [
+        ("record-proposal-result", "Hasil seminar rancangan"),
+        ("revision-check", "Pemeriksaan komitmen perbaikan"),
+        ("grade-project", "Tetapkan hasil seminar laporan"),
+        ("score-project", "Penilaian seminar laporan"),
+    ],
+)
+def test_examiner_pages_share_one_seminar_header(client, world, at_results, page, heading):
+    seminar = (
+        world.project.seminars.get(kind="proposal")
+        if page == "record-proposal-result"
+        else at_results
+    )
+    client.force_login(world.examiner)
+
+    html = client.get(reverse(f"mentoring:{page}", args=[seminar.pk, world.project.pk]))
+
+    header = element(html.content.decode(), tag="header", cls="page-header")
+    assert header.text.startswith(seminar.get_kind_display())
+    assert f"{heading} {world.project.title} · {world.participant}" in header.text
+    assert (world.project.title, world.project.get_absolute_url()) in header.links
+    crumbs = element(html.content.decode(), tag="nav", cls="breadcrumbs")
+    assert reverse("mentoring:seminar-detail", args=[seminar.pk]) in dict(crumbs.links).values()
