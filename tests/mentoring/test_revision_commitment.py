@@ -11,7 +11,7 @@ from django.urls import reverse
 from mentoring.models import ProposalSeminarResult, RevisionItem, SeminarGrade
 from mentoring.selectors import revision_commitment
 from mentoring.services import seminar_grade, seminar_record_proposal_result
-from tests.factories import SeminarFactory
+from tests.factories import SeminarFactory, UserFactory
 from tests.html import element
 from tests.mentoring.conftest import put_in_state, score_by_every_examiner, score_proposal
 from tracker import workflow
@@ -283,3 +283,33 @@ def test_examiner_pages_share_one_seminar_header(client, world, at_results, page
     assert (world.project.title, world.project.get_absolute_url()) in header.links
     crumbs = element(html.content.decode(), tag="nav", cls="breadcrumbs")
     assert reverse("mentoring:seminar-detail", args=[seminar.pk]) in dict(crumbs.links).values()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("examiner", 403), ("agency_head", 403)])
+def test_neither_examiner_nor_agency_head_commits(
+    client, world, accepted_with_revision, persona, status
+):
+    client.force_login(world.persona(persona))
+    assert client.post(_commit_url(world.project)).status_code == status
+    accepted_with_revision.refresh_from_db()
+    assert accepted_with_revision.committed_at is None
+
+
+def test_an_examiner_not_on_the_results_seminar_cannot_check(client, world, at_results):
+    outsider = UserFactory(username="examiner3", full_name="Eko Penguji Lain")
+    other = SeminarFactory(cohort=world.cohort, kind="results")
+    other.examiners.add(outsider)
+    client.force_login(outsider)
+
+    page = client.get(_check_url(at_results, world.project))
+    response = client.post(_check_url(at_results, world.project), _check_data(["done", "done"]))
+
+    assert page.status_code == 404
+    assert response.status_code == 404
+    assert not RevisionItem.objects.exclude(result="").exists()
+
+
+@pytest.mark.parametrize("persona", ["participant", "coach", "mentor", "stranger"])
+def test_the_check_page_is_not_shown_to_others(client, world, at_results, persona):
+    client.force_login(world.persona(persona))
+    assert client.get(_check_url(at_results, world.project)).status_code == 404
