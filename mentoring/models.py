@@ -836,16 +836,6 @@ class RevisionItem(models.Model):
         return self.text
 
 
-def commitment_percent(items: Iterable[RevisionItem]) -> Decimal | None:
-    """The share of the committed revisions carried out (0-100), once every item is checked."""
-    checks = [item.result for item in items]
-    if not checks or not all(checks):
-        return None
-    percent = RevisionItem.CHECK_PERCENT
-    earned = sum((percent[RevisionItem.Check(c)] for c in checks), Decimal(0))
-    return (earned / len(checks)).quantize(CENT, ROUND_HALF_UP)
-
-
 class RubricScore(models.Model):
     """One examiner's score on one criterion for one project at one seminar (proposal or
     results: the rubric of the seminar's kind)."""
@@ -908,6 +898,11 @@ class SeminarGrade(models.Model):
     )
     score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2)
     predikat = models.CharField(_("predikat"), max_length=100)
+    # The komitmen perbaikan's score (0-100) as checked when the grade was set; empty when the
+    # proposal seminar required no revision.
+    commitment_score = models.DecimalField(
+        _("nilai komitmen perbaikan"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     outcome = models.CharField(_("hasil"), max_length=10, choices=Outcome.choices)
     notes = models.TextField(_("catatan"), blank=True)
     decided_by = models.ForeignKey(

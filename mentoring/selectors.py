@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
@@ -55,7 +55,6 @@ from mentoring.models import (
     SurveyRoundLog,
     SurveySchedule,
     combine_decisions,
-    commitment_percent,
     project_score,
     sheet_total,
 )
@@ -561,7 +560,8 @@ def scoring_refusal(seminar: Seminar, project: ChangeProject) -> StrOrPromise | 
 def grading_refusal(project: ChangeProject) -> str:
     """Why the project cannot be graded at its latest results seminar now ('' when it can).
 
-    The one rule of "every examiner has scored": the project's `grade` transition asks it.
+    The one rule of "every examiner has scored, and every committed revision is checked": the
+    project's `grade` transition asks it.
     """
     results = project.seminars.filter(kind=Seminar.Kind.RESULTS).order_by("-starts_at", "-pk")
     seminar = results.prefetch_related("examiners").first()
@@ -571,7 +571,9 @@ def grading_refusal(project: ChangeProject) -> str:
     if refusal:
         return str(refusal)
     summary = score_summaries(seminar, [project])[project.pk]
-    return "" if summary.complete else str(incomplete_message(summary))
+    if not summary.complete:
+        return str(incomplete_message(summary))
+    return revision_commitment(project).check_refusal
 
 
 def proposal_deciding_refusal(project: ChangeProject) -> str:
@@ -592,10 +594,21 @@ def proposal_deciding_refusal(project: ChangeProject) -> str:
 
 NEEDS_COMMITMENT = [ProposalDecision.REVISION, ProposalDecision.REJECTED]
 
+# From the proposal seminar's decision to the results seminar's grade, which checks what was
+# committed: after it, a commitment never stated no longer waits on anyone.
+COMMITMENT_DUE_STATES = [
+    ChangeProject.State.PROPOSAL_REVISION,
+    ChangeProject.State.PROPOSAL_REVIEW,
+    ChangeProject.State.PROPOSAL_SEMINAR,
+    ChangeProject.State.IMPLEMENTATION,
+    ChangeProject.State.REPORT_REVIEW,
+    ChangeProject.State.RESULTS_SEMINAR,
+]
+
 
 def commitment_awaited(project: ChangeProject) -> ProposalSeminarResult | None:
     """The proposal seminar decision whose revisions the participant has yet to commit to."""
-    if project.state in ChangeProject.FINAL_STATES:
+    if project.state not in COMMITMENT_DUE_STATES:
         return None
     return (
         ProposalSeminarResult.objects.filter(
@@ -604,6 +617,21 @@ def commitment_awaited(project: ChangeProject) -> ProposalSeminarResult | None:
         .filter(Exists(RevisionItem.objects.filter(seminar=OuterRef("seminar"), project=project)))
         .order_by("-recorded_at", "-pk")
         .first()
+    )
+
+
+def report_commitment_refusal(project: ChangeProject) -> str:
+    """Why the report cannot be submitted yet: the proposal seminar asked for revisions and the
+    participant has not stated their komitmen perbaikan ('' when nothing waits for it)."""
+    if commitment_awaited(project) is None:
+        return ""
+    return workflow.Reason(
+        _(
+            "Laporan belum dapat diajukan: seminar rancangan meminta perbaikan dan Anda belum "
+            "menyatakan komitmen perbaikan. Nyatakan komitmen itu di bagian Seminar lebih dulu."
+        ),
+        url=project.get_absolute_url() + "#revision-commitment",
+        label=_("Nyatakan komitmen perbaikan"),
     )
 
 
@@ -616,6 +644,18 @@ def committed_revisions(project: ChangeProject) -> list[RevisionItem]:
         .select_related("seminar", "examiner", "checked_by")
         .order_by("seminar__starts_at", "seminar_id", "examiner__full_name", "order", "pk")
     )
+
+
+def commitment_percent(items: Iterable[RevisionItem]) -> Decimal | None:
+    """The commitment score: the mean share of the committed revisions carried out (0-100),
+    once every item is checked. The one place it is computed: pages, grade and minutes read it
+    through `RevisionCommitment.percent`."""
+    checks = [item.result for item in items]
+    if not checks or not all(checks):
+        return None
+    percent = RevisionItem.CHECK_PERCENT
+    earned = sum((percent[RevisionItem.Check(c)] for c in checks), Decimal(0))
+    return (earned / len(checks)).quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass
@@ -633,6 +673,24 @@ class RevisionCommitment:
     @property
     def checked(self) -> bool:
         return bool(self.items) and all(item.result for item in self.items)
+
+    @property
+    def unchecked(self) -> int:
+        return sum(1 for item in self.items if not item.result)
+
+    @property
+    def check_refusal(self) -> str:
+        """Why the results seminar cannot be graded yet: a committed revision is unchecked."""
+        if not self.unchecked:
+            return ""
+        return str(
+            _(
+                "Komitmen perbaikan belum selesai diperiksa: %(count)d dari %(total)d butir "
+                "belum diperiksa. Periksa setiap butir lebih dulu; nilainya ditetapkan bersama "
+                "hasil seminar."
+            )
+            % {"count": self.unchecked, "total": len(self.items)}
+        )
 
 
 def revision_commitment(project: ChangeProject) -> RevisionCommitment:
@@ -1146,6 +1204,44 @@ def surveys_waiting(now: datetime.datetime) -> list[WaitingItem]:
                 )
             )
     return items
+
+
+def commitments_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Komitmen perbaikan not yet stated: each waits on its participant from the proposal
+    decision that asked for the revisions (one per project, its earliest such decision)."""
+    awaited = (
+        ProposalSeminarResult.objects.filter(
+            decision__in=NEEDS_COMMITMENT,
+            committed_at__isnull=True,
+            recorded_at__lte=now,
+            project__state__in=COMMITMENT_DUE_STATES,
+        )
+        .filter(
+            Exists(
+                RevisionItem.objects.filter(
+                    seminar=OuterRef("seminar"), project=OuterRef("project")
+                )
+            )
+        )
+        .select_related("project__participant", "project__cohort")
+        .order_by("recorded_at", "pk")
+    )
+    first: dict[int, ProposalSeminarResult] = {}
+    for result in awaited:
+        first.setdefault(result.project_id, result)
+    return [
+        WaitingItem(
+            what=format_lazy(
+                gettext_lazy("Komitmen perbaikan untuk “{project}” belum dinyatakan"),
+                project=result.project.title,
+            ),
+            url=result.project.get_absolute_url() + "#revision-commitment",
+            project=result.project,
+            waits_on=result.project.participant,
+            since=result.recorded_at,
+        )
+        for result in first.values()
+    ]
 
 
 # --- impact evaluation after training ------------------------------------------------------------

@@ -45,6 +45,7 @@ from mentoring.models import (
     plain_number,
 )
 from mentoring.selectors import (
+    NEEDS_COMMITMENT,
     STATE_OF_KIND,
     SurveyDigest,
     attendance_expected,
@@ -60,6 +61,7 @@ from mentoring.selectors import (
     owns_questionnaire,
     respondent_role,
     respondents_of,
+    revision_commitment,
     rubric_for,
     score_summaries,
     scoring_refusal,
@@ -760,6 +762,9 @@ def seminar_grade(
                 )
                 % {"score": plain_number(score)}
             )
+        commitment = revision_commitment(locked)
+        if commitment.check_refusal:
+            raise Refused(commitment.check_refusal)
         if fail:
             outcome = SeminarGrade.Outcome.FAILED
         elif band.is_deferral:
@@ -779,6 +784,7 @@ def seminar_grade(
                     seminar=seminar,
                     score=score,
                     predikat=band.label,
+                    commitment_score=commitment.percent,
                     outcome=outcome,
                     notes=comment,
                     decided_by=by,
@@ -812,6 +818,11 @@ def revision_commit(*, project: ChangeProject, by: User) -> ProposalSeminarResul
             raise Refused(_("Tidak ada komitmen perbaikan yang menunggu pernyataan Anda."))
         result.committed_at = timezone.now()
         result.save(update_fields=["committed_at"])
+        # One statement covers every revision shown: an earlier decision left uncommitted (a
+        # rejected proposal, revised and seminared again) is committed to with it.
+        ProposalSeminarResult.objects.filter(
+            project=locked, decision__in=NEEDS_COMMITMENT, committed_at__isnull=True
+        ).update(committed_at=result.committed_at)
     return result
 
 

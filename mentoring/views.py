@@ -691,14 +691,17 @@ def grade_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Ht
 
     def context() -> dict:
         summary = score_summaries(seminar, [project])[project.pk]
+        commitment = revision_commitment(project)
         return {
             "seminar": seminar,
             "project": project,
             "form": form,
             "summary": summary,
+            "commitment": commitment,
             "grade": seminar.grades.filter(project=project).select_related("decided_by").first(),
             "refusal": scoring_refusal(seminar, project)
-            or ("" if summary.complete else incomplete_message(summary)),
+            or ("" if summary.complete else incomplete_message(summary))
+            or commitment.check_refusal,
         }
 
     return _examiner_action(

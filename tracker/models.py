@@ -587,6 +587,14 @@ class ChangeProject(WorkflowModel):
             ) % {"accepted": accepted, "total": total}
         return ""
 
+    # The komitmen perbaikan is the mentoring app's too (installed by MentoringConfig.ready):
+    # while a proposal seminar's required revisions wait for it, the report waits.
+    report_commitment_refusal: ClassVar[Callable[[ChangeProject], StrOrPromise] | None] = None
+
+    def commitment_missing_reason(self) -> StrOrPromise:
+        refusal = type(self).report_commitment_refusal
+        return (refusal(self) or "") if refusal is not None else ""
+
     # The scores live in the mentoring app, which tracker must not import (nor know its tables):
     # mentoring installs its rule here when it loads (MentoringConfig.ready).
     results_grading_refusal: ClassVar[Callable[[ChangeProject], StrOrPromise] | None] = None
@@ -762,7 +770,7 @@ class ChangeProject(WorkflowModel):
         field=state,
         source=State.IMPLEMENTATION,
         target=State.REPORT_REVIEW,
-        conditions=[guard(short_term_milestones_reason)],
+        conditions=[guard(commitment_missing_reason), guard(short_term_milestones_reason)],
         permission=acting_as(Role.PARTICIPANT),
         custom={"label": _("Ajukan laporan"), "notify": (Role.COACH, Role.MENTOR)},
     )

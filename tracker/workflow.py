@@ -100,6 +100,19 @@ def acting_as(*allowed: Role):
 # --- guards -------------------------------------------------------------------------------------
 
 
+class Reason(str):
+    """A guard's reason that also says where the person acts on it: the page shows the link
+    beside the disabled button (a plain reason is just its text)."""
+
+    link_url: str
+    link_label: str
+
+    def __new__(cls, text: StrOrPromise, *, url: str, label: StrOrPromise) -> Reason:
+        reason = super().__new__(cls, str(text))
+        reason.link_url, reason.link_label = url, str(label)
+        return reason
+
+
 def guard(reason: Callable[[Any], Any]) -> Callable[[Any], bool]:
     """A transition condition made from a function that says why it is unmet ('' when it holds).
 
@@ -229,9 +242,10 @@ def blocked_reason(instance: models.Model, name: str) -> str:
     for condition in transition.conditions if transition else ():
         if not condition(instance):
             reason = getattr(condition, "reason", None)
-            return (
-                str(reason(instance)) if reason else str(_("Syarat tindakan ini belum terpenuhi."))
-            )
+            if reason is None:
+                return str(_("Syarat tindakan ini belum terpenuhi."))
+            said = reason(instance)
+            return said if isinstance(said, Reason) else str(said)
     return ""
 
 

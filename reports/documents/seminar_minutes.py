@@ -522,6 +522,18 @@ def _results_minutes(seminar, project, label_of, *, examiner_scores):
             ),
             Field("nilai_akhir", _("Nilai akhir (rata-rata penguji)"), grade.score, "score"),
             Field("predikat", _("Predikat"), grade.predikat),
+            *(
+                ()
+                if grade.commitment_score is None
+                else (
+                    Field(
+                        "nilai_komitmen_perbaikan",
+                        _("Nilai komitmen perbaikan"),
+                        grade.commitment_score,
+                        "score",
+                    ),
+                )
+            ),
             Field("hasil", _("Hasil"), grade.get_outcome_display()),
             Field("catatan", _("Catatan penguji"), grade.notes, "longtext"),
             Field("ditetapkan_oleh", _("Ditetapkan oleh"), grade.decided_by.get_full_name()),

@@ -125,6 +125,7 @@ def test_results_minutes_print_the_commitment_check(world, revised, second_exami
         seminar_grade(seminar=results, project=world.project, by=world.examiner)
 
     minutes = seminar_minutes_data(results, world.project)
+    assert _fields(minutes.outcome)["nilai_komitmen_perbaikan"] == Decimal("75.00")
     assert minutes.revisions.title == "Pemeriksaan komitmen perbaikan (terlaksana 75%)"
     assert minutes.revisions.rows == (
         (REVISIONS[0], "Dewi Penguji Kedua", "Sudah dilaksanakan"),
@@ -135,4 +136,5 @@ def test_results_minutes_print_the_commitment_check(world, revised, second_exami
     text = " ".join(_pages_text(reader))
     assert "PEMERIKSAAN KOMITMEN PERBAIKAN (TERLAKSANA 75%)" in text
     assert "Sebagian dilaksanakan" in text
+    assert "Nilai komitmen perbaikan 75,00" in text
     assert REVISIONS[1] in text
