@@ -83,5 +83,5 @@ def test_alumnus_and_mentor_answer_on_a_phone_and_the_agency_head_sees_the_figur
     expect(panel).to_contain_text("100,0%")
     expect(panel).to_contain_text("Diperluas")
     expect(panel).to_contain_text("Keterbatasan anggaran")
-    expect(panel.locator("svg[role=img]").first).to_be_visible()
+    expect(panel.locator("svg[role=img]:visible").first).to_be_visible()
     _no_sideways_scroll(page)

@@ -112,6 +112,7 @@ def test_sorting_by_progress_and_predikat_reads_the_kept_columns(new_page, world
     expect(rows.nth(1)).to_contain_text("50%")
 
     page.get_by_role("link", name=re.compile(r"^Predikat")).click()
+    expect(page).to_have_url(re.compile(r"sort=grade"))
     page.get_by_role("link", name=re.compile(r"^Predikat")).click()
     expect(page).to_have_url(re.compile(r"sort=-grade"))
     expect(rows.first).to_contain_text("Separuh")
