@@ -82,3 +82,18 @@ def test_every_unit_runs_unprivileged_with_the_environment_file_and_restarts():
         assert "EnvironmentFile=/etc/jejak/jejak.env" in text, unit.name
         if "Type=oneshot" not in text:
             assert "Restart=on-failure" in text, unit.name
+
+
+def test_the_survey_run_is_timed_after_the_morning_digest():
+    def times(text: str) -> list[str]:
+        return [
+            line.split("=", 1)[1] for line in text.splitlines() if line.startswith("OnCalendar=")
+        ]
+
+    digest = times((ROOT / "deploy/systemd/jejak-command@.timer").read_text())
+    drop_in = ROOT / "deploy/systemd/jejak-command@send_survey_reminders.timer.d"
+    survey = times((drop_in / "after-the-digest.conf").read_text())
+    # The drop-in first clears the template's time, then sets its own, later on the same clock.
+    assert survey[0] == "" and len(survey) == 2
+    assert digest == ["*-*-* 07:00:00 Asia/Jakarta"]
+    assert survey[1] == "*-*-* 07:30:00 Asia/Jakarta"
