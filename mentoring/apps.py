@@ -26,14 +26,24 @@ class MentoringConfig(AppConfig):
         from mentoring.selectors import (
             commitments_waiting,
             consultations_waiting,
+            returns_waiting,
+            seminar_sheets_waiting,
             signoffs_waiting,
             surveys_waiting,
         )
         from milestones.selectors import WAITING_SOURCES
 
         # The daily reminders and their escalation cover sign-offs, sessions to confirm, survey
-        # rounds to answer and revision commitments to state: one email a day names them all.
-        sources = (signoffs_waiting, consultations_waiting, surveys_waiting, commitments_waiting)
+        # rounds to answer, revision commitments to state, examiners' sheets and results after
+        # the seminar was held, and work returned to its participant: one email a day names them.
+        sources = (
+            signoffs_waiting,
+            consultations_waiting,
+            surveys_waiting,
+            commitments_waiting,
+            seminar_sheets_waiting,
+            returns_waiting,
+        )
         for source in sources:
             if source not in WAITING_SOURCES:
                 WAITING_SOURCES.append(source)

@@ -1244,6 +1244,165 @@ def commitments_waiting(now: datetime.datetime) -> list[WaitingItem]:
     ]
 
 
+# What the seminar's people still owe once it was held: each examiner's sheet, then the result.
+SHEET_PHRASES = {
+    Seminar.Kind.PROPOSAL: gettext_lazy(
+        "Penilaian seminar rancangan “{title}” dari {participant} belum Anda isi"
+    ),
+    Seminar.Kind.RESULTS: gettext_lazy(
+        "Penilaian seminar laporan “{title}” dari {participant} belum Anda isi"
+    ),
+}
+OUTCOME_PHRASES = {
+    Seminar.Kind.PROPOSAL: gettext_lazy(
+        "Hasil seminar rancangan “{title}” dari {participant} belum dicatat"
+    ),
+    Seminar.Kind.RESULTS: gettext_lazy(
+        "Predikat seminar laporan “{title}” dari {participant} belum ditetapkan"
+    ),
+}
+OUTCOME_URL_NAMES = {
+    Seminar.Kind.PROPOSAL: "mentoring:record-proposal-result",
+    Seminar.Kind.RESULTS: "mentoring:grade-project",
+}
+
+
+def seminar_sheets_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Projects of a seminar that was held and has not decided on them yet: every examiner who
+    has not scored (and, at a proposal seminar, decided) waits since the seminar's start; once
+    all have, every examiner waits on recording the result or the grade, since the same start.
+
+    Only the project's latest seminar of that kind counts (a project moved to a later one waits
+    there), and only while the project is at that seminar's state (withdrawn, it waits nowhere).
+    """
+    through = Seminar.projects.through.objects
+    latest = (
+        through.filter(
+            changeproject=OuterRef("changeproject_id"), seminar__kind=OuterRef("seminar__kind")
+        )
+        .order_by("-seminar__starts_at", "-seminar_id")
+        .values("seminar_id")[:1]
+    )
+    at_state = Q()
+    for kind, state in STATE_OF_KIND.items():
+        at_state |= Q(seminar__kind=kind, changeproject__state=state)
+    pairs = list(
+        through.filter(at_state, seminar__starts_at__lte=now)
+        .filter(seminar_id=Subquery(latest))
+        .exclude(
+            Exists(
+                SeminarGrade.objects.filter(
+                    seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                ProposalSeminarResult.objects.filter(
+                    seminar=OuterRef("seminar_id"), project=OuterRef("changeproject_id")
+                )
+            )
+        )
+        .select_related("changeproject__participant", "changeproject__cohort")
+        .order_by("seminar__starts_at", "seminar_id", "changeproject_id")
+    )
+    if not pairs:
+        return []
+    seminars = {
+        seminar.pk: seminar
+        for seminar in Seminar.objects.filter(pk__in={p.seminar_id for p in pairs})
+        .select_related("cohort")
+        .prefetch_related("examiners")
+    }
+    held = list(seminars.values())
+    rubrics = rubrics_for(held)
+    project_ids = [p.changeproject_id for p in pairs]
+    entered = entered_scores(list(seminars), project_ids)
+    reviews = proposal_reviews(
+        [seminar.pk for seminar in held if seminar.kind == Seminar.Kind.PROPOSAL], project_ids
+    )
+    items = []
+    for pair in pairs:
+        seminar, project = seminars[pair.seminar_id], pair.changeproject
+        rubric = rubrics.get(seminar.pk)
+        criteria = list(rubric.criteria.all()) if rubric else []
+        kind = Seminar.Kind(seminar.kind)
+        examiners = sorted(seminar.examiners.all(), key=lambda p: (p.full_name, p.pk))
+
+        def done(examiner: User, seminar=seminar, project=project, criteria=criteria) -> bool:
+            key = (seminar.pk, project.pk, examiner.pk)
+            scored = sheet_complete(criteria, entered.get(key, {}))
+            return scored and (seminar.kind != Seminar.Kind.PROPOSAL or key in reviews)
+
+        missing = [examiner for examiner in examiners if not done(examiner)]
+        phrase, url_name = (
+            (SHEET_PHRASES[kind], "mentoring:score-project")
+            if missing
+            else (OUTCOME_PHRASES[kind], OUTCOME_URL_NAMES[kind])
+        )
+        for examiner in missing or examiners:
+            items.append(
+                WaitingItem(
+                    what=format_lazy(phrase, title=project.title, participant=project.participant),
+                    url=reverse(url_name, args=[seminar.pk, project.pk]),
+                    project=project,
+                    waits_on=examiner,
+                    since=seminar.starts_at,
+                    # The organiser follows the seminar, not an examiner's own sheet.
+                    escalation_url=reverse("mentoring:seminar-detail", args=[seminar.pk]),
+                )
+            )
+    return items
+
+
+# Work handed back to the participant, by the transition that did it and the state it left the
+# project in: it waits on them until they submit it again. A deferral is not here: the
+# programme's deferral window and its lapse already close it.
+RETURNS = {
+    (ChangeProject.State.DRAFT, "return_proposal"): gettext_lazy(
+        "Rancangan “{title}” dikembalikan kepada Anda dan belum diajukan lagi"
+    ),
+    (ChangeProject.State.PROPOSAL_REVISION, "record_proposal_seminar"): gettext_lazy(
+        "Rancangan “{title}” ditolak di seminar rancangan dan revisinya belum diajukan"
+    ),
+    (ChangeProject.State.IMPLEMENTATION, "return_report"): gettext_lazy(
+        "Laporan “{title}” dikembalikan kepada Anda dan belum diajukan lagi"
+    ),
+}
+
+
+def returns_waiting(now: datetime.datetime) -> list[WaitingItem]:
+    """Proposals and reports returned to their participant (a sign-off's return, a proposal
+    seminar's rejection) and not submitted again: each waits on the participant since the
+    return, the transition that brought the project to its state."""
+    arrival = TransitionLog.objects.filter(
+        project=OuterRef("pk"), to_state=OuterRef("state")
+    ).order_by("-pk")
+    returned = Q()
+    for state, transition in RETURNS:
+        returned |= Q(state=state, arrived_by=transition)
+    projects = (
+        ChangeProject.objects.filter(state__in={state for state, _name in RETURNS})
+        .annotate(
+            arrived_by=Subquery(arrival.values("transition")[:1]),
+            returned_at=Subquery(arrival.values("created_at")[:1]),
+        )
+        .filter(returned, returned_at__lte=now)
+        .select_related("participant", "cohort")
+        .order_by("returned_at", "pk")
+    )
+    return [
+        WaitingItem(
+            what=format_lazy(RETURNS[(project.state, project.arrived_by)], title=project.title),
+            url=project.get_absolute_url(),
+            project=project,
+            waits_on=project.participant,
+            since=project.returned_at,
+        )
+        for project in projects
+    ]
+
+
 # --- impact evaluation after training ------------------------------------------------------------
 
 
