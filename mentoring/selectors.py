@@ -1247,10 +1247,10 @@ def commitments_waiting(now: datetime.datetime) -> list[WaitingItem]:
 # What the seminar's people still owe once it was held: each examiner's sheet, then the result.
 SHEET_PHRASES = {
     Seminar.Kind.PROPOSAL: gettext_lazy(
-        "Penilaian seminar rancangan “{title}” dari {participant} belum Anda isi"
+        "Penilaian seminar rancangan “{title}” dari {participant} belum diisi"
     ),
     Seminar.Kind.RESULTS: gettext_lazy(
-        "Penilaian seminar laporan “{title}” dari {participant} belum Anda isi"
+        "Penilaian seminar laporan “{title}” dari {participant} belum diisi"
     ),
 }
 OUTCOME_PHRASES = {
@@ -1360,13 +1360,13 @@ def seminar_sheets_waiting(now: datetime.datetime) -> list[WaitingItem]:
 # programme's deferral window and its lapse already close it.
 RETURNS = {
     (ChangeProject.State.DRAFT, "return_proposal"): gettext_lazy(
-        "Rancangan “{title}” dikembalikan kepada Anda dan belum diajukan lagi"
+        "Rancangan “{title}” yang dikembalikan belum diajukan lagi"
     ),
     (ChangeProject.State.PROPOSAL_REVISION, "record_proposal_seminar"): gettext_lazy(
-        "Rancangan “{title}” ditolak di seminar rancangan dan revisinya belum diajukan"
+        "Revisi rancangan “{title}” yang ditolak di seminar rancangan belum diajukan"
     ),
     (ChangeProject.State.IMPLEMENTATION, "return_report"): gettext_lazy(
-        "Laporan “{title}” dikembalikan kepada Anda dan belum diajukan lagi"
+        "Laporan “{title}” yang dikembalikan belum diajukan lagi"
     ),
 }
 

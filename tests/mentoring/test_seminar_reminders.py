@@ -70,9 +70,9 @@ def _score_url(seminar, project) -> str:
     return reverse("mentoring:score-project", args=[seminar.pk, project.pk])
 
 
-SHEET = "Penilaian seminar rancangan “{title}” dari Budi Peserta belum Anda isi"
+SHEET = "Penilaian seminar rancangan “{title}” dari Budi Peserta belum diisi"
 RECORD = "Hasil seminar rancangan “{title}” dari Budi Peserta belum dicatat"
-RESULTS_SHEET = "Penilaian seminar laporan “{title}” dari Budi Peserta belum Anda isi"
+RESULTS_SHEET = "Penilaian seminar laporan “{title}” dari Budi Peserta belum diisi"
 GRADE = "Predikat seminar laporan “{title}” dari Budi Peserta belum ditetapkan"
 
 
