@@ -98,7 +98,9 @@ AGENCY_PROJECTS_SHOWN = 10
 # Sections that grow with the data show a page at a time: a province runs hundreds of cohorts
 # and a ministry's head reads hundreds of units, each worth a card or a row.
 QUEUE_SHOWN = 20
-COHORTS_SHOWN = 10
+# A cohort's card carries its charts (about 23 KiB with their tables): five keep the organiser's
+# home under 200 KiB.
+COHORTS_SHOWN = 5
 UNITS_SHOWN = 15
 # The home page's query parameters for those pages, per section.
 PAGE_PARAMS = {"reviewer": "antrean", "organiser": "angkatan", "agency": "unit"}
