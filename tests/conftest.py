@@ -19,6 +19,7 @@ from tests.factories import (
     SeminarFactory,
     UserFactory,
 )
+from tests.reminders import remind  # noqa: F401  (a fixture for the reminder tests of every app)
 from tracker.models import Agency, ChangeProject, Cohort, PoolExaminer, User
 
 

@@ -5,48 +5,20 @@ the programme's escalation delay after the seminar, the cohort's organisers hear
 from __future__ import annotations
 
 import datetime
-import zoneinfo
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from mentoring.services import seminar_grade, seminar_record_proposal_result
 from milestones.models import Reminder
 from tests.factories import SeminarFactory
 from tests.mentoring.conftest import fill_scores, put_in_state, score_proposal
+from tests.reminders import NOW
+from tests.reminders import ago as _ago
 from tracker.models import ChangeProject, Notification, Seminar
 
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = datetime.datetime(2026, 11, 30, 7, 0, tzinfo=JAKARTA)
 S = ChangeProject.State
-
-
-def _ago(days: int, hours: int = 0) -> datetime.datetime:
-    return NOW - datetime.timedelta(days=days, hours=hours)
-
-
-@pytest.fixture
-def remind(run_tasks, mailoutbox):
-    """Run the morning's reminders; what the test's set-up itself told people is cleared first."""
-    runs = []
-
-    def run() -> str:
-        if not runs:
-            with time_machine.travel(NOW, tick=False):
-                run_tasks()
-            mailoutbox.clear()
-            Notification.objects.all().delete()
-        runs.append(1)
-        out = StringIO()
-        with time_machine.travel(NOW, tick=False):
-            call_command("send_reminders", stdout=out)
-            run_tasks()
-        return out.getvalue()
-
-    return run
 
 
 def _held(seminar: Seminar, *, days: int, hours: int = 0) -> Seminar:

@@ -4,49 +4,20 @@ delay is told to the cohort's organisers; still one email per person per day."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from mentoring.models import Consultation
 from mentoring.services import project_sign_off
 from milestones.models import Milestone
 from tests.mentoring.factories import ConsultationFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
+from tests.reminders import NOW
+from tests.reminders import ago as _ago
 from tests.reports.conftest import fill_proposal
 from tracker.models import ChangeProject, Notification, ProgrammeRules
 from tracker.services import project_submit_proposal
-
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = datetime.datetime(2026, 11, 30, 7, 0, tzinfo=JAKARTA)
-
-
-def _ago(days: int) -> datetime.datetime:
-    return NOW - datetime.timedelta(days=days)
-
-
-@pytest.fixture
-def remind(run_tasks, mailoutbox):
-    """Run the morning's reminders; what the test's set-up itself told people is cleared first."""
-    runs = []
-
-    def run() -> str:
-        if not runs:
-            with time_machine.travel(NOW, tick=False):
-                run_tasks()
-            mailoutbox.clear()
-            Notification.objects.all().delete()
-        runs.append(1)
-        out = StringIO()
-        with time_machine.travel(NOW, tick=False):
-            call_command("send_reminders", stdout=out)
-            run_tasks()
-        return out.getvalue()
-
-    return run
 
 
 def _in_review(world, days: int):
