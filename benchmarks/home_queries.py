@@ -1,0 +1,95 @@
+"""Where a home page's time goes at size N: the section's total and its slowest queries.
+
+`benchmarks/pages.py` says how long a dashboard takes; this says why. It seeds the same data as
+pages.py (the demo plus N generated projects) into a SQLite file kept under --keep, so a second
+run skips the seeding (about two minutes at N = 100,000), then builds one role's home section
+in process and times each of its queries again on its own.
+
+    .venv/bin/python benchmarks/home_queries.py 100000 --role kepala
+    .venv/bin/python benchmarks/home_queries.py 10000 --role admin --shown 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pages  # noqa: E402  (benchmarks/pages.py: its settings and its seeding)
+
+SECTIONS = {
+    "kepala": "agency",
+    "penyelenggara": "organiser",
+    "coach": "reviewer",
+    "mentor": "reviewer",
+    "admin": "overview",
+}
+
+
+def open_kept(folder: Path) -> None:
+    """Django on the SQLite file seeded by an earlier run."""
+    sys.path.insert(0, str(pages.ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.pop("REDIS_URL", None)
+    from django.conf import settings
+
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / "bench.db")}
+    settings.DATABASES = {"default": database}
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, help="generated projects (N)")
+    parser.add_argument("--role", choices=sorted(SECTIONS), default="kepala")
+    parser.add_argument("--keep", default="/tmp/jejak-home-queries", help="where the data stays")
+    parser.add_argument("--shown", type=int, default=8, help="slowest queries printed")
+    options = parser.parse_args()
+    folder = Path(options.keep) / str(options.count)
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "bench.db").exists():
+        open_kept(folder)
+    else:
+        pages.setup_django(folder)
+        pages.seed(options.count)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.dashboards import home_dashboard
+    from tracker.models import User
+    from tracker.selectors import held_roles
+
+    user = User.objects.get(username=options.role)
+    section = SECTIONS[options.role]
+
+    def build() -> dict:
+        return home_dashboard(user, held_roles(user), pages={})[section]
+
+    build()  # warms the caches; the timed run follows
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        build()
+        total = time.perf_counter() - started
+    timed = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            started = time.perf_counter()
+            cursor.execute(query["sql"])
+            cursor.fetchall()
+            timed.append((time.perf_counter() - started, query["sql"]))
+    print(f"{section} section at N={options.count}: {total * 1000:.0f} ms, {len(timed)} queries")
+    for seconds, sql in sorted(timed, reverse=True)[: options.shown]:
+        print(f"{seconds * 1000:8.1f} ms  {sql[:200]}")
+
+
+if __name__ == "__main__":
+    main()
