@@ -29,23 +29,6 @@ SECTIONS = {
 }
 
 
-def open_kept(folder: Path) -> None:
-    """Django on the SQLite file seeded by an earlier run."""
-    sys.path.insert(0, str(pages.ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("REDIS_URL", None)
-    from django.conf import settings
-
-    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / "bench.db")}
-    settings.DATABASES = {"default": database}
-    import django
-
-    django.setup()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, help="generated projects (N)")
@@ -55,10 +38,10 @@ def main() -> None:
     options = parser.parse_args()
     folder = Path(options.keep) / str(options.count)
     folder.mkdir(parents=True, exist_ok=True)
-    if (folder / "bench.db").exists():
-        open_kept(folder)
-    else:
-        pages.setup_django(folder)
+    os.environ.pop("DATABASE_URL", None)  # a kept SQLite file, whatever the shell names
+    kept = (folder / "bench.db").exists()
+    pages.setup_django(folder, create=not kept)
+    if not kept:
         pages.seed(options.count)
 
     from django.db import connection

@@ -38,7 +38,9 @@ MILESTONES = 4
 EXPORT_ROWS = PER_REGION
 
 
-def setup_django(workdir: Path) -> None:
+def setup_django(workdir: Path, *, create: bool = True) -> None:
+    """Django on the benchmark's own database, made anew unless `create` is false (a kept
+    SQLite file, `benchmarks/home_queries.py`)."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
@@ -69,7 +71,8 @@ def setup_django(workdir: Path) -> None:
     django.setup()
     from django.db import connection
 
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    if create:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
 
 
 def teardown_django() -> None:
