@@ -615,20 +615,6 @@ def open_milestones(
     )
 
 
-def overdue_by(
-    projects: QuerySet[ChangeProject], by: str, *, now: datetime.datetime | None = None
-) -> dict:
-    """Per value of the project field `by`: how many of the projects' milestones are overdue
-    today (one query; their totals are the projects' summary columns)."""
-    _now, today = _clock(now)
-    return dict(
-        Milestone.objects.filter(_overdue(today), project__in=projects)
-        .order_by()
-        .values_list(f"project__{by}")
-        .annotate(overdue=Count("pk"))
-    )
-
-
 @dataclass
 class TermTotals:
     """Milestones of one term, or of every term added up: planned, under way, accepted."""

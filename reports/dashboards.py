@@ -8,14 +8,14 @@ together. Every section costs a fixed number of queries, whatever the number of 
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,7 +38,6 @@ from milestones.selectors import (
     milestone_terms,
     milestones_awaiting_review,
     open_milestones,
-    overdue_by,
     project_overdue,
     project_stuck,
     projects_with_flags,
@@ -51,6 +50,7 @@ from reports.documents.project_lines import (
     month_counts,
     term_counts,
 )
+from reports.figures import added_up, figures_of
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
 from tracker.models import (
@@ -116,16 +116,16 @@ def section_page(number: int | str | None, total: int, size: int) -> tuple[Page,
 
 def state_rows(projects: QuerySet[ChangeProject]) -> list[dict]:
     """Projects per state in workflow order (empty states left out), for counts that link on."""
-    totals = dict(projects.order_by().values_list("state").annotate(total=Count("pk")))
+    return state_list(dict(projects.order_by().values_list("state").annotate(total=Count("pk"))))
+
+
+def state_list(totals: Mapping[str, int]) -> list[dict]:
+    """Projects per state (`totals`) in workflow order, empty states left out."""
     return [
         {"state": value, "label": label, "total": totals[value]}
         for value, label in State.choices
-        if value in totals
+        if totals.get(value)
     ]
-
-
-def _share(accepted: int, total: int) -> int:
-    return accepted * 100 // total if total else 0
 
 
 # --- participant ---------------------------------------------------------------------------
@@ -501,6 +501,28 @@ def organiser_section(
 
 # --- agency head ---------------------------------------------------------------------------
 
+# How many of the newest projects of all are looked through for an agency's latest.
+NEWEST_LOOKED_THROUGH = 200
+
+
+def latest_moved(projects: QuerySet[ChangeProject], agencies: set[int]) -> list[int]:
+    """The keys of the AGENCY_PROJECTS_SHOWN latest to move of `projects` (those of
+    `agencies`), newest first. A head of many units finds them among the newest projects of
+    all, read in index order; a head of a few, whose projects the newest may not hold, from
+    the agencies' own rows. Sorting bare keys, never whole joined rows: cheap either way."""
+    newest = list(
+        ChangeProject.objects.order_by("-updated_at", "-pk").values_list("pk", "agency_id")[
+            :NEWEST_LOOKED_THROUGH
+        ]
+    )
+    keys = [key for key, agency in newest if agency in agencies][:AGENCY_PROJECTS_SHOWN]
+    if len(keys) == AGENCY_PROJECTS_SHOWN or len(newest) < NEWEST_LOOKED_THROUGH:
+        return keys
+    return list(
+        projects.order_by("-updated_at", "-pk").values_list("pk", flat=True)[:AGENCY_PROJECTS_SHOWN]
+    )
+
+
 FINISHED = {State.PASSED, State.MONITORING, State.COMPLETED}
 STOPPED = {State.FAILED, State.WITHDRAWN}
 
@@ -513,38 +535,14 @@ def agency_section(
     headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
     ids = agency_subtree_ids(headship.agency_id for headship in headships)
     projects = ChangeProject.objects.filter(agency_id__in=ids)
-    # Every total in one pass over the projects' own rows: by unit, state and predikat, with
-    # their milestone columns summed (`tracker.summary`), never a join to milestones or grades.
-    per_unit: dict[int, Counter[str]] = defaultdict(Counter)
-    plan: dict[int, Counter[str]] = defaultdict(Counter)
-    grades: Counter[str] = Counter()
-    for row in (
-        projects.order_by()
-        .values("agency", "state", "predikat")
-        .annotate(
-            total=Count("pk"),
-            milestones=Sum("milestones_total"),
-            accepted=Sum("milestones_accepted"),
-        )
-    ):
-        per_unit[row["agency"]][row["state"]] += row["total"]
-        plan[row["agency"]].update(total=row["milestones"], accepted=row["accepted"])
-        if row["predikat"]:
-            grades[row["predikat"]] += row["total"]
+    # Every total from the agencies' kept figures (`reports.figures`): a row per unit, never a
+    # count over the projects or their milestones.
+    per_unit = figures_of(ids, now=now)
+    together = added_up(per_unit.values())
     unit_page, rows = section_page(page, len(per_unit), UNITS_SHOWN)
-    shown = list(
-        Agency.objects.filter(pk__in=list(per_unit))
-        .order_by("name", "pk")
-        .values_list("pk", flat=True)[rows]
-    )
-    # Overdue is today's figure: counted for the units on the page only.
-    overdue = overdue_by(projects.filter(agency_id__in=shown), "agency", now=now)
-    # The plan per term, of all the headed agencies together, in one query.
-    terms = milestone_terms(projects, None, now=now).get(None) or {}
-    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     units = []
-    for agency in Agency.objects.filter(pk__in=shown).order_by("name", "pk"):
-        counts = per_unit[agency.pk]
+    for agency in Agency.objects.filter(pk__in=list(per_unit)).order_by("name", "pk")[rows]:
+        counts = per_unit[agency.pk].states
         units.append(
             {
                 "agency": agency,
@@ -553,20 +551,13 @@ def agency_section(
                 "finished": sum(n for s, n in counts.items() if s in FINISHED),
                 "deferred": counts.get(State.DEFERRED, 0),
                 "stopped": sum(n for s, n in counts.items() if s in STOPPED),
-                "progress": _share(plan[agency.pk]["accepted"], plan[agency.pk]["total"]),
-                "overdue": overdue.get(agency.pk, 0),
+                "progress": per_unit[agency.pk].plan.share,
+                "overdue": per_unit[agency.pk].plan.overdue,
             }
         )
-    states = [
-        {"state": value, "label": label, "total": total}
-        for value, label in State.choices
-        if (total := sum(counts.get(value, 0) for counts in per_unit.values()))
-    ]
-    # The latest first, then their counted columns: never counted for every project.
-    # Sorting bare keys, not whole joined rows, is what keeps this cheap in a large agency.
-    keys = list(
-        projects.order_by("-updated_at", "-pk").values_list("pk", flat=True)[:AGENCY_PROJECTS_SHOWN]
-    )
+    states = state_list(together.states)
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    keys = latest_moved(projects, ids)
     rows = ChangeProject.objects.select_related("participant", "cohort", "agency").in_bulk(keys)
     latest = with_figures([rows[key] for key in keys], now=now)
     return {
@@ -576,12 +567,12 @@ def agency_section(
         "unit_page": unit_page,
         "states": states,
         # Most frequent first, then by name.
-        "grades": sorted(grades.items(), key=lambda item: (-item[1], item[0])),
-        "milestones": all_terms(terms).total,
-        "terms": term_counts(terms),
-        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
+        "grades": sorted(together.grades.items(), key=lambda item: (-item[1], item[0])),
+        "milestones": together.plan.total,
+        "terms": term_counts(together.terms),
+        "trend": month_counts(together.months, months),
         "latest": latest,
-        "total": sum(sum(counts.values()) for counts in per_unit.values()),
+        "total": together.total,
     }
 
 
@@ -590,18 +581,17 @@ def agency_section(
 
 def overview_section(*, now: datetime.datetime | None = None) -> dict:
     """For the system's admin: every project by state, the plan per term, and the milestones
-    accepted per month; four queries, whatever the number of projects."""
+    accepted per month, from every agency's kept figures (`reports.figures`)."""
     now = now or timezone.now()
-    projects = ChangeProject.objects.all()
-    states = state_rows(projects)
-    terms = milestone_terms(projects, None, now=now).get(None)
+    together = added_up(figures_of(None, now=now).values())
+    states = state_list(together.states)
     months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     return {
         "states": states,
-        "total": sum(row["total"] for row in states),
-        "milestones": all_terms(terms).total,
-        "terms": term_counts(terms),
-        "trend": month_counts(accepted_per_month(projects, None, months=months).get(None), months),
+        "total": together.total,
+        "milestones": together.plan.total,
+        "terms": term_counts(together.terms),
+        "trend": month_counts(together.months, months),
     }
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import ChangeProject
+from tracker.models import Agency, ChangeProject
 
 
 def document_upload_to(document: GeneratedDocument, filename: str) -> str:
@@ -190,3 +190,34 @@ class ReportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return self.progress_done * 100 // self.progress_total if self.progress_total else 0
+
+
+class AgencyFigures(models.Model):
+    """One agency's dashboard figures as computed on `computed_on` (`reports.figures`): a copy
+    of its projects' and milestones' counts, so a head of a thousand units reads a thousand rows."""
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("instansi"), primary_key=True, on_delete=models.CASCADE
+    )
+    computed_on = models.DateField(_("dihitung pada"))
+    figures = models.JSONField(_("angka"))
+
+    class Meta:
+        verbose_name = _("angka instansi")
+        verbose_name_plural = _("angka instansi")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} @ {self.computed_on}"
+
+
+class AgencyFiguresMark(models.Model):
+    """An agency whose figures changed since they were computed. Written by database triggers
+    on every change to its projects or milestones; deleted by whoever recomputed the figures,
+    exactly the rows it read (`reports.figures`)."""
+
+    # A bare id, not a foreign key: triggers write it, and an agency being deleted still marks.
+    agency = models.BigIntegerField(_("instansi"), db_index=True)
+
+    class Meta:
+        verbose_name = _("tanda angka instansi")
+        verbose_name_plural = _("tanda angka instansi")

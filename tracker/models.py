@@ -454,6 +454,9 @@ class ChangeProject(WorkflowModel):
         ]
         indexes = [
             models.Index(fields=["state"]),
+            # An agency's projects in some states (those past training: the impact figures)
+            # read from the index alone, not every project of a large agency.
+            models.Index(fields=["agency", "state"], name="project_agency_state"),
             # The latest to move, first: the agency head's home and the list sorted by update.
             models.Index(fields=["updated_at", "id"], name="project_updated_id"),
             # The list sorted (or filtered) by progress or predikat reads these in order and

@@ -415,15 +415,45 @@ def test_agency_totals_come_from_the_summary_columns(world):
         S.IMPLEMENTATION: 1,
         S.PASSED: 1,
     }
-    # No grade row is read, and milestones only for today's figures (the overdue count of the
-    # units shown, the flags of the latest projects listed) and the chart of the plan per term.
+    # No grade row is read. The changes marked the unit: its figures were counted afresh, in one
+    # grouped read of its milestones, beside the flags of the latest projects listed.
     sql = [query["sql"] for query in queries.captured_queries]
     assert not [q for q in sql if "mentoring_seminargrade" in q]
     read = [q for q in sql if 'FROM "milestones_milestone"' in q]
-    assert len(read) == 3
+    assert len(read) == 2
     assert f'"agency_id" IN ({world.dinas.pk})' in read[0]
-    assert read[1].startswith('SELECT "milestones_milestone"."term" AS "term"')
-    assert read[2].endswith(f'"id" IN ({second.pk}, {world.project.pk})')
+    assert read[1].endswith(f'"id" IN ({second.pk}, {world.project.pk})')
+    # Read again, nothing changed: the unit's kept row, and milestones for the flags only.
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboards.agency_section(world.agency_head)["units"] == section["units"]
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len([q for q in sql if 'FROM "milestones_milestone"' in q]) == 1
+    assert not [q for q in sql if "GROUP BY" in q and "tracker_changeproject" in q]
+
+
+@pytest.mark.parametrize("looked_through", [2, 200])
+def test_the_latest_to_move_are_found_among_the_newest_or_in_the_units_own(
+    world, monkeypatch, looked_through
+):
+    """Whether the newest projects of all hold a head's latest (200) or not (2, as when other
+    agencies moved last), the head sees their own latest, newest first."""
+    monkeypatch.setattr(dashboards, "NEWEST_LOOKED_THROUGH", looked_through)
+    monkeypatch.setattr(dashboards, "AGENCY_PROJECTS_SHOWN", 3)
+    moment = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    own = [world.project]
+    for _ in range(3):
+        own.append(ChangeProjectFactory(cohort=world.cohort, agency=world.dinas))
+    elsewhere = [
+        ChangeProjectFactory(cohort=world.cohort, agency=world.other_agency) for _ in range(4)
+    ]
+    for n, project in enumerate([*own, *elsewhere]):  # the other agency's moved last
+        ChangeProject.objects.filter(pk=project.pk).update(
+            updated_at=moment + datetime.timedelta(hours=n)
+        )
+    keys = dashboards.latest_moved(
+        ChangeProject.objects.filter(agency=world.dinas), {world.dinas.pk}
+    )
+    assert keys == [own[3].pk, own[2].pk, own[1].pk]
 
 
 def test_agency_head_of_an_empty_agency_is_told_why(client, world):
@@ -472,7 +502,8 @@ HOME_QUERIES = {
     # Six of these are the post-training figures (reports/impact.py), whatever the data; two are
     # the plan per term and the milestones accepted per month (the charts).
     "organiser": 17,
-    "agency_head": 20,
+    # With the units marked by the growth: their figures counted afresh and stored (seven).
+    "agency_head": 24,
 }
 
 

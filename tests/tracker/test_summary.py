@@ -1,5 +1,6 @@
 """The projects' summary columns never drift: after every service that changes the plan or the
-grades, what is stored equals a fresh count (in SQL, `summary.drifted`, and in Python here)."""
+grades, what is stored equals a fresh count (in SQL, `summary.drifted`, and in Python here).
+Nor do the agencies' kept figures (`reports.figures`): every change marks its agency."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from milestones.services import (
     request_addition,
     request_reschedule,
 )
+from reports import figures
 from reports.seeding import seed_projects
 from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import fill_scores
@@ -84,6 +86,10 @@ def assert_kept(*projects: ChangeProject) -> None:
         row = ChangeProject.objects.filter(pk=project.pk).values_list(*summary.COLUMNS).get()
         assert row == expected(project)
     assert not summary.drifted().exists()
+    # Every change marked its agency: the rows a reader would trust equal a fresh count. Then
+    # they are stored afresh, for the next step to be checked against.
+    assert not figures.drifted()
+    figures.figures_of(None)
 
 
 def _plan(term: str = Term.SHORT, n: int = 1) -> dict:

@@ -1,0 +1,360 @@
+"""Each agency's dashboard figures, kept in one row per agency (`AgencyFigures`), so the agency
+head's home and the admin's overview read a row per agency, not every project and milestone.
+
+A row holds the agency's own projects per state and predikat, its plan per term with what is
+overdue that day, and the milestones accepted in each month of the trend. It is a copy, kept
+true in two steps:
+- database triggers on projects and milestones append the agency's id to `AgencyFiguresMark`
+  on every change that moves a figure, whoever makes it (services, the admin, imports, a bulk
+  UPDATE);
+- `figures_of` recomputes, in one grouped pass, the rows that are marked or were computed before
+  today (overdue and the trend's months move with the date), then deletes exactly the marks it
+  read: a mark written meanwhile, by a change it may not have seen, stays for the next reader.
+`manage.py agency_figures` recomputes every row (its timer runs after midnight, so the day's
+first reader waits for nothing); `--check` compares the rows with a fresh computation.
+
+The triggers are made after every `migrate` (a `post_migrate` receiver), not by one migration:
+SQLite remakes a table to change its columns, which drops the table's triggers. Whenever one had
+to be made again, every agency is marked, as changes may have gone unseen meanwhile. (On
+PostgreSQL a migration that drops a watched column must drop its trigger first; the receiver
+makes it again.)
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from milestones.models import Milestone
+from milestones.selectors import (
+    TermTotals,
+    accepted_per_month,
+    all_terms,
+    milestone_terms,
+    recent_months,
+)
+from reports.documents.project_lines import TREND_MONTHS
+from reports.models import AgencyFigures, AgencyFiguresMark
+from tracker.models import Agency, ChangeProject
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Figures:
+    """The figures of one agency, or of several added up."""
+
+    # (state, predikat) -> projects; predikat is "" before the results seminar's grade.
+    projects: Counter[tuple[str, str]] = field(default_factory=Counter)
+    terms: dict[str, TermTotals] = field(default_factory=dict)
+    # The first day of a month -> milestones accepted in it, over the trend's months.
+    months: Counter[datetime.date] = field(default_factory=Counter)
+
+    def __add__(self, other: Figures) -> Figures:
+        terms = dict(self.terms)
+        for term, totals in other.terms.items():
+            terms[term] = terms.get(term, TermTotals()) + totals
+        return Figures(self.projects + other.projects, terms, self.months + other.months)
+
+    @property
+    def total(self) -> int:
+        return sum(self.projects.values())
+
+    @property
+    def states(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (state, _predikat), count in self.projects.items():
+            counts[state] += count
+        return counts
+
+    @property
+    def grades(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (_state, predikat), count in self.projects.items():
+            if predikat:
+                counts[predikat] += count
+        return counts
+
+    @property
+    def plan(self) -> TermTotals:
+        """Every term added up."""
+        return all_terms(self.terms)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "projects": [[state, predikat, n] for (state, predikat), n in self.projects.items()],
+            "terms": {
+                term: [t.total, t.accepted, t.planned, t.overdue] for term, t in self.terms.items()
+            },
+            "months": [[month.isoformat(), n] for month, n in self.months.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Figures:
+        return cls(
+            Counter({(state, predikat): n for state, predikat, n in data["projects"]}),
+            {term: TermTotals(*counts) for term, counts in data["terms"].items()},
+            Counter({datetime.date.fromisoformat(month): n for month, n in data["months"]}),
+        )
+
+
+def added_up(many: Iterable[Figures]) -> Figures:
+    """The figures added up, in place: a thousand units cost a thousand small updates."""
+    together = Figures()
+    for one in many:
+        together.projects.update(one.projects)
+        together.months.update(one.months)
+        for term, totals in one.terms.items():
+            together.terms[term] = together.terms.get(term, TermTotals()) + totals
+    return together
+
+
+def compute(
+    agencies: Collection[int] | None, *, now: datetime.datetime | None = None
+) -> dict[int, Figures]:
+    """The figures of these agencies (every agency under None) counted afresh from their
+    projects and milestones, for the agencies that have projects; three queries."""
+    now = now or timezone.now()
+    projects = ChangeProject.objects.all()
+    if agencies is not None:
+        projects = projects.filter(agency_id__in=agencies)
+    figures: dict[int, Figures] = {}
+
+    def of(agency: int) -> Figures:
+        return figures.setdefault(agency, Figures())
+
+    for agency, state, predikat, count in (
+        projects.order_by().values_list("agency", "state", "predikat").annotate(Count("pk"))
+    ):
+        of(agency).projects[state, predikat] = count
+    for agency, terms in milestone_terms(projects, "agency", now=now).items():
+        of(agency).terms = terms
+    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    for agency, counts in accepted_per_month(projects, "agency", months=months).items():
+        of(agency).months = Counter(counts)
+    return figures
+
+
+def figures_of(
+    agencies: Collection[int] | None, *, now: datetime.datetime | None = None, fresh: bool = False
+) -> dict[int, Figures]:
+    """The figures of these agencies (every agency under None) that have projects: the stored
+    rows, with those marked or computed before today (all of them when `fresh`) recomputed and
+    stored. Two queries when nothing changed; three more, and the writes, when something did."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    marks = AgencyFiguresMark.objects.all()
+    rows = AgencyFigures.objects.all()
+    if agencies is not None:
+        marks = marks.filter(agency__in=agencies)
+        rows = rows.filter(agency__in=agencies)
+    marked = list(marks.values_list("pk", "agency"))
+    stale = {agency for _pk, agency in marked}
+    figures = {}
+    for agency, computed_on, data in rows.values_list("agency", "computed_on", "figures"):
+        if fresh or computed_on != today:
+            stale.add(agency)
+        elif agency not in stale:
+            figures[agency] = Figures.from_json(data)
+    if fresh and agencies is None:
+        computed = compute(None, now=now)
+        _store(computed, None, today, [pk for pk, _agency in marked])
+        return computed
+    if stale:
+        computed = compute(stale, now=now)
+        figures.update(computed)
+        _store(computed, stale - set(computed), today, [pk for pk, _agency in marked])
+    return figures
+
+
+def _store(
+    computed: dict[int, Figures],
+    emptied: set[int] | None,
+    today: datetime.date,
+    marks: list[int],
+) -> None:
+    """Store what was computed, delete the rows of the agencies `emptied` of projects (under
+    None: every row not computed today) and the marks that were read. A failed write is logged
+    and left to the next reader, who computes the figures again."""
+    try:
+        with transaction.atomic():
+            AgencyFigures.objects.bulk_create(
+                [
+                    AgencyFigures(agency_id=agency, computed_on=today, figures=one.to_json())
+                    for agency, one in computed.items()
+                ],
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["agency"],
+                update_fields=["computed_on", "figures"],
+            )
+            if emptied is None:
+                AgencyFigures.objects.exclude(computed_on=today).delete()
+            elif emptied:
+                AgencyFigures.objects.filter(agency__in=emptied).delete()
+            spans = list(_spans(marks))
+            for start in range(0, len(spans), SPANS_PER_DELETE):
+                ranges = Q(pk__in=[])
+                for span in spans[start : start + SPANS_PER_DELETE]:
+                    ranges |= Q(pk__range=span)
+                AgencyFiguresMark.objects.filter(ranges).delete()
+    except DatabaseError:
+        logger.warning("Agency figures not stored; the next reader computes them again.")
+
+
+# Each range is two parameters: well under SQLite's limit on one statement's.
+SPANS_PER_DELETE = 200
+
+
+def _spans(keys: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted `keys` as runs of consecutive integers, (first, last) each: a range deletes only
+    marks that were read, never one written meanwhile between two of them."""
+    start = previous = None
+    for key in sorted(keys):
+        if previous is not None and key == previous + 1:
+            previous = key
+            continue
+        if start is not None and previous is not None:
+            yield start, previous
+        start = previous = key
+    if start is not None and previous is not None:
+        yield start, previous
+
+
+# --- the triggers that mark -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Marks the agency of each row an INSERT, UPDATE or DELETE on `table` touched; an UPDATE
+    only when one of the `watched` columns changed (the old row's agency and the new one's)."""
+
+    table: str
+    event: str
+    watched: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"agency_figures_{self.table}_{self.event.lower()}"
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        return {"INSERT": ("new",), "DELETE": ("old",), "UPDATE": ("old", "new")}[self.event]
+
+    def marks(self) -> str:
+        """The INSERT statements into the marks, one per row touched."""
+        project = ChangeProject._meta.db_table
+        marks = AgencyFiguresMark._meta.db_table
+        if self.table == project:
+            agency = "SELECT {row}.agency_id"
+        else:
+            agency = f"SELECT agency_id FROM {project} WHERE id = {{row}}.project_id"
+        return " ".join(
+            f"INSERT INTO {marks} (agency) {agency.format(row=row)};" for row in self.rows
+        )
+
+    def changed(self, distinct: str) -> str:
+        return " OR ".join(f"old.{column} {distinct} new.{column}" for column in self.watched)
+
+
+TRIGGERS = [
+    *(
+        Trigger(ChangeProject._meta.db_table, event, watched)
+        for event, watched in [
+            ("INSERT", ()),
+            ("DELETE", ()),
+            ("UPDATE", ("agency_id", "state", "predikat")),
+        ]
+    ),
+    *(
+        Trigger(Milestone._meta.db_table, event, watched)
+        for event, watched in [
+            ("INSERT", ()),
+            ("DELETE", ()),
+            ("UPDATE", ("project_id", "state", "term", "due_date")),
+        ]
+    ),
+]
+
+
+def _sqlite(trigger: Trigger) -> list[str]:
+    when = f" WHEN {trigger.changed('IS NOT')}" if trigger.watched else ""
+    return [
+        f"CREATE TRIGGER {trigger.name} AFTER {trigger.event} ON {trigger.table} FOR EACH ROW"
+        f"{when} BEGIN {trigger.marks()} END"
+    ]
+
+
+def _postgresql(trigger: Trigger) -> list[str]:
+    when = f" WHEN ({trigger.changed('IS DISTINCT FROM')})" if trigger.watched else ""
+    return [
+        f"CREATE OR REPLACE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {trigger.marks()} RETURN NULL; END $$",
+        f"CREATE TRIGGER {trigger.name} AFTER {trigger.event} ON {trigger.table} FOR EACH ROW"
+        f"{when} EXECUTE FUNCTION {trigger.name}()",
+    ]
+
+
+PRESENT = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+}
+STATEMENTS = {"sqlite": _sqlite, "postgresql": _postgresql}
+
+
+def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """Make the triggers where missing, marking every agency when one was; whether any was."""
+    if connection.vendor not in STATEMENTS:
+        return False
+    tables = set(connection.introspection.table_names())
+    needed = [ChangeProject._meta.db_table, Milestone._meta.db_table]
+    if not {AgencyFiguresMark._meta.db_table, *needed} <= tables:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(PRESENT[connection.vendor])
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [trigger for trigger in TRIGGERS if trigger.name not in present]
+        for trigger in missing:
+            for statement in STATEMENTS[connection.vendor](trigger):
+                cursor.execute(statement)
+        if missing:
+            cursor.execute(
+                f"INSERT INTO {AgencyFiguresMark._meta.db_table} (agency) "
+                f"SELECT id FROM {Agency._meta.db_table}"
+            )
+    return bool(missing)
+
+
+def after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """The `post_migrate` receiver (sent once per app: the reports app's is enough)."""
+    if sender.name == "reports":
+        ensure_triggers(connections[using])
+
+
+def drifted(*, now: datetime.datetime | None = None) -> dict[int, tuple[Figures, Figures]]:
+    """The stored rows a reader would trust today (computed today, not marked) that differ from
+    a fresh computation: agency -> (stored, fresh). Changes nothing."""
+    now = now or timezone.now()
+    marked = set(AgencyFiguresMark.objects.values_list("agency", flat=True))
+    trusted = {
+        agency: Figures.from_json(data)
+        for agency, data in AgencyFigures.objects.filter(
+            computed_on=timezone.localdate(now)
+        ).values_list("agency", "figures")
+        if agency not in marked
+    }
+    computed = compute(trusted, now=now)
+    return {
+        agency: (stored, computed.get(agency, Figures()))
+        for agency, stored in trusted.items()
+        if stored != computed.get(agency, Figures())
+    }

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import figures
+
+SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every agency's dashboard figures (run it after midnight, so the day's first "
+        "reader waits for nothing); --check compares the stored figures with a fresh count and "
+        "fails if any drifted."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--check", action="store_true", help="Report drift; change nothing.")
+
+    def handle(self, *args, check: bool, **options) -> None:
+        if check:
+            self._check()
+            return
+        count = len(figures.figures_of(None, fresh=True))
+        self.stdout.write(f"Angka {count} instansi dihitung. Figures of {count} agencies computed.")
+
+    def _check(self) -> None:
+        drifted = figures.drifted()
+        for agency, (stored, fresh) in list(drifted.items())[:SHOWN]:
+            self.stdout.write(f"#{agency}: {stored.to_json()} / fresh: {fresh.to_json()}")
+        if len(drifted) > SHOWN:
+            more = len(drifted) - SHOWN
+            self.stdout.write(f"... and {more} more / dan {more} lainnya")
+        if drifted:
+            raise CommandError(
+                f"Angka {len(drifted)} instansi menyimpang; jalankan agency_figures. "
+                f"Figures of {len(drifted)} agencies drifted; run agency_figures.",
+                returncode=1,
+            )
+        self.stdout.write("0 instansi menyimpang. 0 agencies drifted.")

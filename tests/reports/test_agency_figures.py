@@ -1,0 +1,209 @@
+"""The agencies' kept dashboard figures (`reports.figures`): triggers mark every change that
+moves one, a reader recomputes exactly the marked and yesterday's rows, a mark written while it
+computed survives, and a failed write loses nothing."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from milestones.models import Milestone
+from reports import figures
+from reports.models import AgencyFigures, AgencyFiguresMark
+from tests.factories import AgencyFactory, ChangeProjectFactory, UserFactory
+from tests.milestones.factories import MilestoneFactory, put_project_in
+from tracker.models import Agency, ChangeProject
+
+S = ChangeProject.State
+M = Milestone.State
+MORNING = datetime.datetime(2026, 11, 10, 2, 0, tzinfo=datetime.UTC)
+
+
+def marked() -> list[int]:
+    """The agencies marked (an update marks the old row's and the new row's)."""
+    return sorted(set(AgencyFiguresMark.objects.values_list("agency", flat=True)))
+
+
+def kept(agency) -> figures.Figures:
+    return figures.Figures.from_json(AgencyFigures.objects.get(agency=agency).figures)
+
+
+@pytest.fixture
+def counted(world):
+    """The world's figures stored, and no mark left."""
+    figures.figures_of(None)
+    assert marked() == []
+    return world
+
+
+def test_each_change_that_moves_a_figure_marks_its_agency(counted):
+    world = counted
+    ChangeProject.objects.filter(pk=world.project.pk).update(title="Judul lain")
+    assert marked() == []  # not a figure
+    ChangeProject.objects.filter(pk=world.project.pk).update(state=S.IMPLEMENTATION)
+    assert marked() == [world.dinas.pk]
+    AgencyFiguresMark.objects.all().delete()
+    ChangeProject.objects.filter(pk=world.project.pk).update(agency=world.other_agency)
+    assert marked() == sorted([world.dinas.pk, world.other_agency.pk])
+    AgencyFiguresMark.objects.all().delete()
+    milestone = MilestoneFactory(project=world.other_project)
+    assert world.other_agency.pk in marked()
+    AgencyFiguresMark.objects.all().delete()
+    Milestone.objects.filter(pk=milestone.pk).update(activity="Rapat lain")
+    assert marked() == []
+    Milestone.objects.filter(pk=milestone.pk).update(due_date=datetime.date(2026, 12, 24))
+    assert marked() == [world.other_agency.pk]
+    AgencyFiguresMark.objects.all().delete()
+    Milestone.objects.filter(pk=milestone.pk).delete()
+    assert marked() == [world.other_agency.pk]
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_a_reader_counts_only_the_marked_agencies_again(counted):
+    world = counted
+    figures.figures_of(None)  # counted on the day travelled to
+    put_project_in(world.project, S.IMPLEMENTATION)  # at work: its late milestones are overdue
+    MilestoneFactory(project=world.project, state=M.ACCEPTED)
+    MilestoneFactory(project=world.project, due_date=datetime.date(2026, 11, 1))
+    with CaptureQueriesContext(connection) as queries:
+        shown = figures.figures_of(None)
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 3
+    assert all(f'"agency_id" IN ({world.dinas.pk})' in sql for sql in grouped), grouped
+    plan = shown[world.dinas.pk].plan
+    assert (plan.total, plan.accepted, plan.overdue, plan.share) == (2, 1, 1, 50)
+    assert kept(world.dinas) == shown[world.dinas.pk]
+    assert marked() == []
+    # Nothing changed since: two reads of kept rows, nothing counted.
+    with CaptureQueriesContext(connection) as queries:
+        assert figures.figures_of([world.dinas.pk, world.other_agency.pk]) == {
+            agency: shown[agency] for agency in (world.dinas.pk, world.other_agency.pk)
+        }
+    assert len(queries.captured_queries) == 2
+
+
+def test_yesterdays_rows_are_counted_again_as_milestones_fall_due(counted):
+    world = counted
+    put_project_in(world.project, S.IMPLEMENTATION)
+    MilestoneFactory(project=world.project, due_date=datetime.date(2026, 11, 20))
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 5, 0, tzinfo=datetime.UTC)):
+        assert figures.figures_of([world.dinas.pk])[world.dinas.pk].plan.overdue == 0
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 5, 0, tzinfo=datetime.UTC)):
+        assert marked() == []
+        assert figures.figures_of([world.dinas.pk])[world.dinas.pk].plan.overdue == 1
+        assert AgencyFigures.objects.get(agency=world.dinas).computed_on == datetime.date(
+            2026, 11, 21
+        )
+
+
+def test_a_mark_written_while_the_reader_counts_survives(counted, monkeypatch):
+    world = counted
+    MilestoneFactory(project=world.project)
+    count = figures.compute
+
+    def meanwhile(*args, **kwargs):
+        result = count(*args, **kwargs)
+        MilestoneFactory(project=world.project)  # after the count: this one is not in it
+        return result
+
+    monkeypatch.setattr(figures, "compute", meanwhile)
+    assert figures.figures_of(None)[world.dinas.pk].plan.total == 1
+    assert marked() == [world.dinas.pk]
+    monkeypatch.setattr(figures, "compute", count)
+    assert figures.figures_of(None)[world.dinas.pk].plan.total == 2
+    assert marked() == []
+
+
+def test_a_failed_write_shows_the_figures_and_leaves_the_marks(counted, monkeypatch, caplog):
+    world = counted
+    MilestoneFactory(project=world.project)
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(AgencyFigures.objects, "bulk_create", refuse)
+    with caplog.at_level(logging.WARNING, logger="reports.figures"):
+        assert figures.figures_of(None)[world.dinas.pk].plan.total == 1
+    assert "not stored" in caplog.text
+    assert marked() == [world.dinas.pk]
+    assert kept(world.dinas).plan.total == 0
+    monkeypatch.undo()
+    assert figures.figures_of(None)[world.dinas.pk].plan.total == 1
+    assert kept(world.dinas).plan.total == 1
+
+
+def test_an_agency_left_without_projects_loses_its_row(counted):
+    world = counted
+    ChangeProject.objects.filter(pk=world.other_project.pk).update(agency=world.dinas)
+    shown = figures.figures_of(None)
+    assert world.other_agency.pk not in shown
+    assert shown[world.dinas.pk].total == 2
+    assert not AgencyFigures.objects.filter(agency=world.other_agency).exists()
+
+
+def test_figures_add_up_across_agencies(counted):
+    world = counted
+    unit = AgencyFactory(parent=world.province)
+    for state in (S.PASSED, S.PASSED, S.IMPLEMENTATION):
+        project = ChangeProjectFactory(
+            cohort=world.cohort, agency=unit, participant=UserFactory(agency=unit)
+        )
+        ChangeProject.objects.filter(pk=project.pk).update(state=state, predikat="Memuaskan")
+    together = figures.added_up(figures.figures_of(None).values())
+    assert together.total == 5
+    assert together.states[S.PASSED] == 2
+    assert together.grades == {"Memuaskan": 3}
+    assert figures.Figures.from_json(together.to_json()) == together
+
+
+def test_missing_triggers_are_made_again_and_mark_every_agency(counted):
+    world = counted
+    trigger = figures.TRIGGERS[0]
+    with connection.cursor() as cursor:
+        on = f" ON {trigger.table}" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER {trigger.name}{on}")
+    ChangeProjectFactory(cohort=world.cohort, agency=world.other_agency)
+    assert marked() == []  # unseen
+    assert figures.ensure_triggers(connection)
+    assert set(marked()) == set(Agency.objects.values_list("pk", flat=True))
+    assert figures.figures_of(None)[world.other_agency.pk].total == 2
+    assert not figures.ensure_triggers(connection)
+
+
+def test_the_command_counts_everything_and_its_check_finds_drift(counted):
+    world = counted
+    out = io.StringIO()
+    call_command("agency_figures", stdout=out)
+    assert "Figures of 2 agencies computed" in out.getvalue()
+    call_command("agency_figures", "--check", stdout=(out := io.StringIO()))
+    assert "0 agencies drifted" in out.getvalue()
+    wrong = figures.Figures()
+    AgencyFigures.objects.filter(agency=world.dinas).update(figures=wrong.to_json())
+    with pytest.raises(CommandError) as failed:
+        call_command("agency_figures", "--check", stdout=(out := io.StringIO()))
+    assert failed.value.returncode == 1
+    assert "1 agencies drifted" in str(failed.value)
+    assert f"#{world.dinas.pk}:" in out.getvalue()
+    assert kept(world.dinas) == wrong  # a check changes nothing
+    call_command("agency_figures", stdout=io.StringIO())
+    assert kept(world.dinas).total == 1
+
+
+@pytest.mark.parametrize(
+    ("keys", "spans"),
+    [
+        ([], []),
+        ([7], [(7, 7)]),
+        ([5, 1, 2, 3, 9, 10], [(1, 3), (5, 5), (9, 10)]),
+    ],
+)
+def test_read_marks_are_deleted_as_runs_of_consecutive_keys(keys, spans):
+    assert list(figures._spans(keys)) == spans
