@@ -97,7 +97,7 @@ def seed(count: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from milestones.models import Milestone, Term
-    from tracker import summary
+    from tracker import sqlite_stats, summary
     from tracker.models import (
         Agency,
         AgencyHead,
@@ -250,11 +250,14 @@ def seed(count: int) -> dict[str, Any]:
         )
         seminar.examiners.add(User.objects.get(username="penguji"))
         seminar.projects.add(*projects[:PER_COHORT])
+    # A live database has statistics after a bulk load (autovacuum on PostgreSQL, the nightly
+    # agency_figures on SQLite); without them the planner guesses row counts from empty tables
+    # and picks plans no live database would.
     if connection.vendor == "postgresql":
-        # Autovacuum analyses tables soon after a bulk load; without statistics the planner
-        # guesses row counts from an empty table and picks plans no live database would.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    else:
+        sqlite_stats.analyze(connection)
     return {
         "project": projects[len(projects) // 2].pk,
         "seminar": seminar.pk,
@@ -329,10 +332,9 @@ def measure(repeat: int, count: int, kept: bool = False) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reports import figures
     from tracker import fragments
     from tracker.models import User
-
-    from reports import figures
 
     started = time.perf_counter()
     found = seed(count)

@@ -15,7 +15,7 @@ class TrackerConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from tracker import fragments, health, sqlite_search  # noqa: F401  (health: a check)
+        from tracker import fragments, health, sqlite_search, sqlite_stats  # noqa: F401  (health: a check)
 
         # Every connection's writes retire the cached page regions they change.
         connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
@@ -27,3 +27,5 @@ class TrackerConfig(AppConfig):
         )
         # SQLite's search indexes follow their tables again after any migration remade them.
         post_migrate.connect(sqlite_search.after_migrate, dispatch_uid="tracker.sqlite_search")
+        # And its planner knows the tables' sizes again (`tracker/sqlite_stats.py`).
+        post_migrate.connect(sqlite_stats.after_migrate, dispatch_uid="tracker.sqlite_stats")

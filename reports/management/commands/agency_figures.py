@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from reports import figures
+from tracker import sqlite_stats
 
 SHOWN = 20
 
@@ -23,6 +25,9 @@ class Command(BaseCommand):
             return
         count = len(figures.figures_of(None, fresh=True))
         self.stdout.write(f"Angka {count} instansi dihitung. Figures of {count} agencies computed.")
+        # The night's other bookkeeping: SQLite's planner statistics (PostgreSQL keeps its own).
+        if sqlite_stats.analyze(connection):
+            self.stdout.write("Statistik SQLite diperbarui. SQLite statistics gathered.")
 
     def _check(self) -> None:
         drifted = figures.drifted()
