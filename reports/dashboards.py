@@ -30,7 +30,7 @@ from mentoring.selectors import (
     rounds_awaiting,
     signoffs_awaiting,
 )
-from milestones.models import MilestoneLog
+from milestones.models import WORK_STATES, MilestoneLog
 from milestones.selectors import (
     accepted_per_month,
     all_terms,
@@ -377,8 +377,8 @@ def reviewer_section(
             continue
         projects = ChangeProject.objects.filter(**{field_name: user})
         # Overdue is a test on each project's row; stuck weighs each milestone of the projects
-        # at work (the only ones that can lag).
-        lagging = projects.aggregate(
+        # at work, the only ones that can lag (read through the index on reviewer and state).
+        lagging = projects.filter(state__in=WORK_STATES).aggregate(
             overdue=Count("pk", filter=project_overdue(timezone.localdate(now))),
             stuck=Count("pk", filter=project_stuck(now)),
         )

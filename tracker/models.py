@@ -457,6 +457,9 @@ class ChangeProject(WorkflowModel):
             # An agency's projects in some states (those past training: the impact figures)
             # read from the index alone, not every project of a large agency.
             models.Index(fields=["agency", "state"], name="project_agency_state"),
+            # A coach's or mentor's projects by state, and those at work, likewise.
+            models.Index(fields=["coach", "state"], name="project_coach_state"),
+            models.Index(fields=["mentor", "state"], name="project_mentor_state"),
             # The latest to move, first: the agency head's home and the list sorted by update.
             models.Index(fields=["updated_at", "id"], name="project_updated_id"),
             # The list sorted (or filtered) by progress or predikat reads these in order and
