@@ -158,7 +158,7 @@ def figures_of(
         marks = marks.filter(agency__in=agencies)
         rows = rows.filter(agency__in=agencies)
     marked = list(marks.values_list("pk", "agency"))
-    stale = {agency for _pk, agency in marked}
+    stale = {agency for _pk, agency in marked} | (set(agencies or ()) if fresh else set())
     figures = {}
     for agency, computed_on, data in rows.values_list("agency", "computed_on", "figures"):
         if fresh or computed_on != today:
@@ -190,7 +190,8 @@ def _store(
             AgencyFigures.objects.bulk_create(
                 [
                     AgencyFigures(agency_id=agency, computed_on=today, figures=one.to_json())
-                    for agency, one in computed.items()
+                    # In one order, so two readers storing at once wait rather than deadlock.
+                    for agency, one in sorted(computed.items())
                 ],
                 batch_size=500,
                 update_conflicts=True,

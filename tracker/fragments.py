@@ -40,8 +40,14 @@ from django.utils import timezone, translation
 # that shows a project reads its people, agency, cohort, milestones, grades and role tables).
 WATCHED_APPS = ("tracker", "milestones", "mentoring", "reports")
 # Tables no region shows that are written on a clock: the workers' heartbeats (every
-# WORKER_HEARTBEAT_SECONDS) would otherwise retire every kept region that often.
-UNWATCHED_MODELS = ("tracker.WorkerHeartbeat",)
+# WORKER_HEARTBEAT_SECONDS) would otherwise retire every kept region that often. And the agency
+# figures a dashboard stores as it reads them (reports/figures.py): copies of watched tables,
+# whose own writes retire the regions already; a read must not retire the region it drew.
+UNWATCHED_MODELS = (
+    "tracker.WorkerHeartbeat",
+    "reports.AgencyFigures",
+    "reports.AgencyFiguresMark",
+)
 GENERATION_KEY = "jejak:data-generation"
 FRAGMENT_SECONDS = 60
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "TRUNCA")
