@@ -97,3 +97,16 @@ def test_the_survey_run_is_timed_after_the_morning_digest():
     assert survey[0] == "" and len(survey) == 2
     assert digest == ["*-*-* 07:00:00 Asia/Jakarta"]
     assert survey[1] == "*-*-* 07:30:00 Asia/Jakarta"
+
+
+def test_the_agency_figures_are_counted_after_midnight():
+    """The day's overdue milestones and the trend's months change at midnight: the figures are
+    counted afresh then (reports/figures.py), before anyone reads them."""
+    drop_in = ROOT / "deploy/systemd/jejak-command@agency_figures.timer.d/after-midnight.conf"
+    times = [
+        line.split("=", 1)[1]
+        for line in drop_in.read_text().splitlines()
+        if line.startswith("OnCalendar=")
+    ]
+    assert times == ["", "*-*-* 00:05:00 Asia/Jakarta"]
+    assert (ROOT / "reports/management/commands/agency_figures.py").exists()
