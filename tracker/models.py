@@ -272,7 +272,9 @@ class Cohort(models.Model):
         }
 
     def get_programme_display_short(self) -> str:
-        return str(self.get_programme_display()).split(" (")[0]
+        # The member's label, not get_programme_display(): that one hashes every choice's lazy
+        # label on each call, and a list of ten thousand projects names as many cohorts.
+        return str(Programme(self.programme).label).split(" (")[0]
 
     @property
     def project_label(self) -> str:
