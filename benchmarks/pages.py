@@ -252,10 +252,11 @@ def seed(count: int) -> dict[str, Any]:
         seminar.projects.add(*projects[:PER_COHORT])
     # A live database has statistics after a bulk load (autovacuum on PostgreSQL, the nightly
     # agency_figures on SQLite); without them the planner guesses row counts from empty tables
-    # and picks plans no live database would.
+    # and picks plans no live database would. Autovacuum also vacuums after many inserts: the
+    # visibility map that lets an index answer a count alone (172 ms against 10 at N=100,000).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     else:
         sqlite_stats.analyze(connection)
     return {

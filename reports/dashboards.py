@@ -50,7 +50,7 @@ from reports.documents.project_lines import (
     month_counts,
     term_counts,
 )
-from reports.figures import added_up, figures_of
+from reports.figures import refresh
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
 from tracker.models import (
@@ -535,13 +535,15 @@ def agency_section(
     headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
     ids = agency_subtree_ids(headship.agency_id for headship in headships)
     projects = ChangeProject.objects.filter(agency_id__in=ids)
-    # Every total from the agencies' kept figures (`reports.figures`): a row per unit, never a
-    # count over the projects or their milestones.
-    per_unit = figures_of(ids, now=now)
-    together = added_up(per_unit.values())
-    unit_page, rows = section_page(page, len(per_unit), UNITS_SHOWN)
+    # Every total from the agencies' kept figures (`reports.figures`): added up by the database
+    # from a few rows per unit, never a count over the projects or their milestones.
+    kept = refresh(ids, now=now)
+    together = kept.together()
+    unit_page, rows = section_page(page, len(kept.projects), UNITS_SHOWN)
+    shown = list(Agency.objects.filter(pk__in=list(kept.projects)).order_by("name", "pk")[rows])
+    per_unit = kept.each([agency.pk for agency in shown])
     units = []
-    for agency in Agency.objects.filter(pk__in=list(per_unit)).order_by("name", "pk")[rows]:
+    for agency in shown:
         counts = per_unit[agency.pk].states
         units.append(
             {
@@ -583,7 +585,7 @@ def overview_section(*, now: datetime.datetime | None = None) -> dict:
     """For the system's admin: every project by state, the plan per term, and the milestones
     accepted per month, from every agency's kept figures (`reports.figures`)."""
     now = now or timezone.now()
-    together = added_up(figures_of(None, now=now).values())
+    together = refresh(None, now=now).together()
     states = state_list(together.states)
     months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     return {

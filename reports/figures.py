@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from milestones.models import Milestone
@@ -43,7 +42,7 @@ from milestones.selectors import (
     recent_months,
 )
 from reports.documents.project_lines import TREND_MONTHS
-from reports.models import AgencyFigures, AgencyFiguresMark
+from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
 from tracker.models import Agency, ChangeProject
 
 logger = logging.getLogger(__name__)
@@ -89,22 +88,34 @@ class Figures:
         """Every term added up."""
         return all_terms(self.terms)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "projects": [[state, predikat, n] for (state, predikat), n in self.projects.items()],
-            "terms": {
-                term: [t.total, t.accepted, t.planned, t.overdue] for term, t in self.terms.items()
-            },
-            "months": [[month.isoformat(), n] for month, n in self.months.items()],
-        }
+    def counts(self) -> dict[str, int]:
+        """The figures as named counts, one `AgencyFigureCount` row each (zeros left out)."""
+        counts = {f"p|{state}|{predikat}": n for (state, predikat), n in self.projects.items()}
+        for term, totals in self.terms.items():
+            for name in TERM_COUNTS:
+                counts[f"t|{term}|{name}"] = getattr(totals, name)
+        counts.update({f"m|{month.isoformat()}": n for month, n in self.months.items()})
+        return {key: n for key, n in counts.items() if n}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Figures:
-        return cls(
-            Counter({(state, predikat): n for state, predikat, n in data["projects"]}),
-            {term: TermTotals(*counts) for term, counts in data["terms"].items()},
-            Counter({datetime.date.fromisoformat(month): n for month, n in data["months"]}),
-        )
+    def from_counts(cls, counts: Iterable[tuple[str, int]]) -> Figures:
+        figures = cls()
+        for key, n in counts:
+            kind, rest = key.split("|", 1)
+            if kind == "p":
+                state, predikat = rest.split("|", 1)
+                figures.projects[state, predikat] += n
+            elif kind == "t":
+                term, name = rest.split("|", 1)
+                totals = figures.terms.setdefault(term, TermTotals())
+                setattr(totals, name, getattr(totals, name) + n)
+            else:
+                figures.months[datetime.date.fromisoformat(rest)] += n
+        return figures
+
+
+# The counts of a term that are kept (`TermTotals`' fields).
+TERM_COUNTS = ("total", "accepted", "planned", "overdue")
 
 
 def added_up(many: Iterable[Figures]) -> Figures:
@@ -144,12 +155,44 @@ def compute(
     return figures
 
 
-def figures_of(
+@dataclass
+class Kept:
+    """The kept figures of a set of agencies, brought up to date by `refresh`."""
+
+    # Agency -> its projects, for the agencies that have any.
+    projects: dict[int, int]
+    # What was counted afresh but could not be stored: read from here, not from the rows.
+    unstored: dict[int, Figures]
+    # Whether these are every agency's figures (the rows are then read without a list of ids).
+    everywhere: bool = False
+
+    def together(self) -> Figures:
+        """The agencies' figures added up: one grouped read of their count rows."""
+        counts = AgencyFigureCount.objects.exclude(agency__in=list(self.unstored))
+        if not self.everywhere:
+            counts = counts.filter(agency__in=list(self.projects))
+        sums = counts.order_by().values_list("key").annotate(n=Sum("count")).values_list("key", "n")
+        return added_up([Figures.from_counts(sums), *self.unstored.values()])
+
+    def each(self, agencies: Collection[int]) -> dict[int, Figures]:
+        """The figures of each of these agencies that has projects (a page of units)."""
+        rows: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        stored = [a for a in agencies if a in self.projects and a not in self.unstored]
+        for agency, key, count in AgencyFigureCount.objects.filter(agency__in=stored).values_list(
+            "agency", "key", "count"
+        ):
+            rows[agency].append((key, count))
+        figures = {agency: Figures.from_counts(rows[agency]) for agency in stored}
+        figures.update({a: self.unstored[a] for a in agencies if a in self.unstored})
+        return figures
+
+
+def refresh(
     agencies: Collection[int] | None, *, now: datetime.datetime | None = None, fresh: bool = False
-) -> dict[int, Figures]:
-    """The figures of these agencies (every agency under None) that have projects: the stored
-    rows, with those marked or computed before today (all of them when `fresh`) recomputed and
-    stored. Two queries when nothing changed; three more, and the writes, when something did."""
+) -> Kept:
+    """The kept figures of these agencies (every agency under None), with those marked or
+    counted before today (all of them when `fresh`) counted afresh and stored. Two queries when
+    nothing changed; three more, and the writes, when something did."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     marks = AgencyFiguresMark.objects.all()
@@ -159,49 +202,68 @@ def figures_of(
         rows = rows.filter(agency__in=agencies)
     marked = list(marks.values_list("pk", "agency"))
     stale = {agency for _pk, agency in marked} | (set(agencies or ()) if fresh else set())
-    figures = {}
-    for agency, computed_on, data in rows.values_list("agency", "computed_on", "figures"):
+    projects = {}
+    for agency, computed_on, count in rows.values_list("agency", "computed_on", "projects"):
         if fresh or computed_on != today:
             stale.add(agency)
-        elif agency not in stale:
-            figures[agency] = Figures.from_json(data)
-    if fresh and agencies is None:
-        computed = compute(None, now=now)
-        _store(computed, None, today, [pk for pk, _agency in marked])
-        return computed
-    if stale:
-        computed = compute(stale, now=now)
-        figures.update(computed)
-        _store(computed, stale - set(computed), today, [pk for pk, _agency in marked])
-    return figures
+        projects[agency] = count
+    if not stale:
+        return Kept(projects, {}, agencies is None)
+    everything = fresh and agencies is None
+    computed = compute(None if everything else stale, now=now)
+    if everything:
+        projects = {}
+    for agency in stale:
+        projects.pop(agency, None)
+    projects.update({agency: one.total for agency, one in computed.items()})
+    stored = _store(computed, None if everything else stale, today, [pk for pk, _a in marked])
+    return Kept(projects, {} if stored else computed, agencies is None)
+
+
+def figures_of(
+    agencies: Collection[int] | None, *, now: datetime.datetime | None = None, fresh: bool = False
+) -> dict[int, Figures]:
+    """The figures of each of these agencies (every agency under None) that has projects."""
+    kept = refresh(agencies, now=now, fresh=fresh)
+    return kept.each(list(kept.projects))
 
 
 def _store(
     computed: dict[int, Figures],
-    emptied: set[int] | None,
+    counted: set[int] | None,
     today: datetime.date,
     marks: list[int],
-) -> None:
-    """Store what was computed, delete the rows of the agencies `emptied` of projects (under
-    None: every row not computed today) and the marks that were read. A failed write is logged
-    and left to the next reader, who computes the figures again."""
+) -> bool:
+    """Store what was `counted` afresh (every agency under None), dropping the rows of those
+    left without projects, and delete the marks that were read; whether it was stored. A failed
+    write is logged and left to the next reader, who counts the figures again."""
     try:
         with transaction.atomic():
+            if counted is None:
+                AgencyFigures.objects.exclude(agency__in=list(computed)).delete()
+                AgencyFigureCount.objects.all().delete()
+            else:
+                AgencyFigures.objects.filter(agency__in=counted - set(computed)).delete()
+                AgencyFigureCount.objects.filter(agency__in=counted).delete()
             AgencyFigures.objects.bulk_create(
                 [
-                    AgencyFigures(agency_id=agency, computed_on=today, figures=one.to_json())
+                    AgencyFigures(agency_id=agency, computed_on=today, projects=one.total)
                     # In one order, so two readers storing at once wait rather than deadlock.
                     for agency, one in sorted(computed.items())
                 ],
                 batch_size=500,
                 update_conflicts=True,
                 unique_fields=["agency"],
-                update_fields=["computed_on", "figures"],
+                update_fields=["computed_on", "projects"],
             )
-            if emptied is None:
-                AgencyFigures.objects.exclude(computed_on=today).delete()
-            elif emptied:
-                AgencyFigures.objects.filter(agency__in=emptied).delete()
+            AgencyFigureCount.objects.bulk_create(
+                (
+                    AgencyFigureCount(agency_id=agency, key=key, count=count)
+                    for agency, one in sorted(computed.items())
+                    for key, count in one.counts().items()
+                ),
+                batch_size=1000,
+            )
             spans = list(_spans(marks))
             for start in range(0, len(spans), SPANS_PER_DELETE):
                 ranges = Q(pk__in=[])
@@ -209,7 +271,9 @@ def _store(
                     ranges |= Q(pk__range=span)
                 AgencyFiguresMark.objects.filter(ranges).delete()
     except DatabaseError:
-        logger.warning("Agency figures not stored; the next reader computes them again.")
+        logger.warning("Agency figures not stored; the next reader counts them again.")
+        return False
+    return True
 
 
 # Each range is two parameters: well under SQLite's limit on one statement's.
@@ -327,7 +391,9 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
         for trigger in missing:
             for statement in STATEMENTS[connection.vendor](trigger):
                 cursor.execute(statement)
-        if missing:
+        # Or when the kept rows are gone while the triggers stayed (a migration undone and done
+        # again): nothing would be marked for the projects already there.
+        if missing or not (AgencyFigures.objects.exists() or AgencyFiguresMark.objects.exists()):
             cursor.execute(
                 f"INSERT INTO {AgencyFiguresMark._meta.db_table} (agency) "
                 f"SELECT id FROM {Agency._meta.db_table}"
@@ -342,20 +408,22 @@ def after_migrate(sender, using: str = "default", **kwargs) -> None:
 
 
 def drifted(*, now: datetime.datetime | None = None) -> dict[int, tuple[Figures, Figures]]:
-    """The stored rows a reader would trust today (computed today, not marked) that differ from
-    a fresh computation: agency -> (stored, fresh). Changes nothing."""
+    """The stored rows a reader would trust today (counted today, not marked) that differ from
+    a fresh count: agency -> (stored, fresh). Changes nothing."""
     now = now or timezone.now()
     marked = set(AgencyFiguresMark.objects.values_list("agency", flat=True))
     trusted = {
-        agency: Figures.from_json(data)
-        for agency, data in AgencyFigures.objects.filter(
+        agency: count
+        for agency, count in AgencyFigures.objects.filter(
             computed_on=timezone.localdate(now)
-        ).values_list("agency", "figures")
+        ).values_list("agency", "projects")
         if agency not in marked
     }
+    stored = Kept(trusted, {}).each(list(trusted))
     computed = compute(trusted, now=now)
     return {
-        agency: (stored, computed.get(agency, Figures()))
-        for agency, stored in trusted.items()
-        if stored != computed.get(agency, Figures())
+        agency: (stored[agency], computed.get(agency, Figures()))
+        for agency in trusted
+        if stored[agency] != computed.get(agency, Figures())
+        or trusted[agency] != computed.get(agency, Figures()).total
     }

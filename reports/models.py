@@ -193,14 +193,14 @@ class ReportJob(models.Model):
 
 
 class AgencyFigures(models.Model):
-    """One agency's dashboard figures as computed on `computed_on` (`reports.figures`): a copy
-    of its projects' and milestones' counts, so a head of a thousand units reads a thousand rows."""
+    """That one agency's dashboard figures were counted on `computed_on` (`reports.figures`),
+    and how many projects it had: the counts themselves are its `AgencyFigureCount` rows."""
 
     agency = models.OneToOneField(
         Agency, verbose_name=_("instansi"), primary_key=True, on_delete=models.CASCADE
     )
     computed_on = models.DateField(_("dihitung pada"))
-    figures = models.JSONField(_("angka"))
+    projects = models.PositiveIntegerField(_("jumlah proyek"))
 
     class Meta:
         verbose_name = _("angka instansi")
@@ -208,6 +208,27 @@ class AgencyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} @ {self.computed_on}"
+
+
+class AgencyFigureCount(models.Model):
+    """One count of an agency's figures, named by `key` (`reports.figures.Figures.counts`): a
+    row per count, so the database adds up a thousand agencies' in one grouped read."""
+
+    agency = models.ForeignKey(
+        AgencyFigures, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="counts"
+    )
+    key = models.CharField(_("kunci"), max_length=120)
+    count = models.PositiveIntegerField(_("jumlah"))
+
+    class Meta:
+        verbose_name = _("hitungan angka instansi")
+        verbose_name_plural = _("hitungan angka instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "key"], name="one_count_per_agency_and_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.key}={self.count}"
 
 
 class AgencyFiguresMark(models.Model):

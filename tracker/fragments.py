@@ -46,6 +46,7 @@ WATCHED_APPS = ("tracker", "milestones", "mentoring", "reports")
 UNWATCHED_MODELS = (
     "tracker.WorkerHeartbeat",
     "reports.AgencyFigures",
+    "reports.AgencyFigureCount",
     "reports.AgencyFiguresMark",
 )
 GENERATION_KEY = "jejak:data-generation"

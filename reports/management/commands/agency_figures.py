@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def _check(self) -> None:
         drifted = figures.drifted()
         for agency, (stored, fresh) in list(drifted.items())[:SHOWN]:
-            self.stdout.write(f"#{agency}: {stored.to_json()} / fresh: {fresh.to_json()}")
+            self.stdout.write(f"#{agency}: {stored.counts()} / fresh: {fresh.counts()}")
         if len(drifted) > SHOWN:
             more = len(drifted) - SHOWN
             self.stdout.write(f"... and {more} more / dan {more} lainnya")
