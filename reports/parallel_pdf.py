@@ -47,6 +47,9 @@ from weasyprint.text.fonts import FontConfiguration
 # Pages a worker writes in one batch: fewer means less memory held, more means fewer copies of
 # the font subsets in the joined file. About 60 pages of layout hold some 150 MiB.
 BATCH_PAGES = 60
+# Pages a worker lays out before a fresh one takes its place: WeasyPrint's caches and Python's
+# allocator keep much of the memory a layout used, so a worker grows with every part it takes.
+WORKER_PAGES = 120
 # CSS pixels to PDF points, as WeasyPrint writes them.
 _POINTS_PER_PIXEL = 0.75
 
@@ -211,22 +214,36 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    pages: int = 0  # of the parts it has counted
+    unnumbered: set[int] = field(default_factory=set)  # parts sent to it, not yet numbered
+    retiring: bool = False  # it gets no more parts, and stops once it has written its last
+
+
 class _Pool:
     def __init__(self, count: int) -> None:
-        context = _context()
-        values = {name: getattr(settings, name) for name in _SETTINGS}
-        values["STORAGES"] = settings.STORAGES
-        self.connections: list[Connection] = []
-        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self._context = _context()
+        self._values = {name: getattr(settings, name) for name in _SETTINGS}
+        self._values["STORAGES"] = settings.STORAGES
+        self.workers: list[_Worker] = []  # running
+        self.processes: list[multiprocessing.process.BaseProcess] = []  # every one started
         for _number in range(count):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(
-                target=_worker, args=(child_end, values, BATCH_PAGES), daemon=True
-            )
-            process.start()
-            child_end.close()
-            self.connections.append(parent_end)
-            self.processes.append(process)
+            self.start()
+
+    def start(self) -> _Worker:
+        parent_end, child_end = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker, args=(child_end, self._values, BATCH_PAGES), daemon=True
+        )
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self.workers.append(worker)
+        self.processes.append(process)
+        return worker
 
     def receive(self, connection: Connection) -> tuple:
         try:
@@ -237,25 +254,27 @@ class _Pool:
             raise PartFailed(message[1])
         return message
 
+    def stop(self, worker: _Worker) -> None:
+        with contextlib.suppress(OSError):
+            worker.connection.send(("stop",))
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.terminate()
+            worker.process.join()
+        worker.connection.close()
+        self.workers.remove(worker)
+
     def close(self) -> None:
-        for connection in self.connections:
-            with contextlib.suppress(OSError):
-                connection.send(("stop",))
-        for process in self.processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
-        for connection in self.connections:
-            connection.close()
+        for worker in list(self.workers):
+            self.stop(worker)
 
     def terminate(self) -> None:
         for process in self.processes:
             process.terminate()
         for process in self.processes:
             process.join()
-        for connection in self.connections:
-            connection.close()
+        for worker in self.workers:
+            worker.connection.close()
 
 
 def lay_out_parts(
@@ -295,44 +314,64 @@ def _run(
     counted: Callable[[LaidOutParts], None] | None,
 ) -> LaidOutParts:
     counts: list[int | None] = [None] * count
-    owner: dict[int, Connection] = {}
+    owner: dict[int, _Worker] = {}
     found: dict[int, tuple[list, list]] = {}
     files: list[tuple[str, list[tuple[int, int]]]] = []
     sent = numbered = done = 0
     page = first_page
 
-    def send_next(connection: Connection) -> None:
+    def send_next(worker: _Worker) -> None:
         nonlocal sent
         if sent < count:
-            connection.send(("lay_out", sent, part_html(sent)))
-            owner[sent] = connection
+            worker.connection.send(("lay_out", sent, part_html(sent)))
+            owner[sent] = worker
+            worker.unnumbered.add(sent)
             sent += 1
 
     # Two parts each: a worker lays out its next part while the parts before are counted.
     for _round in range(2):
-        for connection in pool.connections:
-            send_next(connection)
+        for worker in pool.workers:
+            send_next(worker)
     while numbered < count:
-        for ready in multiprocessing.connection.wait(pool.connections):
-            connection = ready if isinstance(ready, Connection) else pool.connections[0]
-            message = pool.receive(connection)
+        by_connection = {worker.connection: worker for worker in pool.workers}
+        for ready in multiprocessing.connection.wait(list(by_connection)):
+            worker = by_connection[ready]  # type: ignore[index]
+            message = pool.receive(worker.connection)
             if message[0] == "written":
                 files.append((message[1], message[2]))
+                continue
+            if message[0] == "flushed":
+                pool.stop(worker)  # a retired worker has written its last pages
                 continue
             _kind, key, pages, anchors, bookmarks = message
             counts[key] = pages
             found[key] = (anchors, bookmarks)
             done += 1
-            send_next(connection)
+            worker.pages += pages
+            if worker.retiring:
+                continue
+            if worker.pages >= WORKER_PAGES and sent < count:
+                # A fresh worker takes over: the old one writes what it holds and stops.
+                worker.retiring = True
+                fresh = pool.start()
+                send_next(fresh)
+                send_next(fresh)
+            else:
+                send_next(worker)
         # A part is numbered as soon as every part before it is counted.
         while numbered < count and (pages_of := counts[numbered]) is not None:
-            owner[numbered].send(("number", numbered, page, folder))
+            worker = owner.pop(numbered)
+            worker.connection.send(("number", numbered, page, folder))
+            worker.unnumbered.discard(numbered)
+            if worker.retiring and not worker.unnumbered:
+                worker.connection.send(("flush", folder))
             page += pages_of
             numbered += 1
         if progress is not None:
             progress(done)
-    for connection in pool.connections:
-        connection.send(("flush", folder))
+    for worker in pool.workers:
+        if not worker.retiring:  # a retiring one was told when its last part was numbered
+            worker.connection.send(("flush", folder))
 
     laid_out = LaidOutParts(start_pages={}, pages=page - first_page, files=files)
     offset = 0
@@ -347,8 +386,8 @@ def _run(
         offset += counts[key] or 0
     if counted is not None:
         counted(laid_out)
-    for connection in pool.connections:
-        while (message := pool.receive(connection))[0] != "flushed":
+    for worker in pool.workers:
+        while (message := pool.receive(worker.connection))[0] != "flushed":
             files.append((message[1], message[2]))
     return laid_out
 
