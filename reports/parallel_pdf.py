@@ -22,6 +22,8 @@ report read every page's number, so an upgrade that changes them fails there.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import io
 import multiprocessing
 import multiprocessing.connection
@@ -62,6 +64,12 @@ class PartFailed(Exception):
 
 
 # --- in the worker ------------------------------------------------------------------------------
+
+
+try:
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc
+    _malloc_trim = lambda pad: 0  # noqa: E731
 
 
 class _DeferredMargins(weasyprint.Document):
@@ -153,6 +161,10 @@ def _worker(connection: Connection, values: dict[str, Any], batch_pages: int) ->
         written += 1
         batch.clear()
         batch_documents.clear()
+        # The pages' boxes hold reference cycles; collected, and what malloc keeps handed back,
+        # the worker's memory follows what it holds instead of the most it ever held.
+        gc.collect()
+        _malloc_trim(0)
 
     while True:
         message = connection.recv()
@@ -291,8 +303,8 @@ def lay_out_parts(
     processes, their pages numbered on from `first_page`, written into `folder`.
 
     `progress(parts_done)` is called as parts are counted; it may raise to stop the work.
-    `counted(laid_out)` is called once every part is counted, while the workers still write the
-    last pages (the agency report lays out its summary then).
+    `counted(laid_out)` is called once every part is counted and written and the workers have
+    stopped (the agency report lays out its summary then).
     """
     pool = _Pool(min(workers, count))
     try:
@@ -384,11 +396,14 @@ def _run(
             (level, label, offset + index, x, y) for level, label, index, x, y in bookmarks
         ]
         offset += counts[key] or 0
-    if counted is not None:
-        counted(laid_out)
+    # The workers are stopped before the summary is laid out: they would sit on their memory
+    # (some 200 MiB each) all the while, for the few seconds their last pages take to write.
     for worker in pool.workers:
         while (message := pool.receive(worker.connection))[0] != "flushed":
             files.append((message[1], message[2]))
+    pool.close()
+    if counted is not None:
+        counted(laid_out)
     return laid_out
 
 
