@@ -49,9 +49,6 @@ from weasyprint.text.fonts import FontConfiguration
 # Pages a worker writes in one batch: fewer means less memory held, more means fewer copies of
 # the font subsets in the joined file. About 60 pages of layout hold some 150 MiB.
 BATCH_PAGES = 60
-# Pages a worker lays out before a fresh one takes its place: WeasyPrint's caches and Python's
-# allocator keep much of the memory a layout used, so a worker grows with every part it takes.
-WORKER_PAGES = 120
 # CSS pixels to PDF points, as WeasyPrint writes them.
 _POINTS_PER_PIXEL = 0.75
 
@@ -161,8 +158,8 @@ def _worker(connection: Connection, values: dict[str, Any], batch_pages: int) ->
         written += 1
         batch.clear()
         batch_documents.clear()
-        # The pages' boxes hold reference cycles; collected, and what malloc keeps handed back,
-        # the worker's memory follows what it holds instead of the most it ever held.
+        # The pages' boxes hold reference cycles: collected now, and what malloc keeps handed
+        # back, the next batch reuses this memory rather than adding to it.
         gc.collect()
         _malloc_trim(0)
 
@@ -226,36 +223,22 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
-@dataclass(eq=False)
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    connection: Connection
-    pages: int = 0  # of the parts it has counted
-    unnumbered: set[int] = field(default_factory=set)  # parts sent to it, not yet numbered
-    retiring: bool = False  # it gets no more parts, and stops once it has written its last
-
-
 class _Pool:
     def __init__(self, count: int) -> None:
-        self._context = _context()
-        self._values = {name: getattr(settings, name) for name in _SETTINGS}
-        self._values["STORAGES"] = settings.STORAGES
-        self.workers: list[_Worker] = []  # running
-        self.processes: list[multiprocessing.process.BaseProcess] = []  # every one started
+        context = _context()
+        values = {name: getattr(settings, name) for name in _SETTINGS}
+        values["STORAGES"] = settings.STORAGES
+        self.connections: list[Connection] = []
+        self.processes: list[multiprocessing.process.BaseProcess] = []
         for _number in range(count):
-            self.start()
-
-    def start(self) -> _Worker:
-        parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker, args=(child_end, self._values, BATCH_PAGES), daemon=True
-        )
-        process.start()
-        child_end.close()
-        worker = _Worker(process, parent_end)
-        self.workers.append(worker)
-        self.processes.append(process)
-        return worker
+            parent_end, child_end = context.Pipe()
+            process = context.Process(
+                target=_worker, args=(child_end, values, BATCH_PAGES), daemon=True
+            )
+            process.start()
+            child_end.close()
+            self.connections.append(parent_end)
+            self.processes.append(process)
 
     def receive(self, connection: Connection) -> tuple:
         try:
@@ -266,27 +249,25 @@ class _Pool:
             raise PartFailed(message[1])
         return message
 
-    def stop(self, worker: _Worker) -> None:
-        with contextlib.suppress(OSError):
-            worker.connection.send(("stop",))
-        worker.process.join(timeout=5)
-        if worker.process.is_alive():
-            worker.process.terminate()
-            worker.process.join()
-        worker.connection.close()
-        self.workers.remove(worker)
-
     def close(self) -> None:
-        for worker in list(self.workers):
-            self.stop(worker)
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.send(("stop",))
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for connection in self.connections:
+            connection.close()
 
     def terminate(self) -> None:
         for process in self.processes:
             process.terminate()
         for process in self.processes:
             process.join()
-        for worker in self.workers:
-            worker.connection.close()
+        for connection in self.connections:
+            connection.close()
 
 
 def lay_out_parts(
@@ -312,8 +293,7 @@ def lay_out_parts(
     except BaseException:
         pool.terminate()
         raise
-    pool.close()
-    return laid_out
+    return laid_out  # _run closed the pool
 
 
 def _run(
@@ -326,64 +306,44 @@ def _run(
     counted: Callable[[LaidOutParts], None] | None,
 ) -> LaidOutParts:
     counts: list[int | None] = [None] * count
-    owner: dict[int, _Worker] = {}
+    owner: dict[int, Connection] = {}
     found: dict[int, tuple[list, list]] = {}
     files: list[tuple[str, list[tuple[int, int]]]] = []
     sent = numbered = done = 0
     page = first_page
 
-    def send_next(worker: _Worker) -> None:
+    def send_next(connection: Connection) -> None:
         nonlocal sent
         if sent < count:
-            worker.connection.send(("lay_out", sent, part_html(sent)))
-            owner[sent] = worker
-            worker.unnumbered.add(sent)
+            connection.send(("lay_out", sent, part_html(sent)))
+            owner[sent] = connection
             sent += 1
 
     # Two parts each: a worker lays out its next part while the parts before are counted.
     for _round in range(2):
-        for worker in pool.workers:
-            send_next(worker)
+        for connection in pool.connections:
+            send_next(connection)
     while numbered < count:
-        by_connection = {worker.connection: worker for worker in pool.workers}
-        for ready in multiprocessing.connection.wait(list(by_connection)):
-            worker = by_connection[ready]  # type: ignore[index]
-            message = pool.receive(worker.connection)
+        for ready in multiprocessing.connection.wait(pool.connections):
+            connection = ready if isinstance(ready, Connection) else pool.connections[0]
+            message = pool.receive(connection)
             if message[0] == "written":
                 files.append((message[1], message[2]))
-                continue
-            if message[0] == "flushed":
-                pool.stop(worker)  # a retired worker has written its last pages
                 continue
             _kind, key, pages, anchors, bookmarks = message
             counts[key] = pages
             found[key] = (anchors, bookmarks)
             done += 1
-            worker.pages += pages
-            if worker.retiring:
-                continue
-            if worker.pages >= WORKER_PAGES and sent < count:
-                # A fresh worker takes over: the old one writes what it holds and stops.
-                worker.retiring = True
-                fresh = pool.start()
-                send_next(fresh)
-                send_next(fresh)
-            else:
-                send_next(worker)
+            send_next(connection)
         # A part is numbered as soon as every part before it is counted.
         while numbered < count and (pages_of := counts[numbered]) is not None:
-            worker = owner.pop(numbered)
-            worker.connection.send(("number", numbered, page, folder))
-            worker.unnumbered.discard(numbered)
-            if worker.retiring and not worker.unnumbered:
-                worker.connection.send(("flush", folder))
+            owner[numbered].send(("number", numbered, page, folder))
             page += pages_of
             numbered += 1
         if progress is not None:
             progress(done)
-    for worker in pool.workers:
-        if not worker.retiring:  # a retiring one was told when its last part was numbered
-            worker.connection.send(("flush", folder))
+    for connection in pool.connections:
+        connection.send(("flush", folder))
 
     laid_out = LaidOutParts(start_pages={}, pages=page - first_page, files=files)
     offset = 0
@@ -397,9 +357,10 @@ def _run(
         ]
         offset += counts[key] or 0
     # The workers are stopped before the summary is laid out: they would sit on their memory
-    # (some 200 MiB each) all the while, for the few seconds their last pages take to write.
-    for worker in pool.workers:
-        while (message := pool.receive(worker.connection))[0] != "flushed":
+    # (some 200 MiB each at BATCH_PAGES=60) all the while, for the few seconds their last pages
+    # take to write.
+    for connection in pool.connections:
+        while (message := pool.receive(connection))[0] != "flushed":
             files.append((message[1], message[2]))
     pool.close()
     if counted is not None:

@@ -107,33 +107,6 @@ def test_joined_report_reads_page_for_page_as_the_single_process_one(
     assert all(page < summary <= target for page, target in _links(joined))
 
 
-def test_workers_replaced_along_the_way_give_the_same_report(
-    report, world, settings, in_parallel, monkeypatch
-):
-    document = _document(world)
-    single = PdfReader(io.BytesIO(_render(report, document, settings, workers=1)))
-    pools = []
-    original = parallel_pdf._Pool
-
-    def kept_pool(count):
-        pools.append(original(count))
-        return pools[-1]
-
-    monkeypatch.setattr(parallel_pdf, "_Pool", kept_pool)
-    monkeypatch.setattr(parallel_pdf, "WORKER_PAGES", 1)
-
-    joined = PdfReader(io.BytesIO(_render(report, document, settings, workers=2)))
-
-    (pool,) = pools
-    assert len(pool.processes) > 2  # fresh workers took over from the first two
-    assert not any(process.is_alive() for process in pool.processes)
-    assert [page.get_contents().get_data() for page in joined.pages] == [
-        page.get_contents().get_data() for page in single.pages
-    ]
-    assert _outline(joined) == _outline(single)
-    assert _links(joined) == _links(single)
-
-
 def test_joined_report_numbers_the_summary_in_roman_and_the_projects_from_one(
     report, world, settings, in_parallel
 ):
