@@ -10,9 +10,12 @@ sends its first page number, and the worker lays out the margins (header, footer
 number, the code and the QR) and paints the pages. Pages are written in batches of about
 BATCH_PAGES (each batch embeds its own font subsets), so a worker holds few laid-out pages.
 
-The parent lays out the summary itself, writes it with the document's metadata, output intent
-and attached data (one of each), appends the batches' pages in order with pikepdf, and rebuilds
-what spans parts: the named destinations the summary's links point to, and the outline.
+Once every part is written the workers stop: a worker keeps the memory of its largest batch
+until it ends, and the agency report's summary, laid out next, is the largest layout of all. The
+parent lays out the summary itself, writes it with the document's metadata, output intent and
+attached data (one of each), appends the batches' pages in order with pikepdf from their files,
+and rebuilds what spans parts: the named destinations the summary's links point to, and the
+outline.
 
 Laying out the margins later uses WeasyPrint's internals (the layout context, its page states
 and `make_margin_boxes`), pinned by the version in pyproject.toml; the tests of the joined
@@ -48,7 +51,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 # Pages a worker writes in one batch: fewer means less memory held, more means fewer copies of
 # the font subsets in the joined file. About 60 pages of layout hold some 150 MiB.
-BATCH_PAGES = 60
+BATCH_PAGES = 30
 # CSS pixels to PDF points, as WeasyPrint writes them.
 _POINTS_PER_PIXEL = 0.75
 
