@@ -556,6 +556,7 @@ def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> d
     ):
         setattr(owner, name, marked(getattr(owner, name), name, watched))
     totals, alones, cpu, peaks, alone_peaks, pages, size = [], [], [], [], [], 0, 0
+    breakdown: dict = {}  # the memory of the round with the highest peak
     for _round in range(int(os.environ.get("BENCH_ROUNDS", 0)) or (3 if count <= 20 else 2)):
         # Each round builds the report anew: forget the one stored by the round before.
         ReportJob.objects.all().delete()
