@@ -25,8 +25,6 @@ report read every page's number, so an upgrade that changes them fails there.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import io
 import multiprocessing
 import multiprocessing.connection
@@ -67,12 +65,6 @@ class PartFailed(Exception):
 
 
 # --- in the worker ------------------------------------------------------------------------------
-
-
-try:
-    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-except (OSError, AttributeError):  # not glibc
-    _malloc_trim = lambda pad: 0  # noqa: E731
 
 
 class _DeferredMargins(weasyprint.Document):
@@ -164,10 +156,6 @@ def _worker(connection: Connection, values: dict[str, Any], batch_pages: int) ->
         written += 1
         batch.clear()
         batch_documents.clear()
-        # The pages' boxes hold reference cycles: collected now, and what malloc keeps handed
-        # back, the next batch reuses this memory rather than adding to it.
-        gc.collect()
-        _malloc_trim(0)
 
     while True:
         message = connection.recv()
