@@ -396,18 +396,38 @@ def project_report_scenario(count: int) -> dict:
 class TreeMemory:
     """Samples this process and all its descendants (the PDF workers and the server they are
     forked from) every 20 ms: `peak` is the largest sum of resident memory seen (MiB), `cpu` the
-    CPU seconds they spent while sampled."""
+    CPU seconds they spent while sampled.
+
+    Each process is also followed by role: `roles` holds the peak of this process ("parent"),
+    of the fork server, and of the largest worker, and `at_peak` the same roles' memory at the
+    moment of the tree's peak (the workers summed), with the seconds since the start. A sum of
+    resident memory counts twice the pages a forked worker still shares with its server; `pss`
+    is the peak of the proportional set sizes, which count them once.
+
+    With BENCH_MEMORY_LOG=FILE every sample is appended there as a line (seconds, then each
+    process's role and MiB), and so is each `mark(label)`."""
 
     def __init__(self) -> None:
         import threading
 
-        self.peak = 0.0
+        self.peak = self.pss = 0.0
+        self.roles: dict[str, float] = {}
+        self.at_peak: dict[str, float] = {}
+        self._started = time.perf_counter()
         self._ticks: dict[int, tuple[int, int]] = {}  # pid: (first, last) user+system ticks
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
+        log = os.environ.get("BENCH_MEMORY_LOG")
+        self._log = open(log, "a") if log else None  # noqa: SIM115 (closed in __exit__)
+
+    def mark(self, label: str) -> None:
+        if self._log is not None:
+            self._log.write(f"{time.perf_counter() - self._started:.2f} --- {label}\n")
 
     def __enter__(self):
-        self.peak = self._measure()
+        self._started = time.perf_counter()
+        self.mark("sampling starts")
+        self._measure()
         self._thread.start()
         return self
 
@@ -415,6 +435,8 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
         self._measure()
+        if self._log is not None:
+            self._log.close()
 
     @property
     def cpu(self) -> float:
@@ -422,41 +444,71 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self._measure())
+            self._measure()
 
-    def _measure(self) -> float:
-        total, known = 0.0, bool(self._ticks)
-        for pid, rss, ticks in self.tree():
+    def _measure(self) -> None:
+        total, pss, known = 0.0, 0.0, bool(self._ticks)
+        now: dict[str, float] = {}
+        line = []
+        for pid, rss, ticks, role in self.tree():
+            line.append(f"{role}:{rss:.0f}")
             total += rss
+            pss += _pss_mib(pid)
+            now[role] = now.get(role, 0.0) + rss
+            key = "worker" if role == "workers" else role
+            self.roles[key] = max(self.roles.get(key, 0.0), rss)
             # A process there at the start counts from then; one started later from zero.
             first = self._ticks[pid][0] if pid in self._ticks else (ticks if not known else 0)
             self._ticks[pid] = (first, ticks)
-        return total
+        self.pss = max(self.pss, pss)
+        if self._log is not None:
+            seconds = time.perf_counter() - self._started
+            self._log.write(f"{seconds:.2f} {total:.0f} pss:{pss:.0f} {' '.join(line)}\n")
+        if total > self.peak:
+            self.peak = total
+            self.at_peak = {**now, "second": time.perf_counter() - self._started}
 
     @staticmethod
-    def tree() -> list[tuple[int, float, int]]:
-        """(pid, resident MiB, CPU ticks) of this process and each of its descendants."""
-        pids, found, index = [os.getpid()], [], 0
+    def tree() -> list[tuple[int, float, int, str]]:
+        """(pid, resident MiB, CPU ticks, role) of this process and each of its descendants; the
+        role is "parent" (this process), "forkserver", "workers" (the fork server's children) or
+        "other" (multiprocessing's resource tracker)."""
+        pids, found, index = [(os.getpid(), "parent")], [], 0
         while index < len(pids):
-            pid = pids[index]
+            pid, role = pids[index]
             index += 1
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
                 stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                if role == "other" and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    role = "forkserver"
+                children = {"parent": "other", "forkserver": "workers"}.get(role, role)
                 for task in Path(f"/proc/{pid}/task").iterdir():
-                    pids += [int(child) for child in (task / "children").read_text().split()]
+                    found_children = (task / "children").read_text().split()
+                    pids += [(int(child), children) for child in found_children]
             except OSError:
                 continue
             rss = next(  # a process that has ended but is not yet reaped has none
                 (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
                 0,
             )
-            found.append((pid, rss / 1024, int(stat[11]) + int(stat[12])))
+            found.append((pid, rss / 1024, int(stat[11]) + int(stat[12]), role))
         return found
 
     @classmethod
     def now(cls) -> float:
-        return sum(rss for _pid, rss, _ticks in cls.tree())
+        return sum(rss for _pid, rss, _ticks, _role in cls.tree())
+
+
+def _pss_mib(pid: int) -> float:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return next(
+        (int(line.split()[1]) / 1024 for line in rollup.splitlines() if line.startswith("Pss:")),
+        0.0,
+    )
 
 
 def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> dict:
@@ -494,7 +546,17 @@ def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> d
         return html
 
     services.render_to_string = recording_render
+    # Where the job is, marked in the memory log: the parts, the summary, the join, the storing.
+    watched: list[TreeMemory] = []
+    for owner, name in (
+        (parallel_pdf, "lay_out_parts"),
+        (services.PartRenderer, "render"),
+        (parallel_pdf, "join"),
+        (services, "_store"),
+    ):
+        setattr(owner, name, marked(getattr(owner, name), name, watched))
     totals, alones, cpu, peaks, alone_peaks, pages, size = [], [], [], [], [], 0, 0
+    breakdown: dict = {}  # the memory of the round with the highest peak
     for _round in range(int(os.environ.get("BENCH_ROUNDS", 0)) or (3 if count <= 20 else 2)):
         # Each round builds the report anew: forget the one stored by the round before.
         ReportJob.objects.all().delete()
@@ -508,36 +570,44 @@ def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> d
         )
         started = time.perf_counter()
         with TreeMemory() as memory:
+            watched[:] = [memory]
             services.run_report_job(job_id=job.pk, attempt=job.attempt)  # as the worker does
+        watched.clear()
         totals.append(time.perf_counter() - started)
         cpu.append(memory.cpu)
         peaks.append(memory.peak)
+        if memory.peak >= max(peaks):
+            breakdown = {"pss": memory.pss, **memory.roles, "at_peak": memory.at_peak}
         job.refresh_from_db()
         assert job.status == ReportJob.Status.DONE, job.error
         pages = pdf_pages(job.document)
         size = job.document.file.size
 
         # WeasyPrint alone, in one process, on the same final HTML: the summary, then the parts.
-        data = services.job_data(job)
-        final = [rendered[-1], *rendered[:-1]]
-        started = time.perf_counter()
-        with TreeMemory() as memory:
-            fetcher = pdf.JejakURLFetcher()
-            documents = [
-                weasyprint.HTML(
-                    string=html, base_url=pdf.site_base_url(), url_fetcher=fetcher
-                ).render(pdf_variant=pdf.PDF_VARIANT)
-                for html in final
-            ]
-            attachment = weasyprint.Attachment(
-                string=data.csv_text(), name=data.csv_name, relationship="Data"
-            )
-            documents[0].copy(
-                [page for document in documents for page in document.pages]
-            ).write_pdf(pdf_variant=pdf.PDF_VARIANT, attachments=[attachment])
-            del documents
-        alones.append(time.perf_counter() - started)
-        alone_peaks.append(memory.peak)
+        if os.environ.get("BENCH_NO_ALONE"):
+            alones.append(float("nan"))
+            alone_peaks.append(float("nan"))
+        else:
+            data = services.job_data(job)
+            final = [rendered[-1], *rendered[:-1]]
+            started = time.perf_counter()
+            with TreeMemory() as memory:
+                fetcher = pdf.JejakURLFetcher()
+                documents = [
+                    weasyprint.HTML(
+                        string=html, base_url=pdf.site_base_url(), url_fetcher=fetcher
+                    ).render(pdf_variant=pdf.PDF_VARIANT)
+                    for html in final
+                ]
+                attachment = weasyprint.Attachment(
+                    string=data.csv_text(), name=data.csv_name, relationship="Data"
+                )
+                documents[0].copy(
+                    [page for document in documents for page in document.pages]
+                ).write_pdf(pdf_variant=pdf.PDF_VARIANT, attachments=[attachment])
+                del documents
+            alones.append(time.perf_counter() - started)
+            alone_peaks.append(memory.peak)
         load.append(os.getloadavg()[0])
     services.render_to_string = original_render
 
@@ -568,11 +638,28 @@ def agency_report_scenario(count: int, *, seeded: bool, cache: Path | None) -> d
         "pages": pages,
         "bytes": size,
         "peak_rss": max(peaks),
+        "memory": breakdown,
         "alone_peak_rss": max(alone_peaks),
         "rss_before": rss_before,
         "load": [round(value, 2) for value in load],
         "stored": stored,
     }
+
+
+def marked(function, name: str, watched: list[TreeMemory]):
+    """`function`, marking in the memory log of the sampler in `watched` when it starts and
+    ends."""
+
+    def wrapper(*args, **kwargs):
+        for memory in watched:
+            memory.mark(f"{name} starts")
+        try:
+            return function(*args, **kwargs)
+        finally:
+            for memory in watched:
+                memory.mark(f"{name} ends")
+
+    return wrapper
 
 
 def settings_database() -> Path:
@@ -623,10 +710,17 @@ def main() -> None:
         metavar="DIR",
         help="keep the seeded agency databases here and reuse them on later runs the same day",
     )
+    parser.add_argument(
+        "--no-alone",
+        action="store_true",
+        help="skip WeasyPrint alone on the agency report's HTML (its columns show nan)",
+    )
     parser.add_argument("--scenario", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rounds is not None:
         os.environ["BENCH_ROUNDS"] = str(args.rounds)
+    if args.no_alone:
+        os.environ["BENCH_NO_ALONE"] = "1"
     if args.workers is not None:
         os.environ["REPORT_WORKERS"] = str(args.workers)  # read by the scenarios' settings
     if args.scenario:
@@ -671,6 +765,23 @@ def main() -> None:
     print("peak RSS: this process and its children (PDF workers, their fork server) together")
     print("WP alone: WeasyPrint in one process on the same final HTML; WP RSS its peak")
     print("MiB: the stored PDF; load: the highest 1-minute load average seen during the runs")
+    print(
+        f"\n{'peak memory (MiB)':24}{'tree':>7}{'PSS':>7}{'parent':>8}{'server':>8}{'worker':>8}"
+        f"   at the tree's peak: parent + workers (second)"
+    )
+    for result in results[1:]:
+        memory, at = result["memory"], result["memory"]["at_peak"]
+        print(
+            f"{result['scenario']:24}{result['peak_rss']:>7.0f}{memory['pss']:>7.0f}"
+            f"{memory['parent']:>8.0f}{memory.get('forkserver', 0):>8.0f}"
+            f"{memory.get('worker', 0):>8.0f}   {at.get('parent', 0):.0f} + "
+            f"{at.get('workers', 0):.0f} ({at['second']:.1f} s)"
+        )
+    print(
+        "tree: resident memory of the whole process tree summed (forked pages shared with the "
+        "server counted in each); PSS: the same with shared pages counted once; parent, server, "
+        "worker: each one's own peak (worker: the largest)"
+    )
     by_size = {result["projects"]: result for result in results[1:]}
     for small, large in ((10, 100), (100, 1000)):
         if small in by_size and large in by_size:
