@@ -77,7 +77,7 @@ def main() -> None:
         from reports import figures
 
         started = time.perf_counter()
-        figures.figures_of(None, fresh=True)
+        figures.refresh(None, fresh=True)
         recount = time.perf_counter() - started
         print(f"every agency's figures counted afresh (nightly): {recount * 1000:.0f} ms")
 

@@ -342,7 +342,7 @@ def measure(repeat: int, count: int, kept: bool = False) -> dict[str, Any]:
     seeding = time.perf_counter() - started
     # What the nightly `manage.py agency_figures` does: every agency's figures counted afresh.
     started = time.perf_counter()
-    figures.figures_of(None, fresh=True)
+    figures.refresh(None, fresh=True)
     recount = time.perf_counter() - started
     clients: dict[str, Client] = {}
     rows = []

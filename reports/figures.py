@@ -7,7 +7,7 @@ true in two steps:
 - database triggers on projects and milestones append the agency's id to `AgencyFiguresMark`
   on every change that moves a figure, whoever makes it (services, the admin, imports, a bulk
   UPDATE);
-- `figures_of` recomputes, in one grouped pass, the rows that are marked or were computed before
+- `refresh` recomputes, in one grouped pass, the rows that are marked or were computed before
   today (overdue and the trend's months move with the date), then deletes exactly the marks it
   read: a mark written meanwhile, by a change it may not have seen, stays for the next reader.
 `manage.py agency_figures` recomputes every row (its timer runs after midnight, so the day's
@@ -26,7 +26,7 @@ import datetime
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -57,12 +57,6 @@ class Figures:
     terms: dict[str, TermTotals] = field(default_factory=dict)
     # The first day of a month -> milestones accepted in it, over the trend's months.
     months: Counter[datetime.date] = field(default_factory=Counter)
-
-    def __add__(self, other: Figures) -> Figures:
-        terms = dict(self.terms)
-        for term, totals in other.terms.items():
-            terms[term] = terms.get(term, TermTotals()) + totals
-        return Figures(self.projects + other.projects, terms, self.months + other.months)
 
     @property
     def total(self) -> int:
@@ -114,8 +108,8 @@ class Figures:
         return figures
 
 
-# The counts of a term that are kept (`TermTotals`' fields).
-TERM_COUNTS = ("total", "accepted", "planned", "overdue")
+# The counts of a term that are kept: `TermTotals`' fields.
+TERM_COUNTS = tuple(term_field.name for term_field in fields(TermTotals))
 
 
 def added_up(many: Iterable[Figures]) -> Figures:
@@ -211,11 +205,8 @@ def refresh(
         return Kept(projects, {}, agencies is None)
     everything = fresh and agencies is None
     computed = compute(None if everything else stale, now=now)
-    if everything:
-        projects = {}
-    for agency in stale:
-        projects.pop(agency, None)
-    projects.update({agency: one.total for agency, one in computed.items()})
+    kept = {} if everything else {a: n for a, n in projects.items() if a not in stale}
+    projects = kept | {agency: one.total for agency, one in computed.items()}
     stored = _store(computed, None if everything else stale, today, [pk for pk, _a in marked])
     return Kept(projects, {} if stored else computed, agencies is None)
 

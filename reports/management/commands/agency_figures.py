@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if check:
             self._check()
             return
-        count = len(figures.figures_of(None, fresh=True))
+        count = len(figures.refresh(None, fresh=True).projects)
         self.stdout.write(f"Angka {count} instansi dihitung. Figures of {count} agencies computed.")
         # The night's other bookkeeping: SQLite's planner statistics (PostgreSQL keeps its own).
         if sqlite_stats.analyze(connection):
