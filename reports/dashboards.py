@@ -50,7 +50,7 @@ from reports.documents.project_lines import (
     month_counts,
     term_counts,
 )
-from reports.figures import refresh
+from reports.figures import Figures, refresh
 from reports.filters import with_figures
 from reports.impact import ImpactFigures, impact_figures, impact_figures_by
 from tracker.models import (
@@ -557,8 +557,6 @@ def agency_section(
                 "overdue": per_unit[agency.pk].plan.overdue,
             }
         )
-    states = state_list(together.states)
-    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     keys = latest_moved(projects, ids)
     rows = ChangeProject.objects.select_related("participant", "cohort", "agency").in_bulk(keys)
     latest = with_figures([rows[key] for key in keys], now=now)
@@ -567,14 +565,10 @@ def agency_section(
         "impact": impact_figures(projects, today=timezone.localdate(now)),
         "units": units,
         "unit_page": unit_page,
-        "states": states,
         # Most frequent first, then by name.
         "grades": sorted(together.grades.items(), key=lambda item: (-item[1], item[0])),
-        "milestones": together.plan.total,
-        "terms": term_counts(together.terms),
-        "trend": month_counts(together.months, months),
         "latest": latest,
-        "total": together.total,
+        **figure_totals(together, now=now),
     }
 
 
@@ -585,11 +579,15 @@ def overview_section(*, now: datetime.datetime | None = None) -> dict:
     """For the system's admin: every project by state, the plan per term, and the milestones
     accepted per month, from every agency's kept figures (`reports.figures`)."""
     now = now or timezone.now()
-    together = refresh(None, now=now).together()
-    states = state_list(together.states)
+    return figure_totals(refresh(None, now=now).together(), now=now)
+
+
+def figure_totals(together: Figures, *, now: datetime.datetime | None) -> dict:
+    """What the agency head's and the admin's sections show of agencies' figures added up:
+    projects by state, the plan per term and the milestones accepted per month."""
     months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
     return {
-        "states": states,
+        "states": state_list(together.states),
         "total": together.total,
         "milestones": together.plan.total,
         "terms": term_counts(together.terms),
