@@ -19,6 +19,7 @@ help: ## List the targets
 	@echo "Variables:"
 	@echo "  HOST=$(HOST)   where run and serve listen (e.g. make run HOST=0.0.0.0:8080)"
 	@echo "  SITE_URL=$(SITE_URL)   links in emails and documents; follows HOST unless set"
+	@echo "  TEST_WORKERS=$(TEST_WORKERS)   processes make test runs the suite in (auto: one per core)"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Jejak needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
@@ -49,8 +50,11 @@ serve: install ## Serve on HOST without migrating, seeding or the worker
 worker: install ## Run the background worker alone (it sends emails and builds large reports)
 	$(DEV_ENV) $(PY) manage.py worker
 
-test: check-system ## Run the whole test suite (PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest
+# How many processes `make test` runs the suite in (pytest-xdist): one per core unless set.
+TEST_WORKERS ?= auto
+
+test: check-system ## Run the whole test suite on every core (PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

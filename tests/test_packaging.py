@@ -14,6 +14,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 TEST_TOOLS = {
     "pytest",
     "pytest-django",
+    "pytest-xdist",
     "playwright",
     "axe-playwright-python",
     "moto",

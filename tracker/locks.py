@@ -47,8 +47,10 @@ def held_alone(name: str) -> Iterator[bool]:
 def _file_lock(name: str) -> Iterator[bool]:
     database = str(connection.settings_dict["NAME"])
     path = Path(database)
-    if not path.is_absolute() or not path.parent.is_dir():  # an in-memory test database
-        path = Path(tempfile.gettempdir()) / hashlib.sha256(database.encode()).hexdigest()[:16]
+    if not path.is_absolute() or not path.parent.is_dir():
+        # An in-memory (test) database lives in this process alone, and so does its lock.
+        owner = f"{database}:{os.getpid()}"
+        path = Path(tempfile.gettempdir()) / hashlib.sha256(owner.encode()).hexdigest()[:16]
     lock = path.with_name(f"{path.name}.{name}.lock")
     descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -34,7 +34,10 @@ STEPS = [
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
-    ("name", "before", "allowed", "data", "after"), STEPS, ids=lambda v: str(v)
+    ("name", "before", "allowed", "data", "after"),
+    STEPS,
+    # Sorted, so that every process (pytest-xdist's workers) names the cases alike.
+    ids=lambda v: "+".join(sorted(v)) if isinstance(v, set) else str(v),
 )
 def test_milestone_step_per_persona(
     client, world, at_work, persona, name, before, allowed, data, after
