@@ -37,7 +37,8 @@ STATE_RANK = Case(
 # Sort parameter -> (column label, fields to order by). Every sort ends on the primary key, so a
 # page boundary never splits or repeats rows between requests.
 SORTS = {
-    "participant": (_("Peserta"), ("participant__full_name",)),
+    # The participant's name as copied onto the project (one index on one table).
+    "participant": (_("Peserta"), ("participant_name",)),
     "title": (_("Judul"), ("title",)),
     "agency": (_("Instansi"), ("agency__name",)),
     "cohort": (_("Angkatan"), ("cohort__year", "cohort__programme", "cohort__number")),

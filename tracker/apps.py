@@ -15,7 +15,7 @@ class TrackerConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from tracker import fragments, health, sqlite_search, sqlite_stats  # noqa: F401  (health: a check)
+        from tracker import fragments, health, sqlite_search, sqlite_stats, summary  # noqa: F401  (health: a check)
 
         # Every connection's writes retire the cached page regions they change.
         connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
@@ -29,3 +29,5 @@ class TrackerConfig(AppConfig):
         post_migrate.connect(sqlite_search.after_migrate, dispatch_uid="tracker.sqlite_search")
         # And its planner knows the tables' sizes again (`tracker/sqlite_stats.py`).
         post_migrate.connect(sqlite_stats.after_migrate, dispatch_uid="tracker.sqlite_stats")
+        # The participant's name on each project follows the user again (`tracker/summary.py`).
+        post_migrate.connect(summary.after_migrate, dispatch_uid="tracker.summary")

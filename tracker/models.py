@@ -442,6 +442,11 @@ class ChangeProject(WorkflowModel):
     open_due_on = models.DateField(
         _("tenggat tonggak terdekat"), null=True, blank=True, editable=False
     )
+    # The participant's full name, which the list sorts by first: on this row, the page is one
+    # walk of one index. Database triggers copy it on every write (tracker/summary.py).
+    participant_name = models.CharField(
+        _("nama peserta"), max_length=200, blank=True, default="", editable=False
+    )
 
     objects = ChangeProjectQuerySet.as_manager()
 
@@ -468,6 +473,7 @@ class ChangeProject(WorkflowModel):
             # stops at the page, whatever the number of projects.
             models.Index(fields=["progress", "id"], name="project_progress_id"),
             models.Index(fields=["predikat", "id"], name="project_predikat_id"),
+            models.Index(fields=["participant_name", "id"], name="project_participant_name_id"),
         ]
 
     def __str__(self) -> str:

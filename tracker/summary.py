@@ -6,6 +6,12 @@ the same for 100,000 projects as for ten. They are copies, so every service that
 project's milestones or grades calls `refresh` in its transaction, under the project's row lock;
 `manage.py summary --check` finds rows that drifted and `--repair` fixes them.
 
+`participant_name`, the participant's full name that the list sorts by, is copied by database
+triggers instead, whoever writes (a profile page, the admin, an import, SQL by hand): a project
+inserted or given another participant reads the name, and a user's new name is copied onto each
+of their projects. The triggers are made after every `migrate` (SQLite drops a table's triggers
+when a migration remakes it), and every row is filled afresh whenever one was missing.
+
 Overdue and stuck depend on today's date. Overdue is kept as the date it begins (`open_due_on`,
 the earliest due date not yet met), so "has an overdue milestone" is a test on the row; how many
 are overdue, and stuck (which weighs each milestone's last activity), are counted for the rows a
@@ -17,13 +23,22 @@ the project's reverse relations, never imported.
 
 from __future__ import annotations
 
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from tracker.models import ChangeProject
+from tracker.models import ChangeProject, User
 
 # The stored columns, in the order `fresh` computes them.
-COLUMNS = ("milestones_total", "milestones_accepted", "progress", "predikat", "open_due_on")
+COLUMNS = (
+    "milestones_total",
+    "milestones_accepted",
+    "progress",
+    "predikat",
+    "open_due_on",
+    "participant_name",
+)
 
 
 def count_of(queryset: QuerySet) -> Subquery:
@@ -57,6 +72,9 @@ def fresh() -> dict[str, Func | Subquery]:
         "open_due_on": Subquery(
             own.exclude(state="accepted").order_by("due_date").values("due_date")[:1]
         ),
+        "participant_name": Subquery(
+            User.objects.filter(pk=OuterRef("participant_id")).values("full_name")[:1]
+        ),
     }
 
 
@@ -84,3 +102,83 @@ def drifted(projects: QuerySet[ChangeProject] | None = None) -> QuerySet[ChangeP
         )
         differs |= Q(**{f"{name}__isnull": True}) ^ Q(**{f"{fresh_name}__isnull": True})
     return projects.annotate(**computed).filter(differs).order_by("pk")
+
+
+# --- the participant's name, copied by the database ---------------------------------------------
+
+_PROJECT = ChangeProject._meta.db_table
+_USER = User._meta.db_table
+_NAME = f"(SELECT full_name FROM {_USER} WHERE id = new.participant_id)"
+
+# name -> CREATE statements. On SQLite an AFTER trigger mends the row Django wrote (it cannot
+# change NEW); recursive triggers are off, so the mend does not fire its own trigger again.
+NAME_TRIGGERS = {
+    "sqlite": {
+        "project_participant_name_insert": [
+            f"CREATE TRIGGER project_participant_name_insert AFTER INSERT ON {_PROJECT} "
+            f"FOR EACH ROW BEGIN UPDATE {_PROJECT} SET participant_name = {_NAME} "
+            "WHERE id = new.id; END"
+        ],
+        "project_participant_name_update": [
+            "CREATE TRIGGER project_participant_name_update "
+            f"AFTER UPDATE OF participant_id, participant_name ON {_PROJECT} FOR EACH ROW "
+            f"WHEN new.participant_name IS NOT {_NAME} "
+            f"BEGIN UPDATE {_PROJECT} SET participant_name = {_NAME} WHERE id = new.id; END"
+        ],
+        "user_full_name_to_projects": [
+            f"CREATE TRIGGER user_full_name_to_projects AFTER UPDATE OF full_name ON {_USER} "
+            "FOR EACH ROW WHEN old.full_name IS NOT new.full_name "
+            f"BEGIN UPDATE {_PROJECT} SET participant_name = new.full_name "
+            "WHERE participant_id = new.id; END"
+        ],
+    },
+    "postgresql": {
+        "project_participant_name": [
+            "CREATE OR REPLACE FUNCTION project_participant_name() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN new.participant_name := {_NAME}; RETURN new; END $$",
+            "CREATE TRIGGER project_participant_name "
+            f"BEFORE INSERT OR UPDATE OF participant_id, participant_name ON {_PROJECT} "
+            "FOR EACH ROW EXECUTE FUNCTION project_participant_name()",
+        ],
+        "user_full_name_to_projects": [
+            "CREATE OR REPLACE FUNCTION user_full_name_to_projects() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {_PROJECT} SET participant_name = "
+            "new.full_name WHERE participant_id = new.id; RETURN NULL; END $$",
+            f"CREATE TRIGGER user_full_name_to_projects AFTER UPDATE OF full_name ON {_USER} "
+            "FOR EACH ROW WHEN (old.full_name IS DISTINCT FROM new.full_name) "
+            "EXECUTE FUNCTION user_full_name_to_projects()",
+        ],
+    },
+}
+_PRESENT = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+}
+
+
+def ensure_name_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """Make the name triggers where missing, then fill every project's name afresh (changes may
+    have gone unseen meanwhile); whether any was missing."""
+    triggers = NAME_TRIGGERS.get(connection.vendor)
+    tables = set(connection.introspection.table_names())
+    if triggers is None or not {_PROJECT, _USER} <= tables:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_PRESENT[connection.vendor])
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in triggers if name not in present]
+        for name in missing:
+            for statement in triggers[name]:
+                cursor.execute(statement)
+    if missing:
+        drifted_names = ChangeProject.objects.exclude(participant_name=F("participant__full_name"))
+        ChangeProject.objects.filter(pk__in=drifted_names.values("pk")).update(
+            participant_name=fresh()["participant_name"]
+        )
+    return bool(missing)
+
+
+def after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """The `post_migrate` receiver (sent once per app: the tracker app's is enough)."""
+    if sender.name == "tracker":
+        ensure_name_triggers(connections[using])

@@ -47,7 +47,7 @@ from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import fill_scores
 from tests.milestones.factories import put_project_in
 from tracker import summary
-from tracker.models import ChangeProject, Seminar
+from tracker.models import ChangeProject, Seminar, User
 from tracker.services import project_resubmit
 from tracker.workflow import Refused
 
@@ -67,6 +67,7 @@ def expected(project: ChangeProject) -> tuple:
         accepted * 100 // len(plan) if plan else 0,
         latest.predikat if latest else "",
         min((due for state, due in plan if state != M.ACCEPTED), default=None),
+        User.objects.get(pk=project.participant_id).full_name,
     )
 
 
