@@ -534,13 +534,14 @@ def agency_section(
     progress, the latest ones to move."""
     headships = list(AgencyHead.objects.filter(user=user).select_related("agency"))
     ids = agency_subtree_ids(headship.agency_id for headship in headships)
-    projects = ChangeProject.objects.filter(agency_id__in=ids)
+    # The ids as one parameter (`tracker/lookups.py`): a province has a thousand units.
+    projects = ChangeProject.objects.filter(agency_id__in_ids=ids)
     # Every total from the agencies' kept figures (`reports.figures`): added up by the database
     # from a few rows per unit, never a count over the projects or their milestones.
     kept = refresh(ids, now=now)
     together = kept.together()
     unit_page, rows = section_page(page, len(kept.projects), UNITS_SHOWN)
-    shown = list(Agency.objects.filter(pk__in=list(kept.projects)).order_by("name", "pk")[rows])
+    shown = list(Agency.objects.filter(pk__in_ids=kept.projects).order_by("name", "pk")[rows])
     per_unit = kept.each([agency.pk for agency in shown])
     units = []
     for agency in shown:

@@ -131,7 +131,7 @@ def compute(
     now = now or timezone.now()
     projects = ChangeProject.objects.all()
     if agencies is not None:
-        projects = projects.filter(agency_id__in=agencies)
+        projects = projects.filter(agency_id__in_ids=agencies)
     figures: dict[int, Figures] = {}
 
     def of(agency: int) -> Figures:
@@ -162,9 +162,9 @@ class Kept:
 
     def together(self) -> Figures:
         """The agencies' figures added up: one grouped read of their count rows."""
-        counts = AgencyFigureCount.objects.exclude(agency__in=list(self.unstored))
+        counts = AgencyFigureCount.objects.exclude(agency__in_ids=self.unstored)
         if not self.everywhere:
-            counts = counts.filter(agency__in=list(self.projects))
+            counts = counts.filter(agency__in_ids=self.projects)
         sums = counts.order_by().values_list("key").annotate(n=Sum("count")).values_list("key", "n")
         return added_up([Figures.from_counts(sums), *self.unstored.values()])
 
@@ -192,8 +192,8 @@ def refresh(
     marks = AgencyFiguresMark.objects.all()
     rows = AgencyFigures.objects.all()
     if agencies is not None:
-        marks = marks.filter(agency__in=agencies)
-        rows = rows.filter(agency__in=agencies)
+        marks = marks.filter(agency__in_ids=agencies)
+        rows = rows.filter(agency__in_ids=agencies)
     marked = list(marks.values_list("pk", "agency"))
     stale = {agency for _pk, agency in marked} | (set(agencies or ()) if fresh else set())
     projects = {}
@@ -231,11 +231,11 @@ def _store(
     try:
         with transaction.atomic():
             if counted is None:
-                AgencyFigures.objects.exclude(agency__in=list(computed)).delete()
+                AgencyFigures.objects.exclude(agency__in_ids=computed).delete()
                 AgencyFigureCount.objects.all().delete()
             else:
-                AgencyFigures.objects.filter(agency__in=counted - set(computed)).delete()
-                AgencyFigureCount.objects.filter(agency__in=counted).delete()
+                AgencyFigures.objects.filter(agency__in_ids=counted - set(computed)).delete()
+                AgencyFigureCount.objects.filter(agency__in_ids=counted).delete()
             AgencyFigures.objects.bulk_create(
                 [
                     AgencyFigures(agency_id=agency, computed_on=today, projects=one.total)

@@ -15,7 +15,14 @@ class TrackerConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from tracker import fragments, health, sqlite_search, sqlite_stats, summary  # noqa: F401  (health: a check)
+        from tracker import (  # noqa: F401  (health: a check; lookups: `__in_ids`)
+            fragments,
+            health,
+            lookups,
+            sqlite_search,
+            sqlite_stats,
+            summary,
+        )
 
         # Every connection's writes retire the cached page regions they change.
         connection_created.connect(fragments.install, dispatch_uid="tracker.fragments.install")
