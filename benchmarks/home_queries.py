@@ -12,7 +12,6 @@ in process and times each of its queries again on its own.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,13 +35,7 @@ def main() -> None:
     parser.add_argument("--keep", default="/tmp/jejak-home-queries", help="where the data stays")
     parser.add_argument("--shown", type=int, default=8, help="slowest queries printed")
     options = parser.parse_args()
-    folder = Path(options.keep) / str(options.count)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ.pop("DATABASE_URL", None)  # a kept SQLite file, whatever the shell names
-    kept = (folder / "bench.db").exists()
-    pages.setup_django(folder, create=not kept)
-    if not kept:
-        pages.seed(options.count)
+    pages.setup_kept_sqlite(options.count, options.keep)
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

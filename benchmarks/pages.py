@@ -79,6 +79,18 @@ def setup_django(workdir: Path, *, create: bool = True) -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
+def setup_kept_sqlite(count: int, keep: str) -> None:
+    """Django on a SQLite file kept under `keep`/N, seeded the first time only: the tools that
+    look into one page (home_queries.py, profile_page.py) skip the seeding when run again."""
+    folder = Path(keep) / str(count)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.pop("DATABASE_URL", None)  # a kept SQLite file, whatever the shell names
+    kept = (folder / "bench.db").exists()
+    setup_django(folder, create=not kept)
+    if not kept:
+        seed(count)
+
+
 def teardown_django() -> None:
     from django.conf import settings
     from django.db import connection

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -35,13 +34,7 @@ def main() -> None:
     parser.add_argument("--shown", type=int, default=30, help="functions printed")
     parser.add_argument("--keep", default="/tmp/jejak-home-queries", help="where the data stays")
     options = parser.parse_args()
-    folder = Path(options.keep) / str(options.count)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ.pop("DATABASE_URL", None)  # a kept SQLite file, whatever the shell names
-    kept = (folder / "bench.db").exists()
-    pages.setup_django(folder, create=not kept)
-    if not kept:
-        pages.seed(options.count)
+    pages.setup_kept_sqlite(options.count, options.keep)
 
     from django.test import Client
 
