@@ -44,6 +44,7 @@ from milestones.selectors import (
 from reports.documents.project_lines import TREND_MONTHS
 from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
 from tracker.models import Agency, ChangeProject
+from tracker.summary import PRESENT_TRIGGERS
 
 logger = logging.getLogger(__name__)
 
@@ -360,10 +361,6 @@ def _postgresql(trigger: Trigger) -> list[str]:
     ]
 
 
-PRESENT = {
-    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
-    "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
-}
 STATEMENTS = {"sqlite": _sqlite, "postgresql": _postgresql}
 
 
@@ -376,7 +373,7 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     if not {AgencyFiguresMark._meta.db_table, *needed} <= tables:
         return False
     with connection.cursor() as cursor:
-        cursor.execute(PRESENT[connection.vendor])
+        cursor.execute(PRESENT_TRIGGERS[connection.vendor])
         present = {row[0] for row in cursor.fetchall()}
         missing = [trigger for trigger in TRIGGERS if trigger.name not in present]
         for trigger in missing:

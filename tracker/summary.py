@@ -150,7 +150,8 @@ NAME_TRIGGERS = {
         ],
     },
 }
-_PRESENT = {
+# The names of the triggers a database holds (reports/figures.py asks the same).
+PRESENT_TRIGGERS = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
     "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
 }
@@ -164,17 +165,16 @@ def ensure_name_triggers(connection: BaseDatabaseWrapper) -> bool:
     if triggers is None or not {_PROJECT, _USER} <= tables:
         return False
     with connection.cursor() as cursor:
-        cursor.execute(_PRESENT[connection.vendor])
+        cursor.execute(PRESENT_TRIGGERS[connection.vendor])
         present = {row[0] for row in cursor.fetchall()}
         missing = [name for name in triggers if name not in present]
         for name in missing:
             for statement in triggers[name]:
                 cursor.execute(statement)
     if missing:
-        drifted_names = ChangeProject.objects.exclude(participant_name=F("participant__full_name"))
-        ChangeProject.objects.filter(pk__in=drifted_names.values("pk")).update(
-            participant_name=fresh()["participant_name"]
-        )
+        ChangeProject.objects.using(connection.alias).exclude(
+            participant_name=F("participant__full_name")
+        ).update(participant_name=fresh()["participant_name"])
     return bool(missing)
 
 
