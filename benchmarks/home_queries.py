@@ -1,12 +1,14 @@
 """Where a home page's time goes at size N: the section's total and its slowest queries.
 
 `benchmarks/pages.py` says how long a dashboard takes; this says why. It seeds the same data as
-pages.py (the demo plus N generated projects) into a SQLite file kept under --keep, so a second
-run skips the seeding (about two minutes at N = 100,000), then builds one role's home section
-in process and times each of its queries again on its own.
+pages.py (the demo plus N generated projects) into a database it keeps (a SQLite file under
+--keep, or with `DATABASE_URL` a PostgreSQL database `<name>_kept_<N>`), so a second run skips
+the seeding (about two minutes at N = 100,000), then builds one role's home section in process
+and times each of its queries again on its own.
 
     .venv/bin/python benchmarks/home_queries.py 100000 --role kepala
     .venv/bin/python benchmarks/home_queries.py 10000 --role admin --shown 12
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jejak benchmarks/home_queries.py 100000 --role coach
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def main() -> None:
     parser.add_argument("--keep", default="/tmp/jejak-home-queries", help="where the data stays")
     parser.add_argument("--shown", type=int, default=8, help="slowest queries printed")
     options = parser.parse_args()
-    pages.setup_kept_sqlite(options.count, options.keep)
+    pages.setup_kept(options.count, options.keep)
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -38,9 +38,11 @@ MILESTONES = 4
 EXPORT_ROWS = PER_REGION
 
 
-def setup_django(workdir: Path, *, create: bool = True) -> None:
-    """Django on the benchmark's own database, made anew unless `create` is false (a kept
-    SQLite file, `benchmarks/home_queries.py`)."""
+def setup_django(workdir: Path, *, keep: int | None = None) -> None:
+    """Django on the benchmark's own database, made anew; or, for the tools that look into one
+    page (home_queries.py, profile_page.py), on one kept for size `keep` and seeded the first
+    time only: a SQLite file under `workdir`, or on PostgreSQL `<name>_kept_<N>` (left for the
+    next run: drop it when done)."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "tracker.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
@@ -57,38 +59,48 @@ def setup_django(workdir: Path, *, create: bool = True) -> None:
 
     database = dict(settings.DATABASES["default"])
     if "postgresql" in database["ENGINE"]:
-        # Never the developer's database: one of our own beside it, made anew and dropped.
-        database["TEST"] = {"NAME": f"{database['NAME']}_pages_bench"}
+        # Never the developer's database: one of our own beside it.
+        suffix = "pages_bench" if keep is None else f"kept_{keep}"
+        database["TEST"] = {"NAME": f"{database['NAME']}_{suffix}"}
+        kept = keep is not None and _postgres_has(database, database["TEST"]["NAME"])
     else:
         database = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(workdir / "bench.db"),
             "TEST": {"NAME": str(workdir / "bench.db")},
         }
+        kept = keep is not None and (workdir / "bench.db").exists()
+    if kept:
+        database["NAME"] = database["TEST"]["NAME"]
     settings.DATABASES = {"default": database}
     import django
 
     django.setup()
     from django.db import connection
 
-    if create:
+    if not kept:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    else:  # a kept file follows the code's migrations
+        if keep is not None:
+            seed(keep)
+    else:  # a kept database follows the code's migrations
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def setup_kept_sqlite(count: int, keep: str) -> None:
-    """Django on a SQLite file kept under `keep`/N, seeded the first time only: the tools that
-    look into one page (home_queries.py, profile_page.py) skip the seeding when run again."""
+def _postgres_has(database: dict[str, Any], name: str) -> bool:
+    import psycopg
+
+    server = {key.lower(): database[key] for key in ("HOST", "PORT", "USER", "PASSWORD")}
+    with psycopg.connect(dbname="postgres", **server) as db:
+        return db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def setup_kept(count: int, keep: str) -> None:
+    """Django on the database kept for size `count` (see setup_django), seeded once."""
     folder = Path(keep) / str(count)
     folder.mkdir(parents=True, exist_ok=True)
-    os.environ.pop("DATABASE_URL", None)  # a kept SQLite file, whatever the shell names
-    kept = (folder / "bench.db").exists()
-    setup_django(folder, create=not kept)
-    if not kept:
-        seed(count)
+    setup_django(folder, keep=count)
 
 
 def teardown_django() -> None:

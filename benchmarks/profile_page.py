@@ -2,8 +2,8 @@
 
 `benchmarks/pages.py` says how long a page takes and `benchmarks/home_queries.py` which queries a
 home spends it on; this says which functions the rest goes to. It seeds the same data as
-pages.py (the demo plus N generated projects) into a SQLite file kept under --keep, so a second
-run skips the seeding, asks for the page once to warm the caches, then profiles --repeat more
+pages.py (the demo plus N generated projects) into the database home_queries.py keeps (a SQLite
+file under --keep, or the PostgreSQL one beside `DATABASE_URL`), so a second run skips the seeding, asks for the page once to warm the caches, then profiles --repeat more
 requests (each drawn afresh, as pages.py does unless --kept) and prints the heaviest functions.
 
     .venv/bin/python benchmarks/profile_page.py 10000 /proyek/ --user admin
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--shown", type=int, default=30, help="functions printed")
     parser.add_argument("--keep", default="/tmp/jejak-home-queries", help="where the data stays")
     options = parser.parse_args()
-    pages.setup_kept_sqlite(options.count, options.keep)
+    pages.setup_kept(options.count, options.keep)
 
     from django.test import Client
 

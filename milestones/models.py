@@ -119,6 +119,13 @@ class Milestone(WorkflowModel):
     )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    # Copies the database keeps (tracker/summary.py), whoever writes: the latest of its creation,
+    # its steps and its evidence (what "stuck" weighs), and its latest submission (the order of
+    # a reviewer's queue).
+    last_activity_at = models.DateTimeField(
+        _("aktivitas terakhir"), default=timezone.now, editable=False
+    )
+    submitted_at = models.DateTimeField(_("terakhir diajukan"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("tonggak")

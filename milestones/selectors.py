@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
-    DateTimeField,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -25,7 +24,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -54,7 +53,6 @@ class Flags(TypedDict):
     """What `with_flags` annotates on each milestone."""
 
     evidence_count: int
-    last_activity_at: datetime.datetime
     is_overdue: bool
     is_stuck: bool
 
@@ -85,7 +83,7 @@ class ProjectFlags(TypedDict):
 
 
 class Submitted(TypedDict):
-    submitted_at: datetime.datetime
+    waiting_since: datetime.datetime
 
 
 if TYPE_CHECKING:
@@ -130,32 +128,17 @@ def _stuck_before(
 def with_flags(
     milestones: QuerySet[Milestone], *, now: datetime.datetime | None = None
 ) -> QuerySet[FlaggedMilestone]:
-    """Each milestone with evidence_count, last_activity_at, is_overdue and is_stuck.
+    """Each milestone with evidence_count, is_overdue and is_stuck.
 
     Overdue: the due date has passed and it is not accepted. Stuck: it should have been under way
     for at least STUCK_AFTER_DAYS, is not accepted, and nothing (a step, a piece of evidence)
-    happened to it in that time. Both count only while the project is at work.
+    happened to it in that time (`last_activity_at`, kept by the database: tracker/summary.py).
+    Both count only while the project is at work.
     """
     now, today = _clock(now)
     quiet_since, started_by = _stuck_before(now, today)
-    latest_step = (
-        MilestoneLog.objects.filter(milestone=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    latest_evidence = (
-        Evidence.objects.filter(milestone=OuterRef("pk"))
-        .order_by("-uploaded_at")
-        .values("uploaded_at")[:1]
-    )
     return milestones.annotate(
         evidence_count=count_of(Evidence.objects.filter(milestone=OuterRef("pk"))),
-        last_activity_at=Greatest(
-            "created_at",
-            Coalesce(Subquery(latest_step, output_field=DateTimeField()), "created_at"),
-            Coalesce(Subquery(latest_evidence, output_field=DateTimeField()), "created_at"),
-        ),
-    ).annotate(
         is_overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField()),
         is_stuck=ExpressionWrapper(
             ~Q(state=ACCEPTED)
@@ -352,14 +335,8 @@ def due_for_participants(today: datetime.date) -> QuerySet[Milestone]:
 def waiting_for_review(now: datetime.datetime) -> QuerySet[Milestone]:
     """Submitted milestones whose latest submission is older than REVIEW_WAITING_DAYS."""
     cutoff = now - datetime.timedelta(days=settings.REVIEW_WAITING_DAYS)
-    submitted_at = (
-        MilestoneLog.objects.filter(milestone=OuterRef("pk"), to_state=Milestone.State.SUBMITTED)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     return (
         Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
-        .annotate(submitted_at=Subquery(submitted_at, output_field=DateTimeField()))
         .filter(submitted_at__lt=cutoff)
         .select_related("project__coach", "project__mentor", "project__cohort")
         .order_by("submitted_at", "pk")
@@ -497,7 +474,7 @@ def reminder_digests(now: datetime.datetime) -> list[ReminderDigest]:
                         url=milestone.get_absolute_url(),
                         project=milestone.project,
                         waits_on=reviewer,
-                        since=milestone.submitted_at,  # type: ignore[attr-defined]  # annotated by waiting_for_review
+                        since=milestone.submitted_at or now,  # never None: filtered on
                     )
                 )
     for change in changes_waiting_for_mentor(now):
@@ -574,23 +551,15 @@ def escalations(
 # --- dashboards ----------------------------------------------------------------------------
 
 
-def _submitted_at() -> Subquery:
-    latest = (
-        MilestoneLog.objects.filter(milestone=OuterRef("pk"), to_state=Milestone.State.SUBMITTED)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    return Subquery(latest, output_field=DateTimeField())
-
-
 def milestones_awaiting_review(user: User) -> QuerySet[SubmittedMilestone]:
-    """Submitted milestones of projects the user coaches or mentors, with `submitted_at`."""
+    """Submitted milestones of projects the user coaches or mentors, with `waiting_since` (the
+    latest submission, or the last change for one submitted without a step: seeded)."""
     return (
         Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
         .filter(Q(project__coach=user) | Q(project__mentor=user))
-        .annotate(submitted_at=Coalesce(_submitted_at(), "updated_at"))
+        .annotate(waiting_since=Coalesce("submitted_at", "updated_at"))
         .select_related("project__participant", "project__cohort")
-        .order_by("submitted_at", "pk")
+        .order_by("waiting_since", "pk")
     )
 
 

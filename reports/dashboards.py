@@ -304,7 +304,7 @@ def review_queue(
             milestone.activity,
             milestone.project,
             _role_on(milestone.project, user),
-            milestone.submitted_at,
+            milestone.waiting_since,
             milestone.get_absolute_url(),
         )
         for milestone in milestones_awaiting_review(user)[window]

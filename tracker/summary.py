@@ -12,6 +12,12 @@ inserted or given another participant reads the name, and a user's new name is c
 of their projects. The triggers are made after every `migrate` (SQLite drops a table's triggers
 when a migration remakes it), and every row is filled afresh whenever one was missing.
 
+Each milestone's `last_activity_at` (the latest of its creation, its steps and its evidence)
+and `submitted_at` (its latest submission) are copied by triggers too: a step or a piece of
+evidence added, changed or removed recomputes them, and a milestone written from a stale copy is
+put right. They make "stuck" a test on each milestone's row and a reviewer's queue an ordered
+read, instead of a search through every milestone's history.
+
 Overdue and stuck depend on today's date. Overdue is kept as the date it begins (`open_due_on`,
 the earliest due date not yet met), so "has an overdue milestone" is a test on the row; how many
 are overdue, and stuck (which weighs each milestone's last activity), are counted for the rows a
@@ -23,10 +29,23 @@ the project's reverse relations, never imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import (
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf
 
 from tracker.models import ChangeProject, User
 
@@ -92,16 +111,71 @@ def refresh_many(projects: QuerySet[ChangeProject]) -> int:
 def drifted(projects: QuerySet[ChangeProject] | None = None) -> QuerySet[ChangeProject]:
     """The projects whose stored summary columns differ from a fresh computation."""
     projects = ChangeProject.objects.all() if projects is None else projects
-    computed = {f"fresh_{name}": expression for name, expression in fresh().items()}
+    return _differing(projects, fresh(), COLUMNS)
+
+
+def _differing(rows: QuerySet, computed: dict, columns: tuple[str, ...]) -> QuerySet:
+    """The rows whose stored `columns` differ from the `computed` expressions (as fresh_*)."""
     differs = Q()
-    for name in COLUMNS:
+    for name in columns:
         fresh_name = f"fresh_{name}"
         # NULL is never equal to anything in SQL: a NULL on one side only is drift too.
         differs |= ~Q(**{name: F(fresh_name)}) & Q(
             **{f"{name}__isnull": False, f"{fresh_name}__isnull": False}
         )
         differs |= Q(**{f"{name}__isnull": True}) ^ Q(**{f"{fresh_name}__isnull": True})
-    return projects.annotate(**computed).filter(differs).order_by("pk")
+    annotations = {f"fresh_{name}": expression for name, expression in computed.items()}
+    return rows.annotate(**annotations).filter(differs).order_by("pk")
+
+
+# --- a milestone's last activity and latest submission, copied by the database -------------------
+
+MILESTONE_COLUMNS = ("last_activity_at", "submitted_at")
+
+
+def _milestone_models() -> tuple[type[Model], type[Model], type[Model]]:
+    """Milestone, its steps and its evidence (a higher app's: reached, never imported)."""
+    milestone = ChangeProject._meta.get_field("milestones").related_model
+    fields = milestone._meta
+    return (
+        milestone,
+        fields.get_field("logs").related_model,
+        fields.get_field("evidence").related_model,
+    )
+
+
+def milestone_fresh() -> dict[str, Func | Subquery]:
+    """The milestone columns computed from its steps and evidence, as the triggers do."""
+    _milestone, log, evidence = _milestone_models()
+    steps = log._default_manager.filter(milestone=OuterRef("pk")).order_by("-created_at")
+    latest_evidence = (
+        evidence._default_manager.filter(milestone=OuterRef("pk"))
+        .order_by("-uploaded_at")
+        .values("uploaded_at")[:1]
+    )
+
+    def latest(query) -> Subquery:
+        return Subquery(query, output_field=DateTimeField())
+
+    return {
+        "last_activity_at": Greatest(
+            "created_at",
+            Coalesce(latest(steps.values("created_at")[:1]), "created_at"),
+            Coalesce(latest(latest_evidence), "created_at"),
+        ),
+        "submitted_at": latest(steps.filter(to_state="submitted").values("created_at")[:1]),
+    }
+
+
+def drifted_milestones() -> QuerySet:
+    """The milestones whose stored activity columns differ from a fresh computation."""
+    milestone, _log, _evidence = _milestone_models()
+    return _differing(milestone._default_manager.all(), milestone_fresh(), MILESTONE_COLUMNS)
+
+
+def refresh_milestones(milestones: QuerySet) -> int:
+    """Store the milestones' activity columns afresh (repairs: the triggers keep them)."""
+    return milestones.order_by().update(**milestone_fresh())
 
 
 # --- the participant's name, copied by the database ---------------------------------------------
@@ -157,28 +231,129 @@ PRESENT_TRIGGERS = {
 }
 
 
-def ensure_name_triggers(connection: BaseDatabaseWrapper) -> bool:
-    """Make the name triggers where missing, then fill every project's name afresh (changes may
-    have gone unseen meanwhile); whether any was missing."""
-    triggers = NAME_TRIGGERS.get(connection.vendor)
+def _activity_triggers(vendor: str) -> dict[str, list[str]]:
+    """The triggers that keep MILESTONE_COLUMNS: the milestone's own insert and update (a stale
+    copy is put right), and any step or evidence added, changed or removed."""
+    milestone, log, evidence = (model._meta.db_table for model in _milestone_models())
+    greatest = {"sqlite": "MAX", "postgresql": "GREATEST"}[vendor]
+
+    def computed(row: str) -> tuple[str, str]:
+        def latest(column: str, table: str, also: str = "") -> str:
+            return f"(SELECT MAX({column}) FROM {table} WHERE milestone_id = {row}.id{also})"
+
+        activity = (
+            f"{greatest}({row}.created_at, "
+            f"COALESCE({latest('created_at', log)}, {row}.created_at), "
+            f"COALESCE({latest('uploaded_at', evidence)}, {row}.created_at))"
+        )
+        return activity, latest("created_at", log, " AND to_state = 'submitted'")
+
+    activity, submitted = computed(milestone)
+    store = f"UPDATE {milestone} SET last_activity_at = {activity}, submitted_at = {submitted}"
+    children = {
+        "log": (log, "milestone_id, created_at, to_state"),
+        "evidence": (evidence, "milestone_id, uploaded_at"),
+    }
+    own = "created_at, last_activity_at, submitted_at"
+    if vendor == "sqlite":
+        new_activity, new_submitted = computed("new")
+        stale = (
+            f"new.last_activity_at IS NOT {new_activity} OR new.submitted_at IS NOT {new_submitted}"
+        )
+        triggers = {
+            f"milestone_activity_{event.split()[0].lower()}": [
+                f"CREATE TRIGGER milestone_activity_{event.split()[0].lower()} AFTER {event} "
+                f"ON {milestone} FOR EACH ROW WHEN {stale} BEGIN {store} WHERE id = new.id; END"
+            ]
+            for event in ("INSERT", f"UPDATE OF {own}")
+        }
+        for short, (table, watched) in children.items():
+            for event, rows in (
+                ("INSERT", "new.milestone_id"),
+                ("DELETE", "old.milestone_id"),
+                (f"UPDATE OF {watched}", "old.milestone_id, new.milestone_id"),
+            ):
+                name = f"milestone_activity_{short}_{event.split()[0].lower()}"
+                triggers[name] = [
+                    f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                    f"BEGIN {store} WHERE id IN ({rows}); END"
+                ]
+        return triggers
+    new_activity, new_submitted = computed("new")
+    triggers = {
+        "milestone_activity": [
+            "CREATE OR REPLACE FUNCTION milestone_activity() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN new.last_activity_at := {new_activity}; "
+            f"new.submitted_at := {new_submitted}; RETURN new; END $$",
+            f"CREATE TRIGGER milestone_activity BEFORE INSERT OR UPDATE OF {own} ON {milestone} "
+            "FOR EACH ROW EXECUTE FUNCTION milestone_activity()",
+        ]
+    }
+    touch = (
+        "CREATE OR REPLACE FUNCTION milestone_activity_touch() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN IF TG_OP <> 'INSERT' THEN {store} WHERE id = old.milestone_id; END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {store} WHERE id = new.milestone_id; END IF; "
+        "RETURN NULL; END $$"
+    )
+    for short, (table, watched) in children.items():
+        name = f"milestone_activity_{short}"
+        triggers[name] = [
+            touch,
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION milestone_activity_touch()",
+        ]
+    return triggers
+
+
+def _refill_names(alias: str) -> None:
+    ChangeProject.objects.using(alias).exclude(participant_name=F("participant__full_name")).update(
+        participant_name=fresh()["participant_name"]
+    )
+
+
+def _refill_activity(alias: str) -> None:
+    milestone, _log, _evidence = _milestone_models()
+    refresh_milestones(milestone._default_manager.using(alias).all())
+
+
+def _kept_by_triggers(
+    vendor: str,
+) -> list[tuple[set[str], dict[str, list[str]], Callable[[str], None]]]:
+    """Each group of triggers: the tables it needs, its statements by name, and how to fill
+    its columns afresh when one was missing (changes may have gone unseen meanwhile)."""
+    if vendor not in NAME_TRIGGERS:
+        return []
+    tables = {model._meta.db_table for model in _milestone_models()}
+    return [
+        ({_PROJECT, _USER}, NAME_TRIGGERS[vendor], _refill_names),
+        (tables, _activity_triggers(vendor), _refill_activity),
+    ]
+
+
+def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """Make the triggers where missing, then fill the columns of each group that missed one
+    afresh; whether any was missing."""
     tables = set(connection.introspection.table_names())
-    if triggers is None or not {_PROJECT, _USER} <= tables:
+    groups = [group for group in _kept_by_triggers(connection.vendor) if group[0] <= tables]
+    if not groups:
         return False
     with connection.cursor() as cursor:
         cursor.execute(PRESENT_TRIGGERS[connection.vendor])
         present = {row[0] for row in cursor.fetchall()}
+    found = False
+    for _tables, triggers, refill in groups:
         missing = [name for name in triggers if name not in present]
-        for name in missing:
-            for statement in triggers[name]:
-                cursor.execute(statement)
-    if missing:
-        ChangeProject.objects.using(connection.alias).exclude(
-            participant_name=F("participant__full_name")
-        ).update(participant_name=fresh()["participant_name"])
-    return bool(missing)
+        with connection.cursor() as cursor:
+            for name in missing:
+                for statement in triggers[name]:
+                    cursor.execute(statement)
+        if missing:
+            refill(connection.alias)
+            found = True
+    return found
 
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:
     """The `post_migrate` receiver (sent once per app: the tracker app's is enough)."""
     if sender.name == "tracker":
-        ensure_name_triggers(connections[using])
+        ensure_triggers(connections[using])

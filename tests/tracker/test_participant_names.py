@@ -72,10 +72,10 @@ def test_missing_triggers_are_made_again_and_every_name_filled_afresh(project):
     assert _stored_name(project) == "Budi Santoso"  # unseen: the triggers were gone
     assert summary.drifted().filter(pk=project.pk).exists()
 
-    assert summary.ensure_name_triggers(connection) is True
+    assert summary.ensure_triggers(connection) is True
     assert _stored_name(project) == "Fajar Nugroho"
     assert not summary.drifted().exists()
-    assert summary.ensure_name_triggers(connection) is False  # nothing left to make
+    assert summary.ensure_triggers(connection) is False  # nothing left to make
     User.objects.filter(pk=project.participant_id).update(full_name="Fajar N.")
     assert _stored_name(project) == "Fajar N."
 
@@ -83,11 +83,11 @@ def test_missing_triggers_are_made_again_and_every_name_filled_afresh(project):
 def test_the_summary_check_finds_a_drifted_name_and_repair_mends_it(project):
     _drop_name_triggers()
     User.objects.filter(pk=project.participant_id).update(full_name="Gita Permata")
-    with pytest.raises(CommandError, match="1 projects drifted"):
+    with pytest.raises(CommandError, match="1 projects and 0 milestones drifted"):
         call_command("summary", "--check")
     call_command("summary", "--repair")
     assert _stored_name(project) == "Gita Permata"
-    summary.ensure_name_triggers(connection)
+    summary.ensure_triggers(connection)
 
 
 def test_the_list_follows_a_rename_in_its_default_order(client, world):

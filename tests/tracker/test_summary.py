@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.admin.sites import site
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
@@ -27,10 +28,11 @@ from hypothesis.stateful import (
 
 from mentoring.models import SeminarGrade
 from mentoring.services import seminar_grade
-from milestones.models import ChangeRequest, Milestone, Term
+from milestones.models import ChangeRequest, Evidence, Milestone, Term
 from milestones.services import (
     change_approve,
     evidence_add_link,
+    evidence_delete,
     milestone_accept,
     milestone_create,
     milestone_delete,
@@ -82,11 +84,25 @@ def stored_due(project: ChangeProject) -> datetime.date | None:
     return ChangeProject.objects.values_list("open_due_on", flat=True).get(pk=project.pk)
 
 
+def expected_activity(milestone: Milestone) -> tuple:
+    """A milestone's last activity and latest submission, found in Python."""
+    steps = list(milestone.logs.values_list("created_at", "to_state"))
+    uploads = list(milestone.evidence.values_list("uploaded_at", flat=True))
+    return (
+        max([milestone.created_at, *(at for at, _state in steps), *uploads]),
+        max((at for at, state in steps if state == M.SUBMITTED), default=None),
+    )
+
+
 def assert_kept(*projects: ChangeProject) -> None:
     for project in projects:
         row = ChangeProject.objects.filter(pk=project.pk).values_list(*summary.COLUMNS).get()
         assert row == expected(project)
+        for milestone in Milestone.objects.filter(project=project):
+            kept = (milestone.last_activity_at, milestone.submitted_at)
+            assert kept == expected_activity(milestone)
     assert not summary.drifted().exists()
+    assert not summary.drifted_milestones().exists()
     # Every change marked its agency: the rows a reader would trust equal a fresh count. Then
     # they are stored afresh, for the next step to be checked against.
     assert not figures.drifted()
@@ -322,18 +338,18 @@ def test_summary_check_reports_drift_and_repair_fixes_it(world):
     milestone_create(project=world.project, by=world.participant, data=_plan())
     out = io.StringIO()
     call_command("summary", "--check", stdout=out)
-    assert "0 projects drifted" in out.getvalue()
+    assert "0 projects and 0 milestones drifted" in out.getvalue()
     ChangeProject.objects.filter(pk=world.project.pk).update(milestones_total=9, predikat="X")
     out = io.StringIO()
     with pytest.raises(CommandError) as failed:
         call_command("summary", "--check", stdout=out)
     assert failed.value.returncode == 1
-    assert "1 projects drifted" in str(failed.value)
-    assert f"#{world.project.pk}: milestones_total=9" in out.getvalue()
+    assert "1 projects and 0 milestones drifted" in str(failed.value)
+    assert f"changeproject #{world.project.pk}: milestones_total=9" in out.getvalue()
     assert stored(world.project) == (9, 0, 0, "X")  # a check changes nothing
     out = io.StringIO()
     call_command("summary", "--repair", stdout=out)
-    assert "1 projects repaired" in out.getvalue()
+    assert "1 projects and 0 milestones repaired" in out.getvalue()
     assert_kept(world.project)
 
 
@@ -449,6 +465,35 @@ def test_random_plans_steps_and_grades_never_drift(world):
                 )
                 change_approve(change=change, by=world.mentor)
 
+        @rule(hours=st.integers(min_value=1, max_value=24 * 20))
+        def time_passes(self, hours):
+            """Later steps and evidence carry later times: the last activity moves."""
+            clock.shift(datetime.timedelta(hours=hours))
+
+        @rule(data=st.data())
+        def add_evidence(self, data):
+            milestone = data.draw(st.sampled_from(list(self.working.milestones.all())))
+            self.n += 1
+            self._attempt(
+                evidence_add_link,
+                milestone=milestone,
+                by=self.working.participant,
+                url=f"https://dinkes.example.go.id/berita/{self.n}",
+                caption="Foto kegiatan",
+            )
+
+        @precondition(lambda self: Evidence.objects.filter(milestone__project=self.working))
+        @rule(data=st.data())
+        def remove_evidence(self, data):
+            """The latest activity may go with it: the one before counts again."""
+            evidence = data.draw(
+                st.sampled_from(list(Evidence.objects.filter(milestone__project=self.working)))
+            )
+            before = Milestone.objects.get(pk=evidence.milestone_id).last_activity_at
+            self._attempt(evidence_delete, evidence=evidence, by=self.working.participant)
+            if Milestone.objects.get(pk=evidence.milestone_id).last_activity_at < before:
+                reached.add("activity went back")
+
         @rule(percent=st.integers(min_value=30, max_value=100))
         def grade(self, percent):
             self.graded.refresh_from_db()
@@ -472,17 +517,27 @@ def test_random_plans_steps_and_grades_never_drift(world):
                 reached.add("added")
             if SeminarGrade.objects.filter(project=self.graded).count() > 1:
                 reached.add("graded again")
+            if self.working.milestones.filter(last_activity_at__gt=F("created_at")).exists():
+                reached.add("moved later")
 
-    with time_machine.travel(TODAY, tick=False):
+    with time_machine.travel(TODAY, tick=False) as clock:
         run_state_machine_as_test(
             Summaries,
             settings=settings(
-                max_examples=10,
+                max_examples=12,
                 derandomize=True,
-                stateful_step_count=15,
+                stateful_step_count=25,
                 deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
             ),
         )
-    # The runs went where the columns change: a plan, an acceptance, an addition, a regrade.
-    assert reached == {"planned", "accepted", "added", "graded again"}
+    # The runs went where the columns change: a plan, an acceptance, an addition, a regrade, a
+    # milestone's activity after its creation, and evidence taken away.
+    assert reached == {
+        "planned",
+        "accepted",
+        "added",
+        "graded again",
+        "moved later",
+        "activity went back",
+    }
