@@ -104,6 +104,11 @@ class MilestoneAdmin(ProjectScopedAdmin):
         for project_id in projects:
             summary.refresh(project_id)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # The evidence inline is saved after the milestone: its activity moves with it.
+        super().save_related(request, form, formsets, change)
+        summary.refresh(form.instance.project_id)
+
     def delete_model(self, request: HttpRequest, obj: Milestone) -> None:
         lock_project(obj.project_id)
         super().delete_model(request, obj)

@@ -293,7 +293,6 @@ class Seeder:
         if not created:
             return
         self.created += 1
-        summary.refresh(project.pk)
         participant, mentor = project.participant, project.mentor or project.participant
         steps = []
         if state in (IN_PROGRESS, SUBMITTED, ACCEPTED):
@@ -331,6 +330,7 @@ class Seeder:
                 project=project,
                 url=milestone.get_absolute_url(),
             )
+        summary.refresh(project.pk)  # the plan, and what its steps and evidence left
 
     def evidence(self, milestone, output, days_ago) -> None:
         uploaded_at = self.moment(days_ago)
@@ -384,6 +384,7 @@ class Seeder:
             comment=reason,
             created_at=change.requested_at,
         )
+        summary.refresh(project.pk)
         self.created += 1
 
     def ratings(self, project, rating, note) -> None:

@@ -23,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
@@ -113,9 +114,12 @@ def project_overdue(today: datetime.date) -> Q:
 
 
 def project_stuck(now: datetime.datetime | None = None) -> Q:
-    """Projects at work with a stuck milestone (`with_flags`): counted milestone by milestone."""
-    own = Milestone.objects.filter(project=OuterRef("pk"))
-    return Q(state__in=WORK_STATES) & Q(Exists(with_flags(own, now=now).filter(is_stuck=True)))
+    """Projects at work with a stuck milestone (`with_flags`), read from their own row: the
+    moment its first milestone not accepted fell idle (`idle_since`, kept by `tracker.summary`)
+    is STUCK_AFTER_DAYS past."""
+    now, today = _clock(now)
+    quiet_since, _started_by = _stuck_before(now, today)
+    return Q(state__in=WORK_STATES, idle_since__lte=quiet_since)
 
 
 def _stuck_before(
@@ -551,12 +555,35 @@ def escalations(
 # --- dashboards ----------------------------------------------------------------------------
 
 
-def milestones_awaiting_review(user: User) -> QuerySet[SubmittedMilestone]:
-    """Submitted milestones of projects the user coaches or mentors, with `waiting_since` (the
-    latest submission, or the last change for one submitted without a step: seeded)."""
+def projects_awaiting_review(user: User) -> QuerySet[ChangeProject]:
+    """The projects at work the user coaches or mentors with a submitted milestone."""
+    return ChangeProject.objects.filter(
+        Q(coach=user) | Q(mentor=user), state__in=WORK_STATES, milestones_submitted__gt=0
+    )
+
+
+def milestones_awaiting_count(user: User) -> int:
+    """How many milestones wait on the user's review: added up from the projects' rows."""
+    total = projects_awaiting_review(user).aggregate(total=Sum("milestones_submitted"))["total"]
+    return total or 0
+
+
+def milestones_awaiting_review(
+    user: User, *, oldest: int | None = None
+) -> QuerySet[SubmittedMilestone]:
+    """Submitted milestones of projects the user coaches or mentors, oldest first, with
+    `waiting_since` (the latest submission, or the last change for one submitted without a
+    step: seeded). With `oldest`, read from the projects whose oldest milestone is among the
+    `oldest` first (ties included), never from all of them: those hold the `oldest` first."""
+    projects = projects_awaiting_review(user)
+    if oldest is not None:
+        last = projects.order_by("review_waiting_since").values("review_waiting_since")
+        cutoff = Subquery(last[oldest - 1 : oldest])
+        projects = projects.filter(
+            review_waiting_since__lte=Coalesce(cutoff, "review_waiting_since")
+        )
     return (
-        Milestone.objects.filter(project__state__in=WORK_STATES, state=Milestone.State.SUBMITTED)
-        .filter(Q(project__coach=user) | Q(project__mentor=user))
+        Milestone.objects.filter(project__in=projects.values("pk"), state=Milestone.State.SUBMITTED)
         .annotate(waiting_since=Coalesce("submitted_at", "updated_at"))
         .select_related("project__participant", "project__cohort")
         .order_by("waiting_since", "pk")

@@ -312,6 +312,7 @@ def _log_request(change: ChangeRequest, by: User) -> MilestoneLog:
         to_state=change.state,
         comment=change.reason,
     )
+    summary.refresh(change.project_id)  # the milestone asked about was active just now
     notify_change(log.pk)
     return log
 
@@ -397,6 +398,9 @@ def _decide(*, change: ChangeRequest, by: User, name: str, comment: str, expecte
         comment=comment,
         expected_state=expected_state,
         arguments=(by, comment),
+        # Under the project's lock (`ChangeRequest.lock_related`): the plan may have changed,
+        # and the milestone decided on was active.
+        before=lambda locked, _log: summary.refresh(locked.project_id),
         notify=notify_change,
     )
     return change
@@ -407,7 +411,6 @@ def _apply(change: ChangeRequest, project: ChangeProject) -> None:
         milestone = Milestone.objects.select_for_update().get(pk=change.milestone_id)
         milestone.due_date = change.new_due_date
         milestone.save(update_fields=["due_date", "updated_at"])
-        summary.refresh(project.pk)
         return
     change.milestone = Milestone.objects.create(
         project=project,
@@ -420,7 +423,6 @@ def _apply(change: ChangeRequest, project: ChangeProject) -> None:
         order=_next_order(project, change.term),
     )
     change.save(update_fields=["milestone"])
-    summary.refresh(project.pk)
 
 
 def change_approve(*, change: ChangeRequest, by: User, comment="", expected_state=None):
@@ -511,6 +513,7 @@ def evidence_upload(*, milestone: Milestone, by: User, upload, caption: str) -> 
             evidence.file.save(checked.name, checked.content, save=False)
             stored = evidence.file.name
             evidence.save()
+            summary.refresh(locked.project_id)  # the milestone is no longer idle
     except BaseException:
         # The row was rolled back; the file must not outlive it.
         if stored:
@@ -526,21 +529,24 @@ def evidence_add_link(*, milestone: Milestone, by: User, url: str, caption: str)
         raise Refused(_("Tautan harus diawali https:// atau http://."))
     with transaction.atomic():
         locked = _lock_for_evidence(milestone, by)
-        return Evidence.objects.create(
+        evidence = Evidence.objects.create(
             milestone=locked,
             kind=Evidence.Kind.LINK,
             caption=caption.strip(),
             url=url,
             uploaded_by=by,
         )
+        summary.refresh(locked.project_id)
+        return evidence
 
 
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
     """Participant removes a piece of evidence from a milestone still being worked on."""
     with transaction.atomic():
-        _lock_for_evidence(evidence.milestone, by)
+        locked = _lock_for_evidence(evidence.milestone, by)
         stored = evidence.file.name if evidence.file else ""
         Evidence.objects.filter(pk=evidence.pk).delete()
+        summary.refresh(locked.project_id)  # its activity may have gone with it
         if stored:
             transaction.on_commit(lambda: _delete_files([stored]), robust=True)
 

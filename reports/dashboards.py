@@ -36,6 +36,7 @@ from milestones.selectors import (
     all_terms,
     changes_awaiting_decision,
     milestone_terms,
+    milestones_awaiting_count,
     milestones_awaiting_review,
     open_milestones,
     project_overdue,
@@ -262,9 +263,9 @@ def _role_on(project: ChangeProject, user: User) -> str:
     return str(Role.COACH.label if project.coach_id == user.pk else Role.MENTOR.label)
 
 
+# What waits on a coach or mentor besides milestones (counted from the projects' rows).
 QUEUE_SOURCES = (
     signoffs_awaiting,
-    milestones_awaiting_review,
     changes_awaiting_decision,
     consultations_awaiting,
     journal_entries_awaiting_reply,
@@ -273,7 +274,8 @@ QUEUE_SOURCES = (
 
 def queue_size(user: User) -> int:
     """How many things wait on the user as coach or mentor (one count per kind)."""
-    return sum(source(user).count() for source in QUEUE_SOURCES)
+    others = sum(source(user).count() for source in QUEUE_SOURCES)
+    return others + milestones_awaiting_count(user)
 
 
 def review_queue(
@@ -307,7 +309,7 @@ def review_queue(
             milestone.waiting_since,
             milestone.get_absolute_url(),
         )
-        for milestone in milestones_awaiting_review(user)[window]
+        for milestone in milestones_awaiting_review(user, oldest=limit)[window]
     ]
     items += [
         QueueItem(
@@ -376,8 +378,8 @@ def reviewer_section(
         if role not in roles:
             continue
         projects = ChangeProject.objects.filter(**{field_name: user})
-        # Overdue is a test on each project's row; stuck weighs each milestone of the projects
-        # at work, the only ones that can lag (read through the index on reviewer and state).
+        # Overdue and stuck are tests on the rows of the projects at work, the only ones that
+        # can lag (on PostgreSQL read from the index on reviewer and state alone).
         lagging = projects.filter(state__in=WORK_STATES).aggregate(
             overdue=Count("pk", filter=project_overdue(timezone.localdate(now))),
             stuck=Count("pk", filter=project_stuck(now)),

@@ -363,6 +363,10 @@ class ChangeProjectQuerySet(models.QuerySet["ChangeProject"]):
         return self.annotate(relations_user=models.Value(user.pk), **relation_flags(user))
 
 
+# The kept columns a reviewer's home counts over their projects (`reports.dashboards`).
+REVIEWER_FIGURES = ["open_due_on", "idle_since", "milestones_submitted", "review_waiting_since"]
+
+
 class ChangeProject(WorkflowModel):
     """One participant's change project in one cohort; its state moves only by transitions."""
 
@@ -442,6 +446,19 @@ class ChangeProject(WorkflowModel):
     open_due_on = models.DateField(
         _("tenggat tonggak terdekat"), null=True, blank=True, editable=False
     )
+    # What waits on the project's coach and mentor, and whether it lags, on this row too: how
+    # many milestones are submitted and since when the oldest of them waits; and the moment its
+    # first milestone not accepted was both due under way and idle (its start date's midnight
+    # or just after its last activity, whichever is later): STUCK_AFTER_DAYS on, it is stuck.
+    milestones_submitted = models.PositiveIntegerField(
+        _("tonggak diajukan"), default=0, editable=False
+    )
+    review_waiting_since = models.DateTimeField(
+        _("menunggu pemeriksaan sejak"), null=True, blank=True, editable=False
+    )
+    idle_since = models.DateTimeField(
+        _("tonggak diam sejak"), null=True, blank=True, editable=False
+    )
     # The participant's full name, which the list sorts by first: on this row, the page is one
     # walk of one index. Database triggers copy it on every write (tracker/summary.py).
     participant_name = models.CharField(
@@ -464,9 +481,16 @@ class ChangeProject(WorkflowModel):
             # An agency's projects in some states (those past training: the impact figures)
             # read from the index alone, not every project of a large agency.
             models.Index(fields=["agency", "state"], name="project_agency_state"),
-            # A coach's or mentor's projects by state, and those at work, likewise.
-            models.Index(fields=["coach", "state"], name="project_coach_state"),
-            models.Index(fields=["mentor", "state"], name="project_mentor_state"),
+            # A coach's or mentor's projects by state, and those at work with what waits on
+            # them and whether they lag, likewise (on PostgreSQL, read from the index alone).
+            *(
+                models.Index(
+                    fields=[reviewer, "state"],
+                    name=f"project_{reviewer}_state",
+                    include=REVIEWER_FIGURES,
+                )
+                for reviewer in ("coach", "mentor")
+            ),
             # The latest to move, first: the agency head's home and the list sorted by update.
             models.Index(fields=["updated_at", "id"], name="project_updated_id"),
             # The list sorted (or filtered) by progress or predikat reads these in order and

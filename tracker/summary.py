@@ -29,12 +29,15 @@ the project's reverse relations, never imported.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     DateTimeField,
+    DurationField,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -45,7 +48,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+from django.utils import timezone
 
 from tracker.models import ChangeProject, User
 
@@ -56,8 +60,13 @@ COLUMNS = (
     "progress",
     "predikat",
     "open_due_on",
+    "milestones_submitted",
+    "review_waiting_since",
+    "idle_since",
     "participant_name",
 )
+# A microsecond, the columns' resolution: "idle since" is just after the last activity.
+INSTANT = datetime.timedelta(microseconds=1)
 
 
 def count_of(queryset: QuerySet) -> Subquery:
@@ -91,10 +100,33 @@ def fresh() -> dict[str, Func | Subquery]:
         "open_due_on": Subquery(
             own.exclude(state="accepted").order_by("due_date").values("due_date")[:1]
         ),
+        "milestones_submitted": count_of(own.filter(state="submitted")),
+        # A milestone submitted without a step (seeded, imported) waits since its last change.
+        "review_waiting_since": Subquery(
+            own.filter(state="submitted")
+            .annotate(since=Coalesce("submitted_at", "updated_at"))
+            .order_by("since")
+            .values("since")[:1]
+        ),
+        "idle_since": Subquery(
+            own.exclude(state="accepted")
+            .annotate(idle=Greatest(_midnight("start_date"), F("last_activity_at") + INSTANT))
+            .order_by("idle")
+            .values("idle")[:1]
+        ),
         "participant_name": Subquery(
             User.objects.filter(pk=OuterRef("participant_id")).values("full_name")[:1]
         ),
     }
+
+
+def _midnight(day: str) -> ExpressionWrapper:
+    """The local midnight that begins a date column's day, as a moment. Indonesia's time zones
+    (the only ones TIME_ZONE allows) keep one offset all year; the database counts in UTC."""
+    offset = timezone.get_default_timezone().utcoffset(datetime.datetime(2000, 1, 1))
+    return ExpressionWrapper(
+        Cast(day, DateTimeField()) - Value(offset, DurationField()), output_field=DateTimeField()
+    )
 
 
 def refresh(project_id: int) -> None:
@@ -314,6 +346,8 @@ def _refill_names(alias: str) -> None:
 def _refill_activity(alias: str) -> None:
     milestone, _log, _evidence = _milestone_models()
     refresh_milestones(milestone._default_manager.using(alias).all())
+    # What the projects keep of it (idle_since, review_waiting_since) may have moved too.
+    refresh_many(ChangeProject.objects.using(alias).all())
 
 
 def _kept_by_triggers(

@@ -32,6 +32,7 @@ from tests.mentoring.factories import (
 )
 from tests.milestones.factories import MilestoneFactory, RescheduleFactory, put_project_in
 from tests.sql import filters_on_ids
+from tracker import summary
 from tracker.models import ChangeProject, Role, Seminar, TransitionLog
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -82,6 +83,7 @@ def _submitted(project: ChangeProject, at: datetime.datetime, **fields) -> Miles
         to_state=Milestone.State.SUBMITTED,
         created_at=at,
     )
+    summary.refresh(project.pk)  # as the submission service does
     return milestone
 
 

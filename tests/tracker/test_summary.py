@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -60,15 +61,26 @@ TODAY = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC)
 
 def expected(project: ChangeProject) -> tuple:
     """The summary counted in Python, apart from the SQL of `tracker.summary.fresh`."""
-    plan = list(Milestone.objects.filter(project=project).values_list("state", "due_date"))
+    milestones = list(Milestone.objects.filter(project=project))
+    plan = [(milestone.state, milestone.due_date) for milestone in milestones]
     accepted = [state for state, _due in plan].count(M.ACCEPTED)
     latest = SeminarGrade.objects.filter(project=project).order_by("-pk").first()
+    submitted = [m for m in milestones if m.state == M.SUBMITTED]
+    zone = timezone.get_default_timezone()
+
+    def idle_since(milestone: Milestone) -> datetime.datetime:
+        midnight = datetime.datetime.combine(milestone.start_date, datetime.time(), zone)
+        return max(midnight, milestone.last_activity_at + datetime.timedelta(microseconds=1))
+
     return (
         len(plan),
         accepted,
         accepted * 100 // len(plan) if plan else 0,
         latest.predikat if latest else "",
         min((due for state, due in plan if state != M.ACCEPTED), default=None),
+        len(submitted),
+        min((m.submitted_at or m.updated_at for m in submitted), default=None),
+        min((idle_since(m) for m in milestones if m.state != M.ACCEPTED), default=None),
         User.objects.get(pk=project.participant_id).full_name,
     )
 
