@@ -91,12 +91,9 @@ class SeminarOutcomes(TypedDict):
 
 
 class AwaitedSignoff(TypedDict):
-    """What `signoffs_awaiting` annotates: the open submission and whose sign-off it awaits."""
+    """What `signoffs_awaiting` annotates: when the review opened and whose sign-off it awaits."""
 
-    submission_id: int | None
     submitted_at: datetime.datetime | None
-    coach_signed: bool
-    mentor_signed: bool
     awaiting_role: str
 
 
@@ -839,34 +836,23 @@ def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=No
 
 
 def signoffs_awaiting(user: User) -> QuerySet[ProjectAwaitingSignoff]:
-    """Projects in review whose current submission still lacks this user's coach/mentor approval.
+    """Projects in review whose current submission still lacks this user's coach/mentor approval,
+    oldest review first: read from the projects' rows (`awaits_coach_signoff` and the others,
+    copied by database triggers from the submissions and sign-offs: tracker/summary.py).
 
     Each has `submitted_at` (when the review opened) and `awaiting_role` (coach or mentor).
     """
-    submission = TransitionLog.objects.filter(
-        project=OuterRef("pk"), to_state=OuterRef("state")
-    ).order_by("-pk")
-
-    def signed(role: Role) -> Exists:
-        return Exists(SignOff.objects.filter(submission=OuterRef("submission_id"), role=role))
-
+    as_coach = Q(coach=user, awaits_coach_signoff=True)
     return (
-        ChangeProject.objects.filter(state__in=list(STAGE_OF_REVIEW_STATE))
-        .filter(Q(coach=user) | Q(mentor=user))
+        ChangeProject.objects.filter(as_coach | Q(mentor=user, awaits_mentor_signoff=True))
         .annotate(
-            submission_id=Subquery(submission.values("pk")[:1]),
-            submitted_at=Subquery(submission.values("created_at")[:1]),
-        )
-        .annotate(coach_signed=signed(Role.COACH), mentor_signed=signed(Role.MENTOR))
-        .filter(Q(coach=user, coach_signed=False) | Q(mentor=user, mentor_signed=False))
-        .annotate(
+            submitted_at=F("review_opened_at"),
             awaiting_role=Case(
-                When(Q(coach=user, coach_signed=False), then=Value(Role.COACH.value)),
-                default=Value(Role.MENTOR.value),
-            )
+                When(as_coach, then=Value(Role.COACH.value)), default=Value(Role.MENTOR.value)
+            ),
         )
         .select_related("participant", "cohort")
-        .order_by("submitted_at", "pk")
+        .order_by("review_opened_at", "pk")
     )
 
 

@@ -363,8 +363,15 @@ class ChangeProjectQuerySet(models.QuerySet["ChangeProject"]):
         return self.annotate(relations_user=models.Value(user.pk), **relation_flags(user))
 
 
-# The kept columns a reviewer's home counts over their projects (`reports.dashboards`).
-REVIEWER_FIGURES = ["open_due_on", "idle_since", "milestones_submitted", "review_waiting_since"]
+# What a reviewer's home counts over their projects (`reports.dashboards`): the row's id (what
+# COUNT counts) and the kept columns, so that PostgreSQL reads them from the index alone.
+REVIEWER_FIGURES = [
+    "id",
+    "open_due_on",
+    "idle_since",
+    "milestones_submitted",
+    "review_waiting_since",
+]
 
 
 class ChangeProject(WorkflowModel):
@@ -387,6 +394,8 @@ class ChangeProject(WorkflowModel):
         WITHDRAWN = "withdrawn", _("Mengundurkan diri")
 
     FINAL_STATES = frozenset({State.FAILED, State.COMPLETED, State.WITHDRAWN})
+    # Where the coach and the mentor sign the proposal, then the final report, off.
+    REVIEW_STATES = (State.PROPOSAL_REVIEW, State.REPORT_REVIEW)
 
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -459,6 +468,17 @@ class ChangeProject(WorkflowModel):
     idle_since = models.DateTimeField(
         _("tonggak diam sejak"), null=True, blank=True, editable=False
     )
+    # In a review, when it opened and whose sign-off it still awaits: copied by database
+    # triggers from the project's submissions and sign-offs (tracker/summary.py).
+    review_opened_at = models.DateTimeField(
+        _("penelaahan dibuka"), null=True, blank=True, editable=False
+    )
+    awaits_coach_signoff = models.BooleanField(
+        _("menunggu persetujuan coach"), default=False, editable=False
+    )
+    awaits_mentor_signoff = models.BooleanField(
+        _("menunggu persetujuan mentor"), default=False, editable=False
+    )
     # The participant's full name, which the list sorts by first: on this row, the page is one
     # walk of one index. Database triggers copy it on every write (tracker/summary.py).
     participant_name = models.CharField(
@@ -488,6 +508,15 @@ class ChangeProject(WorkflowModel):
                     fields=[reviewer, "state"],
                     name=f"project_{reviewer}_state",
                     include=REVIEWER_FIGURES,
+                )
+                for reviewer in ("coach", "mentor")
+            ),
+            # The sign-offs a coach or a mentor owes, oldest review first.
+            *(
+                models.Index(
+                    fields=[reviewer, "review_opened_at", "id"],
+                    name=f"project_{reviewer}_signoff",
+                    condition=models.Q(**{f"awaits_{reviewer}_signoff": True}),
                 )
                 for reviewer in ("coach", "mentor")
             ),

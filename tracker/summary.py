@@ -31,12 +31,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
+    BooleanField,
+    Case,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -47,11 +51,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from django.utils import timezone
 
-from tracker.models import ChangeProject, User
+from tracker.models import ChangeProject, TransitionLog, User
 
 # The stored columns, in the order `fresh` computes them.
 COLUMNS = (
@@ -63,8 +69,14 @@ COLUMNS = (
     "milestones_submitted",
     "review_waiting_since",
     "idle_since",
+    "review_opened_at",
+    "awaits_coach_signoff",
+    "awaits_mentor_signoff",
     "participant_name",
 )
+# Those the database keeps by triggers, whoever writes, and the states they concern.
+REVIEW_COLUMNS = ("review_opened_at", "awaits_coach_signoff", "awaits_mentor_signoff")
+REVIEW_STATES = ChangeProject.REVIEW_STATES
 # A microsecond, the columns' resolution: "idle since" is just after the last activity.
 INSTANT = datetime.timedelta(microseconds=1)
 
@@ -77,7 +89,7 @@ def count_of(queryset: QuerySet) -> Subquery:
     )
 
 
-def fresh() -> dict[str, Func | Subquery]:
+def fresh() -> dict[str, BaseExpression]:
     """The summary columns computed from the milestones and grades, as expressions on a project
     row: for `.update(**fresh())` and for comparing with what is stored."""
     milestone = ChangeProject._meta.get_field("milestones").related_model
@@ -114,9 +126,41 @@ def fresh() -> dict[str, Func | Subquery]:
             .order_by("idle")
             .values("idle")[:1]
         ),
+        **_review_fresh(),
         "participant_name": Subquery(
             User.objects.filter(pk=OuterRef("participant_id")).values("full_name")[:1]
         ),
+    }
+
+
+def _review_fresh() -> dict[str, BaseExpression]:
+    """REVIEW_COLUMNS as the triggers compute them: in a review, the transition that opened it
+    (the latest into the project's state), and whether each signing role has signed it."""
+    signoff = ChangeProject._meta.get_field("signoffs").related_model
+    opening = TransitionLog.objects.filter(
+        project=OuterRef("pk"), to_state=OuterRef("state")
+    ).order_by("-pk")
+    in_review = Q(state__in=REVIEW_STATES)
+
+    # The same transition, named from inside the sign-off's subquery (one level further out).
+    opened = TransitionLog.objects.filter(
+        project=OuterRef(OuterRef("pk")), to_state=OuterRef(OuterRef("state"))
+    ).order_by("-pk")
+
+    def awaits(role: str) -> ExpressionWrapper:
+        signed = signoff._default_manager.filter(
+            role=role, submission=Subquery(opened.values("pk")[:1])
+        )
+        return ExpressionWrapper(in_review & ~Exists(signed), output_field=BooleanField())
+
+    return {
+        "review_opened_at": Case(
+            When(in_review, then=Subquery(opening.values("created_at")[:1])),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+        "awaits_coach_signoff": awaits("coach"),
+        "awaits_mentor_signoff": awaits("mentor"),
     }
 
 
@@ -176,7 +220,7 @@ def _milestone_models() -> tuple[type[Model], type[Model], type[Model]]:
     )
 
 
-def milestone_fresh() -> dict[str, Func | Subquery]:
+def milestone_fresh() -> dict[str, BaseExpression]:
     """The milestone columns computed from its steps and evidence, as the triggers do."""
     _milestone, log, evidence = _milestone_models()
     steps = log._default_manager.filter(milestone=OuterRef("pk")).order_by("-created_at")
@@ -214,6 +258,7 @@ def refresh_milestones(milestones: QuerySet) -> int:
 
 _PROJECT = ChangeProject._meta.db_table
 _USER = User._meta.db_table
+_LOG = TransitionLog._meta.db_table
 _NAME = f"(SELECT full_name FROM {_USER} WHERE id = new.participant_id)"
 
 # name -> CREATE statements. On SQLite an AFTER trigger mends the row Django wrote (it cannot
@@ -263,84 +308,157 @@ PRESENT_TRIGGERS = {
 }
 
 
-def _activity_triggers(vendor: str) -> dict[str, list[str]]:
-    """The triggers that keep MILESTONE_COLUMNS: the milestone's own insert and update (a stale
-    copy is put right), and any step or evidence added, changed or removed."""
-    milestone, log, evidence = (model._meta.db_table for model in _milestone_models())
-    greatest = {"sqlite": "MAX", "postgresql": "GREATEST"}[vendor]
+@dataclass(frozen=True)
+class Copied:
+    """Columns of `table` that triggers compute from its own row and from `children` (tables
+    whose rows point at it through `key`): `columns` maps each column to its SQL, given how to
+    name the row (`new`, or the table) and the database's vendor. A row inserted or written
+    from a stale copy is put right; a child added, changed (its `watched` columns) or removed
+    recomputes the row it points at, and the one it pointed at before."""
 
-    def computed(row: str) -> tuple[str, str]:
-        def latest(column: str, table: str, also: str = "") -> str:
-            return f"(SELECT MAX({column}) FROM {table} WHERE milestone_id = {row}.id{also})"
+    name: str
+    table: str
+    columns: dict[str, Callable[[str, str], str]]
+    own: tuple[str, ...]
+    children: dict[str, tuple[str, str, tuple[str, ...]]]
 
-        activity = (
-            f"{greatest}({row}.created_at, "
-            f"COALESCE({latest('created_at', log)}, {row}.created_at), "
-            f"COALESCE({latest('uploaded_at', evidence)}, {row}.created_at))"
+    def statements(self, vendor: str) -> dict[str, list[str]]:
+        return self._sqlite() if vendor == "sqlite" else self._postgresql()
+
+    def _store(self, vendor: str) -> str:
+        values = ", ".join(
+            f"{name} = {sql(self.table, vendor)}" for name, sql in self.columns.items()
         )
-        return activity, latest("created_at", log, " AND to_state = 'submitted'")
+        return f"UPDATE {self.table} SET {values}"
 
-    activity, submitted = computed(milestone)
-    store = f"UPDATE {milestone} SET last_activity_at = {activity}, submitted_at = {submitted}"
-    children = {
-        "log": (log, "milestone_id, created_at, to_state"),
-        "evidence": (evidence, "milestone_id, uploaded_at"),
-    }
-    own = "created_at, last_activity_at, submitted_at"
-    if vendor == "sqlite":
-        new_activity, new_submitted = computed("new")
-        stale = (
-            f"new.last_activity_at IS NOT {new_activity} OR new.submitted_at IS NOT {new_submitted}"
+    def _sqlite(self) -> dict[str, list[str]]:
+        store = self._store("sqlite")
+        stale = " OR ".join(
+            f"new.{name} IS NOT {sql('new', 'sqlite')}" for name, sql in self.columns.items()
         )
-        triggers = {
-            f"milestone_activity_{event.split()[0].lower()}": [
-                f"CREATE TRIGGER milestone_activity_{event.split()[0].lower()} AFTER {event} "
-                f"ON {milestone} FOR EACH ROW WHEN {stale} BEGIN {store} WHERE id = new.id; END"
+        watched = ", ".join([*self.own, *self.columns])
+        triggers = {}
+        for suffix, event in (("insert", "INSERT"), ("update", f"UPDATE OF {watched}")):
+            name = f"{self.name}_{suffix}"
+            triggers[name] = [
+                f"CREATE TRIGGER {name} AFTER {event} ON {self.table} FOR EACH ROW "
+                f"WHEN {stale} BEGIN {store} WHERE id = new.id; END"
             ]
-            for event in ("INSERT", f"UPDATE OF {own}")
-        }
-        for short, (table, watched) in children.items():
-            for event, rows in (
-                ("INSERT", "new.milestone_id"),
-                ("DELETE", "old.milestone_id"),
-                (f"UPDATE OF {watched}", "old.milestone_id, new.milestone_id"),
+        for short, (table, key, columns) in self.children.items():
+            for suffix, event, rows in (
+                ("insert", "INSERT", f"new.{key}"),
+                ("delete", "DELETE", f"old.{key}"),
+                ("update", f"UPDATE OF {', '.join(columns)}", f"old.{key}, new.{key}"),
             ):
-                name = f"milestone_activity_{short}_{event.split()[0].lower()}"
+                name = f"{self.name}_{short}_{suffix}"
                 triggers[name] = [
                     f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
                     f"BEGIN {store} WHERE id IN ({rows}); END"
                 ]
         return triggers
-    new_activity, new_submitted = computed("new")
-    triggers = {
-        "milestone_activity": [
-            "CREATE OR REPLACE FUNCTION milestone_activity() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN new.last_activity_at := {new_activity}; "
-            f"new.submitted_at := {new_submitted}; RETURN new; END $$",
-            f"CREATE TRIGGER milestone_activity BEFORE INSERT OR UPDATE OF {own} ON {milestone} "
-            "FOR EACH ROW EXECUTE FUNCTION milestone_activity()",
-        ]
-    }
-    touch = (
-        "CREATE OR REPLACE FUNCTION milestone_activity_touch() RETURNS trigger LANGUAGE plpgsql "
-        f"AS $$ BEGIN IF TG_OP <> 'INSERT' THEN {store} WHERE id = old.milestone_id; END IF; "
-        f"IF TG_OP <> 'DELETE' THEN {store} WHERE id = new.milestone_id; END IF; "
-        "RETURN NULL; END $$"
+
+    def _postgresql(self) -> dict[str, list[str]]:
+        store = self._store("postgresql")
+        assign = " ".join(
+            f"new.{name} := {sql('new', 'postgresql')};" for name, sql in self.columns.items()
+        )
+        watched = ", ".join([*self.own, *self.columns])
+        triggers = {
+            self.name: [
+                f"CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $$ BEGIN {assign} RETURN new; END $$",
+                f"CREATE TRIGGER {self.name} BEFORE INSERT OR UPDATE OF {watched} "
+                f"ON {self.table} FOR EACH ROW EXECUTE FUNCTION {self.name}()",
+            ]
+        }
+        for short, (table, key, columns) in self.children.items():
+            name = f"{self.name}_{short}"
+            triggers[name] = [
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN IF TG_OP <> 'INSERT' THEN {store} WHERE id = old.{key}; END IF; "
+                f"IF TG_OP <> 'DELETE' THEN {store} WHERE id = new.{key}; END IF; "
+                "RETURN NULL; END $$",
+                f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
+            ]
+        return triggers
+
+
+def _milestone_activity() -> Copied:
+    """MILESTONE_COLUMNS, from the milestone's steps and evidence."""
+    milestone, log, evidence = (model._meta.db_table for model in _milestone_models())
+
+    def latest(column: str, table: str, row: str, also: str = "") -> str:
+        return f"(SELECT MAX({column}) FROM {table} WHERE milestone_id = {row}.id{also})"
+
+    def activity(row: str, vendor: str) -> str:
+        greatest = {"sqlite": "MAX", "postgresql": "GREATEST"}[vendor]
+        return (
+            f"{greatest}({row}.created_at, "
+            f"COALESCE({latest('created_at', log, row)}, {row}.created_at), "
+            f"COALESCE({latest('uploaded_at', evidence, row)}, {row}.created_at))"
+        )
+
+    return Copied(
+        name="milestone_activity",
+        table=milestone,
+        columns={
+            "last_activity_at": activity,
+            "submitted_at": lambda row, _vendor: latest(
+                "created_at", log, row, " AND to_state = 'submitted'"
+            ),
+        },
+        own=("created_at",),
+        children={
+            "log": (log, "milestone_id", ("milestone_id", "created_at", "to_state")),
+            "evidence": (evidence, "milestone_id", ("milestone_id", "uploaded_at")),
+        },
     )
-    for short, (table, watched) in children.items():
-        name = f"milestone_activity_{short}"
-        triggers[name] = [
-            touch,
-            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION milestone_activity_touch()",
-        ]
-    return triggers
+
+
+def _review_signoffs() -> Copied:
+    """REVIEW_COLUMNS, from the project's state, its submissions and their sign-offs."""
+    signoff = ChangeProject._meta.get_field("signoffs").related_model._meta.db_table
+    in_review = ", ".join(f"'{state}'" for state in REVIEW_STATES)
+
+    def opening(row: str, column: str) -> str:
+        return (
+            f"(SELECT {column} FROM {_LOG} WHERE project_id = {row}.id "
+            f"AND to_state = {row}.state ORDER BY id DESC LIMIT 1)"
+        )
+
+    def awaits(role: str) -> Callable[[str, str], str]:
+        return lambda row, _vendor: (
+            f"({row}.state IN ({in_review}) AND NOT EXISTS (SELECT 1 FROM {signoff} "
+            f"WHERE role = '{role}' AND submission_id = {opening(row, 'id')}))"
+        )
+
+    return Copied(
+        name="project_review",
+        table=_PROJECT,
+        columns={
+            "review_opened_at": lambda row, _vendor: (
+                f"CASE WHEN {row}.state IN ({in_review}) THEN {opening(row, 'created_at')} END"
+            ),
+            "awaits_coach_signoff": awaits("coach"),
+            "awaits_mentor_signoff": awaits("mentor"),
+        },
+        own=("state",),
+        children={
+            "log": (_LOG, "project_id", ("project_id", "to_state")),
+            "signoff": (signoff, "project_id", ("project_id", "submission_id", "role")),
+        },
+    )
 
 
 def _refill_names(alias: str) -> None:
     ChangeProject.objects.using(alias).exclude(participant_name=F("participant__full_name")).update(
         participant_name=fresh()["participant_name"]
     )
+
+
+def _refill_reviews(alias: str) -> None:
+    ChangeProject.objects.using(alias).update(**{name: fresh()[name] for name in REVIEW_COLUMNS})
 
 
 def _refill_activity(alias: str) -> None:
@@ -357,11 +475,16 @@ def _kept_by_triggers(
     its columns afresh when one was missing (changes may have gone unseen meanwhile)."""
     if vendor not in NAME_TRIGGERS:
         return []
-    tables = {model._meta.db_table for model in _milestone_models()}
+    activity, review = _milestone_activity(), _review_signoffs()
     return [
         ({_PROJECT, _USER}, NAME_TRIGGERS[vendor], _refill_names),
-        (tables, _activity_triggers(vendor), _refill_activity),
+        (_tables(activity), activity.statements(vendor), _refill_activity),
+        (_tables(review), review.statements(vendor), _refill_reviews),
     ]
+
+
+def _tables(copied: Copied) -> set[str]:
+    return {copied.table, *(table for table, _key, _columns in copied.children.values())}
 
 
 def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:

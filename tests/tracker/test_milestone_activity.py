@@ -14,6 +14,7 @@ from django.db import connection
 
 from milestones.models import Evidence, Milestone, MilestoneLog
 from tests.milestones.factories import LinkEvidenceFactory, MilestoneFactory
+from tests.tracker.triggers import drop_triggers
 from tracker import summary
 from tracker.models import Role
 
@@ -45,18 +46,7 @@ def milestone(world) -> Milestone:
 
 
 def _drop_activity_triggers() -> None:
-    tables = {
-        "log": MilestoneLog._meta.db_table,
-        "evidence": Evidence._meta.db_table,
-    }
-    with connection.cursor() as cursor:
-        for name in summary._activity_triggers(connection.vendor):
-            table = next(
-                (table for short, table in tables.items() if f"_{short}" in name),
-                Milestone._meta.db_table,
-            )
-            on = f" ON {table}" if connection.vendor == "postgresql" else ""
-            cursor.execute(f"DROP TRIGGER {name}{on}")
+    drop_triggers(summary._milestone_activity())
 
 
 def test_a_new_milestone_was_last_active_when_it_was_made(milestone):

@@ -27,7 +27,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from mentoring.models import SeminarGrade
+from mentoring.models import SeminarGrade, SignOff
 from mentoring.services import seminar_grade
 from milestones.models import ChangeRequest, Evidence, Milestone, Term
 from milestones.services import (
@@ -50,7 +50,7 @@ from tests.factories import ChangeProjectFactory, SeminarFactory, UserFactory
 from tests.mentoring.conftest import fill_scores
 from tests.milestones.factories import put_project_in
 from tracker import summary
-from tracker.models import ChangeProject, Seminar, User
+from tracker.models import ChangeProject, Role, Seminar, TransitionLog, User
 from tracker.services import project_resubmit
 from tracker.workflow import Refused
 
@@ -81,7 +81,23 @@ def expected(project: ChangeProject) -> tuple:
         len(submitted),
         min((m.submitted_at or m.updated_at for m in submitted), default=None),
         min((idle_since(m) for m in milestones if m.state != M.ACCEPTED), default=None),
+        *_review(ChangeProject.objects.get(pk=project.pk)),
         User.objects.get(pk=project.participant_id).full_name,
+    )
+
+
+def _review(project: ChangeProject) -> tuple:
+    """When the project's review opened and whether it awaits the coach, then the mentor."""
+    if project.state not in ChangeProject.REVIEW_STATES:
+        return (None, False, False)
+    opening = (
+        TransitionLog.objects.filter(project=project, to_state=project.state).order_by("pk").last()
+    )
+    signed = set(SignOff.objects.filter(submission=opening).values_list("role", flat=True))
+    return (
+        opening.created_at if opening else None,
+        Role.COACH not in signed,
+        Role.MENTOR not in signed,
     )
 
 
