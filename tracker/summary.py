@@ -15,13 +15,19 @@ when a migration remakes it), and every row is filled afresh whenever one was mi
 Each milestone's `last_activity_at` (the latest of its creation, its steps and its evidence)
 and `submitted_at` (its latest submission) are copied by triggers too: a step or a piece of
 evidence added, changed or removed recomputes them, and a milestone written from a stale copy is
-put right. They make "stuck" a test on each milestone's row and a reviewer's queue an ordered
-read, instead of a search through every milestone's history.
+put right. So are a project's REVIEW_COLUMNS, whose sign-off its review awaits and since when,
+from its state, its submissions and their sign-offs. `Copied` builds both groups' triggers.
 
-Overdue and stuck depend on today's date. Overdue is kept as the date it begins (`open_due_on`,
-the earliest due date not yet met), so "has an overdue milestone" is a test on the row; how many
-are overdue, and stuck (which weighs each milestone's last activity), are counted for the rows a
-page shows (`milestones.selectors.projects_with_flags`).
+What a reviewer's home counts is then on their projects' rows, never in every milestone's
+history: how many milestones wait on them and since when the oldest of each project has
+(`milestones_submitted`, `review_waiting_since`), whether a project lags (`open_due_on`,
+`idle_since`: the moment its first milestone not accepted was due under way and had gone quiet),
+and the sign-offs they owe.
+
+Overdue and stuck depend on today's date, so they are kept as the moment they begin: "has an
+overdue milestone" and "has a stuck one" are tests on the row against today. How many of its
+milestones are overdue or stuck are counted for the rows a page shows
+(`milestones.selectors.projects_with_flags`).
 
 The plan and the grades belong to higher apps (milestones, mentoring): they are reached through
 the project's reverse relations, never imported.
