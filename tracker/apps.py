@@ -36,5 +36,7 @@ class TrackerConfig(AppConfig):
         post_migrate.connect(sqlite_search.after_migrate, dispatch_uid="tracker.sqlite_search")
         # And its planner knows the tables' sizes again (`tracker/sqlite_stats.py`).
         post_migrate.connect(sqlite_stats.after_migrate, dispatch_uid="tracker.sqlite_stats")
-        # The participant's name on each project follows the user again (`tracker/summary.py`).
+        # The columns triggers keep are kept again (`tracker/summary.py`): the participant's name
+        # on each project, the milestones' activity, the reviews' sign-offs.
+        pre_migrate.connect(summary.before_migrate, dispatch_uid="tracker.summary.before")
         post_migrate.connect(summary.after_migrate, dispatch_uid="tracker.summary")

@@ -36,6 +36,7 @@ the project's reverse relations, never imported.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -476,35 +477,61 @@ def _refill_activity(alias: str) -> None:
 
 def _kept_by_triggers(
     vendor: str,
-) -> list[tuple[set[str], dict[str, list[str]], Callable[[str], None]]]:
-    """Each group of triggers: the tables it needs, its statements by name, and how to fill
-    its columns afresh when one was missing (changes may have gone unseen meanwhile)."""
+) -> list[tuple[set[type[Model]], dict[str, list[str]], Callable[[str], None]]]:
+    """Each group of triggers: the models whose tables it reads and writes, its statements by
+    name, and how to fill its columns afresh when one was missing (changes may have gone unseen
+    meanwhile)."""
     if vendor not in NAME_TRIGGERS:
         return []
-    activity, review = _milestone_activity(), _review_signoffs()
+    milestone, log, evidence = _milestone_models()
+    signoff = ChangeProject._meta.get_field("signoffs").related_model
     return [
-        ({_PROJECT, _USER}, NAME_TRIGGERS[vendor], _refill_names),
-        (_tables(activity), activity.statements(vendor), _refill_activity),
-        (_tables(review), review.statements(vendor), _refill_reviews),
+        ({ChangeProject, User}, NAME_TRIGGERS[vendor], _refill_names),
+        (
+            {milestone, log, evidence, ChangeProject},
+            _milestone_activity().statements(vendor),
+            _refill_activity,
+        ),
+        (
+            {ChangeProject, TransitionLog, signoff},
+            _review_signoffs().statements(vendor),
+            _refill_reviews,
+        ),
     ]
 
 
-def _tables(copied: Copied) -> set[str]:
-    return {copied.table, *(table for table, _key, _columns in copied.children.values())}
+def _migrated(connection: BaseDatabaseWrapper, models: set[type[Model]]) -> bool:
+    """Whether the models' tables hold every column the code knows (not so while a migration
+    is undone, or an app is migrated only part of the way)."""
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for model in models:
+            if model._meta.db_table not in tables:
+                return False
+            held = {
+                column.name
+                for column in connection.introspection.get_table_description(
+                    cursor, model._meta.db_table
+                )
+            }
+            if {field.column for field in model._meta.concrete_fields} - held:
+                return False
+    return True
 
 
 def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Make the triggers where missing, then fill the columns of each group that missed one
     afresh; whether any was missing."""
-    tables = set(connection.introspection.table_names())
-    groups = [group for group in _kept_by_triggers(connection.vendor) if group[0] <= tables]
+    groups = [
+        group for group in _kept_by_triggers(connection.vendor) if _migrated(connection, group[0])
+    ]
     if not groups:
         return False
     with connection.cursor() as cursor:
         cursor.execute(PRESENT_TRIGGERS[connection.vendor])
         present = {row[0] for row in cursor.fetchall()}
     found = False
-    for _tables, triggers, refill in groups:
+    for _models, triggers, refill in groups:
         missing = [name for name in triggers if name not in present]
         with connection.cursor() as cursor:
             for name in missing:
@@ -514,6 +541,33 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
             refill(connection.alias)
             found = True
     return found
+
+
+# The name and table of each trigger, as the statements above make them.
+_CREATED = re.compile(r"CREATE TRIGGER (\w+) .*? ON (\w+)")
+
+
+def drop_triggers(connection: BaseDatabaseWrapper, triggers: dict[str, list[str]] | None = None):
+    """Drop the triggers (all of them, or those of one group's statements) where present."""
+    if triggers is None:
+        triggers = {}
+        for _models, group, _refill in _kept_by_triggers(connection.vendor):
+            triggers.update(group)
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for statements in triggers.values():
+            for name, table in _CREATED.findall(" ".join(statements)):
+                if table in tables:
+                    on = f" ON {table}" if connection.vendor == "postgresql" else ""
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+
+
+def before_migrate(sender, using: str = "default", plan=None, **kwargs) -> None:
+    """The `pre_migrate` receiver: when migrations will run, the triggers go first (they name
+    columns a migration may drop or rename; SQLite refuses to drop one a trigger names), and
+    `after_migrate` makes them again, filling their columns afresh."""
+    if sender.name == "tracker" and plan:
+        drop_triggers(connections[using])
 
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:

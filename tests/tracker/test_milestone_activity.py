@@ -116,3 +116,20 @@ def test_the_summary_check_finds_a_drifted_milestone_and_repair_mends_it(milesto
     assert "0 projects and 1 milestones repaired" in out.getvalue()
     assert _kept(milestone) == (CREATED + HOUR, CREATED + HOUR)
     summary.ensure_triggers(connection)
+
+
+def test_no_trigger_is_made_while_a_table_lacks_a_column_the_code_knows(milestone, monkeypatch):
+    """As while `migrate milestones 0006` undoes the columns: the triggers would name them."""
+    _drop_activity_triggers()
+    describe = connection.introspection.get_table_description
+
+    def without_activity(cursor, table):
+        columns = describe(cursor, table)
+        if table != Milestone._meta.db_table:
+            return columns
+        return [column for column in columns if column.name != "last_activity_at"]
+
+    monkeypatch.setattr(connection.introspection, "get_table_description", without_activity)
+    assert summary.ensure_triggers(connection) is False
+    monkeypatch.undo()
+    assert summary.ensure_triggers(connection) is True

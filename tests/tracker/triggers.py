@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db import connection
 
 from tracker.summary import Copied
-
-CREATED = re.compile(r"CREATE TRIGGER (\w+) .*? ON (\w+)")
+from tracker.summary import drop_triggers as drop
 
 
 def drop_triggers(copied: Copied) -> None:
-    with connection.cursor() as cursor:
-        for statements in copied.statements(connection.vendor).values():
-            for name, table in CREATED.findall(" ".join(statements)):
-                on = f" ON {table}" if connection.vendor == "postgresql" else ""
-                cursor.execute(f"DROP TRIGGER {name}{on}")
+    drop(connection, copied.statements(connection.vendor))
