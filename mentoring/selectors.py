@@ -74,6 +74,7 @@ from tracker.models import (
 )
 from tracker.selectors import (
     coaches_assignable_in,
+    first_on_each_side,
     institutions_organised_by,
     loaded,
     transitions_of,
@@ -835,17 +836,22 @@ def _entry(seminar, project, is_examiner, *, result=None, summary=None, grade=No
 # --- dashboards ----------------------------------------------------------------------------
 
 
-def signoffs_awaiting(user: User) -> QuerySet[ProjectAwaitingSignoff]:
+def signoffs_awaiting(user: User, *, oldest: int | None = None) -> QuerySet[ProjectAwaitingSignoff]:
     """Projects in review whose current submission still lacks this user's coach/mentor approval,
     oldest review first: read from the projects' rows (`awaits_coach_signoff` and the others,
-    copied by database triggers from the submissions and sign-offs: tracker/summary.py).
+    copied by database triggers from the submissions and sign-offs: tracker/summary.py). With
+    `oldest`, only from the `oldest` first on each side.
 
     Each has `submitted_at` (when the review opened) and `awaiting_role` (coach or mentor).
     """
     as_coach = Q(coach=user, awaits_coach_signoff=True)
+    sides = [as_coach, Q(mentor=user, awaits_mentor_signoff=True)]
+    awaiting = ChangeProject.objects.filter(sides[0] | sides[1])
+    if oldest is not None:
+        order = ("review_opened_at", "pk")
+        awaiting = awaiting.filter(first_on_each_side(awaiting, sides, order, oldest))
     return (
-        ChangeProject.objects.filter(as_coach | Q(mentor=user, awaits_mentor_signoff=True))
-        .annotate(
+        awaiting.annotate(
             submitted_at=F("review_opened_at"),
             awaiting_role=Case(
                 When(as_coach, then=Value(Role.COACH.value)), default=Value(Role.MENTOR.value)

@@ -43,7 +43,7 @@ from milestones.models import (
     Term,
 )
 from tracker.models import ChangeProject, ImpactIndicator, ProgrammeRules, User
-from tracker.selectors import current_rules, loaded
+from tracker.selectors import current_rules, first_on_each_side, loaded
 from tracker.summary import count_of
 
 if TYPE_CHECKING:
@@ -574,19 +574,23 @@ def milestones_awaiting_review(
     """Submitted milestones of projects the user coaches or mentors, oldest first, with
     `waiting_since` (the latest submission, or the last change for one submitted without a
     step: seeded). With `oldest`, read from the projects whose oldest milestone is among the
-    `oldest` first (ties included), never from all of them: those hold the `oldest` first."""
+    `oldest` first (`review_waiting_since`, kept on the row): those hold the `oldest` first
+    milestones, as the milestones are ordered by the same time, then by project."""
     projects = projects_awaiting_review(user)
     if oldest is not None:
-        last = projects.order_by("review_waiting_since").values("review_waiting_since")
-        cutoff = Subquery(last[oldest - 1 : oldest])
-        projects = projects.filter(
-            review_waiting_since__lte=Coalesce(cutoff, "review_waiting_since")
+        projects = ChangeProject.objects.filter(
+            first_on_each_side(
+                projects,
+                [Q(coach=user), Q(mentor=user)],
+                ("review_waiting_since", "pk"),
+                oldest,
+            )
         )
     return (
         Milestone.objects.filter(project__in=projects.values("pk"), state=Milestone.State.SUBMITTED)
         .annotate(waiting_since=Coalesce("submitted_at", "updated_at"))
         .select_related("project__participant", "project__cohort")
-        .order_by("waiting_since", "pk")
+        .order_by("waiting_since", "project_id", "pk")
     )
 
 

@@ -297,7 +297,7 @@ def review_queue(
             project.submitted_at or project.updated_at,
             f"{project.get_absolute_url()}#actions",
         )
-        for project in signoffs_awaiting(user)[window]
+        for project in signoffs_awaiting(user, oldest=limit)[window]
     ]
     items += [
         QueueItem(

@@ -511,6 +511,15 @@ class ChangeProject(WorkflowModel):
                 )
                 for reviewer in ("coach", "mentor")
             ),
+            # The milestones a coach or a mentor is to review, by project: the oldest first.
+            *(
+                models.Index(
+                    fields=[reviewer, "review_waiting_since", "id"],
+                    name=f"project_{reviewer}_review",
+                    condition=models.Q(milestones_submitted__gt=0),
+                )
+                for reviewer in ("coach", "mentor")
+            ),
             # The sign-offs a coach or a mentor owes, oldest review first.
             *(
                 models.Index(

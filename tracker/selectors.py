@@ -124,6 +124,18 @@ def held_roles(user: User) -> set[Role]:
     return held
 
 
+def first_on_each_side(
+    projects: QuerySet[ChangeProject], sides: Iterable[Q], order: tuple[str, ...], count: int
+) -> Q:
+    """The projects among the first `count` in `order` on any one side (as coach, as mentor):
+    the first `count` of all of them, in that order, are among these. Each side is read along
+    an index in that order and stops there, however many projects a reviewer guides."""
+    picked = Q(pk__in=[])
+    for side in sides:
+        picked |= Q(pk__in=projects.filter(side).order_by(*order).values("pk")[:count])
+    return picked
+
+
 def share_reads(project: ChangeProject) -> ChangeProject:
     """Let the panels of one page share their reads of this project (see `loaded`).
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from mentoring.selectors import signoffs_awaiting
 from milestones.models import Milestone, MilestoneLog
 from milestones.selectors import (
     milestones_awaiting_count,
@@ -20,7 +21,7 @@ from milestones.selectors import (
 from tests.factories import ChangeProjectFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tracker import summary
-from tracker.models import ChangeProject, Role
+from tracker.models import ChangeProject, Role, TransitionLog
 
 S = ChangeProject.State
 ZONE = timezone.get_default_timezone()
@@ -45,13 +46,13 @@ def _submit(milestone: Milestone, at: datetime.datetime) -> None:
 
 @pytest.fixture
 def queue(world) -> list[Milestone]:
-    """Eight submitted milestones over five of the coach's projects (some two to a project,
+    """Eight submitted milestones over five projects the coach guides (some two to a project,
     two pairs submitted at the same moment), and one on a project outside their guidance."""
+    # Three coached, two mentored: the queue reads each side in its own index's order.
+    sides = [{"coach": world.coach}] * 3 + [{"mentor": world.coach}] * 2
     projects = [
-        put_project_in(
-            ChangeProjectFactory(cohort=world.cohort, coach=world.coach), S.IMPLEMENTATION
-        )
-        for _ in range(5)
+        put_project_in(ChangeProjectFactory(cohort=world.cohort, **side), S.IMPLEMENTATION)
+        for side in sides
     ]
     hours = [7, 3, 3, 9, 1, 5, 5, 2]  # milestone n's submission, hours after T0
     milestones = []
@@ -103,3 +104,28 @@ def test_stuck_on_the_row_agrees_with_each_milestone_at_the_edges(world, edge, s
     milestones = with_flags(Milestone.objects.filter(project=project), now=now)
     assert by_row == milestones.filter(is_stuck=True).exists()
     assert by_row == (shift > 0 * TICK if edge == "last activity" else shift >= 0 * TICK)
+
+
+def test_the_oldest_sign_offs_owed_are_read_side_by_side(world):
+    """Reviews opened at different times, some at the same moment, on projects the coach
+    coaches and on projects they mentor; one already signed by them."""
+    opened = [4, 2, 2, 6, 1, 3]
+    for n, hours in enumerate(opened):
+        side = {"coach": world.coach} if n % 2 else {"mentor": world.coach}
+        project = put_project_in(
+            ChangeProjectFactory(cohort=world.cohort, **side), S.PROPOSAL_REVIEW
+        )
+        TransitionLog.objects.create(
+            project=project,
+            actor=project.participant,
+            role=Role.PARTICIPANT,
+            transition="submit_proposal",
+            from_state=S.DRAFT,
+            to_state=S.PROPOSAL_REVIEW,
+            created_at=T0 + datetime.timedelta(hours=hours),
+        )
+    every = list(signoffs_awaiting(world.coach))
+    assert len(every) == signoffs_awaiting(world.coach).count() == 6
+    assert [p.submitted_at for p in every] == sorted(p.submitted_at for p in every)
+    for oldest in range(1, 8):
+        assert list(signoffs_awaiting(world.coach, oldest=oldest)[:oldest]) == every[:oldest]
