@@ -8,7 +8,8 @@ and times each of its queries again on its own.
 
     .venv/bin/python benchmarks/home_queries.py 100000 --role kepala
     .venv/bin/python benchmarks/home_queries.py 10000 --role admin --shown 12
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jejak benchmarks/home_queries.py 100000 --role coach
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jejak \
+        .venv/bin/python benchmarks/home_queries.py 100000 --role coach
 """
 
 from __future__ import annotations

@@ -93,7 +93,10 @@ def _postgres_has(database: dict[str, Any], name: str) -> bool:
 
     server = {key.lower(): database[key] for key in ("HOST", "PORT", "USER", "PASSWORD")}
     with psycopg.connect(dbname="postgres", **server) as db:
-        return db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        return (
+            db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            is not None
+        )
 
 
 def setup_kept(count: int, keep: str) -> None:

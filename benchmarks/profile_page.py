@@ -3,8 +3,9 @@
 `benchmarks/pages.py` says how long a page takes and `benchmarks/home_queries.py` which queries a
 home spends it on; this says which functions the rest goes to. It seeds the same data as
 pages.py (the demo plus N generated projects) into the database home_queries.py keeps (a SQLite
-file under --keep, or the PostgreSQL one beside `DATABASE_URL`), so a second run skips the seeding, asks for the page once to warm the caches, then profiles --repeat more
-requests (each drawn afresh, as pages.py does unless --kept) and prints the heaviest functions.
+file under --keep, or the PostgreSQL one beside `DATABASE_URL`), so a second run skips the
+seeding, asks for the page once to warm the caches, then profiles --repeat more requests (each
+drawn afresh, as pages.py does unless --kept) and prints the heaviest functions.
 
     .venv/bin/python benchmarks/profile_page.py 10000 /proyek/ --user admin
     .venv/bin/python benchmarks/profile_page.py 10000 / --user kepala --sort tottime --shown 40

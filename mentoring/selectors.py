@@ -848,8 +848,11 @@ def signoffs_awaiting(user: User, *, oldest: int | None = None) -> QuerySet[Proj
     sides = [as_coach, Q(mentor=user, awaits_mentor_signoff=True)]
     awaiting = ChangeProject.objects.filter(sides[0] | sides[1])
     if oldest is not None:
-        order = ("review_opened_at", "pk")
-        awaiting = awaiting.filter(first_on_each_side(awaiting, sides, order, oldest))
+        projects = ChangeProject.objects.all()
+        first = projects.filter(first_on_each_side(projects, sides, "review_opened_at", oldest))
+        # The page's rows found first, then joined: never the people of every candidate.
+        ordered = first.order_by("review_opened_at", "pk").values("pk")[:oldest]
+        awaiting = awaiting.filter(pk__in=Subquery(ordered))
     return (
         awaiting.annotate(
             submitted_at=F("review_opened_at"),

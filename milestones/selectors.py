@@ -557,9 +557,11 @@ def escalations(
 
 def projects_awaiting_review(user: User) -> QuerySet[ChangeProject]:
     """The projects at work the user coaches or mentors with a submitted milestone."""
-    return ChangeProject.objects.filter(
-        Q(coach=user) | Q(mentor=user), state__in=WORK_STATES, milestones_submitted__gt=0
-    )
+    return _with_submitted().filter(Q(coach=user) | Q(mentor=user))
+
+
+def _with_submitted() -> QuerySet[ChangeProject]:
+    return ChangeProject.objects.filter(state__in=WORK_STATES, milestones_submitted__gt=0)
 
 
 def milestones_awaiting_count(user: User) -> int:
@@ -575,17 +577,12 @@ def milestones_awaiting_review(
     `waiting_since` (the latest submission, or the last change for one submitted without a
     step: seeded). With `oldest`, read from the projects whose oldest milestone is among the
     `oldest` first (`review_waiting_since`, kept on the row): those hold the `oldest` first
-    milestones, as the milestones are ordered by the same time, then by project."""
+    milestones, as milestones of the same time follow their project."""
     projects = projects_awaiting_review(user)
     if oldest is not None:
-        projects = ChangeProject.objects.filter(
-            first_on_each_side(
-                projects,
-                [Q(coach=user), Q(mentor=user)],
-                ("review_waiting_since", "pk"),
-                oldest,
-            )
-        )
+        sides = [Q(coach=user), Q(mentor=user)]
+        first = first_on_each_side(_with_submitted(), sides, "review_waiting_since", oldest)
+        projects = _with_submitted().filter(first)
     return (
         Milestone.objects.filter(project__in=projects.values("pk"), state=Milestone.State.SUBMITTED)
         .annotate(waiting_since=Coalesce("submitted_at", "updated_at"))

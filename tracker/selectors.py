@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from tracker.models import (
@@ -124,15 +124,24 @@ def held_roles(user: User) -> set[Role]:
     return held
 
 
+# Later than any kept time: the bound of a side with fewer rows than asked for.
+END_OF_TIME = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+
+
 def first_on_each_side(
-    projects: QuerySet[ChangeProject], sides: Iterable[Q], order: tuple[str, ...], count: int
+    projects: QuerySet[ChangeProject], sides: Iterable[Q], order: str, count: int
 ) -> Q:
-    """The projects among the first `count` in `order` on any one side (as coach, as mentor):
-    the first `count` of all of them, in that order, are among these. Each side is read along
-    an index in that order and stops there, however many projects a reviewer guides."""
+    """The projects among the first `count` by (`order`, pk) on any one side (as coach, as
+    mentor): the first `count` of them all, in that order, are among these. Each side's
+    `count`-th row is found along an index in that order, and the rows up to it through the
+    same index, however many projects a reviewer guides. `order` is a kept time, never empty
+    on these rows."""
     picked = Q(pk__in=[])
     for side in sides:
-        picked |= Q(pk__in=projects.filter(side).order_by(*order).values("pk")[:count])
+        last = projects.filter(side).order_by(order, "pk")[count - 1 : count]
+        at, key = Subquery(last.values(order)), Subquery(last.values("pk"))
+        before = Q(**{f"{order}__lt": Coalesce(at, Value(END_OF_TIME))})
+        picked |= side & (before | Q(**{order: at, "pk__lte": key}))
     return picked
 
 

@@ -162,7 +162,9 @@ def _review_fresh() -> dict[str, BaseExpression]:
 
     return {
         "review_opened_at": Case(
-            When(in_review, then=Subquery(opening.values("created_at")[:1])),
+            When(
+                in_review, then=Coalesce(Subquery(opening.values("created_at")[:1]), "created_at")
+            ),
             default=None,
             output_field=DateTimeField(),
         ),
@@ -444,8 +446,10 @@ def _review_signoffs() -> Copied:
         name="project_review",
         table=_PROJECT,
         columns={
+            # A project put in review without a submission (by hand) waits since it was made.
             "review_opened_at": lambda row, _vendor: (
-                f"CASE WHEN {row}.state IN ({in_review}) THEN {opening(row, 'created_at')} END"
+                f"CASE WHEN {row}.state IN ({in_review}) "
+                f"THEN COALESCE({opening(row, 'created_at')}, {row}.created_at) END"
             ),
             "awaits_coach_signoff": awaits("coach"),
             "awaits_mentor_signoff": awaits("mentor"),

@@ -73,7 +73,8 @@ def test_a_resubmission_awaits_both_again(world, submitted):
 def test_writes_no_service_sees_are_followed(world):
     # Into review by hand, then its submission, then a sign-off taken back: SQL, an import.
     project = put_project_in(world.project, S.REPORT_REVIEW)
-    assert _kept(project) == (None, True, True)  # in review, no submission found
+    # In review with no submission found: waiting since the project was made.
+    assert _kept(project) == (project.created_at, True, True)
     opening = TransitionLog.objects.create(
         project=project,
         actor=project.participant,

@@ -95,7 +95,7 @@ def _review(project: ChangeProject) -> tuple:
     )
     signed = set(SignOff.objects.filter(submission=opening).values_list("role", flat=True))
     return (
-        opening.created_at if opening else None,
+        opening.created_at if opening else project.created_at,
         Role.COACH not in signed,
         Role.MENTOR not in signed,
     )
