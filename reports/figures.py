@@ -44,7 +44,7 @@ from milestones.selectors import (
 from reports.documents.project_lines import TREND_MONTHS
 from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
 from tracker.models import Agency, ChangeProject
-from tracker.summary import PRESENT_TRIGGERS
+from tracker.summary import PRESENT_TRIGGERS, migrated
 
 logger = logging.getLogger(__name__)
 
@@ -368,9 +368,7 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Make the triggers where missing, marking every agency when one was; whether any was."""
     if connection.vendor not in STATEMENTS:
         return False
-    tables = set(connection.introspection.table_names())
-    needed = [ChangeProject._meta.db_table, Milestone._meta.db_table]
-    if not {AgencyFiguresMark._meta.db_table, *needed} <= tables:
+    if not migrated(connection, {ChangeProject, Milestone, AgencyFiguresMark, Agency}):
         return False
     with connection.cursor() as cursor:
         cursor.execute(PRESENT_TRIGGERS[connection.vendor])
@@ -387,6 +385,21 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
                 f"SELECT id FROM {Agency._meta.db_table}"
             )
     return bool(missing)
+
+
+def before_migrate(sender, using: str = "default", plan=None, **kwargs) -> None:
+    """The `pre_migrate` receiver: when migrations will run, the triggers go first (they name
+    columns a migration may drop; SQLite refuses to drop one a trigger names), and
+    `after_migrate` makes them again, marking every agency."""
+    connection = connections[using]
+    if sender.name != "reports" or not plan or connection.vendor not in STATEMENTS:
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for trigger in TRIGGERS:
+            if trigger.table in tables:
+                on = f" ON {trigger.table}" if connection.vendor == "postgresql" else ""
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger.name}{on}")
 
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:

@@ -504,7 +504,7 @@ def _kept_by_triggers(
     ]
 
 
-def _migrated(connection: BaseDatabaseWrapper, models: set[type[Model]]) -> bool:
+def migrated(connection: BaseDatabaseWrapper, models: set[type[Model]]) -> bool:
     """Whether the models' tables hold every column the code knows (not so while a migration
     is undone, or an app is migrated only part of the way)."""
     tables = set(connection.introspection.table_names())
@@ -527,7 +527,7 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Make the triggers where missing, then fill the columns of each group that missed one
     afresh; whether any was missing."""
     groups = [
-        group for group in _kept_by_triggers(connection.vendor) if _migrated(connection, group[0])
+        group for group in _kept_by_triggers(connection.vendor) if migrated(connection, group[0])
     ]
     if not groups:
         return False

@@ -10,6 +10,7 @@ import logging
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
@@ -22,6 +23,7 @@ from tests.factories import AgencyFactory, ChangeProjectFactory, UserFactory
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tests.sql import filters_on_ids
 from tracker.models import Agency, ChangeProject
+from tracker.summary import PRESENT_TRIGGERS
 
 S = ChangeProject.State
 M = Milestone.State
@@ -178,6 +180,21 @@ def test_missing_triggers_are_made_again_and_mark_every_agency(counted):
     assert figures.ensure_triggers(connection)
     assert set(marked()) == set(Agency.objects.values_list("pk", flat=True))
     assert figures.figures_of(None)[world.other_agency.pk].total == 2
+    assert not figures.ensure_triggers(connection)
+
+
+def test_the_triggers_go_before_migrations_run_and_come_back_after(counted):
+    """They name columns a migration may drop, which SQLite refuses while a trigger names one."""
+    reports = apps.get_app_config("reports")
+    figures.before_migrate(reports, plan=[])  # nothing to migrate: they stay
+    assert not figures.ensure_triggers(connection)
+    figures.before_migrate(reports, plan=[("a migration", False)])
+    with connection.cursor() as cursor:
+        cursor.execute(PRESENT_TRIGGERS[connection.vendor])
+        present = {row[0] for row in cursor.fetchall()}
+    assert not present & {trigger.name for trigger in figures.TRIGGERS}
+    figures.after_migrate(reports)
+    assert set(marked()) == set(Agency.objects.values_list("pk", flat=True))
     assert not figures.ensure_triggers(connection)
 
 

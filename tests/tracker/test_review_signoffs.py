@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -123,3 +124,18 @@ def test_missing_triggers_are_made_again_and_the_check_finds_what_they_missed(wo
     assert _kept(submitted)[1:] == (False, True)
     assert not summary.drifted().exists()
     assert summary.ensure_triggers(connection) is False
+
+
+def test_every_kept_trigger_goes_before_migrations_run_and_comes_back_after(world, submitted):
+    """They name columns a migration may drop, which SQLite refuses while a trigger names one;
+    what was written meanwhile (a deploy's old workers) is filled in afterwards."""
+    tracker = apps.get_app_config("tracker")
+    summary.before_migrate(tracker, plan=[])  # nothing to migrate: they stay
+    assert not summary.ensure_triggers(connection)
+    summary.before_migrate(tracker, plan=[("a migration", False)])
+    project_sign_off(project=submitted, by=world.coach, stage="proposal")
+    assert _kept(submitted)[1] is True  # unseen meanwhile
+    summary.after_migrate(tracker)
+    assert _kept(submitted)[1:] == (False, True)
+    assert not summary.drifted().exists() and not summary.drifted_milestones().exists()
+    assert not summary.ensure_triggers(connection)
