@@ -103,6 +103,16 @@ def seek_keys(sort: str) -> list[SeekKey]:
     return [SeekKey(F(f) if isinstance(f, str) else f, descending=descending) for f in fields]
 
 
+def sort_index(sort: str) -> bool:
+    """Whether an index holds every project in the order a sort parameter names (its columns,
+    then the key): the pages of a long list can then be looked for along it."""
+    _label, fields = SORTS[sort.lstrip("-")]
+    return any(
+        list(index.fields) == [*fields, "id"] and index.condition is None
+        for index in ChangeProject._meta.indexes
+    )
+
+
 def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[ChangeProject]:
     """The projects in the order a sort parameter names (ascending, or descending with '-')."""
     # No sorted column holds NULL (an ungraded project's predikat is ""), so no NULLS LAST:

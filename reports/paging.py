@@ -24,6 +24,9 @@ NUMBERED_ROWS = 500
 # How many page numbers the navigation lists.
 NUMBERS_SHOWN = 5
 LAST = "last"
+# A long list's page is first looked for among this many times as many rows of the whole table,
+# in order: enough when the list holds a good share of the table (see `SeekPaginator.walk`).
+WALK_WINDOW = 8
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class SeekPaginator:
         scope: str,
         counted: int = 0,
         counted_exactly: bool = False,
+        walk: QuerySet | None = None,
     ) -> None:
         self.queryset = queryset
         self.keys = [*keys, SeekKey(F("pk"), descending=keys[-1].descending if keys else False)]
@@ -106,6 +110,12 @@ class SeekPaginator:
         # The list's size as the page reports it (bounded: see `bounded_count`).
         self.counted = counted
         self.counted_exactly = counted_exactly
+        # Every row of the queryset's model, which an index holds in the order of `keys`: a list
+        # too long to count (a province's head sees 100,000 projects) has its page looked for
+        # among the table's first rows in order, WALK_WINDOW times as many as the page needs,
+        # rather than by sorting every row it holds. The database planned that sort because the
+        # list's filter (who may see what) reads other indexes. Found short, the list is read.
+        self.walk = walk if not counted_exactly and queryset.query.has_filters() else None
 
     # --- the page a request asks for ---------------------------------------------------------
 
@@ -235,8 +245,11 @@ class SeekPaginator:
 
     def rows_query(self, *, beyond: list | None, backwards: bool) -> QuerySet:
         """The rows, with their sort values, in the order read, beyond a cursor's if given."""
+        return self._ordered(self.queryset, beyond, backwards)
+
+    def _ordered(self, queryset: QuerySet, beyond: list | None, backwards: bool) -> QuerySet:
         names = self._names()
-        rows = self.queryset.annotate(
+        rows = queryset.annotate(
             **{name: key.expression for name, key in zip(names, self.keys, strict=True)}
         )
         if beyond is not None:
@@ -250,7 +263,15 @@ class SeekPaginator:
     def _keys(self, *, beyond: list | None = None, backwards: bool = False, offset: int = 0):
         """Up to per_page + 1 rows' sort values and keys, from the start or beyond a cursor."""
         rows = self.keys_query(beyond=beyond, backwards=backwards)
-        found = list(rows[offset : offset + self.per_page + 1])
+        cut = slice(offset, offset + self.per_page + 1)
+        found = []
+        if self.walk is not None:
+            # The list's rows among the table's first in order are the list's first in order:
+            # when there are enough of them, they are the page.
+            window = self._ordered(self.walk, beyond, backwards).values("pk")
+            found = list(rows.filter(pk__in=window[: WALK_WINDOW * cut.stop])[cut])
+        if len(found) < cut.stop - offset:
+            found = list(rows[cut])
         more = len(found) > self.per_page
         found = found[: self.per_page]
         if backwards:

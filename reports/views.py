@@ -28,6 +28,7 @@ from reports.filters import (
     chosen_columns,
     filtered_projects,
     seek_keys,
+    sort_index,
     with_figures,
 )
 from reports.forms import AgencyReportForm
@@ -284,6 +285,7 @@ def _list_context(request: AuthenticatedRequest) -> tuple[dict, bool]:
             scope=f"projects:{projects.sort_value}",
             counted=counted,
             counted_exactly=exactly,
+            walk=ChangeProject.objects.all() if sort_index(projects.sort_value) else None,
         )
         page = paginator.page_for(
             page=request.GET.get("page"),

@@ -13,23 +13,25 @@ import pytest
 from django.db import connection
 
 from reports.filters import filtered_projects, seek_keys
-from reports.paging import SeekPaginator
+from reports.paging import WALK_WINDOW, SeekPaginator
 from tests.factories import ChangeProjectFactory
+from tracker.models import ChangeProject
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="EXPLAIN plans and pg_trgm are PostgreSQL's"
 )
 
 
-def _plan(queryset, *, lookups_only: bool = False) -> str:
+def _plan(queryset, *, lookups_only: bool = False, sorts: bool = False) -> str:
     """The plan; with `lookups_only`, every table is read through an index condition (no full
-    index walk either), which is what a search of thousands of rows gets."""
+    index walk either), which is what a search of thousands of rows gets; with `sorts`, a sort
+    (of a page's few rows) is allowed."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         if lookups_only:
             cursor.execute("SET LOCAL enable_indexscan = off")
-        else:
+        elif not sorts:
             cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -128,3 +130,15 @@ def test_filtering_by_grade_reads_the_predikat_index(many):
     plan = _plan(_keys(many.admin, {"grade": "Memuaskan"}), lookups_only=True)
     assert "project_predikat_id" in plan, plan
     assert "mentoring_seminargrade" not in plan, plan
+
+
+def test_a_long_list_of_the_visible_looks_for_its_page_along_the_order_index(many):
+    """An organiser's list too long to count: its page is found among the table's first rows
+    in the order's index, each looked up by its key, not by sorting every row they may see."""
+    rows = filtered_projects(many.organiser, None).qs
+    table = ChangeProject.objects.all()
+    pager = SeekPaginator(rows, seek_keys("participant"), 25, scope="uji", counted=1000, walk=table)
+    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOW * 26]
+    plan = _plan(pager.keys_query(beyond=None, backwards=False).filter(pk__in=window), sorts=True)
+    assert re.search(r"Index Only Scan using project_participant_name_id", plan), plan
+    assert "Limit" in plan, plan

@@ -6,23 +6,43 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
 from reports import views
 from reports.filters import order_by_sort, seek_keys
-from reports.paging import NUMBERED_ROWS, SeekKey, SeekPaginator, bounded_count
-from tests.factories import ChangeProjectFactory, UserFactory
+from reports.paging import NUMBERED_ROWS, WALK_WINDOW, SeekKey, SeekPaginator, bounded_count
+from tests.factories import ChangeProjectFactory, CohortFactory, UserFactory
 from tracker.models import ChangeProject
 
 URL = reverse("reports:project-list")
 
 
-def _pager(queryset, keys, per_page, *, limit=1000, scope="uji"):
+def _pager(queryset, keys, per_page, *, limit=1000, scope="uji", walk=None):
     counted, exactly = bounded_count(queryset, limit)
     return SeekPaginator(
-        queryset, keys, per_page, scope=scope, counted=counted, counted_exactly=exactly
+        queryset,
+        keys,
+        per_page,
+        scope=scope,
+        counted=counted,
+        counted_exactly=exactly,
+        walk=walk,
     )
+
+
+def _pages(pager) -> list[list[int]]:
+    """The rows of every way to a page: each page number, every page forwards and backwards by
+    cursor, the last page and the one before it."""
+    forwards, backwards = _walk(pager)
+    last = pager.page_for(page="last")
+    return [
+        *(_pks(pager.page_for(page=str(number))) for number in range(1, 5)),
+        *(_pks(page) for page in forwards + backwards),
+        _pks(last),
+        _pks(pager.page_for(before=last.previous_cursor)) if last.has_previous else [],
+    ]
 
 
 def _pks(page) -> list[int]:
@@ -289,3 +309,74 @@ def test_a_cursor_page_costs_the_queries_of_the_first(client, many, django_asser
         client.get(f"{URL}?per_page=5")
     with django_assert_num_queries(7):
         assert len(_ids(client.get(next_url).content.decode())) == 5
+
+
+@pytest.fixture
+def interleaved(db):
+    """60 projects in three cohorts, named so that each cohort's lie among the others' in the
+    list's order: every third name is cohort `a`'s, ten late in the order `b`'s, the rest `c`'s."""
+    a, b, c = CohortFactory(), CohortFactory(), CohortFactory()
+    cohorts = [b if 45 <= number < 55 else a if number % 3 == 0 else c for number in range(60)]
+    # Some ties on the name, broken by the key.
+    for number, cohort in enumerate(cohorts):
+        ChangeProjectFactory(cohort=cohort, participant_name=f"Peserta {number // 2:02d}")
+    return a, b, c
+
+
+@pytest.mark.parametrize("sort", ["participant", "-participant", "progress", "-updated"])
+@pytest.mark.parametrize("shown", ["a", "b", "ab", "abc"])
+def test_a_long_list_walked_along_the_table_shows_the_pages_it_would_read(interleaved, sort, shown):
+    cohorts = dict(zip("abc", interleaved, strict=True))
+    listed = ChangeProject.objects.filter(cohort__in=[cohorts[name] for name in shown])
+    keys = seek_keys(sort)
+    read = _pager(listed, keys, 4, limit=6)
+    walked = _pager(listed, keys, 4, limit=6, walk=ChangeProject.objects.all())
+    assert walked.walk is not None
+    expected = list(order_by_sort(listed, sort).values_list("pk", flat=True))
+    assert sum((_pks(page) for page in _walk(walked)[0]), []) == expected
+    assert _pages(walked) == _pages(read)
+
+
+def test_a_list_counted_in_full_or_unfiltered_is_read_as_it_is(interleaved):
+    a, _b, _c = interleaved
+    keys, table = seek_keys("participant"), ChangeProject.objects.all()
+    assert _pager(table.filter(cohort=a), keys, 4, walk=table).walk is None
+    assert _pager(table, keys, 4, limit=6, walk=table).walk is None
+
+
+def test_a_page_found_along_the_table_costs_one_read_and_a_sparse_one_two(
+    interleaved, django_assert_num_queries
+):
+    a, b, _c = interleaved
+    keys, table = seek_keys("participant"), ChangeProject.objects.all()
+    dense = _pager(table.filter(cohort=a), keys, 4, limit=6, walk=table)
+    with django_assert_num_queries(2) as queries:  # the keys, then the rows
+        page = dense.page_for()
+    # The keys were looked for among the table's first rows in order: the page's 5 times 8.
+    assert f"LIMIT {WALK_WINDOW * 5}" in queries.captured_queries[0]["sql"]
+    assert _pks(page) == list(
+        order_by_sort(table.filter(cohort=a), "participant").values_list("pk", flat=True)[:4]
+    )
+    # Cohort b's first rows lie beyond the table's first 8 x 5 in order: the list is read.
+    sparse = _pager(table.filter(cohort=b), keys, 4, limit=6, walk=table)
+    with django_assert_num_queries(3):
+        page = sparse.page_for()
+    assert _pks(page) == list(
+        order_by_sort(table.filter(cohort=b), "participant").values_list("pk", flat=True)[:4]
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_walk_reads_the_index_of_the_order_not_every_listed_row(interleaved):
+    a, _b, _c = interleaved
+    table = ChangeProject.objects.all()
+    pager = _pager(table.filter(cohort=a), seek_keys("participant"), 4, limit=6, walk=table)
+    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOW * 5]
+    sql, params = (
+        pager.keys_query(beyond=None, backwards=False).filter(pk__in=window).query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX project_participant_name_id" in plan, plan
+    assert "rowid=?" in plan, plan  # each row of the window found by its key
