@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from reports.filters import filtered_projects, seek_keys
-from reports.paging import WALK_WINDOW, SeekPaginator
+from reports.paging import WALK_WINDOWS, SeekPaginator
 from tests.factories import ChangeProjectFactory
 from tracker.models import ChangeProject
 
@@ -138,7 +138,7 @@ def test_a_long_list_of_the_visible_looks_for_its_page_along_the_order_index(man
     rows = filtered_projects(many.organiser, None).qs
     table = ChangeProject.objects.all()
     pager = SeekPaginator(rows, seek_keys("participant"), 25, scope="uji", counted=1000, walk=table)
-    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOW * 26]
+    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOWS[0] * 26]
     plan = _plan(pager.keys_query(beyond=None, backwards=False).filter(pk__in=window), sorts=True)
     assert re.search(r"Index Only Scan using project_participant_name_id", plan), plan
     assert "Limit" in plan, plan

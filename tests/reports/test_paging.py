@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
-from reports import views
+from reports import paging, views
 from reports.filters import order_by_sort, seek_keys
-from reports.paging import NUMBERED_ROWS, WALK_WINDOW, SeekKey, SeekPaginator, bounded_count
+from reports.paging import NUMBERED_ROWS, WALK_WINDOWS, SeekKey, SeekPaginator, bounded_count
 from tests.factories import ChangeProjectFactory, CohortFactory, UserFactory
 from tracker.models import ChangeProject
 
@@ -344,26 +344,27 @@ def test_a_list_counted_in_full_or_unfiltered_is_read_as_it_is(interleaved):
     assert _pager(table, keys, 4, limit=6, walk=table).walk is None
 
 
-def test_a_page_found_along_the_table_costs_one_read_and_a_sparse_one_two(
-    interleaved, django_assert_num_queries
+def test_a_page_found_along_the_table_costs_one_read_a_sparser_one_two_else_three(
+    interleaved, django_assert_num_queries, monkeypatch
 ):
     a, b, _c = interleaved
     keys, table = seek_keys("participant"), ChangeProject.objects.all()
-    dense = _pager(table.filter(cohort=a), keys, 4, limit=6, walk=table)
-    with django_assert_num_queries(2) as queries:  # the keys, then the rows
-        page = dense.page_for()
-    # The keys were looked for among the table's first rows in order: the page's 5 times 8.
-    assert f"LIMIT {WALK_WINDOW * 5}" in queries.captured_queries[0]["sql"]
-    assert _pks(page) == list(
-        order_by_sort(table.filter(cohort=a), "participant").values_list("pk", flat=True)[:4]
-    )
-    # Cohort b's first rows lie beyond the table's first 8 x 5 in order: the list is read.
-    sparse = _pager(table.filter(cohort=b), keys, 4, limit=6, walk=table)
-    with django_assert_num_queries(3):
-        page = sparse.page_for()
-    assert _pks(page) == list(
-        order_by_sort(table.filter(cohort=b), "participant").values_list("pk", flat=True)[:4]
-    )
+
+    def first_page(cohort, reads: int) -> list[str]:
+        pager = _pager(table.filter(cohort=cohort), keys, 4, limit=6, walk=table)
+        with django_assert_num_queries(reads + 1) as queries:  # the keys, then the rows
+            page = pager.page_for()
+        expected = order_by_sort(table.filter(cohort=cohort), "participant")
+        assert _pks(page) == list(expected.values_list("pk", flat=True)[:4])
+        return [query["sql"] for query in queries.captured_queries]
+
+    # Cohort a's first five lie among the table's first 8 x 5 in order.
+    assert f"LIMIT {WALK_WINDOWS[0] * 5}" in first_page(a, 1)[0]
+    # Cohort b's lie beyond them, among the first 64 x 5.
+    assert f"LIMIT {WALK_WINDOWS[1] * 5}" in first_page(b, 2)[1]
+    # Beyond both windows, the list is read.
+    monkeypatch.setattr(paging, "WALK_WINDOWS", (2, 4))
+    assert "LIMIT" in first_page(b, 3)[1] and "IN (SELECT" not in first_page(b, 3)[2]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
@@ -371,7 +372,7 @@ def test_the_walk_reads_the_index_of_the_order_not_every_listed_row(interleaved)
     a, _b, _c = interleaved
     table = ChangeProject.objects.all()
     pager = _pager(table.filter(cohort=a), seek_keys("participant"), 4, limit=6, walk=table)
-    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOW * 5]
+    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOWS[0] * 5]
     sql, params = (
         pager.keys_query(beyond=None, backwards=False).filter(pk__in=window).query.sql_with_params()
     )
