@@ -53,7 +53,7 @@ from reports.documents.project_lines import (
 )
 from reports.figures import Figures, refresh
 from reports.filters import with_figures
-from reports.impact import ImpactFigures, impact_figures, impact_figures_by
+from reports.impact import ImpactFigures, figures_from_counts, impact_figures_by
 from tracker.models import (
     PARTICIPANT_NEXT_STEP,
     Agency,
@@ -539,7 +539,7 @@ def agency_section(
     # The ids as one parameter (`tracker/lookups.py`): a province has a thousand units.
     projects = ChangeProject.objects.filter(agency_id__in_ids=ids)
     # Every total from the agencies' kept figures (`reports.figures`): added up by the database
-    # from a few rows per unit, never a count over the projects or their milestones.
+    # from a few rows per unit, never a count over the projects, their milestones or surveys.
     kept = refresh(ids, now=now)
     together = kept.together()
     unit_page, rows = section_page(page, len(kept.projects), UNITS_SHOWN)
@@ -565,7 +565,7 @@ def agency_section(
     latest = with_figures([rows[key] for key in keys], now=now)
     return {
         "headships": headships,
-        "impact": impact_figures(projects, today=timezone.localdate(now)),
+        "impact": figures_from_counts(together.impact),
         "units": units,
         "unit_page": unit_page,
         # Most frequent first, then by name.

@@ -1,12 +1,14 @@
 """Each agency's dashboard figures, kept in one row per agency (`AgencyFigures`), so the agency
-head's home and the admin's overview read a row per agency, not every project and milestone.
+head's home and the admin's overview read a row per agency, not every project, milestone and
+survey answer.
 
 A row holds the agency's own projects per state and predikat, its plan per term with what is
-overdue that day, and the milestones accepted in each month of the trend. It is a copy, kept
-true in two steps:
-- database triggers on projects and milestones append the agency's id to `AgencyFiguresMark`
-  on every change that moves a figure, whoever makes it (services, the admin, imports, a bulk
-  UPDATE);
+overdue that day, the milestones accepted in each month of the trend, and what its post-training
+figures are made of (surveys answered, excused and late, mean scores, sustainability, barriers,
+conclusions). It is a copy, kept true in two steps:
+- database triggers on projects, milestones and the post-training surveys (`WATCHED`) append
+  the agency's id to `AgencyFiguresMark` on every change that moves a figure, whoever makes it
+  (services, the admin, imports, a bulk UPDATE);
 - `refresh` recomputes, in one grouped pass, the rows that are marked or were computed before
   today (overdue and the trend's months move with the date), then deletes exactly the marks it
   read: a mark written meanwhile, by a change it may not have seen, stays for the next reader.
@@ -33,6 +35,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from mentoring.models import (
+    ImpactConclusion,
+    SurveyAnswer,
+    SurveyExcusal,
+    SurveyResponse,
+    SurveyRound,
+)
 from milestones.models import Milestone
 from milestones.selectors import (
     TermTotals,
@@ -42,6 +51,7 @@ from milestones.selectors import (
     recent_months,
 )
 from reports.documents.project_lines import TREND_MONTHS
+from reports.impact import impact_counts_by
 from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
 from tracker.models import Agency, ChangeProject
 from tracker.summary import PRESENT_TRIGGERS, migrated
@@ -58,6 +68,8 @@ class Figures:
     terms: dict[str, TermTotals] = field(default_factory=dict)
     # The first day of a month -> milestones accepted in it, over the trend's months.
     months: Counter[datetime.date] = field(default_factory=Counter)
+    # What the post-training figures are made of (`reports.impact.impact_counts_by`).
+    impact: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -90,6 +102,7 @@ class Figures:
             for name in TERM_COUNTS:
                 counts[f"t|{term}|{name}"] = getattr(totals, name)
         counts.update({f"m|{month.isoformat()}": n for month, n in self.months.items()})
+        counts.update({f"i|{name}": n for name, n in self.impact.items()})
         return {key: n for key, n in counts.items() if n}
 
     @classmethod
@@ -104,6 +117,8 @@ class Figures:
                 term, name = rest.split("|", 1)
                 totals = figures.terms.setdefault(term, TermTotals())
                 setattr(totals, name, getattr(totals, name) + n)
+            elif kind == "i":
+                figures.impact[rest] += n
             else:
                 figures.months[datetime.date.fromisoformat(rest)] += n
         return figures
@@ -119,6 +134,7 @@ def added_up(many: Iterable[Figures]) -> Figures:
     for one in many:
         together.projects.update(one.projects)
         together.months.update(one.months)
+        together.impact.update(one.impact)
         for term, totals in one.terms.items():
             together.terms[term] = together.terms.get(term, TermTotals()) + totals
     return together
@@ -128,7 +144,8 @@ def compute(
     agencies: Collection[int] | None, *, now: datetime.datetime | None = None
 ) -> dict[int, Figures]:
     """The figures of these agencies (every agency under None) counted afresh from their
-    projects and milestones, for the agencies that have projects; three queries."""
+    projects, milestones and post-training surveys, for the agencies that have projects; nine
+    queries."""
     now = now or timezone.now()
     projects = ChangeProject.objects.all()
     if agencies is not None:
@@ -144,9 +161,12 @@ def compute(
         of(agency).projects[state, predikat] = count
     for agency, terms in milestone_terms(projects, "agency", now=now).items():
         of(agency).terms = terms
-    months = recent_months(TREND_MONTHS, today=timezone.localdate(now))
+    today = timezone.localdate(now)
+    months = recent_months(TREND_MONTHS, today=today)
     for agency, counts in accepted_per_month(projects, "agency", months=months).items():
         of(agency).months = Counter(counts)
+    for agency, impact in impact_counts_by(projects, by="agency_id", today=today).items():
+        of(agency).impact = impact
     return figures
 
 
@@ -298,6 +318,9 @@ class Trigger:
     table: str
     event: str
     watched: tuple[str, ...] = ()
+    # The foreign keys from a row of `table` up to its project, each (column, the table it
+    # names), the last naming the projects' table; none on the projects' own table.
+    path: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -309,37 +332,50 @@ class Trigger:
 
     def marks(self) -> str:
         """The INSERT statements into the marks, one per row touched."""
-        project = ChangeProject._meta.db_table
         marks = AgencyFiguresMark._meta.db_table
-        if self.table == project:
-            agency = "SELECT {row}.agency_id"
-        else:
-            agency = f"SELECT agency_id FROM {project} WHERE id = {{row}}.project_id"
-        return " ".join(
-            f"INSERT INTO {marks} (agency) {agency.format(row=row)};" for row in self.rows
+        return " ".join(f"INSERT INTO {marks} (agency) {self.agency_of(row)};" for row in self.rows)
+
+    def agency_of(self, row: str) -> str:
+        """The SELECT of the agency of `row` ("new" or "old"), through `path`."""
+        if not self.path:
+            return f"SELECT {row}.agency_id"
+        (column, first), *rest = self.path
+        joins = "".join(
+            f" JOIN {table} t{step + 1} ON t{step + 1}.id = t{step}.{key}"
+            for step, (key, table) in enumerate(rest)
         )
+        return f"SELECT t{len(rest)}.agency_id FROM {first} t0{joins} WHERE t0.id = {row}.{column}"
 
     def changed(self, distinct: str) -> str:
         return " OR ".join(f"old.{column} {distinct} new.{column}" for column in self.watched)
 
 
+def _watching(model, path: tuple[tuple[str, str], ...], watched: tuple[str, ...]) -> list:
+    """The three triggers on `model`'s table: every INSERT and DELETE, UPDATEs of `watched`."""
+    return [
+        Trigger(model._meta.db_table, event, columns, path)
+        for event, columns in [("INSERT", ()), ("DELETE", ()), ("UPDATE", watched)]
+    ]
+
+
+_PROJECT = ("project_id", ChangeProject._meta.db_table)
+_ROUND = ("round_id", SurveyRound._meta.db_table)
+_RESPONSE = ("response_id", SurveyResponse._meta.db_table)
+# Every table a figure is counted from, with the columns whose change moves one. (A mentor
+# added or removed changes the answers a survey round asks for.)
+WATCHED = {
+    ChangeProject: ((), ("agency_id", "state", "predikat", "mentor_id")),
+    Milestone: ((_PROJECT,), ("project_id", "state", "term", "due_date")),
+    SurveyRound: ((_PROJECT,), ("project_id", "opens_on", "due_on", "number")),
+    SurveyResponse: ((_ROUND, _PROJECT), ("round_id", "state", "role", "is_late")),
+    SurveyExcusal: ((_ROUND, _PROJECT), ("round_id", "role")),
+    SurveyAnswer: ((_RESPONSE, _ROUND, _PROJECT), ("response_id", "question_id", "value")),
+    ImpactConclusion: ((_PROJECT,), ("project_id", "outcome")),
+}
 TRIGGERS = [
-    *(
-        Trigger(ChangeProject._meta.db_table, event, watched)
-        for event, watched in [
-            ("INSERT", ()),
-            ("DELETE", ()),
-            ("UPDATE", ("agency_id", "state", "predikat")),
-        ]
-    ),
-    *(
-        Trigger(Milestone._meta.db_table, event, watched)
-        for event, watched in [
-            ("INSERT", ()),
-            ("DELETE", ()),
-            ("UPDATE", ("project_id", "state", "term", "due_date")),
-        ]
-    ),
+    trigger
+    for model, (path, watched) in WATCHED.items()
+    for trigger in _watching(model, path, watched)
 ]
 
 
@@ -368,7 +404,7 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
     """Make the triggers where missing, marking every agency when one was; whether any was."""
     if connection.vendor not in STATEMENTS:
         return False
-    if not migrated(connection, {ChangeProject, Milestone, AgencyFiguresMark, Agency}):
+    if not migrated(connection, {*WATCHED, AgencyFiguresMark, Agency}):
         return False
     with connection.cursor() as cursor:
         cursor.execute(PRESENT_TRIGGERS[connection.vendor])

@@ -54,10 +54,11 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def mean(values: list[int]) -> Decimal | None:
-    if not values:
+def mean_of(total: int, count: int) -> Decimal | None:
+    """The mean of `count` scores adding up to `total`, with two decimals; None of none."""
+    if not count:
         return None
-    return (Decimal(sum(values)) / len(values)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return (Decimal(total) / count).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -154,18 +155,30 @@ def impact_figures_by(
     projects: QuerySet[ChangeProject], *, by: str | None, today: datetime.date
 ) -> dict:
     """The post-training figures per value of the project field `by` (e.g. "cohort_id"), or of
-    all the projects together under None; five queries, whatever the number of projects."""
+    all the projects together under None; six queries, whatever the number of projects."""
+    return {
+        group: figures_from_counts(counts)
+        for group, counts in impact_counts_by(projects, by=by, today=today).items()
+    }
+
+
+def impact_counts_by(
+    projects: QuerySet[ChangeProject], *, by: str | None, today: datetime.date
+) -> dict[Any, Counter[str]]:
+    """What the post-training figures are made of, as named counts that add up across groups
+    (the agencies' kept figures hold them: `reports.figures`): per value of `by`, or under None.
+
+    "projects", "expected", "answered", "excused", "late", "stuck"; per scale topic and role the
+    scores' "mean|topic|role|sum" and "|n"; the projects per latest "sustainability|state"; the
+    "barrier|value" mentions; the "outcome|value" conclusions."""
     past = projects.filter(state__in=AFTER_TRAINING)
     key = f"project__{by}" if by else None
-    groups: dict = defaultdict(ImpactFigures)
-    counts = past.order_by().values(by).annotate(total=Count("pk")) if by else None
-    if counts is not None:
-        for row in counts:
-            groups[row[by]].projects = row["total"]
-    else:
-        total = past.count()
-        if total:
-            groups[None].projects = total
+    groups: dict = defaultdict(Counter)
+    if by:
+        for row in past.order_by().values(by).annotate(total=Count("pk")):
+            groups[row[by]]["projects"] = row["total"]
+    elif total := past.count():
+        groups[None]["projects"] = total
     fields = ["pk", "project_id", "project__mentor_id", "project__state", "due_on", "number"]
     rounds = list(
         SurveyRound.objects.filter(project__in=past, opens_on__lte=today).values(
@@ -186,36 +199,28 @@ def impact_figures_by(
         settled[row["round_id"]].add(row["role"])
     stuck = defaultdict(set)
     for r in rounds:
-        figures = groups[group_of[r["pk"]]]
+        counts = groups[group_of[r["pk"]]]
         owed = 2 if r["project__mentor_id"] else 1
-        figures.expected += owed
+        counts["expected"] += owed
         late = r["project__state"] == S.MONITORING and r["due_on"] < today
         if late and len(settled[r["pk"]]) < owed:
             stuck[group_of[r["pk"]]].add(r["project_id"])
     for response in responses:
-        figures = groups[group_of[response["round_id"]]]
-        figures.answered += 1
-        figures.late += bool(response["is_late"])
+        counts = groups[group_of[response["round_id"]]]
+        counts["answered"] += 1
+        counts["late"] += bool(response["is_late"])
     for excusal in excusals:
-        groups[group_of[excusal["round_id"]]].excused += 1
+        groups[group_of[excusal["round_id"]]]["excused"] += 1
     for group, projects_stuck in stuck.items():
-        groups[group].stuck = len(projects_stuck)
-    _read_answers(groups, group_of, responses, rounds)
-    outcomes: dict = defaultdict(Counter)
+        groups[group]["stuck"] = len(projects_stuck)
+    _count_answers(groups, group_of, responses, rounds)
     conclusions = ImpactConclusion.objects.filter(project__in=past)
     for outcome, group in conclusions.values_list("outcome", key or "outcome"):
-        outcomes[group if key else None][outcome] += 1
-    for group, counted in outcomes.items():
-        total = sum(counted.values())
-        groups[group].conclusions = [
-            Share(value, str(label), counted[value], percent(counted[value], total))
-            for value, label in ImpactConclusion.Outcome.choices
-            if counted[value]
-        ]
-    return dict(groups)
+        groups[group if key else None][f"outcome|{outcome}"] += 1
+    return {group: +counts for group, counts in groups.items()}
 
 
-def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: list[dict]):
+def _count_answers(groups: dict, group_of: dict, responses: list[dict], rounds: list[dict]):
     round_of = {r["pk"]: r for r in rounds}
     response_of = {response["pk"]: response for response in responses}
     answers = SurveyAnswer.objects.filter(
@@ -223,9 +228,7 @@ def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: l
         response__state=SurveyResponse.State.SUBMITTED,
         question__topic__in=[*MEAN_TOPICS, Question.Topic.SUSTAINABILITY, Question.Topic.BARRIERS],
     ).values("response_id", "question__kind", "question__topic", "value")
-    scores: dict = defaultdict(lambda: defaultdict(list))
     latest: dict = defaultdict(dict)  # group -> project -> (round number, sustainability)
-    barriers: dict = defaultdict(Counter)
     for answer in answers:
         value: Any = answer["value"]
         if value in (None, "", []):
@@ -235,46 +238,67 @@ def _read_answers(groups: dict, group_of: dict, responses: list[dict], rounds: l
         group = group_of[survey_round["pk"]]
         topic = answer["question__topic"]
         if answer["question__kind"] == Question.Kind.SCALE and topic in MEAN_TOPICS:
-            scores[group][(topic, response["role"])].append(int(value))
+            groups[group][f"mean|{topic}|{response['role']}|sum"] += int(value)
+            groups[group][f"mean|{topic}|{response['role']}|n"] += 1
         elif topic == Question.Topic.SUSTAINABILITY and response["role"] == Role.PARTICIPANT:
             known = latest[group].get(survey_round["project_id"])
             if known is None or known[0] < survey_round["number"]:
                 latest[group][survey_round["project_id"]] = (survey_round["number"], str(value))
         elif topic == Question.Topic.BARRIERS:
-            barriers[group].update(item for item in value if item in Barrier.values)
+            groups[group].update(f"barrier|{item}" for item in value if item in Barrier.values)
+    for group, states in latest.items():
+        groups[group].update(f"sustainability|{state}" for _number, state in states.values())
+
+
+def figures_from_counts(counts: Counter[str]) -> ImpactFigures:
+    """The post-training figures made of their counts (`impact_counts_by`)."""
+    figures = ImpactFigures(
+        **{name: counts[name] for name in ("projects", "expected", "answered", "excused")},
+        late=counts["late"],
+        stuck=counts["stuck"],
+    )
     labels = dict(Question.Topic.choices)
-    for group, figures in groups.items():
-        for topic in MEAN_TOPICS:
-            alumni = scores[group].get((topic, Role.PARTICIPANT), [])
-            mentor = scores[group].get((topic, Role.MENTOR), [])
-            if alumni or mentor:
-                figures.means.append(
-                    MeanRow(
-                        topic,
-                        str(labels[topic]),
-                        mean(alumni),
-                        mean(mentor),
-                        len(alumni),
-                        len(mentor),
-                    )
+    for topic in MEAN_TOPICS:
+        alumni, mentor = (
+            (counts[f"mean|{topic}|{role}|sum"], counts[f"mean|{topic}|{role}|n"])
+            for role in (Role.PARTICIPANT, Role.MENTOR)
+        )
+        if alumni[1] or mentor[1]:
+            figures.means.append(
+                MeanRow(
+                    topic,
+                    str(labels[topic]),
+                    mean_of(*alumni),
+                    mean_of(*mentor),
+                    alumni[1],
+                    mentor[1],
                 )
-        states = Counter(state for _number, state in latest[group].values())
-        figures.assessed = sum(states.values())
-        figures.alive = sum(n for state, n in states.items() if state in ALIVE)
-        figures.sustainability = [
-            Share(value, str(label), states[value], percent(states[value], figures.assessed))
-            for value, label in Sustainability.choices
-            if states[value]
-        ]
-        counted = barriers[group]
-        figures.barrier_mentions = sum(counted.values())
-        figures.barriers = [
-            Share(
-                value, str(label), counted[value], percent(counted[value], figures.barrier_mentions)
             )
-            for value, label in sorted(Barrier.choices, key=lambda choice: -counted[choice[0]])
-            if counted[value]
-        ]
+    states = {value: counts[f"sustainability|{value}"] for value in Sustainability.values}
+    figures.assessed = sum(states.values())
+    figures.alive = sum(n for state, n in states.items() if state in ALIVE)
+    figures.sustainability = [
+        Share(value, str(label), states[value], percent(states[value], figures.assessed))
+        for value, label in Sustainability.choices
+        if states[value]
+    ]
+    barriers = {value: counts[f"barrier|{value}"] for value in Barrier.values}
+    figures.barrier_mentions = sum(barriers.values())
+    figures.barriers = [
+        Share(
+            value, str(label), barriers[value], percent(barriers[value], figures.barrier_mentions)
+        )
+        for value, label in sorted(Barrier.choices, key=lambda choice: -barriers[choice[0]])
+        if barriers[value]
+    ]
+    outcomes = {value: counts[f"outcome|{value}"] for value in ImpactConclusion.Outcome.values}
+    concluded = sum(outcomes.values())
+    figures.conclusions = [
+        Share(value, str(label), outcomes[value], percent(outcomes[value], concluded))
+        for value, label in ImpactConclusion.Outcome.choices
+        if outcomes[value]
+    ]
+    return figures
 
 
 # --- the post-training section of the agency report and the cohort recap ----------------------

@@ -16,10 +16,14 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from mentoring.models import SurveyAnswer, SurveyResponse
+from mentoring.services import impact_complete_review, round_excuse
 from milestones.models import Milestone
 from reports import figures
+from reports.impact import figures_from_counts, impact_figures
 from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
 from tests.factories import AgencyFactory, ChangeProjectFactory, UserFactory
+from tests.mentoring.impact import answer, in_monitoring
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tests.sql import filters_on_ids
 from tracker.models import Agency, ChangeProject
@@ -28,6 +32,8 @@ from tracker.summary import PRESENT_TRIGGERS
 S = ChangeProject.State
 M = Milestone.State
 MORNING = datetime.datetime(2026, 11, 10, 2, 0, tzinfo=datetime.UTC)
+# Every round of a project that went into monitoring on tests.mentoring.impact.CLOSED_ON is open.
+ROUNDS_OPEN = datetime.datetime(2027, 1, 20, 2, 0, tzinfo=datetime.UTC)
 
 
 def marked() -> list[int]:
@@ -71,6 +77,51 @@ def test_each_change_that_moves_a_figure_marks_its_agency(counted):
     assert marked() == [world.other_agency.pk]
 
 
+@time_machine.travel(ROUNDS_OPEN, tick=False)
+def test_every_survey_change_marks_its_agency_and_its_kept_impact_is_a_fresh_count(counted):
+    world = counted
+    projects = ChangeProject.objects.filter(agency=world.dinas)
+
+    def kept_is_fresh() -> figures.Figures:
+        assert marked() == [world.dinas.pk]
+        together = figures.refresh([world.dinas.pk]).together()
+        assert marked() == []
+        today = datetime.date(2027, 1, 20)
+        assert figures_from_counts(together.impact) == impact_figures(projects, today=today)
+        return together
+
+    first, final = in_monitoring(world.project)
+    # Two rounds, each owed by alumnus and mentor; the first past due with no answer.
+    assert kept_is_fresh().impact == {"projects": 1, "expected": 4, "stuck": 1}
+    answer(first, world.participant, progress=5, sustainability="stalled", barriers=["funds"])
+    kept_is_fresh()
+    answer(first, world.mentor, progress=4, barriers=["funds", "leadership"])
+    kept_is_fresh()
+    scored = SurveyAnswer.objects.filter(
+        response__round=first, response__role="participant", question__topic="progress"
+    )
+    assert scored.update(value=2) == 1
+    assert figures_from_counts(kept_is_fresh().impact).means[0].alumni == 2
+    answer(final, world.participant, sustainability="expanded")
+    kept_is_fresh()
+    round_excuse(survey_round=final, by=world.organiser, role="mentor", reason="Mentor pensiun.")
+    kept_is_fresh()
+    impact_complete_review(
+        project=world.project,
+        by=world.organiser,
+        outcome="partly",
+        barriers=["funds"],
+        summary="Layanan daring berjalan di dua dari lima puskesmas.",
+    )
+    shown = figures_from_counts(kept_is_fresh().impact)
+    assert (shown.answered, shown.excused, shown.alive, len(shown.conclusions)) == (3, 1, 1, 1)
+    SurveyResponse.objects.filter(round=first, role="mentor").delete()
+    kept_is_fresh()
+    # Without a mentor, a round asks the alumnus alone.
+    ChangeProject.objects.filter(pk=world.project.pk).update(mentor=None)
+    assert figures_from_counts(kept_is_fresh().impact).expected == 2
+
+
 @time_machine.travel(MORNING, tick=False)
 def test_a_reader_counts_only_the_marked_agencies_again(counted):
     world = counted
@@ -81,7 +132,7 @@ def test_a_reader_counts_only_the_marked_agencies_again(counted):
     with CaptureQueriesContext(connection) as queries:
         shown = figures.figures_of(None)
     grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
-    assert len(grouped) == 3
+    assert len(grouped) == 4  # by state, per term, per month, and past training
     assert all(filters_on_ids(sql, "agency_id", world.dinas.pk) for sql in grouped), grouped
     plan = shown[world.dinas.pk].plan
     assert (plan.total, plan.accepted, plan.overdue, plan.share) == (2, 1, 1, 50)

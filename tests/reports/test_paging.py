@@ -319,7 +319,11 @@ def interleaved(db):
     cohorts = [b if 45 <= number < 55 else a if number % 3 == 0 else c for number in range(60)]
     # Some ties on the name, broken by the key.
     for number, cohort in enumerate(cohorts):
-        ChangeProjectFactory(cohort=cohort, participant_name=f"Peserta {number // 2:02d}")
+        ChangeProjectFactory(cohort=cohort, participant__full_name=f"Peserta {number // 2:02d}")
+    names = ChangeProject.objects.order_by("participant_name", "pk").values_list(
+        "cohort", flat=True
+    )
+    assert [cohort.pk for cohort in cohorts] == list(names)
     return a, b, c
 
 
