@@ -123,6 +123,9 @@ def order_by_sort(projects: QuerySet[ChangeProject], sort: str) -> QuerySet[Chan
     return projects.order_by(*ordered, "-pk" if sort.startswith("-") else "pk")
 
 
+# What a listed project's row shows of other tables.
+LISTED_WITH = ("participant", "cohort", "agency", "coach", "mentor")
+
 FLAG_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]
 # Filters whose choices can run into the thousands: a searchable picker, never a <select>.
 PICKED = ("cohort", "agency", "coach", "mentor")
@@ -337,7 +340,7 @@ class ProjectFilter(django_filters.FilterSet):
     @property
     def qs(self) -> QuerySet[ListedProject]:
         """Visible, then filtered and sorted, then the people, cohort and agency joined."""
-        return super().qs.select_related("participant", "cohort", "agency", "coach", "mentor")
+        return super().qs.select_related(*LISTED_WITH)
 
     @property
     def sort_value(self) -> str:

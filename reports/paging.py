@@ -103,6 +103,7 @@ class SeekPaginator:
         counted: int = 0,
         counted_exactly: bool = False,
         walk: QuerySet | None = None,
+        shown: QuerySet | None = None,
     ) -> None:
         self.queryset = queryset
         self.keys = [*keys, SeekKey(F("pk"), descending=keys[-1].descending if keys else False)]
@@ -117,6 +118,10 @@ class SeekPaginator:
         # rather than by sorting every row it holds. The database planned that sort because the
         # list's filter (who may see what) reads other indexes. Found short, the list is read.
         self.walk = walk if not counted_exactly and queryset.query.has_filters() else None
+        # What the page's rows are read from by their keys (the queryset by default): the keys
+        # were found under the list's filters, which need not be worked out again (a search
+        # matching 10,000 projects would be).
+        self.shown = queryset if shown is None else shown
 
     # --- the page a request asks for ---------------------------------------------------------
 
@@ -283,7 +288,7 @@ class SeekPaginator:
 
     def _rows(self, keys: list[tuple]) -> list:
         pks = [key[-1] for key in keys]
-        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=pks)}
+        rows = {row.pk: row for row in self.shown.order_by().filter(pk__in=pks)}
         # A row deleted between the two reads is left out rather than shown empty.
         return [rows[pk] for pk in pks if pk in rows]
 

@@ -23,6 +23,7 @@ from reports.documents.agency_report import agency_projects
 from reports.documents.base import document_for_code
 from reports.filters import (
     CHOICE_SEARCH,
+    LISTED_WITH,
     OPTIONAL_COLUMNS,
     PICKED,
     chosen_columns,
@@ -286,6 +287,7 @@ def _list_context(request: AuthenticatedRequest) -> tuple[dict, bool]:
             counted=counted,
             counted_exactly=exactly,
             walk=ChangeProject.objects.all() if sort_index(projects.sort_value) else None,
+            shown=ChangeProject.objects.select_related(*LISTED_WITH),
         )
         page = paginator.page_for(
             page=request.GET.get("page"),

@@ -385,3 +385,18 @@ def test_the_walk_reads_the_index_of_the_order_not_every_listed_row(interleaved)
         plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
     assert "COVERING INDEX project_participant_name_id" in plan, plan
     assert "rowid=?" in plan, plan  # each row of the window found by its key
+
+
+def test_the_page_rows_are_read_by_key_without_the_filters_that_found_them(
+    interleaved, django_assert_num_queries
+):
+    a, _b, _c = interleaved
+    listed = ChangeProject.objects.filter(cohort=a)
+    pager = SeekPaginator(
+        listed, seek_keys("participant"), 4, scope="uji", shown=ChangeProject.objects.all()
+    )
+    with django_assert_num_queries(2) as queries:
+        page = pager.page_for()
+    assert _pks(page) == list(order_by_sort(listed, "participant").values_list("pk", flat=True)[:4])
+    keys, rows = (query["sql"] for query in queries.captured_queries)
+    assert "cohort_id" in keys and 'cohort_id" =' not in rows.split("WHERE", 1)[1]
