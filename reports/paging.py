@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import signing
+from django.db import connections
 from django.db.models import Expression, F, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
@@ -112,12 +113,22 @@ class SeekPaginator:
         # The list's size as the page reports it (bounded: see `bounded_count`).
         self.counted = counted
         self.counted_exactly = counted_exactly
-        # Every row of the queryset's model, which an index holds in the order of `keys`: a list
-        # too long to count (a province's head sees 100,000 projects) has its page looked for
-        # among the table's first rows in order, WALK_WINDOWS times as many as the page needs,
-        # rather than by sorting every row it holds. The database planned that sort because the
-        # list's filter (who may see what) reads other indexes. Found short, the list is read.
-        self.walk = walk if not counted_exactly and queryset.query.has_filters() else None
+        # Every row of the queryset's model, which an index holds in the order of `keys`: on
+        # SQLite a list too long to count (a province's head sees 100,000 projects) has its
+        # page looked for among the table's first rows in order, WALK_WINDOWS times as many as
+        # the page needs, rather than by sorting every row it holds. SQLite's planner gathers
+        # the rows a filter such as who-may-see-what names through each index of the OR, then
+        # sorts them all; PostgreSQL's weighs reading the order's index and stopping, and does
+        # better unhelped (given the window, it misjudged the OR and read the whole table).
+        # Found short, the list is read.
+        self.walk = (
+            walk
+            if walk is not None
+            and connections[queryset.db].vendor == "sqlite"
+            and not counted_exactly
+            and queryset.query.has_filters()
+            else None
+        )
         # What the page's rows are read from by their keys (the queryset by default): the keys
         # were found under the list's filters, which need not be worked out again (a search
         # matching 10,000 projects would be).

@@ -13,9 +13,8 @@ import pytest
 from django.db import connection
 
 from reports.filters import filtered_projects, seek_keys
-from reports.paging import WALK_WINDOWS, SeekPaginator
+from reports.paging import SeekPaginator
 from tests.factories import ChangeProjectFactory
-from tracker.models import ChangeProject
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="EXPLAIN plans and pg_trgm are PostgreSQL's"
@@ -130,15 +129,3 @@ def test_filtering_by_grade_reads_the_predikat_index(many):
     plan = _plan(_keys(many.admin, {"grade": "Memuaskan"}), lookups_only=True)
     assert "project_predikat_id" in plan, plan
     assert "mentoring_seminargrade" not in plan, plan
-
-
-def test_a_long_list_of_the_visible_looks_for_its_page_along_the_order_index(many):
-    """An organiser's list too long to count: its page is found among the table's first rows
-    in the order's index, each looked up by its key, not by sorting every row they may see."""
-    rows = filtered_projects(many.organiser, None).qs
-    table = ChangeProject.objects.all()
-    pager = SeekPaginator(rows, seek_keys("participant"), 25, scope="uji", counted=1000, walk=table)
-    window = pager._ordered(table, None, False).values("pk")[: WALK_WINDOWS[0] * 26]
-    plan = _plan(pager.keys_query(beyond=None, backwards=False).filter(pk__in=window), sorts=True)
-    assert re.search(r"Index Only Scan using project_participant_name_id", plan), plan
-    assert "Limit" in plan, plan
