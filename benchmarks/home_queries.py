@@ -70,11 +70,7 @@ def main() -> None:
     for seconds, sql in sorted(timed, reverse=True)[: options.shown]:
         print(f"{seconds * 1000:8.1f} ms  {sql[:200]}")
     if section in ("agency", "overview"):
-        from reports import figures
-
-        started = time.perf_counter()
-        figures.refresh(None, fresh=True)
-        recount = time.perf_counter() - started
+        recount = pages.recount_figures()
         print(f"every agency's figures counted afresh (nightly): {recount * 1000:.0f} ms")
 
 
