@@ -253,7 +253,10 @@ def _count_answers(groups: dict, group_of: dict, responses: list[dict], rounds: 
 def figures_from_counts(counts: Counter[str]) -> ImpactFigures:
     """The post-training figures made of their counts (`impact_counts_by`)."""
     figures = ImpactFigures(
-        **{name: counts[name] for name in ("projects", "expected", "answered", "excused")},
+        projects=counts["projects"],
+        expected=counts["expected"],
+        answered=counts["answered"],
+        excused=counts["excused"],
         late=counts["late"],
         stuck=counts["stuck"],
     )

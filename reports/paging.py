@@ -282,13 +282,14 @@ class SeekPaginator:
         rows = self.keys_query(beyond=beyond, backwards=backwards)
         cut = slice(offset, offset + self.per_page + 1)
         found: list = []
-        for factor in WALK_WINDOWS if self.walk is not None else ():
+        if self.walk is not None:
             # The list's rows among the table's first in order are the list's first in order:
             # when there are enough of them, they are the page.
             window = self._ordered(self.walk, beyond, backwards).values("pk")
-            found = list(rows.filter(pk__in=window[: factor * cut.stop])[cut])
-            if len(found) == cut.stop - offset:
-                break
+            for factor in WALK_WINDOWS:
+                found = list(rows.filter(pk__in=window[: factor * cut.stop])[cut])
+                if len(found) == cut.stop - offset:
+                    break
         if len(found) < cut.stop - offset:
             found = list(rows[cut])
         more = len(found) > self.per_page
