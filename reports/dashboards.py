@@ -65,7 +65,7 @@ from tracker.models import (
     TransitionLog,
     User,
 )
-from tracker.selectors import agency_subtree_ids
+from tracker.selectors import agency_lineage_ids, agency_subtree_ids
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -541,7 +541,14 @@ def agency_section(
     # Every total from the agencies' kept figures (`reports.figures`): added up by the database
     # from a few rows per unit, never a count over the projects, their milestones or surveys.
     kept = refresh(ids, now=now)
-    together = kept.together()
+    headed = {headship.agency_id for headship in headships}
+    # The headed agencies' sums, but not those of one headed inside another's (twice counted).
+    tops = [
+        agency
+        for agency in headed
+        if len(headed) == 1 or not (agency_lineage_ids([agency]) - {agency}) & headed
+    ]
+    together = kept.together(tops)
     unit_page, rows = section_page(page, len(kept.projects), UNITS_SHOWN)
     shown = list(Agency.objects.filter(pk__in_ids=kept.projects).order_by("name", "pk")[rows])
     per_unit = kept.each([agency.pk for agency in shown])

@@ -25,14 +25,15 @@ makes it again.)
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mentoring.models import (
@@ -52,8 +53,13 @@ from milestones.selectors import (
 )
 from reports.documents.project_lines import TREND_MONTHS
 from reports.impact import impact_counts_by
-from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
-from tracker.models import Agency, ChangeProject
+from reports.models import (
+    AgencyFigureCount,
+    AgencyFigures,
+    AgencyFiguresMark,
+    AgencySubtreeCount,
+)
+from tracker.models import Agency, ChangeProject, lineage_sql
 from tracker.summary import PRESENT_TRIGGERS, migrated
 
 logger = logging.getLogger(__name__)
@@ -181,11 +187,20 @@ class Kept:
     # Whether these are every agency's figures (the rows are then read without a list of ids).
     everywhere: bool = False
 
-    def together(self) -> Figures:
-        """The agencies' figures added up: one grouped read of their count rows."""
-        counts = AgencyFigureCount.objects.exclude(agency__in_ids=self.unstored)
-        if not self.everywhere:
-            counts = counts.filter(agency__in_ids=self.projects)
+    def together(self, tops: Collection[int] | None = None) -> Figures:
+        """The agencies' figures added up, in one grouped read: every agency's from the top
+        agencies' subtree counts, or likewise those of `tops` and all their units (which must
+        be the agencies kept here), a few rows each however many units; else, or after a
+        failed write, from each agency's own count rows."""
+        counts: QuerySet
+        if self.unstored or (tops is None and not self.everywhere):
+            counts = AgencyFigureCount.objects.exclude(agency__in_ids=self.unstored)
+            if not self.everywhere:
+                counts = counts.filter(agency__in_ids=self.projects)
+        elif tops is None:
+            counts = AgencySubtreeCount.objects.filter(agency__parent__isnull=True)
+        else:
+            counts = AgencySubtreeCount.objects.filter(agency__in_ids=tops)
         sums = counts.order_by().values_list("key").annotate(n=Sum("count")).values_list("key", "n")
         return added_up([Figures.from_counts(sums), *self.unstored.values()])
 
@@ -213,22 +228,26 @@ def refresh(
     marks = AgencyFiguresMark.objects.all()
     rows = AgencyFigures.objects.all()
     if agencies is not None:
-        marks = marks.filter(agency__in_ids=agencies)
+        # Whoever reads, a moved agency's mark is theirs to see: every sum above it moved.
+        marks = marks.filter(Q(agency__in_ids=agencies) | Q(agency=TREE_CHANGED))
         rows = rows.filter(agency__in_ids=agencies)
     marked = list(marks.values_list("pk", "agency"))
-    stale = {agency for _pk, agency in marked} | (set(agencies or ()) if fresh else set())
+    moved = any(agency == TREE_CHANGED for _pk, agency in marked)
+    stale = {agency for _pk, agency in marked if agency != TREE_CHANGED}
+    stale |= set(agencies or ()) if fresh else set()
     projects = {}
     for agency, computed_on, count in rows.values_list("agency", "computed_on", "projects"):
         if fresh or computed_on != today:
             stale.add(agency)
         projects[agency] = count
-    if not stale:
-        return Kept(projects, {}, agencies is None)
     everything = fresh and agencies is None
-    computed = compute(None if everything else stale, now=now)
+    if not stale and not moved and not everything:
+        return Kept(projects, {}, agencies is None)
+    computed = compute(None if everything else stale, now=now) if stale or everything else {}
     kept = {} if everything else {a: n for a, n in projects.items() if a not in stale}
     projects = kept | {agency: one.total for agency, one in computed.items()}
-    stored = _store(computed, None if everything else stale, today, [pk for pk, _a in marked])
+    marks_read = [pk for pk, _a in marked]
+    stored = _store(computed, None if everything else stale, today, marks_read, regroup=moved)
     return Kept(projects, {} if stored else computed, agencies is None)
 
 
@@ -245,16 +264,30 @@ def _store(
     counted: set[int] | None,
     today: datetime.date,
     marks: list[int],
+    *,
+    regroup: bool = False,
 ) -> bool:
     """Store what was `counted` afresh (every agency under None), dropping the rows of those
-    left without projects, and delete the marks that were read; whether it was stored. A failed
-    write is logged and left to the next reader, who counts the figures again."""
+    left without projects, move the subtree sums above them by what changed (add them all up
+    afresh when every agency was counted, or to `regroup` after an agency moved), and delete the
+    marks that were read; whether it was stored. A failed write is logged and left to the next
+    reader, who counts the figures again."""
+    before: dict[int, dict[str, int]] = {}
     try:
         with transaction.atomic():
             if counted is None:
                 AgencyFigures.objects.exclude(agency__in_ids=computed).delete()
                 AgencyFigureCount.objects.all().delete()
             else:
+                # Two readers storing one agency at once: the second waits for the first and
+                # then reads what it stored, so each moves the sums by its own change only.
+                list(
+                    AgencyFigures.objects.select_for_update()
+                    .filter(agency__in_ids=counted)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+                before = _own_counts(counted)
                 AgencyFigures.objects.filter(agency__in_ids=counted - set(computed)).delete()
                 AgencyFigureCount.objects.filter(agency__in_ids=counted).delete()
             AgencyFigures.objects.bulk_create(
@@ -276,6 +309,12 @@ def _store(
                 ),
                 batch_size=1000,
             )
+            if counted is None:
+                _add_up_subtrees({a: one.counts() for a, one in computed.items()})
+            elif regroup:
+                _add_up_subtrees(_own_counts(None))
+            else:
+                _move_subtrees({a: computed.get(a, Figures()).counts() for a in counted}, before)
             spans = list(_spans(marks))
             for start in range(0, len(spans), SPANS_PER_DELETE):
                 ranges = Q(pk__in=[])
@@ -290,6 +329,99 @@ def _store(
 
 # Each range is two parameters: well under SQLite's limit on one statement's.
 SPANS_PER_DELETE = 200
+# The mark of an agency given another parent: every subtree's sums are added up afresh.
+TREE_CHANGED = 0
+
+
+def _own_counts(agencies: Collection[int] | None) -> dict[int, dict[str, int]]:
+    """The stored count rows of these agencies (every agency under None), per agency."""
+    rows = AgencyFigureCount.objects.all()
+    if agencies is not None:
+        rows = rows.filter(agency__in_ids=agencies)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for agency, key, count in rows.values_list("agency", "key", "count"):
+        counts[agency][key] = count
+    return counts
+
+
+def _lineages(
+    agencies: Iterable[int], parents: Mapping[int, int | None]
+) -> Iterator[tuple[int, list[int]]]:
+    """Each agency with itself and every agency above it (a cycle is cut where it closes)."""
+    for agency in agencies:
+        if agency not in parents:
+            continue  # deleted: it had no projects, nor has a sum
+        chain: list[int] = []
+        node: int | None = agency
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = parents.get(node)
+        yield agency, chain
+
+
+def subtree_sums(own: dict[int, dict[str, int]]) -> dict[int, Counter[str]]:
+    """What each agency's subtree adds up to, from every agency's own counts."""
+    parents = dict(Agency.objects.values_list("pk", "parent_id"))
+    sums: dict[int, Counter[str]] = defaultdict(Counter)
+    for agency, chain in _lineages(own, parents):
+        for above in chain:
+            sums[above].update(own[agency])
+    return {agency: +counts for agency, counts in sums.items() if +counts}
+
+
+def _add_up_subtrees(own: dict[int, dict[str, int]]) -> None:
+    AgencySubtreeCount.objects.all().delete()
+    AgencySubtreeCount.objects.bulk_create(
+        (
+            AgencySubtreeCount(agency_id=agency, key=key, count=count)
+            for agency, counts in sorted(subtree_sums(own).items())
+            for key, count in counts.items()
+        ),
+        batch_size=1000,
+    )
+
+
+def _move_subtrees(after: dict[int, dict[str, int]], before: dict[int, dict[str, int]]) -> None:
+    """Move the sums of every agency above (and of) those counted by how their counts changed:
+    added in place by the database, so two readers moving one sum at once both count."""
+    parents = dict(
+        Agency.objects.filter(pk__in=lineage_sql(list(after))).values_list("pk", "parent_id")
+    )
+    moves: dict[tuple[int, str], int] = Counter()
+    for agency, chain in _lineages(after, parents):
+        old, new = before.get(agency, {}), after[agency]
+        for key in old.keys() | new.keys():
+            if change := new.get(key, 0) - old.get(key, 0):
+                for above in chain:
+                    moves[above, key] += change
+    moves = {place: change for place, change in moves.items() if change}
+    if not moves:
+        return
+    table = AgencySubtreeCount._meta.db_table
+    # Every move in one statement whatever their number: the rows travel as one JSON text.
+    rows = f"SELECT {ROW_OF_JSON[connection.vendor]} FROM {ROWS_OF_JSON[connection.vendor]}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, key, count) {rows} WHERE true"  # noqa: S608
+            f" ON CONFLICT (agency_id, key) DO UPDATE SET count = {table}.count + excluded.count",
+            [
+                json.dumps(
+                    [[agency, key, change] for (agency, key), change in sorted(moves.items())]
+                )
+            ],
+        )
+    AgencySubtreeCount.objects.filter(
+        agency__in_ids={agency for agency, _key in moves}, count=0
+    ).delete()
+
+
+# How each database reads the rows of a JSON array of [agency, key, count] arrays.
+ROWS_OF_JSON = {"sqlite": "json_each(%s)", "postgresql": "jsonb_array_elements(%s::jsonb) value"}
+ROW_OF_JSON = {
+    "sqlite": "json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "json_extract(value, '$[2]')",
+    "postgresql": "(value->>0)::bigint, value->>1, (value->>2)::integer",
+}
 
 
 def _spans(keys: list[int]) -> Iterator[tuple[int, int]]:
@@ -321,6 +453,8 @@ class Trigger:
     # The foreign keys from a row of `table` up to its project, each (column, the table it
     # names), the last naming the projects' table; none on the projects' own table.
     path: tuple[tuple[str, str], ...] = ()
+    # Marks that the agencies' tree changed (TREE_CHANGED), not an agency.
+    tree: bool = False
 
     @property
     def name(self) -> str:
@@ -333,6 +467,8 @@ class Trigger:
     def marks(self) -> str:
         """The INSERT statements into the marks, one per row touched."""
         marks = AgencyFiguresMark._meta.db_table
+        if self.tree:
+            return f"INSERT INTO {marks} (agency) VALUES ({TREE_CHANGED});"
         return " ".join(f"INSERT INTO {marks} (agency) {self.agency_of(row)};" for row in self.rows)
 
     def agency_of(self, row: str) -> str:
@@ -373,9 +509,13 @@ WATCHED = {
     ImpactConclusion: ((_PROJECT,), ("project_id", "outcome")),
 }
 TRIGGERS = [
-    trigger
-    for model, (path, watched) in WATCHED.items()
-    for trigger in _watching(model, path, watched)
+    *(
+        trigger
+        for model, (path, watched) in WATCHED.items()
+        for trigger in _watching(model, path, watched)
+    ),
+    # An agency given another parent moves every sum above it, old and new.
+    Trigger(Agency._meta.db_table, "UPDATE", ("parent_id",), tree=True),
 ]
 
 
@@ -420,6 +560,8 @@ def ensure_triggers(connection: BaseDatabaseWrapper) -> bool:
                 f"INSERT INTO {AgencyFiguresMark._meta.db_table} (agency) "
                 f"SELECT id FROM {Agency._meta.db_table}"
             )
+            if cursor.rowcount:  # and their sums, which no change moved meanwhile
+                AgencyFiguresMark.objects.create(agency=TREE_CHANGED)
     return bool(missing)
 
 
@@ -463,4 +605,18 @@ def drifted(*, now: datetime.datetime | None = None) -> dict[int, tuple[Figures,
         for agency in trusted
         if stored[agency] != computed.get(agency, Figures())
         or trusted[agency] != computed.get(agency, Figures()).total
+    }
+
+
+def drifted_sums() -> dict[int, tuple[Counter[str], Counter[str]]]:
+    """The subtree sums that differ from their agencies' own stored counts added up: agency ->
+    (stored, added up). Changes nothing. (The own counts are checked by `drifted`.)"""
+    stored: dict[int, Counter[str]] = defaultdict(Counter)
+    for agency, key, count in AgencySubtreeCount.objects.values_list("agency", "key", "count"):
+        stored[agency][key] = count
+    expected = subtree_sums(_own_counts(None))
+    return {
+        agency: (stored.get(agency, Counter()), expected.get(agency, Counter()))
+        for agency in stored.keys() | expected.keys()
+        if stored.get(agency, Counter()) != expected.get(agency, Counter())
     }

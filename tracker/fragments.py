@@ -47,6 +47,7 @@ UNWATCHED_MODELS = (
     "tracker.WorkerHeartbeat",
     "reports.AgencyFigures",
     "reports.AgencyFigureCount",
+    "reports.AgencySubtreeCount",
     "reports.AgencyFiguresMark",
 )
 GENERATION_KEY = "jejak:data-generation"

@@ -21,12 +21,18 @@ from mentoring.services import impact_complete_review, round_excuse
 from milestones.models import Milestone
 from reports import figures
 from reports.impact import figures_from_counts, impact_figures
-from reports.models import AgencyFigureCount, AgencyFigures, AgencyFiguresMark
+from reports.models import (
+    AgencyFigureCount,
+    AgencyFigures,
+    AgencyFiguresMark,
+    AgencySubtreeCount,
+)
 from tests.factories import AgencyFactory, ChangeProjectFactory, UserFactory
 from tests.mentoring.impact import answer, in_monitoring
 from tests.milestones.factories import MilestoneFactory, put_project_in
 from tests.sql import filters_on_ids
 from tracker.models import Agency, ChangeProject
+from tracker.selectors import agency_subtree_ids as agency_ids_under
 from tracker.summary import PRESENT_TRIGGERS
 
 S = ChangeProject.State
@@ -191,9 +197,11 @@ def test_a_failed_write_shows_the_figures_and_leaves_the_marks(counted, monkeypa
     assert "not stored" in caplog.text
     assert marked() == [world.dinas.pk]
     assert kept(world.dinas).plan.total == 0
+    assert figures.drifted_sums() == {}  # the sums were not moved either
     monkeypatch.undo()
     assert figures.figures_of(None)[world.dinas.pk].plan.total == 1
     assert kept(world.dinas).plan.total == 1
+    assert figures.drifted_sums() == {}
 
 
 def test_an_agency_left_without_projects_loses_its_row(counted):
@@ -229,8 +237,11 @@ def test_missing_triggers_are_made_again_and_mark_every_agency(counted):
     ChangeProjectFactory(cohort=world.cohort, agency=world.other_agency)
     assert marked() == []  # unseen
     assert figures.ensure_triggers(connection)
-    assert set(marked()) == set(Agency.objects.values_list("pk", flat=True))
+    # Every agency, and the tree: the sums are added up afresh too.
+    everything = {figures.TREE_CHANGED, *Agency.objects.values_list("pk", flat=True)}
+    assert set(marked()) == everything
     assert figures.figures_of(None)[world.other_agency.pk].total == 2
+    assert figures.Kept({}, {}, everywhere=True).together().total == 3
     assert not figures.ensure_triggers(connection)
 
 
@@ -245,7 +256,8 @@ def test_the_triggers_go_before_migrations_run_and_come_back_after(counted):
         present = {row[0] for row in cursor.fetchall()}
     assert not present & {trigger.name for trigger in figures.TRIGGERS}
     figures.after_migrate(reports)
-    assert set(marked()) == set(Agency.objects.values_list("pk", flat=True))
+    everything = {figures.TREE_CHANGED, *Agency.objects.values_list("pk", flat=True)}
+    assert set(marked()) == everything
     assert not figures.ensure_triggers(connection)
 
 
@@ -255,17 +267,75 @@ def test_the_command_counts_everything_and_its_check_finds_drift(counted):
     call_command("agency_figures", stdout=out)
     assert "Figures of 2 agencies computed" in out.getvalue()
     call_command("agency_figures", "--check", stdout=(out := io.StringIO()))
-    assert "0 agencies drifted" in out.getvalue()
+    assert "0 agencies drifted, 0 sums" in out.getvalue()
     AgencyFigureCount.objects.filter(agency_id=world.dinas.pk).update(count=7)
     wrong = kept(world.dinas)
     with pytest.raises(CommandError) as failed:
         call_command("agency_figures", "--check", stdout=(out := io.StringIO()))
     assert failed.value.returncode == 1
-    assert "1 agencies drifted" in str(failed.value)
-    assert f"#{world.dinas.pk}:" in out.getvalue()
+    # The dinas's own counts, and the sums of the dinas and the province above it.
+    assert "Figures of 1 agencies and the sums of 2 agencies" in str(failed.value)
+    assert f"#{world.dinas.pk}:" in out.getvalue() and f"#{world.province.pk}+:" in out.getvalue()
     assert kept(world.dinas) == wrong  # a check changes nothing
     call_command("agency_figures", stdout=io.StringIO())
     assert kept(world.dinas).total == 1
+    AgencySubtreeCount.objects.filter(agency=world.province).update(count=9)
+    with pytest.raises(CommandError) as failed:
+        call_command("agency_figures", "--check", stdout=io.StringIO())
+    assert "Figures of 0 agencies and the sums of 1 agencies" in str(failed.value)
+    call_command("agency_figures", stdout=io.StringIO())
+    assert figures.drifted_sums() == {}
+
+
+def _own_added_up(agencies) -> figures.Figures:
+    """The agencies' figures added up from their own count rows (no sums)."""
+    return figures.Kept(dict.fromkeys(agencies, 0), {}).together()
+
+
+def test_the_sums_of_each_subtree_follow_every_change_whoever_reads(counted):
+    """Stored by different readers (a unit's head, the province's, the admin), the sums above
+    the units always equal the units' own counts added up; after an agency is moved under
+    another parent, the next reader adds them all up afresh."""
+    world = counted
+    unit = AgencyFactory(parent=world.dinas, name="UPTD Uji")
+    province = [world.province.pk, world.dinas.pk, unit.pk]
+
+    def read_as(agencies) -> None:
+        kept = figures.refresh(agencies)
+        assert not kept.unstored
+        assert figures.drifted_sums() == {}
+
+    def province_total() -> int:
+        kept = figures.refresh(agency_ids_under([world.province.pk]))
+        together = kept.together([world.province.pk])
+        assert together == _own_added_up(agency_ids_under([world.province.pk]))
+        return together.total
+
+    in_unit = ChangeProjectFactory(cohort=world.cohort, agency=unit)
+    read_as([unit.pk])  # the unit's head: the unit's, the dinas's and the province's sums move
+    assert province_total() == 2
+    put_project_in(in_unit, S.IMPLEMENTATION)
+    MilestoneFactory(project=in_unit, state=M.ACCEPTED)
+    read_as(None)
+    ChangeProject.objects.filter(pk=in_unit.pk).update(agency=world.other_agency)
+    read_as(province)  # the other agency stays marked: its own counts and sum are unchanged
+    assert marked() == [world.other_agency.pk]
+    assert province_total() == 1
+    read_as([world.other_agency.pk])
+    assert figures.refresh(None).together().total == 3
+    # The unit, with a project again, moves under the other agency: every sum above it moves.
+    ChangeProject.objects.filter(pk=in_unit.pk).update(agency=unit)
+    read_as([unit.pk])
+    Agency.objects.filter(pk=unit.pk).update(parent=world.other_agency)
+    assert figures.TREE_CHANGED in marked()
+    read_as([world.dinas.pk])  # whoever reads next adds them up afresh
+    assert province_total() == 1
+    assert figures.refresh(None).together().total == 3
+    ChangeProject.objects.filter(pk=in_unit.pk).delete()
+    read_as(None)
+    assert figures.refresh(None).together().total == 2
+    figures.refresh(None, fresh=True)
+    assert figures.drifted_sums() == {}
 
 
 @pytest.mark.parametrize(
@@ -278,24 +348,3 @@ def test_the_command_counts_everything_and_its_check_finds_drift(counted):
 )
 def test_read_marks_are_deleted_as_runs_of_consecutive_keys(keys, spans):
     assert list(figures._spans(keys)) == spans
-
-
-def test_every_agency_added_up_reads_the_counts_in_key_order_from_their_index(counted):
-    with CaptureQueriesContext(connection) as queries:
-        figures.Kept({}, {}, everywhere=True).together()
-    (sql,) = [query["sql"] for query in queries.captured_queries]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-            assert "COVERING INDEX figure_count_key_count" in plan, plan
-        else:
-            # The tables are small here: the planner is told to read no table whole and sort
-            # nothing, so what is pinned is that the index serves the sum alone.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
-            cursor.execute("SET LOCAL enable_hashagg = off")
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "Index Only Scan using figure_count_key_count" in plan, plan
-    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
