@@ -610,7 +610,10 @@ def drifted(*, now: datetime.datetime | None = None) -> dict[int, tuple[Figures,
 
 def drifted_sums() -> dict[int, tuple[Counter[str], Counter[str]]]:
     """The subtree sums that differ from their agencies' own stored counts added up: agency ->
-    (stored, added up). Changes nothing. (The own counts are checked by `drifted`.)"""
+    (stored, added up). Changes nothing. (The own counts are checked by `drifted`.) None while
+    the tree is marked: the next reader adds every sum up afresh anyway."""
+    if AgencyFiguresMark.objects.filter(agency=TREE_CHANGED).exists():
+        return {}
     stored: dict[int, Counter[str]] = defaultdict(Counter)
     for agency, key, count in AgencySubtreeCount.objects.values_list("agency", "key", "count"):
         stored[agency][key] = count
