@@ -15,6 +15,13 @@ conclusions). It is a copy, kept true in two steps:
 `manage.py agency_figures` recomputes every row (its timer runs after midnight, so the day's
 first reader waits for nothing); `--check` compares the rows with a fresh computation.
 
+Each agency also keeps its whole subtree's counts added up (`AgencySubtreeCount`), so a
+province's head and the admin read a few rows, not a thousand units'. Whoever stores units'
+counts moves the sums above them by the difference, in the same transaction and in place
+(`count = count + change`, so two readers moving one sum both count); the night's recount adds
+them all up afresh, and so does the next reader after an agency is given another parent (a
+trigger marks that as TREE_CHANGED). `--check` compares the sums with the stored counts too.
+
 The triggers are made after every `migrate` (a `post_migrate` receiver), not by one migration:
 SQLite remakes a table to change its columns, which drops the table's triggers. Whenever one had
 to be made again, every agency is marked, as changes may have gone unseen meanwhile. (On
