@@ -287,10 +287,12 @@ def _store(
                 AgencyFigureCount.objects.all().delete()
             else:
                 # Two readers storing one agency at once: the second waits for the first and
-                # then reads what it stored, so each moves the sums by its own change only.
+                # then reads what it stored, so each moves the sums by its own change only. The
+                # agency's row is locked, as its figures may have none yet; NO KEY, so that
+                # projects may still be added to it meanwhile.
                 list(
-                    AgencyFigures.objects.select_for_update()
-                    .filter(agency__in_ids=counted)
+                    Agency.objects.select_for_update(no_key=True)
+                    .filter(pk__in_ids=counted)
                     .order_by("pk")
                     .values_list("pk", flat=True)
                 )
