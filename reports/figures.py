@@ -213,13 +213,9 @@ class Kept:
 
     def each(self, agencies: Collection[int]) -> dict[int, Figures]:
         """The figures of each of these agencies that has projects (a page of units)."""
-        rows: dict[int, list[tuple[str, int]]] = defaultdict(list)
         stored = [a for a in agencies if a in self.projects and a not in self.unstored]
-        for agency, key, count in AgencyFigureCount.objects.filter(agency__in=stored).values_list(
-            "agency", "key", "count"
-        ):
-            rows[agency].append((key, count))
-        figures = {agency: Figures.from_counts(rows[agency]) for agency in stored}
+        rows = _own_counts(stored)
+        figures = {agency: Figures.from_counts(rows[agency].items()) for agency in stored}
         figures.update({a: self.unstored[a] for a in agencies if a in self.unstored})
         return figures
 
